@@ -1,0 +1,52 @@
+//! One file per subcommand, each with a `run`.
+
+mod build;
+mod extract;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use kgraph::corpus::Warning;
+use kgraph::{BuildOptions, Pipeline};
+
+use crate::cli::{Cli, Command, InputArgs};
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Extract(args) => extract::run(args),
+    }
+}
+
+/// The inputs, with `seeds/` when none are given.
+pub(crate) fn inputs_or_seeds(args: &InputArgs) -> Vec<PathBuf> {
+    if args.inputs.is_empty() {
+        vec![PathBuf::from("seeds")]
+    } else {
+        args.inputs.clone()
+    }
+}
+
+pub(crate) fn pipeline(args: &InputArgs) -> anyhow::Result<Pipeline> {
+    if let Some(n) = args.threads {
+        // Only the first call can set the global pool; later calls keep it.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+    }
+    Ok(Pipeline::load(&args.lexicons)?)
+}
+
+pub(crate) fn options(args: &InputArgs) -> BuildOptions {
+    BuildOptions { inputs: inputs_or_seeds(args), ..BuildOptions::default() }
+}
+
+/// Prints warnings and maps them to the exit status (1 with --strict).
+pub(crate) fn finish(warnings: &[Warning], args: &InputArgs) -> ExitCode {
+    for w in warnings {
+        eprintln!("kgraph: {w}");
+    }
+    if args.strict && !warnings.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,463 @@
+//! The knowledge graph over petgraph: nodes keyed by stable string ids, one edge per
+//! (source, relation, target) carrying its evidence, merging that does not depend on order.
+//!
+//! Petgraph indices never leave this module: every output is written from
+//! [`KnowledgeGraph::nodes`] and [`KnowledgeGraph::edges`], sorted by id and by
+//! (source, relation, target), so the same input always gives the same bytes.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+use petgraph::Direction;
+use serde::{Deserialize, Serialize};
+
+use crate::text::slug;
+
+/// What a node stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityType {
+    Person,
+    Organization,
+    Place,
+    Event,
+}
+
+impl EntityType {
+    pub const ALL: [EntityType; 4] = [EntityType::Person, EntityType::Organization, EntityType::Place, EntityType::Event];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Person => "person",
+            EntityType::Organization => "organization",
+            EntityType::Place => "place",
+            EntityType::Event => "event",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EntityType> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "person" | "per" | "people" | "persons" => Some(EntityType::Person),
+            "organization" | "organisation" | "org" | "organizations" => Some(EntityType::Organization),
+            "place" | "loc" | "location" | "places" | "gpe" => Some(EntityType::Place),
+            "event" | "events" => Some(EntityType::Event),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for EntityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The stable id of an entity: `type:slug`, e.g. `person:hector-guerrero-flores`.
+pub fn node_id(etype: EntityType, name: &str) -> String {
+    format!("{}:{}", etype.as_str(), slug(name))
+}
+
+/// How sure the text is about a relation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Certainty {
+    /// Hedged: "accused of", "alleged", "suspected", "according to", "is thought to".
+    Alleged,
+    Stated,
+}
+
+impl Certainty {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Certainty::Stated => "stated",
+            Certainty::Alleged => "alleged",
+        }
+    }
+}
+
+/// A sentence that supports an edge.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Evidence {
+    pub doc: String,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub rule: String,
+}
+
+/// An entity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Node {
+    pub id: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub etype: EntityType,
+    pub aliases: BTreeSet<String>,
+    pub mentions: u64,
+    pub docs: BTreeSet<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// For events: the id of the place node where it happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+}
+
+impl Node {
+    pub fn new(etype: EntityType, label: &str) -> Node {
+        Node {
+            id: node_id(etype, label),
+            label: label.to_string(),
+            etype,
+            aliases: BTreeSet::from([label.to_string()]),
+            mentions: 0,
+            docs: BTreeSet::new(),
+            date: None,
+            place: None,
+        }
+    }
+
+    /// Folds `other` (the same entity seen elsewhere) into this node.
+    fn absorb(&mut self, other: Node) {
+        if better_label(&other.label, &self.label) {
+            self.label = other.label;
+        }
+        self.aliases.extend(other.aliases);
+        self.mentions += other.mentions;
+        self.docs.extend(other.docs);
+        self.date = better_value(self.date.take(), other.date);
+        self.place = better_value(self.place.take(), other.place);
+    }
+}
+
+/// Of two values, the more specific (longer), ties broken by order: independent of which came first.
+fn better_value(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if (b.len(), std::cmp::Reverse(&b)) > (a.len(), std::cmp::Reverse(&a)) { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Whether `a` is a more complete label than `b`: more words, then more letters, then accented
+/// over plain ("Héctor" over "Hector"), then mixed case over ALL CAPS, then the smaller string.
+pub fn better_label(a: &str, b: &str) -> bool {
+    label_rank(a) > label_rank(b)
+}
+
+fn label_rank(s: &str) -> (usize, usize, usize, bool, std::cmp::Reverse<String>) {
+    let words = s.split_whitespace().count();
+    let letters = s.chars().filter(|c| c.is_alphanumeric()).count();
+    let accented = s.chars().filter(|c| !c.is_ascii() && c.is_alphabetic()).count();
+    let mixed = s.chars().any(|c| c.is_lowercase());
+    (words, letters, accented, mixed, std::cmp::Reverse(s.to_string()))
+}
+
+/// A typed relation between two entities with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    pub relation: String,
+    pub certainty: Certainty,
+    pub docs: BTreeSet<String>,
+    pub evidence: BTreeSet<Evidence>,
+}
+
+impl Edge {
+    /// Number of evidence items.
+    pub fn weight(&self) -> usize {
+        self.evidence.len()
+    }
+}
+
+/// A read-only view of one edge, with its endpoints' ids.
+#[derive(Debug, Clone, Copy)]
+pub struct EdgeRefView<'a> {
+    pub source: &'a str,
+    pub target: &'a str,
+    pub edge: &'a Edge,
+}
+
+/// Counters carried in the graph record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GraphMeta {
+    /// Documents read.
+    pub documents: u64,
+}
+
+/// The knowledge graph.
+#[derive(Debug, Clone, Default)]
+pub struct KnowledgeGraph {
+    g: StableDiGraph<Node, Edge>,
+    ids: HashMap<String, NodeIndex>,
+    edge_ids: HashMap<(NodeIndex, String, NodeIndex), EdgeIndex>,
+    pub meta: GraphMeta,
+}
+
+impl KnowledgeGraph {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.g.node_count()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.g.edge_count()
+    }
+
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.ids.get(id).map(|&i| &self.g[i])
+    }
+
+    /// Adds a node, or folds it into the node with the same id.
+    pub fn add_node(&mut self, node: Node) {
+        match self.ids.get(&node.id) {
+            Some(&i) => self.g[i].absorb(node),
+            None => {
+                let id = node.id.clone();
+                let i = self.g.add_node(node);
+                self.ids.insert(id, i);
+            }
+        }
+    }
+
+    /// Adds evidence for `source -relation-> target`; both nodes must exist. Returns false (and
+    /// adds nothing) when one does not, or for a self-loop.
+    pub fn add_edge(
+        &mut self,
+        source: &str,
+        relation: &str,
+        target: &str,
+        certainty: Certainty,
+        evidence: impl IntoIterator<Item = Evidence>,
+    ) -> bool {
+        let (Some(&s), Some(&t)) = (self.ids.get(source), self.ids.get(target)) else {
+            return false;
+        };
+        if s == t {
+            return false;
+        }
+        let key = (s, relation.to_string(), t);
+        let e = match self.edge_ids.get(&key) {
+            Some(&e) => e,
+            None => {
+                let e = self.g.add_edge(
+                    s,
+                    t,
+                    Edge { relation: relation.to_string(), certainty, docs: BTreeSet::new(), evidence: BTreeSet::new() },
+                );
+                self.edge_ids.insert(key, e);
+                e
+            }
+        };
+        let edge = &mut self.g[e];
+        edge.certainty = edge.certainty.max(certainty);
+        for ev in evidence {
+            edge.docs.insert(ev.doc.clone());
+            edge.evidence.insert(ev);
+        }
+        true
+    }
+
+    /// Folds node `from` into node `into`: aliases, counts and documents move, edges are rewired
+    /// (an edge that would become a self-loop is dropped). Returns false if either is missing.
+    pub fn merge_nodes(&mut self, from: &str, into: &str) -> bool {
+        if from == into {
+            return true;
+        }
+        let (Some(&f), Some(&t)) = (self.ids.get(from), self.ids.get(into)) else {
+            return false;
+        };
+        let mut moved = Vec::new();
+        for dir in [Direction::Outgoing, Direction::Incoming] {
+            let ids: Vec<EdgeIndex> = self.g.edges_directed(f, dir).map(|e| e.id()).collect();
+            for e in ids {
+                let (s, d) = self.g.edge_endpoints(e).expect("edge exists");
+                let edge = self.g.remove_edge(e).expect("edge exists");
+                self.edge_ids.remove(&(s, edge.relation.clone(), d));
+                moved.push((if s == f { t } else { s }, edge, if d == f { t } else { d }));
+            }
+        }
+        let node = self.g.remove_node(f).expect("node exists");
+        self.ids.remove(from);
+        let mut node = node;
+        node.id = into.to_string();
+        self.g[t].absorb(node);
+        for (s, edge, d) in moved {
+            if s == d {
+                continue;
+            }
+            let sid = self.g[s].id.clone();
+            let did = self.g[d].id.clone();
+            self.add_edge(&sid, &edge.relation, &did, edge.certainty, edge.evidence);
+        }
+        true
+    }
+
+    /// Renames a node's id (after its label changed); edges follow. Fails if `new` is taken.
+    pub fn rename_node(&mut self, old: &str, new: &str) -> bool {
+        if old == new {
+            return true;
+        }
+        if self.ids.contains_key(new) {
+            return self.merge_nodes(old, new);
+        }
+        let Some(i) = self.ids.remove(old) else { return false };
+        self.g[i].id = new.to_string();
+        self.ids.insert(new.to_string(), i);
+        true
+    }
+
+    /// Nodes sorted by id.
+    pub fn nodes(&self) -> Vec<&Node> {
+        let mut v: Vec<&Node> = self.g.node_weights().collect();
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    }
+
+    pub fn nodes_mut(&mut self) -> impl Iterator<Item = &mut Node> {
+        self.g.node_weights_mut()
+    }
+
+    /// Edges sorted by (source, relation, target).
+    pub fn edges(&self) -> Vec<EdgeRefView<'_>> {
+        let mut v: Vec<EdgeRefView<'_>> = (&self.g)
+            .edge_references()
+            .map(|e| EdgeRefView { source: &self.g[e.source()].id, target: &self.g[e.target()].id, edge: e.weight() })
+            .collect();
+        v.sort_by(|a, b| (a.source, &a.edge.relation, a.target).cmp(&(b.source, &b.edge.relation, b.target)));
+        v
+    }
+
+    /// Edges touching one node (either direction), sorted.
+    pub fn edges_of(&self, id: &str) -> Vec<EdgeRefView<'_>> {
+        self.edges().into_iter().filter(|e| e.source == id || e.target == id).collect()
+    }
+
+    /// Ids of nodes within `depth` hops of `id`, ignoring direction.
+    pub fn neighbourhood(&self, id: &str, depth: usize) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let Some(&start) = self.ids.get(id) else { return seen };
+        let mut frontier = vec![start];
+        seen.insert(id.to_string());
+        for _ in 0..depth {
+            let mut next = Vec::new();
+            for n in frontier {
+                for m in self.g.neighbors_undirected(n) {
+                    if seen.insert(self.g[m].id.clone()) {
+                        next.push(m);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        seen
+    }
+
+    /// The subgraph of the nodes `keep` accepts and the edges `keep_edge` accepts between them.
+    pub fn filtered(&self, keep: impl Fn(&Node) -> bool, keep_edge: impl Fn(&EdgeRefView<'_>) -> bool) -> KnowledgeGraph {
+        let mut out = KnowledgeGraph { meta: self.meta.clone(), ..Default::default() };
+        for n in self.nodes() {
+            if keep(n) {
+                out.add_node(n.clone());
+            }
+        }
+        for e in self.edges() {
+            if out.ids.contains_key(e.source) && out.ids.contains_key(e.target) && keep_edge(&e) {
+                out.add_edge(e.source, &e.edge.relation, e.target, e.edge.certainty, e.edge.evidence.iter().cloned());
+            }
+        }
+        // Event places must point at nodes that are still there.
+        for n in out.g.node_weights_mut() {
+            if n.place.as_ref().is_some_and(|p| !out.ids.contains_key(p)) {
+                n.place = None;
+            }
+        }
+        out
+    }
+
+    /// Folds a whole graph (another shard's, say) into this one.
+    pub fn merge(&mut self, other: KnowledgeGraph) {
+        self.meta.documents += other.meta.documents;
+        for n in other.nodes() {
+            self.add_node(n.clone());
+        }
+        for e in other.edges() {
+            self.add_edge(e.source, &e.edge.relation, e.target, e.edge.certainty, e.edge.evidence.iter().cloned());
+        }
+    }
+
+    /// Node counts by type.
+    pub fn counts_by_type(&self) -> BTreeMap<EntityType, usize> {
+        let mut m = BTreeMap::new();
+        for n in self.g.node_weights() {
+            *m.entry(n.etype).or_insert(0) += 1;
+        }
+        m
+    }
+
+    /// The dense integer id of each node (its position in id order), for loaders that want numbers.
+    pub fn dense_ids(&self) -> HashMap<&str, usize> {
+        self.nodes().into_iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(doc: &str, start: usize) -> Evidence {
+        Evidence { doc: doc.into(), start, end: start + 1, text: "x".into(), rule: "r".into() }
+    }
+
+    #[test]
+    fn labels_prefer_complete_accented_forms() {
+        for (a, b) in [
+            ("Héctor Guerrero Flores", "Hector Guerrero Flores"),
+            ("Hector Guerrero Flores", "Guerrero Flores"),
+            ("Caracas", "CARACAS"),
+            ("Immigration and Customs Enforcement", "ICE"),
+        ] {
+            assert!(better_label(a, b), "{a} over {b}");
+            assert!(!better_label(b, a), "{b} not over {a}");
+        }
+    }
+
+    #[test]
+    fn merge_is_order_independent() {
+        let mut a = Node::new(EntityType::Person, "Hector Guerrero");
+        a.mentions = 2;
+        a.docs.insert("d1".into());
+        let mut b = Node::new(EntityType::Person, "Héctor Guerrero");
+        b.mentions = 1;
+        b.docs.insert("d2".into());
+        let mut g1 = KnowledgeGraph::new();
+        g1.add_node(a.clone());
+        g1.add_node(b.clone());
+        let mut g2 = KnowledgeGraph::new();
+        g2.add_node(b);
+        g2.add_node(a);
+        assert_eq!(g1.nodes(), g2.nodes());
+        let n = g1.node("person:hector-guerrero").unwrap();
+        assert_eq!(n.label, "Héctor Guerrero");
+        assert_eq!(n.mentions, 3);
+    }
+
+    #[test]
+    fn one_edge_per_triple_and_merge_rewires() {
+        let mut g = KnowledgeGraph::new();
+        for (t, l) in [(EntityType::Person, "A B"), (EntityType::Person, "B"), (EntityType::Organization, "Org")] {
+            g.add_node(Node::new(t, l));
+        }
+        assert!(g.add_edge("person:a-b", "leader_of", "organization:org", Certainty::Alleged, [ev("d", 0)]));
+        assert!(g.add_edge("person:b", "leader_of", "organization:org", Certainty::Stated, [ev("d", 5)]));
+        assert!(!g.add_edge("person:b", "leader_of", "organization:nope", Certainty::Stated, [ev("d", 5)]));
+        assert_eq!(g.edge_count(), 2);
+        assert!(g.merge_nodes("person:b", "person:a-b"));
+        let edges = g.edges();
+        assert_eq!(edges.len(), 1);
+        assert_eq!(edges[0].edge.weight(), 2);
+        assert_eq!(edges[0].edge.certainty, Certainty::Stated);
+        assert!(g.node("person:a-b").unwrap().aliases.contains("B"));
+    }
+}

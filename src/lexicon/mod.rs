@@ -1,0 +1,295 @@
+//! Lexicons from `schemas/lexicon/*.tsv` (and users' `--lexicon FILE`s), compiled once per run.
+//!
+//! One format for every list, tab-separated, `#` starts a comment line:
+//!
+//! ```text
+//! kind    name    aliases(;-separated)    subtype    parent
+//! place   United States   U.S.;US;USA;America   country
+//! place   Caracas         -                     city       Venezuela
+//! demonym Venezuelan      Venezuelans           -          Venezuela
+//! title   President       Pres.                 head_of_state
+//! ```
+//!
+//! Kinds `person`, `organization`, `place` are named entities (found in text by an
+//! Aho-Corasick automaton over every name and alias); the other kinds are word lists used as
+//! context: `demonym`, `given_name`, `title`, `role`, `org_head`, `org_suffix`, `trigger`,
+//! `nonentity`, `connector`. Empty cells may be left out or written `-`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::error::{Error, Result};
+use crate::graph::EntityType;
+use crate::text::fold_key;
+
+/// The built-in lexicon files, embedded so the binary works from any folder.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("schemas/lexicon/places.tsv", include_str!("../../schemas/lexicon/places.tsv")),
+    ("schemas/lexicon/organizations.tsv", include_str!("../../schemas/lexicon/organizations.tsv")),
+    ("schemas/lexicon/demonyms.tsv", include_str!("../../schemas/lexicon/demonyms.tsv")),
+    ("schemas/lexicon/given_names.tsv", include_str!("../../schemas/lexicon/given_names.tsv")),
+    ("schemas/lexicon/words.tsv", include_str!("../../schemas/lexicon/words.tsv")),
+];
+
+/// What a lexicon line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Entity(EntityType),
+    Demonym,
+    GivenName,
+    Title,
+    Role,
+    OrgHead,
+    OrgSuffix,
+    Trigger,
+    NonEntity,
+    Connector,
+}
+
+impl Kind {
+    fn parse(s: &str) -> Option<Kind> {
+        Some(match s {
+            "person" => Kind::Entity(EntityType::Person),
+            "organization" | "organisation" => Kind::Entity(EntityType::Organization),
+            "place" => Kind::Entity(EntityType::Place),
+            "event" => Kind::Entity(EntityType::Event),
+            "demonym" => Kind::Demonym,
+            "given_name" => Kind::GivenName,
+            "title" => Kind::Title,
+            "role" => Kind::Role,
+            "org_head" => Kind::OrgHead,
+            "org_suffix" => Kind::OrgSuffix,
+            "trigger" => Kind::Trigger,
+            "nonentity" => Kind::NonEntity,
+            "connector" => Kind::Connector,
+            _ => return None,
+        })
+    }
+}
+
+/// One lexicon line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: Kind,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub subtype: String,
+    pub parent: String,
+    /// `file:line`, for messages.
+    pub source: String,
+}
+
+/// A named-entity match of the automaton in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameMatch {
+    pub start: usize,
+    pub end: usize,
+    pub entry: usize,
+}
+
+/// All lexicons, compiled.
+pub struct Lexicon {
+    pub entries: Vec<Entry>,
+    /// Named entities by the key of each name and alias.
+    names: HashMap<String, Vec<usize>>,
+    /// Word-list entries by key.
+    words: HashMap<String, Vec<usize>>,
+    automaton: AhoCorasick,
+    /// Pattern index → entry index.
+    pattern_entry: Vec<usize>,
+    /// Longest word-list phrase, in words.
+    pub max_phrase_words: usize,
+}
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon").field("entries", &self.entries.len()).finish()
+    }
+}
+
+impl Lexicon {
+    /// The built-in lexicons plus the user's files.
+    pub fn load(extra: &[impl AsRef<Path>]) -> Result<Lexicon> {
+        let mut entries = Vec::new();
+        for (name, text) in BUILTIN {
+            entries.extend(parse(name, text)?);
+        }
+        for path in extra {
+            let path = path.as_ref();
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            entries.extend(parse(&path.display().to_string(), &text)?);
+        }
+        Lexicon::compile(entries)
+    }
+
+    /// Compiles parsed entries.
+    pub fn compile(entries: Vec<Entry>) -> Result<Lexicon> {
+        let mut names: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut words: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_entry = Vec::new();
+        let mut max_phrase_words = 1;
+        for (i, e) in entries.iter().enumerate() {
+            let forms = std::iter::once(&e.name).chain(e.aliases.iter());
+            match e.kind {
+                Kind::Entity(_) => {
+                    for f in forms {
+                        let ids = names.entry(fold_key(f)).or_default();
+                        if !ids.contains(&i) {
+                            ids.push(i);
+                        }
+                        patterns.push(f.clone());
+                        pattern_entry.push(i);
+                        // Accent-free variant so "Bogota" finds "Bogotá".
+                        let plain = strip_accents_keep_case(f);
+                        if plain != *f {
+                            patterns.push(plain);
+                            pattern_entry.push(i);
+                        }
+                    }
+                }
+                _ => {
+                    for f in forms {
+                        max_phrase_words = max_phrase_words.max(f.split_whitespace().count());
+                        let ids = words.entry(fold_key(f)).or_default();
+                        if !ids.contains(&i) {
+                            ids.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .map_err(|e| Error::config("schemas/lexicon", format!("cannot compile the lexicon automaton: {e}")))?;
+        Ok(Lexicon { entries, names, words, automaton, pattern_entry, max_phrase_words })
+    }
+
+    /// Named-entity entries whose name or alias has this key.
+    pub fn names(&self, key: &str) -> &[usize] {
+        self.names.get(key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Word-list entries of one kind with this key.
+    pub fn words_of(&self, key: &str, kind: Kind) -> impl Iterator<Item = &Entry> {
+        self.words.get(key).into_iter().flatten().map(|&i| &self.entries[i]).filter(move |e| e.kind == kind)
+    }
+
+    /// Index of the first word-list entry of `kind` with this key.
+    pub fn word_entry(&self, key: &str, kind: Kind) -> Option<usize> {
+        self.words.get(key)?.iter().copied().find(|&i| self.entries[i].kind == kind)
+    }
+
+    /// Whether `text` (any form) is in a word list of `kind`.
+    pub fn is(&self, text: &str, kind: Kind) -> bool {
+        self.words_of(&fold_key(text), kind).next().is_some()
+    }
+
+    /// Same as [`Lexicon::is`] for an already folded key.
+    pub fn key_is(&self, key: &str, kind: Kind) -> bool {
+        self.words_of(key, kind).next().is_some()
+    }
+
+    /// Named entities in `text`, whole words only, each starting with an upper-case letter or digit.
+    pub fn find_names(&self, text: &str) -> Vec<NameMatch> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        for m in self.automaton.find_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            let before_ok = s == 0 || !is_word_byte(text, s, true);
+            let after_ok = e == bytes.len() || !is_word_byte(text, e, false);
+            let first = text[s..].chars().next().unwrap_or(' ');
+            if before_ok && after_ok && (first.is_uppercase() || first.is_ascii_digit()) {
+                out.push(NameMatch { start: s, end: e, entry: self.pattern_entry[m.pattern().as_usize()] });
+            }
+        }
+        out
+    }
+}
+
+/// Whether the character touching byte `at` (before it when `before`) is part of a word.
+fn is_word_byte(text: &str, at: usize, before: bool) -> bool {
+    let c = if before { text[..at].chars().next_back() } else { text[at..].chars().next() };
+    c.is_some_and(|c| c.is_alphanumeric())
+}
+
+fn strip_accents_keep_case(s: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd().filter(|c| !is_combining_mark(*c)).collect()
+}
+
+/// Parses one lexicon file; errors name `file:line:column`.
+pub fn parse(name: &str, text: &str) -> Result<Vec<Entry>> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let trimmed = line.trim_end_matches('\r');
+        if trimmed.trim().is_empty() || trimmed.trim_start().starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = trimmed.split('\t').collect();
+        let kind = Kind::parse(cols[0].trim()).ok_or_else(|| {
+            Error::config(
+                format!("{name}:{n}:1"),
+                format!(
+                    "unknown kind {:?}; expected one of person, organization, place, demonym, given_name, title, role, org_head, org_suffix, trigger, nonentity, connector",
+                    cols[0]
+                ),
+            )
+        })?;
+        let cell = |k: usize| cols.get(k).map(|s| s.trim()).filter(|s| !s.is_empty() && *s != "-").unwrap_or("");
+        let entity_name = cell(1);
+        if entity_name.is_empty() {
+            let col = cols[0].len() + 2;
+            return Err(Error::config(format!("{name}:{n}:{col}"), "empty name (columns are tab-separated: kind, name, aliases, subtype, parent)"));
+        }
+        let aliases = cell(2).split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        out.push(Entry {
+            kind,
+            name: entity_name.to_string(),
+            aliases,
+            subtype: cell(3).to_string(),
+            parent: cell(4).to_string(),
+            source: format!("{name}:{n}"),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_and_find() {
+        let entries = parse(
+            "t.tsv",
+            "# comment\nplace\tUnited States\tU.S.;US\tcountry\nplace\tBogotá\t-\tcity\tColombia\ntitle\tPresident\tPres.\thead_of_state\n",
+        )
+        .unwrap();
+        let lex = Lexicon::compile(entries).unwrap();
+        let text = "The U.S. and Bogota, not USB or us.";
+        let found: Vec<&str> = lex.find_names(text).iter().map(|m| &text[m.start..m.end]).collect();
+        assert_eq!(found, ["U.S.", "Bogota"]);
+        assert!(lex.is("Pres.", Kind::Title));
+        assert_eq!(lex.names("us").len(), 1);
+    }
+
+    #[test]
+    fn errors_name_file_line_column() {
+        let err = parse("x.tsv", "place\tA\nplase\tB\n").unwrap_err().to_string();
+        assert!(err.starts_with("x.tsv:2:1:"), "{err}");
+        let err = parse("x.tsv", "place\t\tA\n").unwrap_err().to_string();
+        assert!(err.starts_with("x.tsv:1:7:"), "{err}");
+    }
+
+    #[test]
+    fn builtin_lexicons_load() {
+        let lex = Lexicon::load(&[] as &[&str]).unwrap();
+        assert!(!lex.names("venezuela").is_empty());
+    }
+}

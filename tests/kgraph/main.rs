@@ -1,0 +1,5 @@
+//! Integration tests through the `kgraph` binary, one module per area (as ripgrep does).
+
+mod util;
+
+mod foundation;
