@@ -31,6 +31,7 @@ pub mod extract;
 pub mod graph;
 pub mod layout;
 pub mod lexicon;
+pub mod ontology;
 pub mod pipeline;
 pub mod text;
 

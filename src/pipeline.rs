@@ -12,11 +12,13 @@ use crate::error::Result;
 use crate::extract::{extract_document, resolve, DocExtraction, MentionRecord};
 use crate::graph::{EntityType, KnowledgeGraph};
 use crate::lexicon::Lexicon;
+use crate::ontology::Ontology;
 
 /// Compiled lexicons (and, later, ontology): built once per run, shared by every thread.
 #[derive(Debug)]
 pub struct Pipeline {
     pub lexicon: Lexicon,
+    pub ontology: Ontology,
 }
 
 /// What to read.
@@ -73,7 +75,7 @@ const BATCH: usize = 256;
 impl Pipeline {
     /// Built-in lexicons plus the user's.
     pub fn load(extra_lexicons: &[PathBuf]) -> Result<Pipeline> {
-        Ok(Pipeline { lexicon: Lexicon::load(extra_lexicons)? })
+        Ok(Pipeline { lexicon: Lexicon::load(extra_lexicons)?, ontology: Ontology::builtin()? })
     }
 
     /// Built-in lexicons only.
@@ -83,7 +85,7 @@ impl Pipeline {
 
     /// Extracts one document.
     pub fn extract(&self, doc: &Document) -> DocExtraction {
-        extract_document(doc, &self.lexicon)
+        extract_document(doc, &self.lexicon, &self.ontology)
     }
 
     /// The graph of in-memory documents (for tests and embedding).

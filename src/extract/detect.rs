@@ -46,6 +46,8 @@ pub struct Candidate {
     pub all_caps: bool,
     /// An acronym given in parentheses or after ", or" right after this candidate: its token index.
     pub acronym_after: Option<usize>,
+    /// For "<Person> administration": the person's name as written.
+    pub administration_of: Option<String>,
 }
 
 impl Candidate {
@@ -157,13 +159,69 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
             break;
         }
         for (a, b) in split_run(s, start, j, lex) {
-            if let Some(c) = candidate(s, a, b, lex, shouted) {
+            if let Some(mut c) = candidate(s, a, b, lex, shouted) {
+                extend(s, &mut c, lex);
                 out.push(c);
             }
         }
         i = j;
     }
+    // "Chilean police", "Israeli army": a demonym and a force make an organization.
+    for k in 0..n.saturating_sub(1) {
+        let w = tok(s, k);
+        if w.chars().next().is_some_and(char::is_uppercase) && lex.is(w, Kind::Demonym) && DEMONYM_ORGS.contains(&lower(s, k + 1).as_str()) && !out.iter().any(|c| c.first <= k + 1 && k < c.last) {
+            let span = Span::new(s.tokens[k].span.start, s.tokens[k + 1].span.end);
+            let mut scores = [0; 4];
+            scores[ti(EntityType::Organization)] = 8;
+            out.push(Candidate {
+                span,
+                first: k,
+                last: k + 2,
+                sentence: s.sentence,
+                key: fold_key(span.slice(s.doc)),
+                lex: None,
+                scores,
+                initial: false,
+                title: None,
+                demonym: None,
+                all_caps: false,
+                acronym_after: None,
+                administration_of: None,
+            });
+        }
+    }
+    out.sort_by_key(|c| c.first);
     out
+}
+
+/// Grows a candidate over a lower-case head that belongs to the name: "<Person> administration",
+/// "<Person>'s administration", "<Place> cartel".
+fn extend(s: &SentenceInput<'_>, c: &mut Candidate, lex: &Lexicon) {
+    let n = s.tokens.len();
+    let mut k = c.last;
+    if k < n && s.tokens[k].kind == TokKind::Possessive {
+        k += 1;
+    }
+    if k < n && lower(s, k) == "administration" && c.scores[ti(EntityType::Place)] < 8 {
+        c.administration_of = Some(c.text(s.doc).to_string());
+        // One key for "Trump administration", "Trump's administration", "Donald Trump's administration".
+        c.key = format!("{} administration", fold_key(tok(s, c.last - 1)));
+        c.last = k + 1;
+        c.span = Span::new(c.span.start, s.tokens[k].span.end);
+        c.lex = None;
+        c.scores = [0; 4];
+        c.scores[ti(EntityType::Organization)] = 10;
+        return;
+    }
+    let k = c.last;
+    if k < n && matches!(lower(s, k).as_str(), "cartel" | "clan") && (c.last == c.first + 1 || c.lex.is_some_and(|e| lex.entries[e].kind == Kind::Entity(EntityType::Place))) {
+        c.last = k + 1;
+        c.span = Span::new(c.span.start, s.tokens[k].span.end);
+        c.key = fold_key(c.span.slice(s.doc));
+        c.lex = None;
+        c.scores = [0; 4];
+        c.scores[ti(EntityType::Organization)] = 10;
+    }
 }
 
 fn is_connector(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> bool {
@@ -330,6 +388,9 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
     if key.is_empty() {
         return None;
     }
+    if super::events::law_name(text) {
+        return None;
+    }
     let names = lex.names(&key);
     let lex_entry = names.first().copied();
     // A lone demonym, title or function word is no entity.
@@ -476,6 +537,9 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
     if s.paragraph_start && a == 0 && all_caps && next(0).as_deref() == Some(",") {
         scores[ti(EntityType::Place)] += 8;
     }
+    if super::events::named_event(text) {
+        scores[ti(EntityType::Event)] += 12;
+    }
     // Unknown multi-word capitalized names are most often people.
     if b > a + 1 && scores.iter().all(|&x| x <= 0) && (a..b).all(|i| is_capword(s, i)) && b - a <= 4 {
         scores[ti(EntityType::Person)] += 1;
@@ -507,6 +571,7 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
         demonym,
         all_caps,
         acronym_after,
+        administration_of: None,
     })
 }
 

@@ -4,14 +4,17 @@
 //! [`DocExtraction`], so documents can be processed in any order, on any thread.
 
 pub mod detect;
+pub mod events;
+pub mod relate;
 pub mod resolve;
 pub mod tokens;
 
 use serde::Serialize;
 
 use crate::corpus::Document;
-use crate::graph::{EntityType, Evidence, KnowledgeGraph, Node, Certainty};
-use crate::lexicon::Lexicon;
+use crate::graph::{node_id, Certainty, EntityType, Evidence, KnowledgeGraph, Node};
+use crate::lexicon::{Kind, Lexicon};
+use crate::ontology::Ontology;
 use crate::text::{segment, SectionKind, Segmented, Span};
 
 use detect::{detect, Candidate, SentenceInput};
@@ -103,9 +106,10 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
     DocContext { doc, seg, tokens, cands, entities, assignment }
 }
 
-/// Extracts one document.
-pub fn extract_document(doc: &Document, lex: &Lexicon) -> DocExtraction {
+/// Extracts one document: entities, events and relations.
+pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocExtraction {
     let ctx = analyze(doc, lex);
+    let text = doc.text.as_str();
     let mut out = DocExtraction { doc: doc.id.clone(), ..Default::default() };
     for (m, c) in ctx.cands.iter().enumerate() {
         if let Some(e) = ctx.assignment[m] {
@@ -114,20 +118,210 @@ pub fn extract_document(doc: &Document, lex: &Lexicon) -> DocExtraction {
                 doc: doc.id.clone(),
                 start: c.span.start,
                 end: c.span.end,
-                text: c.text(&doc.text).to_string(),
+                text: c.text(text).to_string(),
                 etype: ent.etype,
                 entity: ent.id.clone(),
             });
         }
     }
+    let mut nodes: std::collections::BTreeMap<String, Node> = std::collections::BTreeMap::new();
     for ent in &ctx.entities {
         let mut node = Node::new(ent.etype, &ent.label);
         node.id = ent.id.clone();
         node.aliases.extend(ent.aliases.iter().cloned());
         node.mentions = ent.mentions.len() as u64;
         node.docs.insert(doc.id.clone());
-        out.nodes.push(node);
+        match nodes.get_mut(&node.id) {
+            Some(n) => {
+                n.aliases.extend(node.aliases);
+                n.mentions += node.mentions;
+            }
+            None => {
+                nodes.insert(node.id.clone(), node);
+            }
+        }
     }
-    out.nodes.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut ents: Vec<relate::EntityRef> = ctx.entities.iter().map(|e| relate::EntityRef { id: e.id.clone(), etype: e.etype }).collect();
+    // Mention start token → entity.
+    let mut mention_entity = std::collections::BTreeMap::new();
+    for (m, c) in ctx.cands.iter().enumerate() {
+        if let Some(e) = ctx.assignment[m] {
+            mention_entity.insert((c.sentence, c.first), e);
+        }
+    }
+    // Countries named by a demonym: the document's entity for that country, or a new node.
+    let mut demonym_map: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for toks in &ctx.tokens {
+        for t in toks {
+            let w = t.text(text);
+            if !w.chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
+            let Some(entry) = lex.word_entry(&crate::text::fold_key(w), Kind::Demonym) else { continue };
+            if demonym_map.contains_key(&entry) {
+                continue;
+            }
+            let parent = &lex.entries[entry].parent;
+            if parent.is_empty() {
+                continue;
+            }
+            let id = node_id(EntityType::Place, parent);
+            let idx = match ents.iter().position(|x| x.id == id) {
+                Some(i) => i,
+                None => {
+                    let mut node = Node::new(EntityType::Place, parent);
+                    node.docs.insert(doc.id.clone());
+                    nodes.entry(id.clone()).or_insert(node);
+                    ents.push(relate::EntityRef { id, etype: EntityType::Place });
+                    ents.len() - 1
+                }
+            };
+            demonym_map.insert(entry, idx);
+        }
+    }
+    let reference = crate::text::dates::document_date(text, doc.date.as_deref());
+    let mut recent = relate::Recent::default();
+    // Organizations called by a noun: "the Tren de Aragua gang", "a notorious gang".
+    for (m, c) in ctx.cands.iter().enumerate() {
+        let Some(e) = ctx.assignment[m] else { continue };
+        if ctx.entities[e].etype != EntityType::Organization {
+            continue;
+        }
+        let toks = &ctx.tokens[c.sentence];
+        let mut nouns = Vec::new();
+        if c.last < toks.len() {
+            nouns.push(toks[c.last].text(text).to_lowercase());
+        }
+        // Apposition: "X, a notorious gang" / "X, the Venezuelan gang".
+        if c.last + 1 < toks.len() && toks[c.last].text(text) == "," {
+            for k in c.last + 2..(c.last + 6).min(toks.len()) {
+                nouns.push(toks[k].text(text).to_lowercase());
+            }
+        }
+        // "the Venezuelan gang Tren de Aragua": a noun right before.
+        if c.first >= 1 {
+            nouns.push(toks[c.first - 1].text(text).to_lowercase());
+        }
+        let label = ctx.entities[e].label.to_lowercase();
+        if let Some(w) = label.split_whitespace().last() {
+            nouns.push(w.to_string());
+        }
+        let entry = recent.org_nouns.entry(e).or_default();
+        for n in nouns {
+            if ["gang", "group", "organization", "organisation", "cartel", "militia", "network", "syndicate", "movement", "party", "agency", "company"].contains(&n.as_str()) && !entry.contains(&n) {
+                entry.push(n);
+            }
+        }
+    }
+    let mut events: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for si in 0..ctx.seg.sentences.len() {
+        recent.new_paragraph(ctx.seg.sentences[si].paragraph);
+        let span = ctx.sentence_span(si);
+        let sentence_text = span.slice(text);
+        let hedged = relate::is_hedged(onto, sentence_text);
+        let demonym_entity = |entry: usize| demonym_map.get(&entry).copied();
+        let spans = relate::sentence_spans(&ctx, si, lex, &ents, &mention_entity, &demonym_entity, &mut recent);
+        // Events of this sentence become entities and slots.
+        let evidence = Evidence { doc: doc.id.clone(), start: span.start, end: span.end, text: sentence_text.to_string(), rule: String::new() };
+        let found = events::sentence_events(&ctx, si, lex, &spans, &ents, reference, hedged);
+        let mut spans = spans;
+        for (ev, rels) in found {
+            let id = node_id(EntityType::Event, &ev.label);
+            let idx = *events.entry(id.clone()).or_insert_with(|| {
+                ents.push(relate::EntityRef { id: id.clone(), etype: EntityType::Event });
+                ents.len() - 1
+            });
+            let node = nodes.entry(id.clone()).or_insert_with(|| {
+                let mut n = Node::new(EntityType::Event, &ev.label);
+                n.docs.insert(doc.id.clone());
+                n
+            });
+            node.mentions += 1;
+            node.aliases.insert(crate::text::nfc(&ctx.tokens[si][ev.first..ev.last].iter().map(|t| t.text(text)).collect::<Vec<_>>().join(" ")));
+            if node.date.is_none() {
+                node.date = ev.date.clone();
+            }
+            if node.place.is_none() {
+                node.place = ev.place.map(|p| ents[p].id.clone());
+            }
+            let eref = ents[idx].clone();
+            events::event_relations(&eref, &rels, &ents, &evidence, hedged, &mut out.relations);
+            if !spans.iter().any(|s| s.first < ev.last && ev.first < s.last) {
+                spans.push(relate::SlotSpan { first: ev.first, last: ev.last, letter: 'E', entities: vec![idx] });
+            }
+        }
+        spans.sort_by_key(|s| s.first);
+        let spans = relate::coordinate(spans, &ctx, si);
+        let (shadow, slots) = relate::shadow(&ctx, si, &spans);
+        relate::apply_patterns(onto, &shadow, &slots, &ents, &doc.id, (span.start, span.end, sentence_text), hedged, &mut out.relations);
+    }
+    // Named events carry the date of their sentence.
+    for ent in &ctx.entities {
+        if ent.etype == EntityType::Event {
+            if let (Some(node), Some(&m)) = (nodes.get_mut(&ent.id), ent.mentions.first()) {
+                if node.date.is_none() {
+                    let s = ctx.cands[m].sentence;
+                    node.date = crate::text::dates::find_date(ctx.sentence_span(s).slice(text), reference);
+                }
+            }
+        }
+    }
+    // "<Person> administration": the person leads it.
+    for (m, c) in ctx.cands.iter().enumerate() {
+        let (Some(e), Some(name)) = (ctx.assignment[m], &c.administration_of) else { continue };
+        let key = crate::text::fold_key(name);
+        let person = ctx
+            .entities
+            .iter()
+            .filter(|p| p.etype == EntityType::Person)
+            .find(|p| p.aliases.iter().any(|a| crate::text::fold_key(a) == key) || crate::text::fold_key(&p.label).split(' ').last() == key.split(' ').last())
+            .map(|p| p.id.clone())
+            .unwrap_or_else(|| {
+                let node = Node::new(EntityType::Person, name);
+                let id = node.id.clone();
+                nodes.entry(id.clone()).or_insert_with(|| {
+                    let mut n = node;
+                    n.docs.insert(doc.id.clone());
+                    n
+                });
+                id
+            });
+        let span = ctx.sentence_span(c.sentence);
+        out.relations.push(RelationRecord {
+            source: person,
+            relation: "leader_of".into(),
+            target: ctx.entities[e].id.clone(),
+            certainty: Certainty::Stated,
+            evidence: Evidence { doc: doc.id.clone(), start: span.start, end: span.end, text: span.slice(text).to_string(), rule: "administration-of".into() },
+        });
+    }
+    // Organizations from the lexicon are based in their country ("U.S. Treasury").
+    for ent in &ctx.entities {
+        let Some(x) = ent.lex else { continue };
+        let entry = &lex.entries[x];
+        if ent.etype != EntityType::Organization || entry.parent.is_empty() || entry.kind != Kind::Entity(EntityType::Organization) {
+            continue;
+        }
+        let place = node_id(EntityType::Place, &entry.parent);
+        if !nodes.contains_key(&place) {
+            continue;
+        }
+        let m = ent.mentions[0];
+        let s = ctx.cands[m].sentence;
+        let span = ctx.sentence_span(s);
+        out.relations.push(RelationRecord {
+            source: ent.id.clone(),
+            relation: "based_in".into(),
+            target: place,
+            certainty: Certainty::Stated,
+            evidence: Evidence { doc: doc.id.clone(), start: span.start, end: span.end, text: span.slice(text).to_string(), rule: "lexicon-based-in".into() },
+        });
+    }
+    // Countries named only by a demonym stay only when a relation uses them.
+    let used: std::collections::BTreeSet<&str> = out.relations.iter().flat_map(|r| [r.source.as_str(), r.target.as_str()]).collect();
+    nodes.retain(|id, n| n.mentions > 0 || used.contains(id.as_str()));
+    out.nodes = nodes.into_values().collect();
+    out.relations.sort_by(|a, b| (&a.source, &a.relation, &a.target, &a.evidence).cmp(&(&b.source, &b.relation, &b.target, &b.evidence)));
+    out.relations.dedup();
     out
 }

@@ -240,6 +240,12 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
         assignment[m] = Some(e);
     }
     for e in &mut entities {
+        if let Some(name) = e.mentions.iter().find_map(|&m| cands[m].administration_of.as_ref()) {
+            let surname = name.split_whitespace().last().unwrap_or(name);
+            e.label = format!("{surname} administration");
+            e.id = node_id(e.etype, &e.label);
+            continue;
+        }
         e.label = match e.lex {
             Some(x) if matches!(lex.entries[x].kind, Kind::Entity(t) if t == e.etype) => lex.entries[x].name.clone(),
             _ => pick_label(&e.aliases),

@@ -1,0 +1,316 @@
+//! Relations: the pattern engine over sentences and their resolved mentions.
+//!
+//! Each sentence becomes a *shadow*: its tokens lower-cased, with every entity mention replaced
+//! by a slot placeholder (`@P0`, `@O1`, `@L2`, `@E3`, `@D4`). Coordinated mentions of one type
+//! ("Colombia, Ecuador, Peru and Chile") share one slot that stands for all of them; safe
+//! nominal links ("the gang", "the group", "he", "his", "its") become slots of the entity last
+//! named in the same paragraph; demonyms ("Venezuelan") become `@D` slots standing for their
+//! country. The ontology's patterns (regular expressions over the shadow) then give typed edges,
+//! each with the sentence as evidence.
+
+use std::collections::BTreeMap;
+
+use crate::graph::{Certainty, EntityType, Evidence};
+use crate::lexicon::{Kind, Lexicon};
+use crate::ontology::Ontology;
+use crate::text::fold_key;
+
+use super::tokens::TokKind;
+use super::{DocContext, RelationRecord};
+
+/// One slot of a shadow sentence: the entities it stands for.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    pub letter: char,
+    pub entities: Vec<usize>,
+}
+
+/// Entities available to relations: the document's resolved entities plus those added later
+/// (countries named only by a demonym, events).
+#[derive(Debug, Clone)]
+pub struct EntityRef {
+    pub id: String,
+    pub etype: EntityType,
+}
+
+/// Nouns that refer back to an organization ("the gang").
+const ORG_ANAPHORS: &[&str] = &["gang", "group", "organization", "organisation", "cartel", "militia", "network", "syndicate", "movement", "party", "agency", "company"];
+
+fn letter(t: EntityType) -> char {
+    match t {
+        EntityType::Person => 'P',
+        EntityType::Organization => 'O',
+        EntityType::Place => 'L',
+        EntityType::Event => 'E',
+    }
+}
+
+/// A span of tokens standing for entities in a sentence (mention, link or demonym).
+#[derive(Debug, Clone)]
+pub struct SlotSpan {
+    pub first: usize,
+    pub last: usize,
+    pub letter: char,
+    pub entities: Vec<usize>,
+}
+
+/// Normalized token text for the shadow.
+fn shadow_token(t: &str, kind: TokKind) -> String {
+    if kind == TokKind::Possessive {
+        return "'s".into();
+    }
+    match t {
+        "“" | "”" | "\"" | "«" | "»" => "\"".into(),
+        "‘" | "’" | "'" => "'".into(),
+        "—" | "–" => "--".into(),
+        _ => t.to_lowercase().replace('’', "'"),
+    }
+}
+
+/// Builds the shadow string of a sentence from its slot spans (sorted, non-overlapping).
+pub fn shadow(ctx: &DocContext<'_>, sentence: usize, spans: &[SlotSpan]) -> (String, Vec<Slot>) {
+    let toks = &ctx.tokens[sentence];
+    let text = ctx.text();
+    let mut out = String::new();
+    let mut slots = Vec::new();
+    let mut i = 0;
+    let mut sp = spans.iter().peekable();
+    while i < toks.len() {
+        if let Some(s) = sp.peek() {
+            if s.first == i {
+                out.push_str(&format!("@{}{} ", s.letter, slots.len()));
+                slots.push(Slot { letter: s.letter, entities: s.entities.clone() });
+                i = s.last;
+                sp.next();
+                continue;
+            }
+        }
+        out.push_str(&shadow_token(toks[i].text(text), toks[i].kind));
+        out.push(' ');
+        i += 1;
+    }
+    (out, slots)
+}
+
+/// Joins coordinated slots of one type: "@L1 , @L2 , @L3 and @L4" → one slot for all four.
+pub fn coordinate(spans: Vec<SlotSpan>, ctx: &DocContext<'_>, sentence: usize) -> Vec<SlotSpan> {
+    let toks = &ctx.tokens[sentence];
+    let text = ctx.text();
+    let word = |i: usize| toks[i].text(text).to_lowercase();
+    let mut out: Vec<SlotSpan> = Vec::new();
+    for s in spans {
+        if let Some(prev) = out.last_mut() {
+            if prev.letter == s.letter && prev.letter != 'E' && prev.letter != 'D' {
+                // Tokens between the two: only ",", "and", "or", "as well as", "even", "also".
+                let between: Vec<String> = (prev.last..s.first).map(word).collect();
+                let joiners = !between.is_empty()
+                    && between.iter().all(|w| matches!(w.as_str(), "," | "and" | "or" | "even" | "also" | "the"))
+                    && between.len() <= 4
+                    && between.iter().any(|w| w == "," || w == "and" || w == "or");
+                if joiners {
+                    prev.last = s.last;
+                    for e in s.entities {
+                        if !prev.entities.contains(&e) {
+                            prev.entities.push(e);
+                        }
+                    }
+                    continue;
+                }
+            }
+        }
+        out.push(s);
+    }
+    out
+}
+
+/// Finds slot spans of a sentence: entity mentions, demonyms, and safe nominal links.
+/// `recent` holds, per paragraph, the last entity seen of each type (updated as sentences pass).
+pub fn sentence_spans(
+    ctx: &DocContext<'_>,
+    sentence: usize,
+    lex: &Lexicon,
+    ents: &[EntityRef],
+    mention_entity: &BTreeMap<(usize, usize), usize>,
+    demonym_entity: &dyn Fn(usize) -> Option<usize>,
+    recent: &mut Recent,
+) -> Vec<SlotSpan> {
+    let toks = &ctx.tokens[sentence];
+    let text = ctx.text();
+    let mut spans: Vec<SlotSpan> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if let Some(&e) = mention_entity.get(&(sentence, i)) {
+            // The candidate covering tokens [i, last).
+            let last = ctx
+                .cands
+                .iter()
+                .find(|c| c.sentence == sentence && c.first == i)
+                .map(|c| c.last)
+                .unwrap_or(i + 1);
+            spans.push(SlotSpan { first: i, last, letter: letter(ents[e].etype), entities: vec![e] });
+            recent.see(e, ents[e].etype, ctx, e);
+            i = last;
+            continue;
+        }
+        let w = toks[i].text(text);
+        let lw = w.to_lowercase();
+        // Demonyms stand for their country.
+        if toks[i].kind == TokKind::Word && w.chars().next().is_some_and(char::is_uppercase) {
+            if let Some(entry) = lex.word_entry(&fold_key(w), Kind::Demonym) {
+                if let Some(e) = demonym_entity(entry) {
+                    spans.push(SlotSpan { first: i, last: i + 1, letter: 'D', entities: vec![e] });
+                }
+                i += 1;
+                continue;
+            }
+        }
+        // "the gang", "the group": the last organization named in this paragraph.
+        if (lw == "the" || lw == "this" || lw == "that") && i + 1 < toks.len() {
+            let noun = toks[i + 1].text(text).to_lowercase();
+            if ORG_ANAPHORS.contains(&noun.as_str()) {
+                if let Some(e) = recent.org_for(&noun) {
+                    spans.push(SlotSpan { first: i, last: i + 2, letter: 'O', entities: vec![e] });
+                    i += 2;
+                    continue;
+                }
+            }
+        }
+        if matches!(lw.as_str(), "he" | "his" | "him" | "she" | "her") {
+            if let Some(e) = recent.person {
+                spans.push(SlotSpan { first: i, last: i + 1, letter: 'P', entities: vec![e] });
+                i += 1;
+                continue;
+            }
+        }
+        if matches!(lw.as_str(), "its" | "it") && recent.org.is_some() {
+            // Only when an organization is the latest entity named: "it" too often means a thing.
+            if recent.last_type == Some(EntityType::Organization) || lw == "its" {
+                let e = recent.org.expect("checked");
+                spans.push(SlotSpan { first: i, last: i + 1, letter: 'O', entities: vec![e] });
+                i += 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    spans
+}
+
+/// The last entities named in the current paragraph.
+#[derive(Debug, Default)]
+pub struct Recent {
+    pub paragraph: usize,
+    pub person: Option<usize>,
+    pub org: Option<usize>,
+    pub last_type: Option<EntityType>,
+    /// Organizations with the nouns they were called by ("gang" for "the Tren de Aragua gang").
+    pub org_nouns: BTreeMap<usize, Vec<String>>,
+    /// Organizations in order of appearance in this paragraph.
+    pub orgs: Vec<usize>,
+}
+
+impl Recent {
+    pub fn new_paragraph(&mut self, p: usize) {
+        if p != self.paragraph {
+            self.paragraph = p;
+            self.person = None;
+            self.org = None;
+            self.last_type = None;
+            self.orgs.clear();
+        }
+    }
+
+    fn see(&mut self, e: usize, t: EntityType, _ctx: &DocContext<'_>, _id: usize) {
+        match t {
+            EntityType::Person => self.person = Some(e),
+            EntityType::Organization => {
+                self.org = Some(e);
+                self.orgs.retain(|&x| x != e);
+                self.orgs.push(e);
+            }
+            _ => {}
+        }
+        self.last_type = Some(t);
+    }
+
+    /// The organization "the <noun>" refers to: the latest one called by that noun in the
+    /// document, if it was named in this paragraph; else the latest named if none carries a noun.
+    fn org_for(&self, noun: &str) -> Option<usize> {
+        let called: Vec<usize> = self.orgs.iter().copied().filter(|e| self.org_nouns.get(e).is_some_and(|n| n.iter().any(|x| x == noun || (x != "agency" && noun != "agency" && x != "party" && noun != "party")))).collect();
+        if let Some(&e) = called.last() {
+            return Some(e);
+        }
+        // A single organization with that noun anywhere in the document.
+        let doc_wide: Vec<usize> = self.org_nouns.iter().filter(|(_, n)| n.iter().any(|x| x == noun)).map(|(e, _)| *e).collect();
+        if doc_wide.len() == 1 {
+            return Some(doc_wide[0]);
+        }
+        None
+    }
+}
+
+/// Runs every pattern on one shadow sentence.
+#[allow(clippy::too_many_arguments)]
+pub fn apply_patterns(
+    onto: &Ontology,
+    shadow: &str,
+    slots: &[Slot],
+    ents: &[EntityRef],
+    doc_id: &str,
+    evidence_span: (usize, usize, &str),
+    hedged: bool,
+    out: &mut Vec<RelationRecord>,
+) {
+    let matches = onto.set.matches(shadow);
+    if !matches.matched_any() {
+        return;
+    }
+    for pi in matches.iter() {
+        let p = &onto.patterns[pi];
+        let Some(rel) = onto.relation(&p.relation) else { continue };
+        for caps in p.regex.captures_iter(shadow) {
+            let (Some(s), Some(o)) = (caps.name("s"), caps.name("o")) else { continue };
+            let (Some(si), Some(oi)) = (slot_index(s.as_str()), slot_index(o.as_str())) else { continue };
+            let (Some(ss), Some(os)) = (slots.get(si), slots.get(oi)) else { continue };
+            for &a in &ss.entities {
+                for &b in &os.entities {
+                    let (ea, eb) = (&ents[a], &ents[b]);
+                    if ea.id == eb.id || !rel.subject.contains(&ea.etype) || !rel.object.contains(&eb.etype) {
+                        continue;
+                    }
+                    let (src, dst) = if rel.symmetric && eb.id < ea.id { (eb, ea) } else { (ea, eb) };
+                    let certainty = p.certainty.unwrap_or(if hedged { Certainty::Alleged } else { Certainty::Stated });
+                    out.push(RelationRecord {
+                        source: src.id.clone(),
+                        relation: p.relation.clone(),
+                        target: dst.id.clone(),
+                        certainty,
+                        evidence: Evidence {
+                            doc: doc_id.to_string(),
+                            start: evidence_span.0,
+                            end: evidence_span.1,
+                            text: evidence_span.2.to_string(),
+                            rule: p.id.clone(),
+                        },
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn slot_index(s: &str) -> Option<usize> {
+    s.get(2..)?.parse().ok()
+}
+
+/// Whether a sentence is hedged ("accused", "alleged", "according to", "is thought to").
+pub fn is_hedged(onto: &Ontology, sentence: &str) -> bool {
+    let lower = sentence.to_lowercase().replace('’', "'");
+    onto.hedges.iter().any(|h| {
+        lower.match_indices(h.as_str()).any(|(at, _)| {
+            let before = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after = lower[at + h.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            before && after
+        })
+    })
+}

@@ -1,0 +1,216 @@
+//! Dates in text: absolute ("March 16, 2025", "Sept. 2023", "2014") and relative to the
+//! article's date ("on Saturday", "last summer"), as ISO-like strings (`YYYY`, `YYYY-MM`,
+//! `YYYY-MM-DD`).
+
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// A calendar date (no time zone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ymd {
+    pub y: i32,
+    pub m: u32,
+    pub d: u32,
+}
+
+impl Ymd {
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.y, self.m, self.d)
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian).
+    fn days(&self) -> i64 {
+        let (y, m) = if self.m <= 2 { (self.y as i64 - 1, self.m as i64 + 9) } else { (self.y as i64, self.m as i64 - 3) };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * m + 2) / 5 + self.d as i64 - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146097 + doe - 719468
+    }
+
+    fn from_days(z: i64) -> Ymd {
+        let z = z + 719468;
+        let era = z.div_euclid(146097);
+        let doe = z - era * 146097;
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        let y = yoe + era * 400;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        Ymd { y: (if m <= 2 { y + 1 } else { y }) as i32, m, d }
+    }
+
+    /// 0 = Monday … 6 = Sunday.
+    pub fn weekday(&self) -> u32 {
+        (self.days() + 3).rem_euclid(7) as u32
+    }
+
+    pub fn add_days(&self, n: i64) -> Ymd {
+        Ymd::from_days(self.days() + n)
+    }
+}
+
+pub fn month_number(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    Some(match w.as_str() {
+        "jan" | "january" => 1,
+        "feb" | "february" => 2,
+        "mar" | "march" => 3,
+        "apr" | "april" => 4,
+        "may" => 5,
+        "jun" | "june" => 6,
+        "jul" | "july" => 7,
+        "aug" | "august" => 8,
+        "sep" | "sept" | "september" => 9,
+        "oct" | "october" => 10,
+        "nov" | "november" => 11,
+        "dec" | "december" => 12,
+        _ => return None,
+    })
+}
+
+fn weekday_number(word: &str) -> Option<u32> {
+    Some(match word.to_lowercase().as_str() {
+        "monday" => 0,
+        "tuesday" => 1,
+        "wednesday" => 2,
+        "thursday" => 3,
+        "friday" => 4,
+        "saturday" => 5,
+        "sunday" => 6,
+        _ => return None,
+    })
+}
+
+const MONTHS: &str = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)";
+
+fn patterns() -> &'static [(Regex, &'static str)] {
+    static P: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    P.get_or_init(|| {
+        let m = MONTHS;
+        vec![
+            (Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").expect("regex"), "iso"),
+            (Regex::new(&format!(r"\b({m})\s+(\d{{1,2}}),?\s+(\d{{4}})\b")).expect("regex"), "mdy"),
+            (Regex::new(&format!(r"\b(\d{{1,2}})\s+({m})\s+(\d{{4}})\b")).expect("regex"), "dmy"),
+            (Regex::new(&format!(r"\b({m})\s+(\d{{1,2}})\b")).expect("regex"), "md"),
+            (Regex::new(&format!(r"\b({m})\s+(?:of\s+)?(\d{{4}})\b")).expect("regex"), "my"),
+            (Regex::new(r"\b(?:on|last|this|next|Saturday's|Sunday's)?\s*(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b").expect("regex"), "weekday"),
+            (Regex::new(r"\b(?:in|since|by|of|early|late|mid-|during)\s*((?:19|20)\d{2})\b").expect("regex"), "year"),
+        ]
+    })
+}
+
+/// The first date stated in `text`, resolved against `reference` for weekdays.
+pub fn find_date(text: &str, reference: Option<Ymd>) -> Option<String> {
+    let mut best: Option<(usize, String)> = None;
+    for (re, kind) in patterns() {
+        let Some(c) = re.captures(text) else { continue };
+        let at = c.get(0).map(|m| m.start()).unwrap_or(0);
+        let value = match *kind {
+            "iso" => Some(format!("{}-{}-{}", &c[1], &c[2], &c[3])),
+            "mdy" => month_number(&c[1]).map(|mo| format!("{}-{:02}-{:02}", &c[3], mo, c[2].parse::<u32>().unwrap_or(1))),
+            "dmy" => month_number(&c[2]).map(|mo| format!("{}-{:02}-{:02}", &c[3], mo, c[1].parse::<u32>().unwrap_or(1))),
+            "md" => match (month_number(&c[1]), reference) {
+                (Some(mo), Some(r)) => Some(format!("{}-{:02}-{:02}", r.y, mo, c[2].parse::<u32>().unwrap_or(1))),
+                _ => None,
+            },
+            "my" => month_number(&c[1]).map(|mo| format!("{}-{:02}", &c[2], mo)),
+            "weekday" => match (weekday_number(&c[1]), reference) {
+                (Some(wd), Some(r)) => {
+                    // The most recent such weekday on or before the article's date.
+                    let back = (r.weekday() as i64 - wd as i64).rem_euclid(7);
+                    Some(r.add_days(-back).iso())
+                }
+                _ => None,
+            },
+            "year" => Some(c[1].to_string()),
+            _ => None,
+        };
+        if let Some(v) = value {
+            // Prefer the earliest in the text; at the same place, the most specific.
+            let better = match &best {
+                None => true,
+                Some((b_at, b_v)) => at < *b_at || (at == *b_at && v.len() > b_v.len()),
+            };
+            if better {
+                best = Some((at, v));
+            }
+        }
+    }
+    best.map(|(_, v)| v)
+}
+
+/// The article's own date: the first full date in its opening (timestamp or dateline).
+pub fn document_date(text: &str, given: Option<&str>) -> Option<Ymd> {
+    if let Some(g) = given {
+        if let Some(d) = parse_full(g) {
+            return Some(d);
+        }
+    }
+    let head = &text[..floor_boundary(text, 3000)];
+    let v = find_date_full(head)?;
+    parse_full(&v)
+}
+
+fn find_date_full(text: &str) -> Option<String> {
+    let p = patterns();
+    let mut best: Option<(usize, String)> = None;
+    for (re, kind) in &p[..3] {
+        if let Some(c) = re.captures(text) {
+            let at = c.get(0).map(|m| m.start()).unwrap_or(0);
+            let v = match *kind {
+                "iso" => Some(format!("{}-{}-{}", &c[1], &c[2], &c[3])),
+                "mdy" => month_number(&c[1]).map(|mo| format!("{}-{:02}-{:02}", &c[3], mo, c[2].parse::<u32>().unwrap_or(1))),
+                _ => month_number(&c[2]).map(|mo| format!("{}-{:02}-{:02}", &c[3], mo, c[1].parse::<u32>().unwrap_or(1))),
+            };
+            if let Some(v) = v {
+                if best.as_ref().is_none_or(|(b, _)| at < *b) {
+                    best = Some((at, v));
+                }
+            }
+        }
+    }
+    best.map(|(_, v)| v)
+}
+
+fn parse_full(s: &str) -> Option<Ymd> {
+    let s = s.get(..10)?;
+    let y = s.get(0..4)?.parse().ok()?;
+    let m = s.get(5..7)?.parse().ok()?;
+    let d = s.get(8..10)?.parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some(Ymd { y, m, d })
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table() {
+        let r = Some(Ymd { y: 2025, m: 3, d: 18 });
+        for (text, expected) in [
+            ("when he invoked the law on Saturday", Some("2025-03-15")),
+            ("found in Santiago, Chile, in March 2024.", Some("2024-03")),
+            ("In September 2023, soldiers came", Some("2023-09")),
+            ("Sunday, March 16, 2025.", Some("2025-03-16")),
+            ("the crisis in 2014 made", Some("2014")),
+            ("On Jan. 18, the eve", Some("2025-01-18")),
+            ("nothing here", None),
+        ] {
+            assert_eq!(find_date(text, r).as_deref(), expected, "{text}");
+        }
+        assert_eq!(Ymd { y: 2025, m: 3, d: 18 }.weekday(), 1);
+        assert_eq!(document_date("Title\n\n2025-03-18 09:07 Last Updated", None), r);
+    }
+}
