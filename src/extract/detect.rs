@@ -233,6 +233,28 @@ fn is_connector(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> bool {
 /// Cuts a run of capitalized words into name pieces.
 fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(usize, usize)> {
     let key = |x: usize, y: usize| fold_key(&s.doc[s.tokens[x].span.start..s.tokens[y - 1].span.end]);
+    // Named events and laws are whole: "World War II", "18th Century Alien Enemies Act".
+    let mut a = a;
+    while a < b && matches!(lower(s, a).as_str(), "the" | "a" | "an") {
+        a += 1;
+    }
+    if a >= b {
+        return Vec::new();
+    }
+    let full = &s.doc[s.tokens[a].span.start..s.tokens[b - 1].span.end];
+    if super::events::law_name(full) {
+        return Vec::new();
+    }
+    if super::events::named_event(full) {
+        return vec![(a, b)];
+    }
+    // "… in the U.S. Tattoos, which …": a dotted abbreviation may end a sentence the
+    // segmenter kept whole; what follows it is not part of its name.
+    if b > a + 1 && tok(s, a).ends_with('.') && lex.names(&key(a, b)).is_empty() && !ends_with_head(s, a, b, lex) && title_at(s, a + 1, b, lex) == 0 {
+        let mut out = split_run(s, a, a + 1, lex);
+        out.extend(split_run(s, a + 1, b, lex));
+        return out;
+    }
     let is_lex = |x: usize, y: usize| !lex.names(&key(x, y)).is_empty();
     // Whole run is a known name or ends in an organization head: keep "and"/"of" inside.
     let mut pieces = vec![(a, b)];
@@ -284,11 +306,11 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
                 parts.push((st, q));
             }
         }
-        // Split at "of" unless what comes before it is a head ("University of Georgia").
+        // Split at "of", "for", "on" unless what comes before is a head ("University of Georgia").
         for (p, q) in parts {
             let mut st = p;
             for y in p..q {
-                if lower(s, y) == "of" && !is_lex(p, q) {
+                if matches!(lower(s, y).as_str(), "of" | "for" | "on" | "the" | "in" | "at" | "to") && !is_lex(p, q) {
                     let before_head = y > st && (lex.key_is(&fold_key(tok(s, y - 1)), Kind::OrgHead) || OF_HEADS.contains(&tok(s, y - 1)));
                     if !before_head {
                         if y > st {
@@ -393,6 +415,9 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
     }
     let names = lex.names(&key);
     let lex_entry = names.first().copied();
+    if lex_entry.is_none() && lex.key_is(&key, Kind::Demonym) {
+        return None;
+    }
     // A lone demonym, title or function word is no entity.
     if lex_entry.is_none() && b == a + 1 {
         let w = tok(s, a);

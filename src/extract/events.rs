@@ -27,6 +27,21 @@ const MODIFIERS: &[&str] = &[
     "sex", "drug", "human", "arms", "gang", "hostage",
 ];
 
+/// Classes whose triggers are too common to stand alone: they need a named argument.
+const SOFT: &[&str] = &[
+    "release", "talks", "negotiation", "negotiations", "election", "ruling", "sentencing", "vote", "offensive",
+    "protest", "trial", "agreement", "summit", "meeting", "war", "crisis", "trafficking", "smuggling", "flood",
+    "conviction", "investigation", "indictment", "hearing", "visit", "speech", "deal",
+];
+
+/// Common verbs that end a noun phrase.
+const VERBS: &[&str] = &[
+    "feeds", "feed", "said", "says", "will", "would", "could", "can", "may", "might", "must", "should", "did",
+    "does", "do", "been", "be", "being", "led", "leads", "made", "makes", "took", "takes", "came", "comes",
+    "went", "goes", "left", "remains", "remained", "began", "begins", "continues", "continued", "called",
+    "calls", "aimed", "showed", "shows", "appeared", "appears", "sparked", "prompted", "drew", "raised",
+];
+
 /// Words that end an "of" phrase in a label.
 fn stops_phrase(w: &str) -> bool {
     matches!(
@@ -104,26 +119,46 @@ pub fn sentence_events(
             i += 1;
             continue;
         }
-        let w = word(i);
-        let Some(entry) = lex.word_entry(&w, Kind::Trigger).map(|e| &lex.entries[e]) else {
+        // Longest trigger phrase at i: "took control", "kidnapping".
+        let mut found = None;
+        for len in (1..=3usize).rev() {
+            if i + len > toks.len() || (i..i + len).any(|k| slot_at(k).is_some()) {
+                continue;
+            }
+            let phrase = (i..i + len).map(word).collect::<Vec<_>>().join(" ");
+            if let Some(e) = lex.word_entry(&crate::text::fold_key(&phrase), Kind::Trigger) {
+                found = Some((e, len, phrase));
+                break;
+            }
+        }
+        let Some((entry_ix, len, w)) = found else {
             i += 1;
             continue;
         };
+        let entry = &lex.entries[entry_ix];
         let class = entry.subtype.clone();
         let noun = if entry.parent.is_empty() { cap_first(&entry.name) } else { entry.parent.clone() };
-        let is_verb = w != entry.name.to_lowercase() || w.ends_with("ed") || w.ends_with("ing") && !noun.to_lowercase().ends_with("ing");
-        let mut last = i + 1;
+        let prev = if i > 0 { word(i - 1) } else { String::new() };
+        let next = if i + len < toks.len() { word(i + len) } else { String::new() };
+        let determiner = matches!(prev.as_str(), "a" | "an" | "the" | "this" | "that" | "its" | "his" | "her" | "their" | "'s" | "’s" | "'")
+            || (i > 0 && toks[i - 1].kind == TokKind::Possessive)
+            || (i > 0 && slot_at(i - 1).is_some());
+        let verb_context = matches!(prev.as_str(), "to" | "will" | "would" | "could" | "can" | "did" | "does" | "do" | "may" | "might" | "must" | "should" | "not");
+        let is_verb = !determiner
+            && (verb_context
+                || w.ends_with("ed")
+                || (w.ends_with("ing") && !noun.to_lowercase().ends_with("ing") && !w.starts_with(&noun.to_lowercase()))
+                || (w == entry.name.to_lowercase() && matches!(next.as_str(), "the" | "a" | "an" | "his" | "her" | "their" | "its") && !MODIFIERS.contains(&prev.as_str())));
+        let mut last = i + len;
         // "kidnapping and murder": a second trigger joined by "and".
         let mut head = w.clone();
-        if i + 2 < toks.len() && word(i + 1) == "and" {
-            if let Some(e2) = lex.word_entry(&word(i + 2), Kind::Trigger) {
-                let _ = e2;
-                head = format!("{} and {}", w, word(i + 2));
-                last = i + 3;
-            }
+        if !is_verb && i + len + 1 < toks.len() && word(i + len) == "and" && lex.word_entry(&word(i + len + 1), Kind::Trigger).is_some() {
+            head = format!("{} and {}", w, word(i + len + 1));
+            last = i + len + 2;
         }
         // Modifiers before a noun trigger: "a fatal shooting", "humanitarian and economic crisis".
         let mut mods: Vec<String> = Vec::new();
+        let mut demonym_agent: Option<usize> = None;
         if !is_verb {
             let mut k = i;
             while k > 0 {
@@ -131,6 +166,12 @@ pub fn sentence_events(
                 if MODIFIERS.contains(&p.as_str()) || (p == "and" && k >= 2 && MODIFIERS.contains(&word(k - 2).as_str())) {
                     mods.insert(0, p);
                     k -= 1;
+                } else if let Some(sl) = slot_at(k - 1).filter(|sl| sl.letter == 'D') {
+                    // "Israeli strikes": the demonym's country is the agent.
+                    mods.insert(0, toks[k - 1].text(text).to_string());
+                    demonym_agent = sl.entities.first().copied();
+                    k -= 1;
+                    break;
                 } else {
                     break;
                 }
@@ -138,30 +179,37 @@ pub fn sentence_events(
         }
         // Arguments after the trigger.
         let mut victim: Option<usize> = None;
+        let mut object_place: Option<usize> = None;
         let mut object_phrase: Option<String> = None;
         let mut law: Option<String> = None;
         let mut place: Option<usize> = None;
         let mut target_org: Option<usize> = None;
         let mut k = last;
-        if k < toks.len() && word(k) == "of" {
+        let mut has_of = false;
+        if k < toks.len() && matches!(word(k).as_str(), "of" | "on" | "against") {
+            has_of = true;
             k += 1;
         }
-        // Object: the next entity or noun phrase within a few tokens.
+        if is_verb && k + 1 < toks.len() && word(k) == "control" && word(k + 1) == "of" {
+            k += 2;
+        }
         let mut phrase: Vec<String> = Vec::new();
         let mut j = k;
         while j < toks.len() && j < k + 8 {
-            if let Some(s) = slot_at(j) {
-                let e = s.entities[0];
-                match ents[e].etype {
-                    EntityType::Person if victim.is_none() => victim = Some(e),
-                    EntityType::Organization if target_org.is_none() => target_org = Some(e),
-                    EntityType::Place if place.is_none() && phrase.is_empty() => place = Some(e),
-                    _ => {}
+            if let Some(sl) = slot_at(j) {
+                let e = sl.entities[0];
+                if sl.letter != 'D' {
+                    match ents[e].etype {
+                        EntityType::Person if victim.is_none() && phrase.len() <= 5 => victim = Some(e),
+                        EntityType::Organization if target_org.is_none() && phrase.len() <= 2 => target_org = Some(e),
+                        EntityType::Place if phrase.iter().all(|w| matches!(w.as_str(), "the" | "a")) => object_place = Some(e),
+                        _ => {}
+                    }
+                    break;
                 }
-                break;
             }
             let t = toks[j].text(text);
-            if t.chars().next().is_some_and(char::is_uppercase) && law.is_none() {
+            if t.chars().next().is_some_and(char::is_uppercase) && law.is_none() && slot_at(j).is_none() {
                 // A law named right after: "invoked the 18th Century Alien Enemies Act".
                 let mut e = j;
                 while e < toks.len() && (toks[e].text(text).chars().next().is_some_and(char::is_uppercase) || toks[e].text(text) == "of") {
@@ -169,7 +217,6 @@ pub fn sentence_events(
                 }
                 let name = toks[j..e].iter().map(|t| t.text(text)).collect::<Vec<_>>().join(" ");
                 if law_name(&name) {
-                    // Drop a leading era ("18th Century").
                     let cleaned: Vec<&str> = name.split_whitespace().skip_while(|w| *w == "Century" || w.chars().next().is_some_and(|c| c.is_ascii_digit())).collect();
                     law = Some(cleaned.join(" "));
                     last = e;
@@ -177,49 +224,109 @@ pub fn sentence_events(
                 }
             }
             let lw = t.to_lowercase();
-            if stops_phrase(&lw) {
+            if stops_phrase(&lw) || VERBS.contains(&lw.as_str()) || phrase.len() >= 5 {
                 break;
             }
-            phrase.push(t.to_string());
+            phrase.push(if slot_at(j).is_some() { t.to_string() } else { lw.clone() });
             j += 1;
         }
-        if word(k.saturating_sub(1)) == "of" && !phrase.is_empty() && victim.is_none() {
+        // A phrase object: "of two residents", or a verb's direct object ("assaulting a police officer").
+        while phrase.last().is_some_and(|w| matches!(w.as_str(), "the" | "a" | "an" | "of")) {
+            phrase.pop();
+        }
+        while phrase.last().is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) || matches!(w.as_str(), "'s" | "’s" | "some" | "any" | "more" | "half")) {
+            phrase.pop();
+        }
+        let starts_np = phrase.first().is_some_and(|w| matches!(w.as_str(), "a" | "an" | "the" | "two" | "three" | "four" | "several" | "dozens" | "hundreds" | "thousands") || w.chars().next().is_some_and(|c| c.is_ascii_digit()));
+        if (has_of || (is_verb && starts_np)) && !phrase.is_empty() && victim.is_none() && object_place.is_none() && phrase.len() >= 2 {
             object_phrase = Some(phrase.join(" "));
         }
-        // Place: "in/outside/at <place>" anywhere after the trigger in the sentence, else the
-        // nearest place before it for crimes.
-        if place.is_none() {
-            for s in slots.iter().filter(|s| s.first >= last) {
-                let e = s.entities[0];
-                if ents[e].etype == EntityType::Place && s.first > 0 && matches!(word(s.first - 1).as_str(), "in" | "outside" | "at" | "near" | "inside" | "across" | "to" | "the") {
-                    place = Some(e);
-                    break;
-                }
+        if object_place.is_some() && !matches!(class.as_str(), "retaking" | "raid" | "attack" | "invasion" | "bombing" | "strike" | "siege" | "occupation" | "control" | "capture") {
+            object_place = None;
+        }
+        // Place: "in/outside/at <place>" after the trigger in the sentence, else the nearest place
+        // before it for crimes; deportations go "to" a place.
+        let deport = class == "deportation";
+        let mut destination: Option<usize> = None;
+        for sl in slots.iter().filter(|sl| sl.letter == 'L' && sl.first > 0) {
+            let p = word(sl.first - 1);
+            let p = if p == "the" && sl.first > 1 { word(sl.first - 2) } else { p };
+            if deport && p == "to" && destination.is_none() {
+                destination = sl.entities.first().copied();
+            }
+            if sl.first >= last && sl.first <= last + 10 && place.is_none() && matches!(p.as_str(), "in" | "outside" | "at" | "near" | "inside" | "across") {
+                place = sl.entities.first().copied();
             }
         }
+        if place.is_none() {
+            place = object_place;
+        }
         if place.is_none() && CRIMES.contains(&class.as_str()) {
-            place = slots.iter().rev().filter(|s| s.last <= i).find(|s| ents[s.entities[0]].etype == EntityType::Place).map(|s| s.entities[0]);
+            place = slots.iter().rev().filter(|sl| sl.last <= i && sl.letter == 'L').map(|sl| sl.entities[0]).next();
+            if place.is_none() {
+                // "on the University of Georgia campus": an institution as the scene.
+                place = slots
+                    .iter()
+                    .filter(|sl| sl.first >= last && sl.letter == 'O' && sl.first >= 2 && matches!(word(sl.first - 2).as_str(), "on" | "at"))
+                    .map(|sl| sl.entities[0])
+                    .next();
+            }
         }
         // Agent: the nearest person, organization or country before the trigger.
-        let agent = slots
+        let mut agent: Vec<usize> = slots
             .iter()
             .rev()
-            .filter(|s| s.last <= i && i - s.last <= 12)
-            .find(|s| matches!(ents[s.entities[0]].etype, EntityType::Person | EntityType::Organization) || (s.letter == 'L' && class != "crisis"))
-            .map(|s| s.entities.clone())
+            .filter(|sl| sl.last <= i && i - sl.last <= 12 && sl.letter != 'D' && sl.letter != 'E')
+            .find(|sl| matches!(ents[sl.entities[0]].etype, EntityType::Person | EntityType::Organization) || (sl.letter == 'L' && class != "crisis"))
+            .map(|sl| sl.entities.clone())
             .unwrap_or_default();
+        if let Some(d) = demonym_agent {
+            agent = vec![d];
+        }
+        // A possessive right before the trigger: "his capture" (a person: the victim), "Hamas' attack".
+        let mut possessor: Option<usize> = None;
+        if i >= 2 && toks[i - 1].kind == TokKind::Possessive {
+            if let Some(sl) = slot_at(i - 2).filter(|sl| sl.letter != 'D') {
+                possessor = sl.entities.first().copied();
+            }
+        } else if i >= 1 {
+            if let Some(sl) = slot_at(i - 1).filter(|sl| sl.letter == 'P' && matches!(word(i - 1).as_str(), "his" | "her")) {
+                possessor = sl.entities.first().copied();
+            }
+        }
+        if let Some(p) = possessor {
+            if ents[p].etype == EntityType::Person && victim.is_none() && !CRIMES.contains(&class.as_str()) {
+                victim = Some(p);
+            } else if ents[p].etype != EntityType::Person || CRIMES.contains(&class.as_str()) {
+                agent = vec![p];
+            }
+        }
+        let soft = SOFT.contains(&class.as_str());
+        let named_arg = victim.is_some() || object_place.is_some() || place.is_some() || law.is_some() || possessor.is_some() || destination.is_some();
+        let specific = if soft { named_arg } else { determiner || !mods.is_empty() || has_of || named_arg || object_phrase.is_some() };
+        if !specific {
+            i = last;
+            continue;
+        }
         // Label.
         let head_label = if is_verb { noun.clone() } else { cap_first(&format!("{}{}", mods.iter().map(|m| format!("{m} ")).collect::<String>(), head)) };
         let label = if let Some(l) = &law {
             format!("{} of the {}", noun, l)
         } else if let Some(v) = victim {
             format!("{} of {}", head_label_for_victim(&noun, &head, is_verb), label_of(ctx, ents, v))
+        } else if let Some(p) = object_place {
+            format!("{} of {}", head_label_for_victim(&noun, &head, is_verb), label_of(ctx, ents, p))
         } else if let Some(p) = &object_phrase {
             format!("{head_label} of {p}")
+        } else if let Some(d) = destination {
+            format!("{} to {}", head_label, label_of(ctx, ents, d))
         } else if let Some(pl) = place {
             format!("{head_label} in {}", label_of(ctx, ents, pl))
         } else if !mods.is_empty() {
             head_label.clone()
+        } else if let Some(a) = possessor {
+            // "Hamas' attack" → "Hamas attack".
+            format!("{} {}", label_of(ctx, ents, a), head)
         } else {
             i = last;
             continue;
@@ -253,6 +360,9 @@ pub fn sentence_events(
         }
         if let Some(t) = target_org {
             rels.push(("targets".into(), t, true));
+        }
+        if let Some(d) = destination {
+            rels.push(("deported_to".into(), d, true));
         }
         out.push((FoundEvent { label, date, place, sentence, first: i, last }, rels));
         i = last;
