@@ -264,6 +264,9 @@ pub struct ErrorItem {
     pub detail: String,
     /// The sentence, tokens joined by spaces.
     pub sentence: String,
+    /// Byte offset in the rebuilt document, for ordering.
+    #[serde(skip)]
+    offset: usize,
 }
 
 /// How the segmenter cut the rebuilt text, compared with the file's sentences.
@@ -457,6 +460,9 @@ fn evaluate_doc(number: usize, doc: &ConllDoc, lex: &Lexicon) -> DocResult {
         kind: kind.to_string(),
         detail,
         sentence: sentence_text(loc.0),
+        offset: rebuilt.tokens[loc.0]
+            .get(loc.1)
+            .map_or(rebuilt.lines[loc.0].start, |t| t.start),
     };
 
     // Segmentation of the rebuilt text, to explain misses on dropped lines.
@@ -531,6 +537,7 @@ fn evaluate_doc(number: usize, doc: &ConllDoc, lex: &Lexicon) -> DocResult {
             "span does not fall on token boundaries".to_string(),
         );
         e.text = text.clone();
+        e.offset = *start;
         r.fps.push(e);
     }
     for (loc, t) in &gold {
@@ -577,10 +584,9 @@ fn evaluate_doc(number: usize, doc: &ConllDoc, lex: &Lexicon) -> DocResult {
             None => item(*loc, t, "not detected", String::new()),
         });
     }
-    // File order: by sentence, then token.
-    let order = |e: &ErrorItem| (e.line, e.text.clone());
-    r.fps.sort_by_key(order);
-    r.fns.sort_by_key(order);
+    // File order.
+    r.fps.sort_by_key(|e| e.offset);
+    r.fns.sort_by_key(|e| e.offset);
     r
 }
 
