@@ -608,7 +608,7 @@ pub fn render_text(r: &ConllReport, show_errors: bool) -> String {
     }
     out.push_str(&score_row("overall", &r.overall));
     out.push('\n');
-    out.push_str(&score_row("spans, any type", &r.spans_untyped));
+    out.push_str(&score_row("any type", &r.spans_untyped));
     out.push_str("\n\n");
     let s = &r.segmentation;
     out.push_str(&format!(

@@ -174,7 +174,7 @@ fn eval_conll_table_and_threads() {
         "ORG ",
         "LOC ",
         "overall",
-        "spans, any type",
+        "any type",
         "false positives",
         "false negatives",
         "segmentation:",
