@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use kgraph::eval::{conll, gold};
+use kgraph::eval::{gold, ner};
 use kgraph::Pipeline;
 
 use crate::cli::{EvalArgs, EvalCommand, EvalConllArgs, EvalGoldArgs, EvalSection};
@@ -23,8 +23,8 @@ fn run_conll(args: EvalConllArgs) -> anyhow::Result<ExitCode> {
             .build_global();
     }
     let pipeline = Pipeline::load(&args.lexicons)?;
-    let docs = conll::read(&args.file)?;
-    let report = conll::evaluate(
+    let docs = ner::read(&args.file)?;
+    let report = ner::evaluate(
         &args.file.display().to_string(),
         &docs,
         &pipeline.lexicon,
@@ -35,7 +35,7 @@ fn run_conll(args: EvalConllArgs) -> anyhow::Result<ExitCode> {
         s.push('\n');
         s
     } else {
-        conll::render_text(&report, args.errors.is_some())
+        ner::render_text(&report, args.errors.is_some())
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)

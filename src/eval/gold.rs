@@ -210,6 +210,9 @@ impl Gold {
 /// The matching key of a name: accents and case folded, typographic apostrophes and dashes
 /// unified, periods dropped, a possessive `'s` at the end of a word dropped, spaces collapsed.
 /// "Nicolás Maduro's" → "nicolas maduro", "U.S." → "us".
+///
+/// Kept apart from [`crate::text::fold_key`] on purpose: this is the gold's matching rule, and the
+/// measurement must not move when the extractor's own keys change.
 pub fn name_key(s: &str) -> String {
     let mut folded = String::with_capacity(s.len());
     for c in s.nfd() {

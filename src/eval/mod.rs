@@ -1,11 +1,11 @@
-//! Measuring extraction: entity-level scores on CoNLL-2003 files ([`conll`]) and graph-level
+//! Measuring extraction: entity-level scores on CoNLL-2003 files ([`ner`]) and graph-level
 //! scores against a hand-checked gold folder ([`gold`]).
 //!
 //! Both report precision, recall and F1 through [`Score`]; neither writes anything, and both
 //! give the same numbers for the same inputs (every list is sorted, no hash order leaks out).
 
-pub mod conll;
 pub mod gold;
+pub mod ner;
 
 use serde::Serialize;
 
