@@ -469,9 +469,10 @@ fn evaluate_doc(number: usize, doc: &ConllDoc, lex: &Lexicon) -> DocResult {
     let seg = segment(&rebuilt.text);
     let mut per_line = vec![0usize; rebuilt.lines.len()];
     for s in &seg.sentences {
-        let covered: Vec<usize> = (0..rebuilt.lines.len())
-            .filter(|&l| rebuilt.lines[l].start < s.span.end && s.span.start < rebuilt.lines[l].end)
-            .collect();
+        // Lines are sorted and disjoint: the ones a sentence overlaps are one run.
+        let first = rebuilt.lines.partition_point(|l| l.end <= s.span.start);
+        let last = rebuilt.lines.partition_point(|l| l.start < s.span.end);
+        let covered = first..last.max(first);
         if covered.len() > 1 {
             r.seg.merged_sentences += 1;
         }
@@ -564,10 +565,9 @@ fn evaluate_doc(number: usize, doc: &ConllDoc, lex: &Lexicon) -> DocResult {
         let near = predicted.iter().find(|(p, _)| overlaps(p, loc));
         let first = rebuilt.tokens[loc.0][loc.1].start;
         let last = rebuilt.tokens[loc.0][loc.2 - 1].end;
-        let in_sentence = seg
-            .sentences
-            .iter()
-            .any(|s| s.span.start <= first && last <= s.span.end);
+        // Sentences are sorted and disjoint: only the last one starting by `first` can hold it.
+        let holder = seg.sentences.partition_point(|s| s.span.start <= first);
+        let in_sentence = holder > 0 && last <= seg.sentences[holder - 1].span.end;
         r.fns.push(match near {
             Some((p, pt)) => item(
                 *loc,
