@@ -30,6 +30,13 @@ pub enum Command {
     /// Print one JSON object per entity mention: {"doc","start","end","text","type","entity"}.
     #[command(after_help = "Examples:\n  kgraph extract seeds/\n  kgraph extract article.html | jq -r .text")]
     Extract(ExtractArgs),
+
+    /// Measure the extraction: NER scores on a CoNLL-2003 file, graph scores against a gold folder.
+    #[command(
+        after_help = "Examples:\n  kgraph eval conll ../shared/eval/conll2003-dev.txt --errors 50\n  \
+                      kgraph eval gold ../shared/gold seeds/ --json"
+    )]
+    Eval(EvalArgs),
 }
 
 /// Inputs and options shared by every command that reads a corpus.
@@ -70,4 +77,70 @@ pub struct BuildArgs {
 pub struct ExtractArgs {
     #[command(flatten)]
     pub input: InputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[command(subcommand)]
+    pub command: EvalCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Entity precision, recall and F1 for PER, ORG and LOC (exact spans; MISC not scored) on a
+    /// CoNLL-2003 file (`token POS chunk NER`, IOB1 tags, `-DOCSTART-` between documents).
+    Conll(EvalConllArgs),
+
+    /// Build the graph of INPUT (default seeds/) and score its entities and relations against a
+    /// gold folder holding entities.json and relations.json (see schemas/README.md).
+    Gold(EvalGoldArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalConllArgs {
+    /// The CoNLL-2003 file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Extra lexicon file(s) in the format of schemas/lexicon/*.tsv.
+    #[arg(long = "lexicon", value_name = "FILE")]
+    pub lexicons: Vec<PathBuf>,
+
+    /// Worker threads (default: every core). The output is the same for any number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// List the first N false positives and false negatives, each with its sentence.
+    #[arg(long, value_name = "N")]
+    pub errors: Option<usize>,
+
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalGoldArgs {
+    /// Folder holding entities.json and relations.json.
+    #[arg(value_name = "GOLD_DIR")]
+    pub gold: PathBuf,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Which gold entities and relations count, and which mentions put a node in scope.
+    #[arg(long, value_enum, default_value_t = EvalSection::Main)]
+    pub section: EvalSection,
+
+    /// Print one JSON object instead of the readable report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--section` of `kgraph eval gold`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvalSection {
+    Main,
+    Appended,
+    All,
 }

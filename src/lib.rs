@@ -26,6 +26,7 @@
 
 pub mod corpus;
 pub mod error;
+pub mod eval;
 pub mod export;
 pub mod extract;
 pub mod graph;

@@ -1,6 +1,7 @@
 //! One file per subcommand, each with a `run`.
 
 mod build;
+mod eval;
 mod extract;
 
 use std::path::PathBuf;
@@ -15,6 +16,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Extract(args) => extract::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }
 

@@ -237,7 +237,16 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
                 n
             });
             node.mentions += 1;
-            node.aliases.insert(crate::text::nfc(&ctx.tokens[si][ev.first..ev.last].iter().map(|t| t.text(text)).collect::<Vec<_>>().join(" ")));
+            let (es, ee) = (ctx.tokens[si][ev.first].span.start, ctx.tokens[si][ev.last - 1].span.end);
+            node.aliases.insert(crate::text::nfc(&text[es..ee]));
+            out.mentions.push(MentionRecord {
+                doc: doc.id.clone(),
+                start: es,
+                end: ee,
+                text: text[es..ee].to_string(),
+                etype: EntityType::Event,
+                entity: id.clone(),
+            });
             if node.date.is_none() {
                 node.date = ev.date.clone();
             }
@@ -321,6 +330,7 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
     let used: std::collections::BTreeSet<&str> = out.relations.iter().flat_map(|r| [r.source.as_str(), r.target.as_str()]).collect();
     nodes.retain(|id, n| n.mentions > 0 || used.contains(id.as_str()));
     out.nodes = nodes.into_values().collect();
+    out.mentions.sort_by_key(|m| (m.start, m.end));
     out.relations.sort_by(|a, b| (&a.source, &a.relation, &a.target, &a.evidence).cmp(&(&b.source, &b.relation, &b.target, &b.evidence)));
     out.relations.dedup();
     out
