@@ -28,6 +28,7 @@ pub mod corpus;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod filter;
 pub mod graph;
 pub mod layout;
 pub mod lexicon;
