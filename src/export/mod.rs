@@ -11,6 +11,9 @@ pub mod neo4j;
 pub mod values;
 pub mod xml;
 
+#[cfg(test)]
+mod proptests;
+
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
