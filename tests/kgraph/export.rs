@@ -367,10 +367,7 @@ fn dot_labels_read_back_through_graphviz() {
         .map(|o| o["label"].as_str().unwrap())
         .collect();
     // Graphviz unescapes `\"` and keeps label escapes (`\\` for a backslash, `\n` a new line).
-    assert!(
-        labels.contains("say \"hi\" \\\\ back\\\\"),
-        "{labels:?}"
-    );
+    assert!(labels.contains("say \"hi\" \\\\ back\\\\"), "{labels:?}");
     assert!(
         labels
             .iter()
