@@ -246,6 +246,8 @@ for g in (g1, g2):
 ends = [sorted((u, v, float(d["weight"])) for u, v, d in g.edges(data=True)) for g in (g1, g2, g3)]
 assert ends[0] == ends[1] == ends[2], ends
 assert sorted(d["relation"] for _, _, d in g1.edges(data=True)) == sorted(d["relation"] for _, _, d in g2.edges(data=True))
+ids = [sorted((d["id"], u, v) for u, v, d in g.edges(data=True)) for g in (g1, g2, g3)]
+assert ids[0] == ids[1] == ids[2], ("edge ids differ", ids)
 "#;
 
 fn check_networkx(dir: &Path) -> Option<Vec<(usize, usize)>> {
@@ -296,6 +298,9 @@ for nodes, edges, nid, src, dst in (("nodes.csv", "edges.csv", "Id", "Source", "
     assert not dangling, (edges, dangling[:5])
     print(len(n), len(e))
 e = pd.read_csv(d + "/edges.csv", keep_default_na=False, dtype=str)
+r = pd.read_csv(d + "/neo4j/relationships.csv", keep_default_na=False, dtype=str)
+assert list(e["Id"]) == list(r["id:string"]) == ["e%d" % i for i in range(len(e))]
+assert list(e["Source"]) == list(r[":START_ID"]) and list(e["Target"]) == list(r[":END_ID"])
 assert set(e["Type"]) <= {"Directed"}
 assert e["Id"].is_unique
 assert all(int(w) >= 0 for w in e["Weight"])
