@@ -1017,3 +1017,39 @@ fn golden_seeds_exports_match() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn big_graphs_ask_for_sfdp_and_render() {
+    let mut g = KnowledgeGraph::new();
+    let n = kgraph::export::dot::SFDP_FROM + 100;
+    let ids: Vec<String> = (0..n)
+        .map(|i| {
+            let node = Node::new(EntityType::ALL[i % 4], &format!("Entity {i}"));
+            let id = node.id.clone();
+            g.add_node(node);
+            id
+        })
+        .collect();
+    for i in 0..n {
+        g.add_edge(
+            &ids[i],
+            "related_to",
+            &ids[(i + 1) % n],
+            Certainty::Stated,
+            [ev("d", i, "s")],
+        );
+        g.add_edge(
+            &ids[i],
+            "met",
+            &ids[(i * 7 + 3) % n],
+            Certainty::Alleged,
+            [ev("d", i, "s")],
+        );
+    }
+    let dir = export_all(&g);
+    let dot = fs::read_to_string(dir.path().join("graph.dot")).unwrap();
+    assert!(dot.contains("layout=\"sfdp\""));
+    if let Some(c) = check_dot(dir.path()) {
+        assert_eq!(c, (g.node_count(), g.edge_count()));
+    }
+}
