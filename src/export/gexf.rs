@@ -186,3 +186,45 @@ fn attvalues(
     }
     writeln!(out, "        </attvalues>")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{EntityType, Node};
+
+    fn render(dates: &[Option<&str>]) -> String {
+        let mut g = KnowledgeGraph::new();
+        for (i, d) in dates.iter().enumerate() {
+            let mut n = Node::new(EntityType::Event, &format!("Event {i}"));
+            n.date = d.map(String::from);
+            g.add_node(n);
+        }
+        let mut buf = Vec::new();
+        Gexf.write(&g, &mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn dynamic_only_when_some_date_parses() {
+        for (dates, dynamic, starts) in [
+            (vec![None, None], false, 0),
+            (vec![Some("sometime"), None], false, 0),
+            (vec![Some("2024"), Some("bad"), None], true, 1),
+            (vec![Some("2023-09-15/2023-10"), Some("2024-02")], true, 2),
+        ] {
+            let out = render(&dates);
+            assert_eq!(
+                out.contains("mode=\"dynamic\" timeformat=\"date\""),
+                dynamic,
+                "{dates:?}"
+            );
+            assert_eq!(out.matches(" start=\"").count(), starts, "{dates:?}");
+            assert!(
+                out.contains("<edges count=\"0\">"),
+                "<edges> is required even when empty"
+            );
+        }
+        assert!(render(&[Some("2023-09-15/2023-10")])
+            .contains("start=\"2023-09-15\" end=\"2023-10-31\""));
+    }
+}

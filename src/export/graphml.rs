@@ -130,3 +130,31 @@ fn data(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_ids_are_unique_and_types_are_graphml_types() {
+        let mut ids: Vec<&str> = NODE_KEYS
+            .iter()
+            .chain(EDGE_KEYS.iter())
+            .map(|k| k.0)
+            .collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "duplicate key id");
+        for (id, _, _, ty) in NODE_KEYS.iter().chain(EDGE_KEYS.iter()) {
+            assert!(
+                ["boolean", "int", "long", "float", "double", "string"].contains(ty),
+                "{id}: {ty}"
+            );
+            assert!(
+                !(id.starts_with('d') && id[1..].bytes().all(|b| b.is_ascii_digit())),
+                "{id}: Gephi reads d<N> keys as labels"
+            );
+        }
+    }
+}
