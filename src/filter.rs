@@ -63,9 +63,10 @@ impl FilterSpec {
 
     /// The filtered graph: types and events first, then weak edges, then the ego graph of the
     /// focus within what is left. An unknown or ambiguous focus is a usage error naming it.
-    pub fn apply(&self, graph: &KnowledgeGraph) -> Result<KnowledgeGraph> {
+    /// The whole graph is given back untouched (not copied) when the spec keeps everything.
+    pub fn apply(&self, graph: KnowledgeGraph) -> Result<KnowledgeGraph> {
         if self.is_identity() {
-            return Ok(graph.clone());
+            return Ok(graph);
         }
         let keep_node = |n: &Node| {
             self.types.as_ref().map_or(true, |t| t.contains(&n.etype))
@@ -75,7 +76,7 @@ impl FilterSpec {
         let Some(focus) = &self.focus else {
             return Ok(kept);
         };
-        let id = find_node(graph, focus)?;
+        let id = find_node(&graph, focus)?;
         if kept.node(&id).is_none() {
             return Err(Error::Usage(format!(
                 "--focus `{focus}` is {id}, which --types or --no-events leave out"
@@ -189,7 +190,7 @@ mod tests {
         let spec = |f: &dyn Fn(&mut FilterSpec)| {
             let mut s = FilterSpec::default();
             f(&mut s);
-            s.apply(&g).unwrap()
+            s.apply(g.clone()).unwrap()
         };
         let all = spec(&|_| {});
         assert_eq!((all.node_count(), all.edge_count()), (5, 4));
@@ -239,7 +240,7 @@ mod tests {
             focus: Some("Nobody".into()),
             ..Default::default()
         }
-        .apply(&g)
+        .apply(g.clone())
         .unwrap_err()
         .to_string();
         assert!(
@@ -252,7 +253,7 @@ mod tests {
             types: Some(BTreeSet::from([EntityType::Person])),
             ..Default::default()
         }
-        .apply(&g)
+        .apply(g.clone())
         .unwrap_err()
         .to_string();
         assert!(err.contains("place:caracas"), "{err}");

@@ -16,7 +16,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let spec = FilterSpec { types, min_weight: args.min_weight, no_events: args.no_events, focus: args.focus.clone(), depth: args.depth };
     let pipeline = super::pipeline(&args.input)?;
     let (graph, stats) = pipeline.build(&super::options(&args.input))?;
-    let graph = spec.apply(&graph)?;
+    let graph = spec.apply(graph)?;
     std::fs::create_dir_all(&args.output)
         .map_err(|e| kgraph::Error::io(&args.output, e))?;
     for exporter in &exporters {
