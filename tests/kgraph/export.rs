@@ -615,6 +615,41 @@ impl Postgres {
         .args(["-p", &self.port.to_string(), "-d", "postgres", "-c", sql]);
         run_ok(&mut c)
     }
+
+    /// Runs a SQL file through psql in database `db`, from folder `cwd` (for relative `\copy` paths).
+    fn psql_file(&self, db: &str, file: &Path, cwd: &Path) -> String {
+        let mut c = Command::new(self.bin.join("psql"));
+        c.args([
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-U",
+            "postgres",
+            "-h",
+        ])
+        .arg(self.dir.path())
+        .args(["-p", &self.port.to_string(), "-d", db, "-f"])
+        .arg(file)
+        .current_dir(cwd);
+        run_ok(&mut c)
+    }
+}
+
+/// The ```sql block of the README written beside the Neo4j CSVs.
+fn readme_sql(dir: &Path) -> String {
+    let readme = fs::read_to_string(dir.join("neo4j/README.md")).unwrap();
+    let start = readme
+        .find("```sql\n")
+        .expect("a ```sql block in neo4j/README.md")
+        + "```sql\n".len();
+    let end = start
+        + readme[start..]
+            .find("```")
+            .expect("the end of the sql block");
+    readme[start..end].to_string()
 }
 
 impl Drop for Postgres {
@@ -721,6 +756,22 @@ fn postgresql_loads_the_neo4j_csvs_and_answers_two_hops() {
         pg.psql("SELECT labels FROM sample.nodes WHERE name = 'Tocorón raid'")
             .trim(),
         "Entity;Event"
+    );
+
+    // The README's own SQL, as a user would paste it, in a fresh database.
+    pg.psql("CREATE DATABASE readme");
+    let script = sample.path().join("readme.sql");
+    fs::write(&script, readme_sql(sample.path())).unwrap();
+    let rows = pg.psql_file("readme", &script, &sample.path().join("neo4j"));
+    assert_eq!(
+        rows.lines().filter(|l| !l.is_empty()).collect::<Vec<_>>(),
+        [
+            "organization:tren-de-aragua|Tren de Aragua|0",
+            "person:hector-guerrero-flores|Héctor Guerrero Flores|1",
+            "person:ronna-risquez|Ronna Rísquez|1",
+            "place:tocoron|Tocorón|1",
+            "event:tocoron-raid|Tocorón raid|2",
+        ]
     );
 
     // The hostile graph loads too.
