@@ -71,6 +71,30 @@ pub struct BuildArgs {
     /// Output folder (created if missing).
     #[arg(short, long, value_name = "DIR", default_value = "out")]
     pub output: PathBuf,
+
+    /// Formats to write, comma-separated or repeated: json, dot, graphml, gexf, csv, neo4j, all (default: all).
+    #[arg(long = "format", value_name = "NAME", value_delimiter = ',')]
+    pub formats: Vec<String>,
+
+    /// Keep only these node types (person, organization, place, event), comma-separated.
+    #[arg(long, value_name = "TYPES", value_delimiter = ',')]
+    pub types: Vec<String>,
+
+    /// Drop edges with fewer than N evidence sentences (their nodes stay).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_weight: usize,
+
+    /// Keep only the entities within --depth hops of this one (an id, a label or an alias; case and accents ignored).
+    #[arg(long, value_name = "NAME")]
+    pub focus: Option<String>,
+
+    /// Hops around --focus.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "focus")]
+    pub depth: usize,
+
+    /// Leave event nodes out.
+    #[arg(long)]
+    pub no_events: bool,
 }
 
 #[derive(Debug, Args)]

@@ -29,6 +29,7 @@ pub mod error;
 pub mod eval;
 pub mod export;
 pub mod extract;
+pub mod filter;
 pub mod graph;
 pub mod layout;
 pub mod lexicon;

@@ -9,6 +9,7 @@ command -v dot >/dev/null || need_apt+=(graphviz)
 command -v xmllint >/dev/null || need_apt+=(libxml2-utils)
 command -v jing >/dev/null || need_apt+=(jing)
 python3 -c 'import igraph' 2>/dev/null || [ -e /usr/lib/python3/dist-packages/igraph ] || need_apt+=(python3-igraph)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-tools: installing ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

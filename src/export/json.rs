@@ -4,11 +4,11 @@
 //! {"directed": true, "multigraph": true,
 //!  "graph": {"name": "kgraph", "generator": "kgraph <version>", "documents": N},
 //!  "nodes": [{"id", "label", "type", "aliases": [..], "mentions", "docs": [..], ("date", "place")}],
-//!  "edges": [{"source", "target", "key", "relation", "weight", "certainty", "docs": [..],
+//!  "edges": [{"id", "source", "target", "key", "relation", "weight", "certainty", "docs": [..],
 //!             "evidence": [{"doc", "start", "end", "text", "rule"}]}]}
 //! ```
-//! Nodes are sorted by id, edges by (source, relation, target); `key` is the relation, unique
-//! between two nodes. Read with `networkx.node_link_graph(data, edges="edges")`. The JSON Schema
+//! Nodes are sorted by id, edges by (source, relation, target); `id` is `e<i>` in that order,
+//! the edge id of every other format; `key` is the relation, unique between two nodes. Read with `networkx.node_link_graph(data, edges="edges")`. The JSON Schema
 //! is `schemas/graph.schema.json`. [`read_graph`] reads it back (for `merge` and `explain`).
 
 use std::collections::BTreeSet;
@@ -42,6 +42,8 @@ struct GraphInfo {
 
 #[derive(Serialize, Deserialize)]
 struct EdgeRecord {
+    #[serde(default)]
+    id: String,
     source: String,
     target: String,
     key: String,
@@ -72,7 +74,9 @@ impl Exporter for Json {
             edges: graph
                 .edges()
                 .into_iter()
-                .map(|e| EdgeRecord {
+                .enumerate()
+                .map(|(i, e)| EdgeRecord {
+                    id: format!("e{i}"),
                     source: e.source.to_string(),
                     target: e.target.to_string(),
                     key: e.edge.relation.clone(),

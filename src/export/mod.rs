@@ -2,7 +2,17 @@
 //! share: each file is written to a temporary file beside its target and renamed into place, so
 //! a run killed mid-export leaves the previous output intact and never a truncated file.
 
+pub mod csv;
+pub mod dot;
+pub mod gexf;
+pub mod graphml;
 pub mod json;
+pub mod neo4j;
+pub mod values;
+pub mod xml;
+
+#[cfg(test)]
+mod proptests;
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -19,11 +29,37 @@ pub trait Exporter: Sync {
     fn file_name(&self) -> &'static str;
     /// Writes the whole graph.
     fn write(&self, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()>;
+    /// Further files the format writes beside `file_name` (relative paths), each by `write_extra`.
+    fn extra_files(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// Writes one of `extra_files`.
+    fn write_extra(&self, file: &str, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+        let _ = (graph, out);
+        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{} writes no file {file}", self.name())))
+    }
 }
 
 /// Every exporter, in the order they are written.
 pub fn all() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(json::Json)]
+    vec![Box::new(json::Json), Box::new(dot::Dot), Box::new(graphml::GraphMl), Box::new(gexf::Gexf), Box::new(csv::GephiCsv), Box::new(neo4j::Neo4j)]
+}
+
+/// The exporters named in `names` (each trimmed, case-insensitive; `all` means every one), in
+/// the order of [`all`]; every exporter when `names` is empty.
+pub fn select(names: &[String]) -> Result<Vec<Box<dyn Exporter>>> {
+    let wanted: Vec<String> = names.iter().map(|n| n.trim().to_ascii_lowercase()).filter(|n| !n.is_empty()).collect();
+    let valid = format_names();
+    if let Some(bad) = wanted.iter().find(|n| *n != "all" && !valid.contains(&n.as_str())) {
+        return Err(Error::Usage(format!("unknown format `{bad}`; valid formats: {}, all", valid.join(", "))));
+    }
+    let every = wanted.is_empty() || wanted.iter().any(|n| n == "all");
+    Ok(all().into_iter().filter(|e| every || wanted.iter().any(|n| n == e.name())).collect())
+}
+
+/// Every file an exporter writes, relative to the output folder: the main one first.
+pub fn files(exporter: &dyn Exporter) -> Vec<&'static str> {
+    std::iter::once(exporter.file_name()).chain(exporter.extra_files().iter().copied()).collect()
 }
 
 /// Names of every format, for `--format` help and errors.
@@ -31,10 +67,13 @@ pub fn format_names() -> Vec<&'static str> {
     all().iter().map(|e| e.name()).collect()
 }
 
-/// Writes `graph` with `exporter` into `dir`, atomically. Returns the path written.
+/// Writes `graph` with `exporter` into `dir`, each file atomically. Returns the main file's path.
 pub fn write_to_dir(exporter: &dyn Exporter, graph: &KnowledgeGraph, dir: &Path) -> Result<PathBuf> {
     let path = dir.join(exporter.file_name());
     write_atomic(&path, |w| exporter.write(graph, w))?;
+    for extra in exporter.extra_files() {
+        write_atomic(&dir.join(extra), |w| exporter.write_extra(extra, graph, w))?;
+    }
     Ok(path)
 }
 

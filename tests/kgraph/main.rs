@@ -3,4 +3,5 @@
 mod util;
 
 mod eval;
+mod export;
 mod foundation;

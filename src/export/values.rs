@@ -1,0 +1,254 @@
+//! How graph values become text in every format: one sanitising function for every string a
+//! writer emits, lists, evidence summaries, numbers, event dates and the per-type style.
+//!
+//! Every writer passes each string through [`clean`] before escaping it for its own syntax, so
+//! the formats agree on the text of a label and none of them can be broken by it.
+
+use std::borrow::Cow;
+
+use crate::graph::{Edge, EntityType};
+use crate::text::nfc;
+
+/// How many evidence sentences formats with limited room keep (with the total in `evidence_count`).
+pub const EVIDENCE_KEPT: usize = 3;
+
+/// The separator of lists in formats without list types.
+pub const LIST_SEP: &str = ";";
+
+/// The separator of the evidence sentences kept in one cell.
+pub const EVIDENCE_SEP: &str = " | ";
+
+/// NFC-normalized text without the characters XML 1.0 forbids or that break a line-based reader:
+/// control characters other than tab and line feed are dropped, `\r\n` and lone `\r` become `\n`,
+/// and the non-characters U+FFFE and U+FFFF are dropped.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            '\t' | '\n' => out.push(c),
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    if out.is_ascii() {
+        out
+    } else {
+        nfc(&out)
+    }
+}
+
+/// `s` cut to at most `max_chars` characters, with `…` marking the cut.
+pub fn truncate(s: &str, max_chars: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max_chars) {
+        None => Cow::Borrowed(s),
+        Some(_) => {
+            let keep = max_chars.saturating_sub(1);
+            let end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
+            Cow::Owned(format!("{}…", &s[..end]))
+        }
+    }
+}
+
+/// Cleaned items joined with [`LIST_SEP`].
+pub fn join<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
+    items
+        .into_iter()
+        .map(|s| clean(s))
+        .collect::<Vec<_>>()
+        .join(LIST_SEP)
+}
+
+/// The first [`EVIDENCE_KEPT`] evidence sentences of an edge, cleaned, joined with [`EVIDENCE_SEP`].
+pub fn evidence_summary(edge: &Edge) -> String {
+    edge.evidence
+        .iter()
+        .take(EVIDENCE_KEPT)
+        .map(|e| clean(&e.text))
+        .collect::<Vec<_>>()
+        .join(EVIDENCE_SEP)
+}
+
+/// A finite number with at most `decimals` decimals, trailing zeros kept off (`1.5`, `3`, `-0.25`).
+/// NaN and infinities become 0: no reader we target accepts them.
+pub fn number(x: f64, decimals: usize) -> String {
+    let x = if x.is_finite() { x } else { 0.0 };
+    let s = format!("{x:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
+/// The full-date interval `(start, end)` of an event date: `2025-03-15` → that day,
+/// `2023-09` → `2023-09-01`..`2023-09-30`, `2024` → the year, `A/B` → from A's start to B's
+/// end. None when absent, unparsable or backwards.
+pub fn date_interval(date: &str) -> Option<(String, String)> {
+    let date = date.trim();
+    let (a, b) = date.split_once('/').unwrap_or((date, date));
+    let (start, _) = day_range(a.trim())?;
+    let (_, end) = day_range(b.trim())?;
+    (start <= end).then(|| (format_day(start), format_day(end)))
+}
+
+type Day = (i32, u32, u32);
+
+fn format_day((y, m, d): Day) -> String {
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// First and last day of `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+fn day_range(s: &str) -> Option<(Day, Day)> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str, len: usize| -> Option<u32> {
+        (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let year = num(parts.first()?, 4)? as i32;
+    match parts.len() {
+        1 => Some(((year, 1, 1), (year, 12, 31))),
+        2 => {
+            let m = num(parts[1], 2).filter(|m| (1..=12).contains(m))?;
+            Some(((year, m, 1), (year, m, days_in_month(year, m))))
+        }
+        3 => {
+            let m = num(parts[1], 2).filter(|m| (1..=12).contains(m))?;
+            let d = num(parts[2], 2).filter(|d| (1..=days_in_month(year, m)).contains(d))?;
+            Some(((year, m, d), (year, m, d)))
+        }
+        _ => None,
+    }
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// How a node type is drawn, the same in every format that draws.
+#[derive(Debug, Clone, Copy)]
+pub struct TypeStyle {
+    /// Graphviz shape.
+    pub dot_shape: &'static str,
+    /// GEXF `viz:shape`.
+    pub gexf_shape: &'static str,
+    /// Fill colour.
+    pub rgb: (u8, u8, u8),
+}
+
+impl TypeStyle {
+    pub fn hex(&self) -> String {
+        let (r, g, b) = self.rgb;
+        format!("#{r:02x}{g:02x}{b:02x}")
+    }
+}
+
+pub fn style(t: EntityType) -> TypeStyle {
+    match t {
+        EntityType::Person => TypeStyle {
+            dot_shape: "ellipse",
+            gexf_shape: "disc",
+            rgb: (0xa6, 0xce, 0xe3),
+        },
+        EntityType::Organization => TypeStyle {
+            dot_shape: "box",
+            gexf_shape: "square",
+            rgb: (0xfd, 0xbf, 0x6f),
+        },
+        EntityType::Place => TypeStyle {
+            dot_shape: "house",
+            gexf_shape: "triangle",
+            rgb: (0xb2, 0xdf, 0x8a),
+        },
+        EntityType::Event => TypeStyle {
+            dot_shape: "octagon",
+            gexf_shape: "diamond",
+            rgb: (0xfb, 0x9a, 0x99),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_table() {
+        for (input, expected) in [
+            ("plain", "plain"),
+            ("a\u{1}b\u{0}c\u{1f}d", "abcd"),
+            ("tab\tline\nend", "tab\tline\nend"),
+            ("crlf\r\nlone\rend", "crlf\nlone\nend"),
+            ("del\u{7f}c1\u{85}", "delc1"),
+            ("non\u{FFFE}char\u{FFFF}", "nonchar"),
+            ("Ne\u{301}stor", "Néstor"),
+            ("emoji 🙂 עברית", "emoji 🙂 עברית"),
+        ] {
+            assert_eq!(clean(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn truncate_table() {
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcd", 3), "ab…");
+        assert_eq!(truncate("ééééé", 4), "ééé…");
+        assert_eq!(truncate("", 0), "");
+    }
+
+    #[test]
+    fn number_table() {
+        for (x, d, s) in [
+            (1.5, 2, "1.5"),
+            (3.0, 2, "3"),
+            (-0.0001, 2, "0"),
+            (f64::NAN, 2, "0"),
+            (f64::INFINITY, 1, "0"),
+            (12.345, 2, "12.35"),
+        ] {
+            assert_eq!(number(x, d), s, "{x}");
+        }
+    }
+
+    #[test]
+    fn date_interval_table() {
+        for (input, expected) in [
+            ("2025-03-15", Some(("2025-03-15", "2025-03-15"))),
+            ("2023-09", Some(("2023-09-01", "2023-09-30"))),
+            ("2024-02", Some(("2024-02-01", "2024-02-29"))),
+            ("2023-02", Some(("2023-02-01", "2023-02-28"))),
+            ("2024", Some(("2024-01-01", "2024-12-31"))),
+            ("2023-09/2024-01-10", Some(("2023-09-01", "2024-01-10"))),
+            ("2024/2023", None),
+            ("2023-13", None),
+            ("2023-02-30", None),
+            ("March 2024", None),
+            ("", None),
+            ("20245", None),
+        ] {
+            let got = date_interval(input);
+            assert_eq!(
+                got.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+                expected,
+                "{input}"
+            );
+        }
+    }
+}
