@@ -328,15 +328,24 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
     // Trim connectors and function words at either end.
     out.into_iter()
         .filter_map(|(mut p, mut q)| {
-            while p < q && (is_connector(s, p, lex) || lex.is(tok(s, p), Kind::NonEntity) && !is_lex(p, q)) {
+            let all_nonentity = (p..q).all(|x| lex.is(tok(s, x), Kind::NonEntity));
+            while p < q && (is_connector(s, p, lex) || trimmable(s, p, lex, all_nonentity) && !is_lex(p, q)) {
                 p += 1;
             }
-            while q > p && (is_connector(s, q - 1, lex) || lex.is(tok(s, q - 1), Kind::NonEntity) && !is_lex(p, q)) {
+            while q > p && (is_connector(s, q - 1, lex) || trimmable(s, q - 1, lex, all_nonentity) && !is_lex(p, q)) {
                 q -= 1;
             }
             (p < q).then_some((p, q))
         })
         .collect()
+}
+
+/// Whether a word at the edge of a run is cut off: function words, dates and numbers always;
+/// words that are only "boilerplate" non-entities ("National", "News") only when the whole run
+/// is made of non-entity words.
+fn trimmable(s: &SentenceInput<'_>, i: usize, lex: &Lexicon, all_nonentity: bool) -> bool {
+    let key = fold_key(tok(s, i));
+    lex.words_of(&key, Kind::NonEntity).any(|e| all_nonentity || e.subtype != "boilerplate")
 }
 
 /// Capitalized words that take "of" inside a name without being organization heads.

@@ -258,7 +258,7 @@ pub fn sentence_events(
                 place = sl.entities.first().copied();
             }
         }
-        if place.is_none() {
+        if object_place.is_some() {
             place = object_place;
         }
         if place.is_none() && CRIMES.contains(&class.as_str()) {
@@ -272,14 +272,26 @@ pub fn sentence_events(
                     .next();
             }
         }
-        // Agent: the nearest person, organization or country before the trigger.
+        // Agent: the first person or organization (or, for state actions, country) of the clause
+        // before the trigger, within a dozen tokens.
+        let crime = CRIMES.contains(&class.as_str());
         let mut agent: Vec<usize> = slots
             .iter()
-            .rev()
             .filter(|sl| sl.last <= i && i - sl.last <= 12 && sl.letter != 'D' && sl.letter != 'E')
-            .find(|sl| matches!(ents[sl.entities[0]].etype, EntityType::Person | EntityType::Organization) || (sl.letter == 'L' && class != "crisis"))
+            .filter(|sl| !(sl.first..i).any(|k| matches!(word(k).as_str(), ";" | "--" | "—" | "(")))
+            .find(|sl| matches!(ents[sl.entities[0]].etype, EntityType::Person | EntityType::Organization) || (sl.letter == 'L' && !crime && class != "crisis"))
             .map(|sl| sl.entities.clone())
             .unwrap_or_default();
+        // "murder rates", "kidnapping charges": the trigger modifies another noun.
+        if !is_verb && matches!(next.as_str(), "rate" | "rates" | "charges" | "charge" | "case" | "cases" | "suspect" | "suspects" | "victims" | "investigation" | "statistics" | "figures" | "laws" | "law" | "policy" | "policies") {
+            i = last;
+            continue;
+        }
+        // "found guilty of murdering …": the inner trigger is the event.
+        if (last..(last + 3).min(toks.len())).any(|k| slot_at(k).is_none() && lex.word_entry(&word(k), Kind::Trigger).is_some()) && victim.is_none() && law.is_none() {
+            i = last;
+            continue;
+        }
         if let Some(d) = demonym_agent {
             agent = vec![d];
         }
@@ -302,6 +314,12 @@ pub fn sentence_events(
             }
         }
         let soft = SOFT.contains(&class.as_str());
+        // Bare nouns in lists ("sex trafficking, contract killings and kidnappings") are generic.
+        let bare = !is_verb && !determiner && possessor.is_none() && !has_of && victim.is_none();
+        if bare && (CRIMES.contains(&class.as_str()) || soft) && !mods.iter().any(|m| matches!(m.as_str(), "fatal" | "deadly" | "mass" | "massive" | "major")) && demonym_agent.is_none() {
+            i = last;
+            continue;
+        }
         let named_arg = victim.is_some() || object_place.is_some() || place.is_some() || law.is_some() || possessor.is_some() || destination.is_some();
         let specific = if soft { named_arg } else { determiner || !mods.is_empty() || has_of || named_arg || object_phrase.is_some() };
         if !specific {
@@ -332,12 +350,11 @@ pub fn sentence_events(
             continue;
         };
         let date = find_date(sentence_text, reference);
-        let crime = CRIMES.iter().any(|c| class == *c);
         let mut rels: Vec<(String, usize, bool)> = Vec::new(); // (relation, entity, event_is_subject)
         if let Some(v) = victim {
-            if crime || matches!(class.as_str(), "arrest" | "deportation" | "extradition") {
+            if crime {
                 rels.push(("victim_of".into(), v, false));
-            } else {
+            } else if !matches!(class.as_str(), "arrest" | "deportation" | "extradition" | "conviction" | "sentencing" | "trial") {
                 rels.push(("targets".into(), v, true));
             }
         }

@@ -193,9 +193,13 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             nouns.push(toks[c.last].text(text).to_lowercase());
         }
         // Apposition: "X, a notorious gang" / "X, the Venezuelan gang".
-        if c.last + 1 < toks.len() && toks[c.last].text(text) == "," {
-            for k in c.last + 2..(c.last + 6).min(toks.len()) {
-                nouns.push(toks[k].text(text).to_lowercase());
+        if c.last + 2 < toks.len() && toks[c.last].text(text) == "," && matches!(toks[c.last + 1].text(text).to_lowercase().as_str(), "a" | "an" | "the") {
+            for k in c.last + 2..(c.last + 5).min(toks.len()) {
+                let w = toks[k].text(text).to_lowercase();
+                if w == "," || w == "that" || w == "which" || w == "who" {
+                    break;
+                }
+                nouns.push(w);
             }
         }
         // "the Venezuelan gang Tren de Aragua": a noun right before.
@@ -315,7 +319,13 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
         if !nodes.contains_key(&place) {
             continue;
         }
-        let m = ent.mentions[0];
+        // Only where the name says so: "U.S. Treasury", not "Congress".
+        let Some(&m) = ent.mentions.iter().find(|&&m| {
+            let first = ctx.tokens[ctx.cands[m].sentence][ctx.cands[m].first].text(text);
+            lex.names(&crate::text::fold_key(first)).iter().any(|&x| node_id(EntityType::Place, &lex.entries[x].name) == place)
+        }) else {
+            continue;
+        };
         let s = ctx.cands[m].sentence;
         let span = ctx.sentence_span(s);
         out.relations.push(RelationRecord {

@@ -107,6 +107,9 @@ pub fn coordinate(spans: Vec<SlotSpan>, ctx: &DocContext<'_>, sentence: usize) -
                     && between.iter().all(|w| matches!(w.as_str(), "," | "and" | "or" | "even" | "also" | "the"))
                     && between.len() <= 4
                     && between.iter().any(|w| w == "," || w == "and" || w == "or");
+                // "Tecoluca, El Salvador" is a place and its country, not a list: a list of two
+                // needs "and" / "or"; a longer list needs it at its end (checked when it closes).
+                let joiners = joiners && (between.iter().any(|w| w == "and" || w == "or") || next_joins_list(&s, ctx, sentence));
                 if joiners {
                     prev.last = s.last;
                     for e in s.entities {
@@ -121,6 +124,15 @@ pub fn coordinate(spans: Vec<SlotSpan>, ctx: &DocContext<'_>, sentence: usize) -
         out.push(s);
     }
     out
+}
+
+/// Whether a list goes on after `s` and closes with "and"/"or" ("Colombia, Ecuador, Peru and
+/// Chile"): the next few tokens hold ", <capitalized>" … "and".
+fn next_joins_list(s: &SlotSpan, ctx: &DocContext<'_>, sentence: usize) -> bool {
+    let toks = &ctx.tokens[sentence];
+    let text = ctx.text();
+    let window: Vec<String> = (s.last..(s.last + 8).min(toks.len())).map(|i| toks[i].text(text).to_lowercase()).collect();
+    window.first().is_some_and(|w| w == ",") && window.iter().any(|w| w == "and" || w == "or")
 }
 
 /// Finds slot spans of a sentence: entity mentions, demonyms, and safe nominal links.
@@ -170,6 +182,7 @@ pub fn sentence_spans(
             if ORG_ANAPHORS.contains(&noun.as_str()) {
                 if let Some(e) = recent.org_for(&noun) {
                     spans.push(SlotSpan { first: i, last: i + 2, letter: 'O', entities: vec![e] });
+                    recent.see(e, EntityType::Organization, ctx, e);
                     i += 2;
                     continue;
                 }
@@ -236,12 +249,16 @@ impl Recent {
     /// The organization "the <noun>" refers to: the latest one called by that noun in the
     /// document, if it was named in this paragraph; else the latest named if none carries a noun.
     fn org_for(&self, noun: &str) -> Option<usize> {
-        let called: Vec<usize> = self.orgs.iter().copied().filter(|e| self.org_nouns.get(e).is_some_and(|n| n.iter().any(|x| x == noun || (x != "agency" && noun != "agency" && x != "party" && noun != "party")))).collect();
+        // "the group" / "the organization" may refer to a gang or a cartel; others need their own noun.
+        let fits = |nouns: &Vec<String>| {
+            nouns.iter().any(|x| x == noun || (matches!(noun, "group" | "organization" | "organisation") && matches!(x.as_str(), "gang" | "cartel" | "militia" | "group" | "organization" | "organisation" | "syndicate" | "network")))
+        };
+        let called: Vec<usize> = self.orgs.iter().copied().filter(|e| self.org_nouns.get(e).is_some_and(fits)).collect();
         if let Some(&e) = called.last() {
             return Some(e);
         }
         // A single organization with that noun anywhere in the document.
-        let doc_wide: Vec<usize> = self.org_nouns.iter().filter(|(_, n)| n.iter().any(|x| x == noun)).map(|(e, _)| *e).collect();
+        let doc_wide: Vec<usize> = self.org_nouns.iter().filter(|(_, n)| fits(n)).map(|(e, _)| *e).collect();
         if doc_wide.len() == 1 {
             return Some(doc_wide[0]);
         }
@@ -270,6 +287,12 @@ pub fn apply_patterns(
         let Some(rel) = onto.relation(&p.relation) else { continue };
         for caps in p.regex.captures_iter(shadow) {
             let (Some(s), Some(o)) = (caps.name("s"), caps.name("o")) else { continue };
+            // A slot followed by "'s" or by a head noun is a modifier of something else
+            // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
+            let whole = caps.get(0).map(|m| m.end()).unwrap_or(0);
+            if modifier_after(shadow, s.end(), whole) || modifier_after(shadow, o.end(), whole) {
+                continue;
+            }
             let (Some(si), Some(oi)) = (slot_index(s.as_str()), slot_index(o.as_str())) else { continue };
             let (Some(ss), Some(os)) = (slots.get(si), slots.get(oi)) else { continue };
             for &a in &ss.entities {
@@ -297,6 +320,22 @@ pub fn apply_patterns(
             }
         }
     }
+}
+
+/// Nouns that make a preceding name a modifier ("Maduro officials").
+const MODIFIED_HEADS: &[&str] = &[
+    "officials", "official", "supporters", "allies", "forces", "troops", "agents", "members", "office", "offices",
+    "government", "administration", "authorities", "spokesman", "spokeswoman", "campaign", "policy", "policies",
+    "border", "citizens", "residents", "migrants", "nationals", "soldiers", "police", "army", "military", "leaders",
+];
+
+/// Whether the slot ending at byte `end` of the shadow is followed, outside the match (which
+/// ends at `match_end`), by a possessive or a head noun.
+fn modifier_after(shadow: &str, end: usize, match_end: usize) -> bool {
+    let rest = &shadow[end..];
+    let next = rest.split_whitespace().next().unwrap_or("");
+    let consumed = end + 1 + next.len() <= match_end;
+    !consumed && (next == "'s" || MODIFIED_HEADS.contains(&next))
 }
 
 fn slot_index(s: &str) -> Option<usize> {
