@@ -7,7 +7,8 @@
 //!   `'s` dropped ([`name_key`]). A node matches a gold entity when one of its label and
 //!   aliases matches one of the gold name and aliases; an event node also matches a gold event
 //!   when, for some gold name or alias, at least a third of that name's content words appear in
-//!   the node's label ([`event_overlap_matches`]). Typed scores also require equal types.
+//!   the node's label ([`event_overlap_matches`]); such a node stands for the gold event it
+//!   overlaps most ([`event_overlap_score`]). Typed scores also require equal types.
 //! * Only what the gold covers is scored: gold entities of the chosen section (`main` by
 //!   default), and predicted nodes with at least one mention in that section of a gold
 //!   document (sections come from the segmenter, mention by mention).
@@ -267,6 +268,24 @@ pub fn event_overlap_matches<'a>(
     })
 }
 
+/// The best overlap of an event label with one gold event's names: the largest share of a gold
+/// name's content words found in the label (0 when under a third).
+pub fn event_overlap_score<'a>(label: &str, gold_names: impl IntoIterator<Item = &'a str>) -> f64 {
+    let mine = content_words(label);
+    gold_names
+        .into_iter()
+        .map(|g| {
+            let theirs = content_words(g);
+            let shared = theirs.intersection(&mine).count();
+            if theirs.is_empty() || shared == 0 || 3 * shared < theirs.len() {
+                0.0
+            } else {
+                shared as f64 / theirs.len() as f64
+            }
+        })
+        .fold(0.0, f64::max)
+}
+
 /// The scoring class of a relation (relations in one class count as the same).
 pub fn relation_class(relation: &str) -> &str {
     const CLASSES: &[&[&str]] = &[
@@ -446,6 +465,20 @@ pub fn score(gold: &Gold, pred: &Predicted, filter: SectionFilter) -> GoldReport
         for g in 0..gold.entities.len() {
             if matches(n, g) {
                 node_gold.entry(n).or_default().push(g);
+            }
+        }
+        // An event node matched only by word overlap stands for the gold event it overlaps
+        // most (ties kept), not for every event sharing one word with it.
+        if pred.nodes[n].etype == EntityType::Event {
+            if let Some(gs) = node_gold.get_mut(&n) {
+                let by_name: Vec<usize> = gs.iter().copied().filter(|&g| !node_keys[n].is_disjoint(&gold_keys[g])).collect();
+                if by_name.is_empty() {
+                    let score = |g: usize| event_overlap_score(&pred.nodes[n].label, gold.entities[g].names());
+                    let best = gs.iter().map(|&g| score(g)).fold(0.0, f64::max);
+                    gs.retain(|&g| score(g) >= best);
+                } else {
+                    *gs = by_name;
+                }
             }
         }
     }

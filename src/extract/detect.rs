@@ -423,7 +423,21 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
         return None;
     }
     let names = lex.names(&key);
-    let lex_entry = names.first().copied();
+    let mut lex_entry = names.first().copied();
+    // Metonymy: a city that accuses or speaks is its country's government ("accused
+    // Washington of …", "Moscow said").
+    if let Some(&e) = names.iter().find(|&&x| lex.entries[x].subtype == "city") {
+        let entry = &lex.entries[e];
+        if !entry.parent.is_empty() {
+            let before = if a > 0 { lower(s, a - 1) } else { String::new() };
+            let after = if b < s.tokens.len() { lower(s, b) } else { String::new() };
+            if METONYMY_BEFORE.contains(&before.as_str()) || METONYMY_AFTER.contains(&after.as_str()) {
+                if let Some(&country) = lex.names(&fold_key(&entry.parent)).iter().find(|&&x| lex.entries[x].subtype == "country") {
+                    lex_entry = Some(country);
+                }
+            }
+        }
+    }
     if lex_entry.is_none() && lex.key_is(&key, Kind::Demonym) {
         return None;
     }
@@ -608,6 +622,10 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
         administration_of: None,
     })
 }
+
+/// Verbs around a capital that make it stand for its country's government.
+const METONYMY_BEFORE: &[&str] = &["accused", "accuses", "accusing", "blamed", "blames", "urged", "warned", "criticized", "sanctioned", "pressed", "told"];
+const METONYMY_AFTER: &[&str] = &["said", "says", "accused", "accuses", "warned", "announced", "blamed", "insisted", "denied", "rejected", "demanded", "imposed", "has", "wants", "responded"];
 
 /// Words before "Center" that make it a facility (a place) rather than an organization.
 const FACILITY_CENTERS: &[&str] = &[

@@ -198,6 +198,20 @@ pub fn sentence_events(
         while j < toks.len() && j < k + 8 {
             if let Some(sl) = slot_at(j) {
                 let e = sl.entities[0];
+                // A place inside a noun phrase: "a 48-year-old Florida resident".
+                let inside_phrase = sl.letter == 'L'
+                    && !phrase.is_empty()
+                    && sl.last < toks.len()
+                    && toks[sl.last].kind == TokKind::Word
+                    && toks[sl.last].text(text).chars().next().is_some_and(char::is_lowercase)
+                    && !stops_phrase(&word(sl.last));
+                if inside_phrase {
+                    for k2 in sl.first..sl.last {
+                        phrase.push(toks[k2].text(text).to_string());
+                    }
+                    j = sl.last;
+                    continue;
+                }
                 if sl.letter != 'D' {
                     match ents[e].etype {
                         EntityType::Person if victim.is_none() && phrase.len() <= 5 => victim = Some(e),
@@ -238,7 +252,8 @@ pub fn sentence_events(
             phrase.pop();
         }
         let starts_np = phrase.first().is_some_and(|w| matches!(w.as_str(), "a" | "an" | "the" | "two" | "three" | "four" | "several" | "dozens" | "hundreds" | "thousands") || w.chars().next().is_some_and(|c| c.is_ascii_digit()));
-        if (has_of || (is_verb && starts_np)) && !phrase.is_empty() && victim.is_none() && object_place.is_none() && phrase.len() >= 2 {
+        let named_in_phrase = phrase.iter().any(|w| w.chars().next().is_some_and(char::is_uppercase));
+        if (has_of || is_verb) && (starts_np || named_in_phrase) && !phrase.is_empty() && victim.is_none() && object_place.is_none() && phrase.len() >= 2 {
             object_phrase = Some(phrase.join(" "));
         }
         if object_place.is_some() && !matches!(class.as_str(), "retaking" | "raid" | "attack" | "invasion" | "bombing" | "strike" | "siege" | "occupation" | "control" | "capture") {
@@ -254,7 +269,7 @@ pub fn sentence_events(
             if deport && p == "to" && destination.is_none() {
                 destination = sl.entities.first().copied();
             }
-            if sl.first >= last && sl.first <= last + 10 && place.is_none() && matches!(p.as_str(), "in" | "outside" | "at" | "near" | "inside" | "across") {
+            if sl.first >= last && sl.first <= last + 16 && place.is_none() && matches!(p.as_str(), "in" | "outside" | "at" | "near" | "inside" | "across") {
                 place = sl.entities.first().copied();
             }
         }
@@ -288,7 +303,7 @@ pub fn sentence_events(
             continue;
         }
         // "found guilty of murdering …": the inner trigger is the event.
-        if (last..(last + 3).min(toks.len())).any(|k| slot_at(k).is_none() && lex.word_entry(&word(k), Kind::Trigger).is_some()) && victim.is_none() && law.is_none() {
+        if (last..(last + 3).min(toks.len())).any(|k| slot_at(k).is_none() && lex.word_entry(&word(k), Kind::Trigger).is_some()) && law.is_none() {
             i = last;
             continue;
         }
@@ -316,11 +331,11 @@ pub fn sentence_events(
         let soft = SOFT.contains(&class.as_str());
         // Bare nouns in lists ("sex trafficking, contract killings and kidnappings") are generic.
         let bare = !is_verb && !determiner && possessor.is_none() && !has_of && victim.is_none();
-        if bare && (CRIMES.contains(&class.as_str()) || soft) && !mods.iter().any(|m| matches!(m.as_str(), "fatal" | "deadly" | "mass" | "massive" | "major")) && demonym_agent.is_none() {
+        if bare && (CRIMES.contains(&class.as_str()) || soft) && !mods.iter().any(|m| matches!(m.as_str(), "fatal" | "deadly" | "major")) && demonym_agent.is_none() {
             i = last;
             continue;
         }
-        let named_arg = victim.is_some() || object_place.is_some() || place.is_some() || law.is_some() || possessor.is_some() || destination.is_some();
+        let named_arg = victim.is_some() || object_place.is_some() || (place.is_some() && !is_verb) || law.is_some() || possessor.is_some() || destination.is_some();
         let specific = if soft { named_arg } else { determiner || !mods.is_empty() || has_of || named_arg || object_phrase.is_some() };
         if !specific {
             i = last;
@@ -375,6 +390,15 @@ pub fn sentence_events(
                 rels.push(("carried_out_by".into(), a, true));
             }
         }
+        // "took control of the prison from <gang>": the action targets it.
+        let target_org = target_org.or_else(|| {
+            slots
+                .iter()
+                .filter(|sl| sl.first > last && sl.letter == 'O' && word(sl.first - 1) == "from")
+                .map(|sl| sl.entities[0])
+                .next()
+                .filter(|_| matches!(class.as_str(), "retaking" | "raid" | "attack" | "siege" | "control" | "capture"))
+        });
         if let Some(t) = target_org {
             rels.push(("targets".into(), t, true));
         }

@@ -106,6 +106,13 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
     DocContext { doc, seg, tokens, cands, entities, assignment }
 }
 
+/// Whether `KGRAPH_DEBUG_SHADOW` is set: shadow sentences go to standard error (for writing
+/// patterns).
+fn debug_shadow() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("KGRAPH_DEBUG_SHADOW").is_some())
+}
+
 /// Extracts one document: entities, events and relations.
 pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocExtraction {
     let ctx = analyze(doc, lex);
@@ -217,6 +224,11 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             }
         }
     }
+    for (m, _) in ctx.cands.iter().enumerate() {
+        if let Some(e) = ctx.assignment[m] {
+            *recent.mentions.entry(e).or_insert(0) += 1;
+        }
+    }
     let mut events: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for si in 0..ctx.seg.sentences.len() {
         recent.new_paragraph(ctx.seg.sentences[si].paragraph);
@@ -264,9 +276,17 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             }
         }
         spans.sort_by_key(|s| s.first);
-        let spans = relate::coordinate(spans, &ctx, si);
-        let (shadow, slots) = relate::shadow(&ctx, si, &spans);
+        let joined = relate::coordinate(spans.clone(), &ctx, si);
+        let (shadow, slots) = relate::shadow(&ctx, si, &joined);
+        if debug_shadow() {
+            eprintln!("shadow {}#{si}: {shadow}", doc.id);
+        }
         relate::apply_patterns(onto, &shadow, &slots, &ents, &doc.id, (span.start, span.end, sentence_text), hedged, &mut out.relations);
+        // Lists joined into one slot hide pairs inside them ("between Venezuela and Colombia").
+        if joined.len() != spans.len() {
+            let (shadow, slots) = relate::shadow(&ctx, si, &spans);
+            relate::apply_patterns(onto, &shadow, &slots, &ents, &doc.id, (span.start, span.end, sentence_text), hedged, &mut out.relations);
+        }
     }
     // Named events carry the date of their sentence.
     for ent in &ctx.entities {

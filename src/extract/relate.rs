@@ -76,13 +76,17 @@ pub fn shadow(ctx: &DocContext<'_>, sentence: usize, spans: &[SlotSpan]) -> (Str
     let mut i = 0;
     let mut sp = spans.iter().peekable();
     while i < toks.len() {
-        if let Some(s) = sp.peek() {
+        if let Some(s) = sp.peek().copied() {
             if s.first == i {
                 out.push_str(&format!("@{}{} ", s.letter, slots.len()));
                 slots.push(Slot { letter: s.letter, entities: s.entities.clone() });
-                i = s.last;
                 sp.next();
-                continue;
+                // An event slot stands before its trigger words, which stay readable
+                // ("have been @E3 arrested in …").
+                if s.letter != 'E' {
+                    i = s.last;
+                    continue;
+                }
             }
         }
         out.push_str(&shadow_token(toks[i].text(text), toks[i].kind));
@@ -188,6 +192,14 @@ pub fn sentence_spans(
                 }
             }
         }
+        // "a gang member", "gang members": the gang of this document.
+        if ORG_ANAPHORS.contains(&lw.as_str()) && i + 1 < toks.len() && matches!(toks[i + 1].text(text).to_lowercase().as_str(), "member" | "members" | "leader" | "leaders" | "boss") {
+            if let Some(e) = recent.org_for(&lw) {
+                spans.push(SlotSpan { first: i, last: i + 1, letter: 'O', entities: vec![e] });
+                i += 1;
+                continue;
+            }
+        }
         if matches!(lw.as_str(), "he" | "his" | "him" | "she" | "her") {
             if let Some(e) = recent.person {
                 spans.push(SlotSpan { first: i, last: i + 1, letter: 'P', entities: vec![e] });
@@ -220,6 +232,8 @@ pub struct Recent {
     pub org_nouns: BTreeMap<usize, Vec<String>>,
     /// Organizations in order of appearance in this paragraph.
     pub orgs: Vec<usize>,
+    /// Mentions of each entity in the document.
+    pub mentions: BTreeMap<usize, usize>,
 }
 
 impl Recent {
@@ -257,12 +271,15 @@ impl Recent {
         if let Some(&e) = called.last() {
             return Some(e);
         }
-        // A single organization with that noun anywhere in the document.
-        let doc_wide: Vec<usize> = self.org_nouns.iter().filter(|(_, n)| fits(n)).map(|(e, _)| *e).collect();
-        if doc_wide.len() == 1 {
-            return Some(doc_wide[0]);
+        // Otherwise the document's dominant organization with that noun: the only one, or one
+        // named at least twice as often as any other.
+        let mut doc_wide: Vec<(usize, usize)> = self.org_nouns.iter().filter(|(_, n)| fits(n)).map(|(e, _)| (self.mentions.get(e).copied().unwrap_or(0), *e)).collect();
+        doc_wide.sort_by(|a, b| b.cmp(a));
+        match doc_wide.as_slice() {
+            [(_, e)] => Some(*e),
+            [(m1, e), (m2, _), ..] if *m1 >= 2 * *m2 && *m1 >= 2 => Some(*e),
+            _ => None,
         }
-        None
     }
 }
 
@@ -285,7 +302,13 @@ pub fn apply_patterns(
     for pi in matches.iter() {
         let p = &onto.patterns[pi];
         let Some(rel) = onto.relation(&p.relation) else { continue };
-        for caps in p.regex.captures_iter(shadow) {
+        // Every match start, overlapping ones included ("NBC reported that DHS estimated …").
+        let mut pos = 0;
+        while let Some(caps) = p.regex.captures_at(shadow, pos) {
+            pos = caps.get(0).map(|m| m.start() + 1).unwrap_or(shadow.len());
+            while pos < shadow.len() && !shadow.is_char_boundary(pos) {
+                pos += 1;
+            }
             let (Some(s), Some(o)) = (caps.name("s"), caps.name("o")) else { continue };
             // A slot followed by "'s" or by a head noun is a modifier of something else
             // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
@@ -330,12 +353,17 @@ const MODIFIED_HEADS: &[&str] = &[
 ];
 
 /// Whether the slot ending at byte `end` of the shadow is followed, outside the match (which
-/// ends at `match_end`), by a possessive or a head noun.
+/// ends at `match_end`), by a head noun it modifies, directly or through a possessive ("the
+/// DEA's office", "top Maduro officials").
 fn modifier_after(shadow: &str, end: usize, match_end: usize) -> bool {
-    let rest = &shadow[end..];
-    let next = rest.split_whitespace().next().unwrap_or("");
-    let consumed = end + 1 + next.len() <= match_end;
-    !consumed && (next == "'s" || MODIFIED_HEADS.contains(&next))
+    let mut words = shadow[end..].split_whitespace();
+    let mut next = words.next().unwrap_or("");
+    let mut consumed_to = end + 1 + next.len();
+    if next == "'s" {
+        next = words.next().unwrap_or("");
+        consumed_to += 1 + next.len();
+    }
+    consumed_to > match_end && MODIFIED_HEADS.contains(&next)
 }
 
 fn slot_index(s: &str) -> Option<usize> {
