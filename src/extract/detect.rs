@@ -134,6 +134,9 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
     let words: Vec<usize> = (0..n).filter(|&i| s.tokens[i].kind == TokKind::Word).collect();
     let caps = words.iter().filter(|&&i| is_all_caps_word(tok(s, i)) && tok(s, i).chars().count() > 1).count();
     let shouted = words.len() >= 4 && caps * 10 >= words.len() * 6;
+    if shouted {
+        return shouted_names(s, lex);
+    }
     let mut i = 0;
     while i < n {
         if !is_capword(s, i) {
@@ -194,6 +197,37 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
     out
 }
 
+/// In an ALL-CAPS headline only known names count: the longest lexicon name at each token.
+fn shouted_names(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
+    let n = s.tokens.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let mut found = None;
+        for len in (1..=4.min(n - i)).rev() {
+            if (i..i + len).any(|k| s.tokens[k].kind != TokKind::Word) {
+                continue;
+            }
+            let key = fold_key(&s.doc[s.tokens[i].span.start..s.tokens[i + len - 1].span.end]);
+            if let Some(&e) = lex.names(&key).first() {
+                found = Some((len, e));
+                break;
+            }
+        }
+        match found {
+            Some((len, e)) => {
+                if let Some(mut c) = candidate(s, i, i + len, lex, true) {
+                    c.lex = Some(e);
+                    out.push(c);
+                }
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
 /// Grows a candidate over a lower-case head that belongs to the name: "<Person> administration",
 /// "<Person>'s administration", "<Place> cartel".
 fn extend(s: &SentenceInput<'_>, c: &mut Candidate, lex: &Lexicon) {
@@ -250,7 +284,7 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
     }
     // "… in the U.S. Tattoos, which …": a dotted abbreviation may end a sentence the
     // segmenter kept whole; what follows it is not part of its name.
-    if b > a + 1 && tok(s, a).ends_with('.') && lex.names(&key(a, b)).is_empty() && !ends_with_head(s, a, b, lex) && title_at(s, a + 1, b, lex) == 0 {
+    if b > a + 1 && tok(s, a).ends_with('.') && tok(s, a).chars().filter(|c| c.is_alphabetic()).count() >= 2 && lex.names(&key(a, b)).is_empty() && !ends_with_head(s, a, b, lex) && title_at(s, a + 1, b, lex) == 0 {
         let mut out = split_run(s, a, a + 1, lex);
         out.extend(split_run(s, a + 1, b, lex));
         return out;
@@ -264,7 +298,11 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
     let mut piece_start = a;
     while x < b {
         let w = tok(s, x);
-        let title_len = title_at(s, x, b, lex);
+        let mut title_len = title_at(s, x, b, lex);
+        // "Minister of Finance", "Secretary of State": the portfolio belongs to the title.
+        if title_len > 0 && x + title_len + 2 < b && lower(s, x + title_len) == "of" && is_capword(s, x + title_len + 1) && is_capword(s, x + title_len + 2) {
+            title_len += 2;
+        }
         if title_len > 0 && !is_lex(piece_start, b) {
             if x > piece_start {
                 cut.push((piece_start, x));
@@ -329,10 +367,10 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
     out.into_iter()
         .filter_map(|(mut p, mut q)| {
             let all_nonentity = (p..q).all(|x| lex.is(tok(s, x), Kind::NonEntity));
-            while p < q && (is_connector(s, p, lex) || trimmable(s, p, lex, all_nonentity) && !is_lex(p, q)) {
+            while p < q && (is_connector(s, p, lex) || trimmable(s, p, lex, all_nonentity, true) && !is_lex(p, q)) {
                 p += 1;
             }
-            while q > p && (is_connector(s, q - 1, lex) || trimmable(s, q - 1, lex, all_nonentity) && !is_lex(p, q)) {
+            while q > p && (is_connector(s, q - 1, lex) || trimmable(s, q - 1, lex, all_nonentity, false) && !is_lex(p, q)) {
                 q -= 1;
             }
             (p < q).then_some((p, q))
@@ -343,9 +381,22 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
 /// Whether a word at the edge of a run is cut off: function words, dates and numbers always;
 /// words that are only "boilerplate" non-entities ("National", "News") only when the whole run
 /// is made of non-entity words.
-fn trimmable(s: &SentenceInput<'_>, i: usize, lex: &Lexicon, all_nonentity: bool) -> bool {
-    let key = fold_key(tok(s, i));
-    lex.words_of(&key, Kind::NonEntity).any(|e| all_nonentity || e.subtype != "boilerplate")
+fn trimmable(s: &SentenceInput<'_>, i: usize, lex: &Lexicon, all_nonentity: bool, leading: bool) -> bool {
+    let w = tok(s, i);
+    // An initial ("A. Dale") is part of the name.
+    if w.ends_with('.') && w.chars().filter(|c| c.is_alphabetic()).count() == 1 {
+        return false;
+    }
+    let key = fold_key(w);
+    lex.words_of(&key, Kind::NonEntity).any(|e| {
+        all_nonentity
+            || match e.subtype.as_str() {
+                "boilerplate" => false,
+                // Function words only open a sentence ("The", "In"); at the end they are names ("Peter Such").
+                "function" | "group" => leading,
+                _ => true,
+            }
+    })
 }
 
 /// Capitalized words that take "of" inside a name without being organization heads.
@@ -438,7 +489,8 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
             }
         }
     }
-    if lex_entry.is_none() && lex.key_is(&key, Kind::Demonym) {
+    let demonym_or_place = |p: &str| lex.key_is(p, Kind::Demonym) || !lex.names(p).is_empty();
+    if lex_entry.is_none() && (lex.key_is(&key, Kind::Demonym) || (key.contains('-') && key.split('-').all(demonym_or_place))) {
         return None;
     }
     // A lone demonym, title or function word is no entity.
@@ -453,7 +505,10 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
     if shouted && lex_entry.is_none() {
         return None;
     }
-    let initial = a == 0 || (a > 0 && matches!(tok(s, a - 1), "\"" | "“" | "‘" | "'" | "(" | "—" | "–" | "-" | ":"));
+    let initial = a == 0
+        || (a > 0 && matches!(tok(s, a - 1), "\"" | "“" | "‘" | "'" | "(" | "—" | "–" | "-" | ":"))
+        // Right after a dotted abbreviation the segmenter kept ("… the U.S. Tattoos, which …").
+        || (a > 0 && tok(s, a - 1).ends_with('.') && tok(s, a - 1).chars().filter(|c| c.is_alphabetic()).count() >= 2);
     let mut scores = [0i32; 4];
     let mut title = None;
     let mut demonym = None;
@@ -587,6 +642,25 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
     }
     if super::events::named_event(text) {
         scores[ti(EntityType::Event)] += 12;
+    }
+    // A city or region followed by a score is a team: "Surrey 429", "CHICAGO 5".
+    if b < s.tokens.len() && s.tokens[b].kind == TokKind::Number {
+        let num = tok(s, b);
+        let year_like = num.len() == 4 && num.starts_with(['1', '2']);
+        let place_not_country = lex_entry.is_some_and(|e| lex.entries[e].kind == Kind::Entity(EntityType::Place) && lex.entries[e].subtype != "country");
+        if place_not_country && !year_like && !num.contains('-') {
+            scores[ti(EntityType::Organization)] += 12;
+        }
+    }
+    // An unknown single word inside a sentence: an acronym is most often an organization, a
+    // capitalized word a person's name (joined to the full name when one is given).
+    if b == a + 1 && lex_entry.is_none() && !initial && scores.iter().all(|&x| x <= 0) {
+        let w = tok(s, a);
+        if is_acronym(w) {
+            scores[ti(EntityType::Organization)] += 1;
+        } else if w.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !all_caps {
+            scores[ti(EntityType::Person)] += 1;
+        }
     }
     // Unknown multi-word capitalized names are most often people.
     if b > a + 1 && scores.iter().all(|&x| x <= 0) && (a..b).all(|i| is_capword(s, i)) && b - a <= 4 {

@@ -330,7 +330,7 @@ pub fn sentence_events(
         }
         let soft = SOFT.contains(&class.as_str());
         // Bare nouns in lists ("sex trafficking, contract killings and kidnappings") are generic.
-        let bare = !is_verb && !determiner && possessor.is_none() && !has_of && victim.is_none();
+        let bare = !is_verb && !determiner && possessor.is_none() && object_phrase.is_none() && victim.is_none() && object_place.is_none();
         if bare && (CRIMES.contains(&class.as_str()) || soft) && !mods.iter().any(|m| matches!(m.as_str(), "fatal" | "deadly" | "major")) && demonym_agent.is_none() {
             i = last;
             continue;

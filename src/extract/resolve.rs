@@ -85,11 +85,14 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
     let mut lexe: Vec<Option<usize>> = vec![None; k];
     let mut only_initial = vec![true; k];
     let mut surface: Vec<String> = vec![String::new(); k];
+    // The strongest single piece of person evidence for each name.
+    let mut max_person = vec![0i32; k];
     for c in cands {
         let i = key_ix[c.key.as_str()];
         for t in 0..4 {
             scores[i][t] += c.scores[t];
         }
+        max_person[i] = max_person[i].max(c.scores[ti(EntityType::Person)]);
         if c.lex.is_some() {
             lexe[i] = c.lex;
         }
@@ -163,7 +166,8 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
     //    name contains it; "Tren" → the one organization it begins.
     let mut mention_target: Vec<Option<usize>> = vec![None; cands.len()];
     let long_persons: Vec<usize> = (0..k).filter(|&j| types[j] == Some(EntityType::Person) && words(keys[j]).len() >= 2).collect();
-    let long_orgs: Vec<usize> = (0..k).filter(|&j| types[j] == Some(EntityType::Organization) && words(keys[j]).len() >= 2).collect();
+    // Organizations and facilities a first word can stand for ("the Tren", "Tocorón").
+    let long_orgs: Vec<usize> = (0..k).filter(|&j| matches!(types[j], Some(EntityType::Organization) | Some(EntityType::Place)) && lexe[j].is_none() && words(keys[j]).len() >= 2).collect();
     let mut last_seen: HashMap<usize, usize> = HashMap::new(); // key index → last candidate position
     for (m, c) in cands.iter().enumerate() {
         let i = key_ix[c.key.as_str()];
@@ -179,7 +183,8 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
                 mention_target[m] = options.iter().filter_map(|&j| last_seen.get(&j).map(|&p| (p, j))).max().map(|(_, j)| j);
             }
         }
-        if mention_target[m].is_none() && w.len() == 1 && lexe[i].is_none() && ty != Some(EntityType::Person) {
+        let strong_person = max_person[i] >= 3;
+        if mention_target[m].is_none() && w.len() == 1 && lexe[i].is_none() && !strong_person && !c.initial {
             let options: Vec<usize> = long_orgs.iter().copied().filter(|&j| words(keys[j])[0] == w[0]).collect();
             let roots: BTreeSet<usize> = options.iter().map(|&j| dsu.find(j)).collect();
             if roots.len() == 1 {

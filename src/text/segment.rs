@@ -207,7 +207,7 @@ fn classify(line: &str) -> Option<BoilerplateKind> {
         return Some(BoilerplateKind::Navigation);
     }
     // A one- or two-word ALL-CAPS line with no sentence punctuation is a section label ("POLITICS").
-    if !terminal && words.len() <= 2 && line.chars().any(|c| c.is_alphabetic())
+    if !terminal && words.len() <= 2 && line.chars().any(|c| c.is_alphabetic()) && !line.chars().any(|c| c.is_ascii_digit())
         && line.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase())
         && !line.contains(',')
     {
