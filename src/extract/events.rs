@@ -331,7 +331,11 @@ pub fn sentence_events(
         let soft = SOFT.contains(&class.as_str());
         // Bare nouns in lists ("sex trafficking, contract killings and kidnappings") are generic.
         let bare = !is_verb && !determiner && possessor.is_none() && object_phrase.is_none() && victim.is_none() && object_place.is_none();
-        if bare && (CRIMES.contains(&class.as_str()) || soft) && !mods.iter().any(|m| matches!(m.as_str(), "fatal" | "deadly" | "major")) && demonym_agent.is_none() {
+        // A determiner may stand before the modifiers: "the country's humanitarian and economic crisis".
+        let mod_start = i - mods.len();
+        let det_before_mods = mod_start > 0
+            && (matches!(word(mod_start - 1).as_str(), "a" | "an" | "the" | "this" | "that" | "its" | "his" | "her" | "their") || toks[mod_start - 1].kind == TokKind::Possessive);
+        if bare && !det_before_mods && !mods.iter().any(|m| matches!(m.as_str(), "fatal" | "deadly" | "major")) && demonym_agent.is_none() {
             i = last;
             continue;
         }
