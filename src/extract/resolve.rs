@@ -343,6 +343,11 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
             graph.merge_nodes(from, to);
         }
     }
+    // Accents the text gave anywhere go back into the label: "Hector Guerrero Flores" with an
+    // alias "Héctor Guerrero" is labelled "Héctor Guerrero Flores".
+    for n in graph.nodes_mut() {
+        n.label = restore_accents(&n.label, &n.aliases);
+    }
     // Labels may have improved: re-derive ids from labels.
     let relabel: Vec<(String, String)> = graph
         .nodes()
@@ -361,4 +366,52 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
         out.insert(old, new);
     }
     out
+}
+
+/// Replaces each plain word of `label` by an accented spelling of the same word found in
+/// `aliases` (the first in sorted order, so the result does not depend on input order).
+pub fn restore_accents(label: &str, aliases: &BTreeSet<String>) -> String {
+    if !label.is_ascii() {
+        return label.to_string();
+    }
+    let mut accented: BTreeMap<String, &str> = BTreeMap::new();
+    for a in aliases {
+        for w in a.split_whitespace() {
+            if !w.is_ascii() {
+                accented.entry(crate::text::fold(w)).or_insert(w);
+            }
+        }
+    }
+    if accented.is_empty() {
+        return label.to_string();
+    }
+    label
+        .split(' ')
+        .map(|w| match accented.get(&crate::text::fold(w)) {
+            Some(acc) if acc.chars().count() == w.chars().count() => acc.to_string(),
+            _ => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accents_come_back_into_labels() {
+        let aliases: BTreeSet<String> = ["Héctor Guerrero", "Hector Guerrero Flores"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(restore_accents("Hector Guerrero Flores", &aliases), "Héctor Guerrero Flores");
+        assert_eq!(restore_accents("Nicolás Maduro", &aliases), "Nicolás Maduro");
+    }
+
+    #[test]
+    fn labels_from_aliases() {
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
+        assert_eq!(pick_label(&set(&["CARACAS"])), "Caracas");
+        assert_eq!(pick_label(&set(&["CARACAS", "Caracas"])), "Caracas");
+        assert_eq!(pick_label(&set(&["ICE"])), "ICE");
+        assert_eq!(initials("Immigration and Customs Enforcement"), "ICE");
+    }
 }
