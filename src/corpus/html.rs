@@ -5,7 +5,7 @@
 //! fails, it only loses structure. Work is linear in the page's length.
 
 /// Elements whose content is never shown.
-const HIDDEN: &[&str] = &["script", "style", "noscript", "template", "svg", "head", "iframe", "object"];
+const HIDDEN: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe", "object"];
 
 /// Elements that start a new line (paragraph) in the text.
 const BLOCK: &[&str] = &[

@@ -76,6 +76,19 @@ const ORG_NOUNS: &[&str] = &[
     "guerrilla", "militants", "insurgents", "army", "regime", "bank", "university", "court", "council", "team",
 ];
 
+/// Nouns after "X's" that make X a person ("Varga's envoy").
+const PERSON_POSSESSIONS: &[&str] = &[
+    "envoy", "negotiator", "adviser", "advisor", "aide", "spokesman", "spokeswoman", "lawyer", "attorney", "wife",
+    "husband", "son", "daughter", "mother", "father", "brother", "sister", "family", "death", "arrest", "election",
+    "presidency", "campaign", "speech", "administration", "government", "body", "home", "career", "birthday",
+];
+
+/// Nouns after "X's" that make X an organization ("the Cuervos' leader").
+const ORG_POSSESSIONS: &[&str] = &[
+    "leader", "leaders", "boss", "founder", "members", "membership", "operations", "headquarters", "ranks",
+    "leadership", "spokesman", "board", "chairman", "ceo", "shareholders", "employees", "fighters",
+];
+
 /// Prepositions after which a name is most often a place.
 const PLACE_PREPS: &[&str] = &[
     "in", "from", "across", "to", "near", "into", "throughout", "outside", "inside", "toward", "towards",
@@ -330,15 +343,29 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
         let mut parts = vec![(p, q)];
         if !is_lex(p, q) && !ends_with_head(s, p, q, lex) {
             parts.clear();
+            let ands: Vec<usize> = (p..q).filter(|&y| matches!(lower(s, y).as_str(), "and" | "&")).collect();
             let mut st = p;
-            for y in p..q {
-                let l = lower(s, y);
-                if l == "and" || l == "&" {
-                    if y > st {
-                        parts.push((st, y));
-                    }
-                    st = y + 1;
+            let mut k = 0;
+            while k < ands.len() {
+                let y = ands[k];
+                if y < st {
+                    k += 1;
+                    continue;
                 }
+                // Keep "and" inside a known name or an organization's full name that starts here
+                // ("… and Immigration and Customs Enforcement").
+                let ends: Vec<usize> = ands[k + 1..].iter().copied().chain(std::iter::once(q)).collect();
+                if let Some(&e) = ends.iter().rev().find(|&&e| e > y + 1 && (is_lex(st, e) || ends_with_head(s, st, e, lex))) {
+                    parts.push((st, e));
+                    st = e + 1;
+                    k += 1;
+                    continue;
+                }
+                if y > st {
+                    parts.push((st, y));
+                }
+                st = y + 1;
+                k += 1;
             }
             if st < q {
                 parts.push((st, q));
@@ -610,6 +637,19 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
             }
         }
         if ORG_NOUNS.contains(&w.as_str()) {
+            scores[ti(EntityType::Organization)] += 5;
+        }
+        // "Varga's envoy" (a person's), "the Cuervos' leader" (a group's).
+        if s.tokens[b].kind == TokKind::Possessive {
+            let owned = [next(1), next(2)];
+            if owned.iter().flatten().any(|x| PERSON_POSSESSIONS.contains(&x.as_str())) {
+                scores[ti(EntityType::Person)] += 3;
+            } else if owned.iter().flatten().any(|x| ORG_POSSESSIONS.contains(&x.as_str())) {
+                scores[ti(EntityType::Organization)] += 3;
+            }
+        }
+        // "X, under the leadership of …": a group.
+        if w == "," && next(1).as_deref() == Some("under") && matches!(next(2).as_deref(), Some("the") | Some("his") | Some("her")) && next(3).as_deref() == Some("leadership") {
             scores[ti(EntityType::Organization)] += 4;
         }
         if w == "-" && matches!(next(1).as_deref(), Some("based" | "born" | "area" | "region")) {
@@ -661,6 +701,11 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
         } else if w.chars().filter(|c| c.is_alphabetic()).count() >= 3 && !all_caps {
             scores[ti(EntityType::Person)] += 1;
         }
+    }
+    // A name opening with a Spanish or French article is a group or a place, not a person
+    // ("Los Cuervos", "La Familia").
+    if b > a + 1 && lex_entry.is_none() && matches!(first_word, "Los" | "Las" | "El" | "La" | "Les" | "Le") && !lex.is(tok(s, a + 1), Kind::GivenName) {
+        scores[ti(EntityType::Organization)] += 2;
     }
     // Unknown multi-word capitalized names are most often people.
     if b > a + 1 && scores.iter().all(|&x| x <= 0) && (a..b).all(|i| is_capword(s, i)) && b - a <= 4 {

@@ -282,10 +282,13 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             eprintln!("shadow {}#{si}: {shadow}", doc.id);
         }
         relate::apply_patterns(onto, &shadow, &slots, &ents, &doc.id, (span.start, span.end, sentence_text), hedged, &mut out.relations);
-        // Lists joined into one slot hide pairs inside them ("between Venezuela and Colombia").
+        // Lists joined into one slot hide pairs inside them ("between Venezuela and Colombia"):
+        // a second pass without joining, for symmetric relations only.
         if joined.len() != spans.len() {
             let (shadow, slots) = relate::shadow(&ctx, si, &spans);
-            relate::apply_patterns(onto, &shadow, &slots, &ents, &doc.id, (span.start, span.end, sentence_text), hedged, &mut out.relations);
+            let mut pairs = Vec::new();
+            relate::apply_patterns(onto, &shadow, &slots, &ents, &doc.id, (span.start, span.end, sentence_text), hedged, &mut pairs);
+            out.relations.extend(pairs.into_iter().filter(|r| onto.relation(&r.relation).is_some_and(|t| t.symmetric)));
         }
     }
     // Named events carry the date of their sentence.
@@ -364,4 +367,48 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
     out.relations.sort_by(|a, b| (&a.source, &a.relation, &a.target, &a.evidence).cmp(&(&b.source, &b.relation, &b.target, &b.evidence)));
     out.relations.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::Pipeline;
+    use crate::text::fold_key;
+
+    /// Every example of every pattern in schemas/ontology.json holds: each expected
+    /// "Subject relation Object" is extracted from its text (names compared by label or alias).
+    #[test]
+    fn ontology_pattern_examples_hold() {
+        let p = Pipeline::builtin().unwrap();
+        let mut failures = Vec::new();
+        let mut checked = 0;
+        for pat in &p.ontology.patterns {
+            for ex in &pat.examples {
+                let doc = Document::new("example.txt", ex.text.clone());
+                let out = p.extract(&doc);
+                let names = |id: &str| -> Vec<String> {
+                    out.nodes.iter().filter(|n| n.id == id).flat_map(|n| std::iter::once(fold_key(&n.label)).chain(n.aliases.iter().map(|a| fold_key(a)))).collect()
+                };
+                for want in &ex.expect {
+                    let parts: Vec<&str> = want.split_whitespace().collect();
+                    let Some(ri) = parts.iter().position(|w| p.ontology.relation(w).is_some()) else {
+                        failures.push(format!("{}: expectation {want:?} names no relation", pat.id));
+                        continue;
+                    };
+                    let (subj, rel, obj) = (fold_key(&parts[..ri].join(" ")), parts[ri], fold_key(&parts[ri + 1..].join(" ")));
+                    let found = out.relations.iter().any(|r| {
+                        r.relation == rel && names(&r.source).contains(&subj) && names(&r.target).contains(&obj)
+                            || (p.ontology.relation(rel).is_some_and(|t| t.symmetric) && r.relation == rel && names(&r.source).contains(&obj) && names(&r.target).contains(&subj))
+                    });
+                    if !found {
+                        let got: Vec<String> = out.relations.iter().map(|r| format!("{} {} {}", r.source, r.relation, r.target)).collect();
+                        failures.push(format!("{}: {want:?} not extracted from {:?}; got {got:?}", pat.id, ex.text));
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 25, "only {checked} examples");
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
 }

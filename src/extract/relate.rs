@@ -136,7 +136,7 @@ fn next_joins_list(s: &SlotSpan, ctx: &DocContext<'_>, sentence: usize) -> bool 
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
     let window: Vec<String> = (s.last..(s.last + 8).min(toks.len())).map(|i| toks[i].text(text).to_lowercase()).collect();
-    window.first().is_some_and(|w| w == ",") && window.iter().any(|w| w == "and" || w == "or")
+    window.first().is_some_and(|w| w == "," || w == "and" || w == "or") && window.iter().any(|w| w == "and" || w == "or")
 }
 
 /// Finds slot spans of a sentence: entity mentions, demonyms, and safe nominal links.

@@ -219,7 +219,7 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
             None => dsu.find(i),
         };
         let Some(ty) = types[root].or(types[i]) else { continue };
-        let weak = only_initial[i] && lexe[i].is_none() && mention_target[m].is_none() && {
+        let weak = only_initial[i] && !keys[i].contains(' ') && lexe[i].is_none() && mention_target[m].is_none() && {
             let s = scores[i];
             s.iter().copied().max().unwrap_or(0) < 3
         };
@@ -263,7 +263,8 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
 /// The most complete form among aliases; an ALL-CAPS dateline form is title-cased when it is
 /// the only one ("CARACAS" → "Caracas").
 pub fn pick_label(aliases: &BTreeSet<String>) -> String {
-    let mixed: Vec<&String> = aliases.iter().filter(|a| a.chars().any(char::is_lowercase) || is_acronym(a)).collect();
+    let short_acronym = |a: &str| is_acronym(a) && a.chars().filter(|c| c.is_alphabetic()).count() <= 5;
+    let mixed: Vec<&String> = aliases.iter().filter(|a| a.chars().any(char::is_lowercase) || short_acronym(a)).collect();
     let pool: Vec<&String> = if mixed.is_empty() { aliases.iter().collect() } else { mixed };
     let mut best: Option<&String> = None;
     for a in pool {
@@ -272,7 +273,7 @@ pub fn pick_label(aliases: &BTreeSet<String>) -> String {
         }
     }
     let best = best.cloned().unwrap_or_default();
-    if !best.chars().any(char::is_lowercase) && best.chars().filter(|c| c.is_alphabetic()).count() > 4 && !is_acronym(&best) {
+    if !best.chars().any(char::is_lowercase) && best.chars().filter(|c| c.is_alphabetic()).count() > 4 && !short_acronym(&best) {
         return title_case(&best);
     }
     best
