@@ -5,47 +5,13 @@
 //! fails, it only loses structure. Work is linear in the page's length.
 
 /// Elements whose content is never shown.
-const HIDDEN: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "head", "iframe", "object",
-];
+const HIDDEN: &[&str] = &["script", "style", "noscript", "template", "svg", "head", "iframe", "object"];
 
 /// Elements that start a new line (paragraph) in the text.
 const BLOCK: &[&str] = &[
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "tr",
-    "table",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "nav",
-    "aside",
-    "blockquote",
-    "figure",
-    "figcaption",
-    "main",
-    "hr",
-    "dd",
-    "dt",
-    "dl",
-    "pre",
-    "form",
-    "title",
-    "address",
-    "caption",
-    "td",
-    "th",
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
+    "article", "header", "footer", "nav", "aside", "blockquote", "figure", "figcaption", "main", "hr",
+    "dd", "dt", "dl", "pre", "form", "title", "address", "caption", "td", "th",
 ];
 
 /// Returns the visible text and the `<title>`, if any.
@@ -62,10 +28,7 @@ pub fn html_to_text(html: &str) -> (String, Option<String>) {
         if bytes[i] == b'<' {
             // Comment.
             if html[i..].starts_with("<!--") {
-                i = html[i + 4..]
-                    .find("-->")
-                    .map(|p| i + 4 + p + 3)
-                    .unwrap_or(bytes.len());
+                i = html[i + 4..].find("-->").map(|p| i + 4 + p + 3).unwrap_or(bytes.len());
                 continue;
             }
             let Some(rel_end) = html[i..].find('>') else {
@@ -110,11 +73,7 @@ pub fn html_to_text(html: &str) -> (String, Option<String>) {
                 continue;
             }
             if name == "pre" {
-                in_pre = if closing {
-                    in_pre.saturating_sub(1)
-                } else {
-                    in_pre + 1
-                };
+                in_pre = if closing { in_pre.saturating_sub(1) } else { in_pre + 1 };
             }
             if BLOCK.contains(&name.as_str()) {
                 if name == "br" {
@@ -142,7 +101,11 @@ pub fn html_to_text(html: &str) -> (String, Option<String>) {
         }
         i = next;
     }
-    let text = out.lines().map(str::trim).collect::<Vec<_>>().join("\n");
+    let text = out
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("\n");
     // Collapse runs of blank lines to one.
     let mut cleaned = String::with_capacity(text.len());
     let mut blank = 0;
@@ -191,9 +154,7 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(p) = rest.find('&') {
         out.push_str(&rest[..p]);
         rest = &rest[p..];
-        let end = rest[1..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
-            .map(|e| e + 1);
+        let end = rest[1..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '#')).map(|e| e + 1);
         let (name, consumed) = match end {
             Some(e) if rest[e..].starts_with(';') => (&rest[1..e], e + 1),
             Some(e) => (&rest[1..e], e),
@@ -221,11 +182,7 @@ fn decode_one(name: &str) -> Option<char> {
         } else {
             num.parse::<u32>().ok()?
         };
-        return Some(
-            char::from_u32(code)
-                .filter(|c| *c != '\0')
-                .unwrap_or('\u{FFFD}'),
-        );
+        return Some(char::from_u32(code).filter(|c| *c != '\0').unwrap_or('\u{FFFD}'));
     }
     let c = match name {
         "amp" => '&',
@@ -310,22 +267,10 @@ mod tests {
 
     #[test]
     fn broken_markup_does_not_fail() {
-        for html in [
-            "<p>a <b>b",
-            "a < b",
-            "<<<>>>",
-            "&",
-            "&#xZZ;",
-            "<p",
-            "<!-- open",
-            "<script>never closed",
-        ] {
+        for html in ["<p>a <b>b", "a < b", "<<<>>>", "&", "&#xZZ;", "<p", "<!-- open", "<script>never closed"] {
             let _ = html_to_text(html);
         }
         assert_eq!(html_to_text("a < b").0, "a < b");
-        assert_eq!(
-            decode_entities("AT&T &unknown; &#0;"),
-            "AT&T &unknown; \u{FFFD}"
-        );
+        assert_eq!(decode_entities("AT&T &unknown; &#0;"), "AT&T &unknown; \u{FFFD}");
     }
 }

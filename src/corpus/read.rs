@@ -55,11 +55,7 @@ pub fn list_inputs(inputs: &[PathBuf], warnings: &mut Vec<Warning>) -> Result<Ve
     let mut out = Vec::new();
     for input in inputs {
         if input.as_os_str() == "-" {
-            out.push(Source {
-                id: "stdin".into(),
-                path: None,
-                kind: SourceKind::Text,
-            });
+            out.push(Source { id: "stdin".into(), path: None, kind: SourceKind::Text });
             continue;
         }
         let meta = fs::metadata(input).map_err(|e| Error::io(input, e))?;
@@ -70,16 +66,9 @@ pub fn list_inputs(inputs: &[PathBuf], warnings: &mut Vec<Warning>) -> Result<Ve
             found.sort();
             out.extend(found);
         } else {
-            let name = input
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let kind = SourceKind::from_path(input).unwrap_or(SourceKind::Text);
-            out.push(Source {
-                id: name,
-                path: Some(input.clone()),
-                kind,
-            });
+            out.push(Source { id: name, path: Some(input.clone()), kind });
         }
     }
     Ok(out)
@@ -104,20 +93,14 @@ fn walk(
             }
         }
         Err(e) => {
-            warnings.push(Warning {
-                location: dir.display().to_string(),
-                message: format!("cannot read: {e}; skipped"),
-            });
+            warnings.push(Warning { location: dir.display().to_string(), message: format!("cannot read: {e}; skipped") });
             return;
         }
     }
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            warnings.push(Warning {
-                location: dir.display().to_string(),
-                message: format!("cannot read folder: {e}; skipped"),
-            });
+            warnings.push(Warning { location: dir.display().to_string(), message: format!("cannot read folder: {e}; skipped") });
             return;
         }
     };
@@ -127,10 +110,7 @@ fn walk(
         let meta = match fs::metadata(&path) {
             Ok(m) => m,
             Err(e) => {
-                warnings.push(Warning {
-                    location: path.display().to_string(),
-                    message: format!("cannot read: {e}; skipped"),
-                });
+                warnings.push(Warning { location: path.display().to_string(), message: format!("cannot read: {e}; skipped") });
                 continue;
             }
         };
@@ -138,16 +118,8 @@ fn walk(
             walk(root, &path, out, seen, warnings);
         } else if let Some(kind) = SourceKind::from_path(&path) {
             let rel = path.strip_prefix(root).unwrap_or(&path);
-            let id = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            out.push(Source {
-                id,
-                path: Some(path),
-                kind,
-            });
+            let id = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+            out.push(Source { id, path: Some(path), kind });
         }
     }
 }
@@ -159,10 +131,7 @@ pub fn read_source(source: &Source, warnings: &mut Vec<Warning>) -> Vec<Document
         None => {
             let mut buf = Vec::new();
             if let Err(e) = std::io::stdin().read_to_end(&mut buf) {
-                warnings.push(Warning {
-                    location: "<stdin>".into(),
-                    message: format!("cannot read: {e}"),
-                });
+                warnings.push(Warning { location: "<stdin>".into(), message: format!("cannot read: {e}") });
                 return Vec::new();
             }
             buf
@@ -170,20 +139,14 @@ pub fn read_source(source: &Source, warnings: &mut Vec<Warning>) -> Vec<Document
         Some(p) => match fs::read(p) {
             Ok(b) => b,
             Err(e) => {
-                warnings.push(Warning {
-                    location: p.display().to_string(),
-                    message: format!("cannot read: {e}; skipped"),
-                });
+                warnings.push(Warning { location: p.display().to_string(), message: format!("cannot read: {e}; skipped") });
                 return Vec::new();
             }
         },
     };
     let location = source.display();
     if looks_binary(&bytes) {
-        warnings.push(Warning {
-            location,
-            message: "binary file (NUL bytes); skipped".into(),
-        });
+        warnings.push(Warning { location, message: "binary file (NUL bytes); skipped".into() });
         return Vec::new();
     }
     let text = decode(bytes, &location, warnings);
@@ -205,19 +168,14 @@ fn looks_binary(bytes: &[u8]) -> bool {
 
 /// UTF-8, or a lossy decode with one warning naming the first bad byte.
 fn decode(bytes: Vec<u8>, location: &str, warnings: &mut Vec<Warning>) -> String {
-    let bytes = bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .map(<[u8]>::to_vec)
-        .unwrap_or(bytes);
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
     match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             warnings.push(Warning {
                 location: location.to_string(),
-                message: format!(
-                    "invalid UTF-8 at byte {at}; decoded lossily (bad bytes become U+FFFD)"
-                ),
+                message: format!("invalid UTF-8 at byte {at}; decoded lossily (bad bytes become U+FFFD)"),
             });
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
@@ -237,12 +195,7 @@ struct JsonLine {
     url: Option<String>,
 }
 
-fn read_json_lines(
-    source: &Source,
-    location: &str,
-    text: &str,
-    warnings: &mut Vec<Warning>,
-) -> Vec<Document> {
+fn read_json_lines(source: &Source, location: &str, text: &str, warnings: &mut Vec<Warning>) -> Vec<Document> {
     let mut docs = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
@@ -256,13 +209,7 @@ fn read_json_lines(
                     Some(serde_json::Value::Number(num)) => num.to_string(),
                     _ => format!("{}:{}", source.id, n),
                 };
-                docs.push(Document {
-                    id,
-                    text: j.text,
-                    title: j.title,
-                    date: j.date,
-                    url: j.url,
-                });
+                docs.push(Document { id, text: j.text, title: j.title, date: j.date, url: j.url });
             }
             Err(e) => warnings.push(Warning {
                 location: format!("{location}:{n}:{}", e.column()),
@@ -295,22 +242,10 @@ mod tests {
 
     #[test]
     fn json_lines_ids_and_broken_lines() {
-        let src = Source {
-            id: "a.jsonl".into(),
-            path: None,
-            kind: SourceKind::JsonLines,
-        };
+        let src = Source { id: "a.jsonl".into(), path: None, kind: SourceKind::JsonLines };
         let mut w = Vec::new();
-        let docs = read_json_lines(
-            &src,
-            "a.jsonl",
-            "{\"text\":\"x\",\"id\":\"k1\"}\n{broken\n{\"text\":\"y\"}\n",
-            &mut w,
-        );
-        assert_eq!(
-            docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
-            ["k1", "a.jsonl:3"]
-        );
+        let docs = read_json_lines(&src, "a.jsonl", "{\"text\":\"x\",\"id\":\"k1\"}\n{broken\n{\"text\":\"y\"}\n", &mut w);
+        assert_eq!(docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["k1", "a.jsonl:3"]);
         assert_eq!(w.len(), 1);
         assert!(w[0].location.starts_with("a.jsonl:2"), "{}", w[0].location);
     }
