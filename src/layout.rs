@@ -30,7 +30,7 @@ const LEAF: usize = 8;
 /// Maximum quadtree depth (points closer than side / 2^depth share a leaf).
 const MAX_DEPTH: usize = 32;
 /// Pull towards the centre, relative to the spring constant.
-const GRAVITY: f64 = 0.02;
+const GRAVITY: f64 = 0.5;
 
 /// Positions by node id, centred on the origin, in a square of side 1000 for graphs of up to
 /// about 600 nodes, growing with the square root of the node count beyond that (so a big graph
@@ -100,9 +100,8 @@ pub(crate) fn layout(ids: &[&str], edges: &[(usize, usize)]) -> Vec<[f64; 2]> {
             disp[b][1] += dy * f;
         }
         for (p, d) in pos.iter_mut().zip(&mut disp) {
-            let r = (p[0] * p[0] + p[1] * p[1]).sqrt();
-            d[0] -= GRAVITY * k * p[0] * r / spread;
-            d[1] -= GRAVITY * k * p[1] * r / spread;
+            d[0] -= GRAVITY * p[0];
+            d[1] -= GRAVITY * p[1];
             let len = (d[0] * d[0] + d[1] * d[1]).sqrt();
             if len > 0.0 && len.is_finite() {
                 let step_len = len.min(temperature);

@@ -196,7 +196,7 @@ fn write_page(out: &mut dyn Write, title: &str, json: &str) -> io::Result<()> {
             .find("}}")
             .map(|c| open + c)
             .ok_or_else(|| bad_template(&rest[open..]))?;
-        out.write_all(rest[..open].as_bytes())?;
+        out.write_all(&rest.as_bytes()[..open])?;
         let value = match &rest[open + 2..close] {
             "title" => title,
             "css" => CSS,

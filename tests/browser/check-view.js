@@ -4,7 +4,7 @@
 //
 // Config: {"html": path, "graph_json": path (the node count and evidence to expect),
 //          "search": "Guerrero", "expect_selected": id, "require_edges": bool,
-//          "canvas_edge_click": bool, "screenshot": path}
+//          "canvas_edge_click": bool, "show_labels": [label, ..], "screenshot": path}
 'use strict';
 
 const fs = require('fs');
@@ -89,12 +89,27 @@ async function main() {
       await page.evaluate(() => window.kgraph.fit());
       const index = seen.panelEdge ? seen.panelEdge.index : 0;
       const mid = await page.evaluate((i) => window.kgraph.edgePoint(i), index);
+      if (!mid) fail(`edge ${index} is covered by nodes all along its middle`);
       await page.mouse.click(mid.x, mid.y);
       const clicked = await page.evaluate(() => window.kgraph.selectedEdge());
-      if (!clicked || clicked.index !== index) fail(`clicking edge ${index} on the canvas selected ${JSON.stringify(clicked)}`);
+      if (!clicked || clicked.index !== index) {
+        const other = await page.evaluate(() => window.kgraph.selected());
+        fail(`clicking edge ${index} on the canvas at ${JSON.stringify(mid)} selected edge ${JSON.stringify(clicked)}, node ${other}`);
+      }
       const edge = graph.edges.find((e) => e.source === clicked.source && e.target === clicked.target && e.relation === clicked.relation);
       if (!squash(await page.textContent('#panel .evidence')).includes(squash(edge.evidence[0].text))) fail('the canvas edge click did not show its evidence');
       seen.canvasEdge = clicked;
+    }
+
+    // 7. Labels (hostile ones included) show as plain text in the panel.
+    seen.labels = [];
+    for (const label of config.show_labels || []) {
+      const n = graph.nodes.find((x) => x.label === label);
+      if (!n) fail(`no node labelled ${JSON.stringify(label)} in graph.json`);
+      await page.evaluate((id) => window.kgraph.select(id), n.id);
+      const shown = await page.evaluate(() => document.querySelector('#panel h1').firstChild.textContent.trim());
+      if (shown !== label) fail(`the panel shows ${JSON.stringify(shown)} for ${JSON.stringify(label)}`);
+      seen.labels.push(shown);
     }
 
     if (config.screenshot) await page.screenshot({ path: config.screenshot });
@@ -102,6 +117,10 @@ async function main() {
     if (problems.length) fail(problems.join('\n'));
     seen.ok = true;
     console.log(JSON.stringify(seen, null, 1));
+  } catch (err) {
+    // Keep a picture of the failure beside where the screenshot would have gone.
+    if (config.screenshot) await page.screenshot({ path: config.screenshot.replace(/\.png$/, '') + '-failed.png' }).catch(() => {});
+    throw err;
   } finally {
     await close();
   }

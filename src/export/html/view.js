@@ -53,15 +53,43 @@
     s.out.push(edge); t.inc.push(edge);
   });
 
-  // World extent and node sizes: radius grows with the square root of the degree, in units
-  // of the typical spacing between nodes so any graph size looks alike.
+  // World extent and node sizes: the radius grows with the square root of the degree, in units
+  // of the median distance between a node and its nearest neighbour, so any graph looks alike.
   var bounds = extent(nodes);
-  var spacing = Math.sqrt(Math.max(1, (bounds.w || 1) * (bounds.h || 1)) / Math.max(1, nodes.length));
+  var spacing = nearestSpacing();
   var maxR = 0;
   nodes.forEach(function (n) {
-    n.r = spacing * Math.min(0.9, 0.1 + 0.05 * Math.sqrt(n.deg));
+    n.r = spacing * Math.min(0.6, 0.18 + 0.07 * Math.sqrt(n.deg));
     if (n.r > maxR) maxR = n.r;
   });
+
+  function nearestSpacing() {
+    var typical = Math.sqrt(Math.max(1e-9, (bounds.w || 1) * (bounds.h || 1)) / Math.max(1, nodes.length));
+    var cells = new Map();
+    nodes.forEach(function (n) {
+      var k = Math.floor(n.x / typical) + ',' + Math.floor(n.y / typical);
+      if (!cells.has(k)) cells.set(k, []);
+      cells.get(k).push(n);
+    });
+    var found = [];
+    nodes.forEach(function (n) {
+      var cx = Math.floor(n.x / typical), cy = Math.floor(n.y / typical), best = Infinity;
+      for (var ring = 1; ring <= 3 && best === Infinity; ring++) {
+        for (var i = cx - ring; i <= cx + ring; i++) {
+          for (var j = cy - ring; j <= cy + ring; j++) {
+            (cells.get(i + ',' + j) || []).forEach(function (m) {
+              if (m !== n) best = Math.min(best, Math.hypot(m.x - n.x, m.y - n.y));
+            });
+          }
+        }
+      }
+      if (best < Infinity && best > 0) found.push(best);
+    });
+    if (!found.length) return typical;
+    found.sort(function (a, b) { return a - b; });
+    return found[Math.floor(found.length / 2)];
+  }
+
   // Nodes by decreasing size: labels go to the biggest first.
   var bySize = nodes.slice().sort(function (a, b) { return b.r - a.r || b.mentions - a.mentions || a.i - b.i; });
 
@@ -123,6 +151,7 @@
   var typeOn = {}, relationOn = {}, minWeight = 1;
   var stats = { frames: 0, nodes: 0, edges: 0, labels: 0, ms: 0 };
   var pending = false;
+  var timeStages = false;
 
   function toScreen(x, y) { return [(x - cam.x) * cam.scale + W / 2, (cam.y - y) * cam.scale + H / 2]; }
   function toWorld(sx, sy) { return [(sx - W / 2) / cam.scale + cam.x, cam.y - (sy - H / 2) / cam.scale]; }
@@ -213,31 +242,51 @@
         Math.max(y0, y1) < -margin || Math.min(y0, y1) > H + margin;
     }
 
-    // Edges, batched by (width, dash) so thousands take a handful of strokes.
-    var batches = new Map();
+    var parts = {};
+    var mark = t0;
+    // In benchmarks each stage is flushed and timed on its own.
+    function lap(name) {
+      if (!timeStages) return;
+      ctx.getImageData(0, 0, 1, 1);
+      var now = performance.now();
+      parts[name] = now - mark;
+      mark = now;
+    }
+    lap('setup');
+    // Edges, batched by width so thousands take a handful of strokes. With many edges on
+    // screen every line is one pixel wide (hairlines are several times cheaper to rasterize)
+    // and weight shows as darkness instead. Dashes are cut here rather than with setLineDash,
+    // which costs far more on thousands of lines.
+    var onScreen = [];
     for (var k = 0; k < edges.length; k++) {
       var e = edges[k];
       if (!e.visible || (f && f.edges.has(e))) continue;
-      var a = e.s.i, b = e.t.i;
-      if (offscreen(sx[a], sy[a], sx[b], sy[b])) continue;
-      var w = Math.round(edgeWidth(e) * 2) / 2;
-      var bk = (e.alleged ? 'a' : 's') + w;
-      var batch = batches.get(bk);
-      if (!batch) batches.set(bk, batch = { w: w, alleged: e.alleged, list: [] });
-      batch.list.push(a, b);
-      edgesDrawn++;
+      if (offscreen(sx[e.s.i], sy[e.s.i], sx[e.t.i], sy[e.t.i])) continue;
+      onScreen.push(e);
     }
-    ctx.globalAlpha = f ? 0.25 : 0.8;
+    edgesDrawn = onScreen.length;
+    var many = onScreen.length > 1500;
+    var batches = new Map();
+    onScreen.forEach(function (e) {
+      var w = many ? 1 : Math.round(edgeWidth(e) * 2) / 2;
+      var level = many ? Math.min(2, Math.floor(Math.log2(e.weight || 1))) : 0;
+      var bk = w * 4 + level;
+      var batch = batches.get(bk);
+      if (!batch) batches.set(bk, batch = { w: w, level: level, list: [] });
+      batch.list.push(e);
+    });
+    var baseAlpha = f ? 0.25 : 0.8;
     ctx.strokeStyle = EDGE_COLOR;
+    ctx.setLineDash([]);
     batches.forEach(function (batch) {
       ctx.lineWidth = batch.w;
-      ctx.setLineDash(batch.alleged ? [5, 4] : []);
+      ctx.globalAlpha = Math.min(1, baseAlpha * (1 + batch.level * 0.35));
       ctx.beginPath();
-      var l = batch.list;
-      for (var j = 0; j < l.length; j += 2) {
-        ctx.moveTo(sx[l[j]], sy[l[j]]);
-        ctx.lineTo(sx[l[j + 1]], sy[l[j + 1]]);
-      }
+      batch.list.forEach(function (e) {
+        var a = e.s.i, b = e.t.i;
+        if (e.alleged) dashed(sx[a], sy[a], sx[b], sy[b]);
+        else { ctx.moveTo(sx[a], sy[a]); ctx.lineTo(sx[b], sy[b]); }
+      });
       ctx.stroke();
     });
     ctx.globalAlpha = 1;
@@ -259,44 +308,41 @@
       ctx.setLineDash([]);
     }
 
-    // Nodes, one path per type (and per dimmed/in focus).
-    var groups = new Map();
+    lap('edges');
+    // Nodes: one path per type (and per dimmed / in focus).
+    var outline = cam.scale * spacing > 12;
+    var dimmed = [], lit = [];
     for (var m = 0; m < nodes.length; m++) {
       var n = nodes[m];
       if (!n.visible) continue;
       var r = Math.max(1.5, n.r * cam.scale);
       if (sx[m] + r < 0 || sx[m] - r > W || sy[m] + r < 0 || sy[m] - r > H) continue;
-      var dim = f && !f.nodes.has(n);
-      var gk = n.type + (dim ? '-' : '+');
-      var group = groups.get(gk);
-      if (!group) groups.set(gk, group = { type: n.type, dim: dim, list: [] });
-      group.list.push(m);
+      (f && !f.nodes.has(n) ? dimmed : lit).push(m);
       nodesDrawn++;
     }
-    var ordered = Array.from(groups.values()).sort(function (p, q) { return (q.dim - p.dim) || (p.type < q.type ? -1 : p.type > q.type ? 1 : 0); });
-    ordered.forEach(function (group) {
-      var st = style(group.type);
-      ctx.globalAlpha = group.dim ? 0.22 : 1;
-      ctx.fillStyle = st.color;
-      ctx.beginPath();
-      group.list.forEach(function (idx) { shapePath(st.shape, sx[idx], sy[idx], Math.max(1.5, nodes[idx].r * cam.scale)); });
-      ctx.fill();
-      if (cam.scale * spacing > 12) {
-        ctx.strokeStyle = '#fff';
-        ctx.lineWidth = 1;
-        ctx.stroke();
-      }
+    [dimmed, lit].forEach(function (list, pass) {
+      ctx.globalAlpha = pass === 0 && f ? 0.22 : 1;
+      var byType = new Map();
+      list.forEach(function (idx) {
+        var t = nodes[idx].type;
+        if (!byType.has(t)) byType.set(t, []);
+        byType.get(t).push(idx);
+      });
+      Array.from(byType.keys()).sort().forEach(function (t) {
+        var st = style(t);
+        ctx.fillStyle = st.color;
+        ctx.beginPath();
+        byType.get(t).forEach(function (idx) {
+          var rr = Math.max(1.5, nodes[idx].r * cam.scale);
+          // Below 2.5 pixels a shape is a dot anyway, and a plain rectangle is far cheaper.
+          if (rr < 2.5) ctx.fillRect(sx[idx] - rr, sy[idx] - rr, 2 * rr, 2 * rr);
+          else shapePath(st.shape, sx[idx], sy[idx], rr);
+        });
+        ctx.fill();
+        if (outline) { ctx.strokeStyle = '#fff'; ctx.lineWidth = 1; ctx.stroke(); }
+      });
     });
-    ctx.globalAlpha = 1;
-    [picked && picked.node, hover].forEach(function (n, which) {
-      if (!n || !n.visible) return;
-      ctx.beginPath();
-      shapePath(style(n.type).shape, sx[n.i], sy[n.i], Math.max(1.5, n.r * cam.scale) + 3);
-      ctx.strokeStyle = which === 0 ? PICKED_EDGE : '#1d232a';
-      ctx.lineWidth = 2;
-      ctx.stroke();
-    });
-
+    lap('nodes');
     // Labels: nodes in focus, then the biggest on screen, without overlaps, up to a cap.
     ctx.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
     ctx.textBaseline = 'middle';
@@ -329,6 +375,8 @@
       labels++;
     }
 
+    lap('labels');
+    stats.parts = parts;
     stats.frames++;
     stats.nodes = nodesDrawn; stats.edges = edgesDrawn; stats.labels = labels;
     stats.ms = performance.now() - t0;
@@ -347,6 +395,18 @@
     ctx.lineTo(tipX - ux * size + uy * size * 0.5, tipY - uy * size - ux * size * 0.5);
     ctx.closePath();
     ctx.fill();
+  }
+
+  // Adds a dashed line (5 on, 4 off, in screen pixels) to the current path.
+  function dashed(x0, y0, x1, y1) {
+    var dx = x1 - x0, dy = y1 - y0, len = Math.hypot(dx, dy);
+    if (len === 0) return;
+    var ux = dx / len, uy = dy / len;
+    for (var d = 0; d < len; d += 9) {
+      var e = Math.min(len, d + 5);
+      ctx.moveTo(x0 + ux * d, y0 + uy * d);
+      ctx.lineTo(x0 + ux * e, y0 + uy * e);
+    }
   }
 
   // ---- picking ------------------------------------------------------------------------------
@@ -706,22 +766,39 @@
       return n.out.concat(n.inc).map(function (e) { return { index: e.i, source: e.s.id, target: e.t.id, relation: e.relation, weight: e.weight }; });
     },
     clickEdge: function (i) { var e = edges[i]; pickEdge(e || null, false); draw(); return !!e; },
-    /** Page coordinates of a node's centre, and of an edge's midpoint, after the current camera. */
+    /** Page coordinates of a node's centre, and of a point on an edge clear of nodes. */
     nodePoint: function (id) { var n = byId.get(id); return n ? pageXY(n.x, n.y) : null; },
-    edgePoint: function (i) { var e = edges[i]; return e ? pageXY((e.s.x + e.t.x) / 2, (e.s.y + e.t.y) / 2) : null; },
+    edgePoint: function (i) {
+      var e = edges[i];
+      if (!e) return null;
+      // The point nearest the middle that no node covers.
+      for (var k = 0; k <= 8; k++) {
+        var t = 0.5 + (k % 2 ? 1 : -1) * Math.ceil(k / 2) * 0.05;
+        var x = e.s.x + t * (e.t.x - e.s.x), y = e.s.y + t * (e.t.y - e.s.y);
+        var s = toScreen(x, y);
+        if (!nodeAt(s[0], s[1])) return pageXY(x, y);
+      }
+      return null;
+    },
     fit: function () { fit(); draw(); },
     draw: function () { draw(); return Object.assign({}, stats); },
     /** Forced redraws with a small pan each, the canvas flushed by reading a pixel: times in ms. */
-    bench: function (frames) {
+    bench: function (frames, stages) {
       var times = [];
+      var sums = {};
+      timeStages = !!stages;
       for (var i = 0; i < frames; i++) {
         cam.x += (i % 2 ? -1 : 1) * 2 / cam.scale;
         var t0 = performance.now();
         draw();
         ctx.getImageData(0, 0, 1, 1);
         times.push(performance.now() - t0);
+        Object.keys(stats.parts).forEach(function (k) { sums[k] = (sums[k] || 0) + stats.parts[k] / frames; });
       }
-      return summary(times);
+      timeStages = false;
+      var result = summary(times);
+      if (stages) result.stages = sums;
+      return result;
     },
     /** Redraws on every animation frame for `frames` frames: the intervals between frames in ms. */
     benchAnimated: function (frames) {
