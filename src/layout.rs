@@ -91,11 +91,113 @@ fn side_for(n: usize) -> f64 {
 }
 
 /// The raw layout of nodes `0..ids.len()` (in id order) joined by `edges`, in units where the
-/// ideal edge length is 1.
+/// ideal edge length is 1: each connected component laid out on its own, then the components
+/// packed in rows, biggest first (so lone nodes do not drift far out and shrink the rest).
 pub(crate) fn layout(ids: &[&str], edges: &[(usize, usize)]) -> Vec<[f64; 2]> {
     let n = ids.len();
-    if n == 0 {
-        return Vec::new();
+    let components = components(n, edges);
+    let mut member_of = vec![(0usize, 0usize); n];
+    for (c, members) in components.iter().enumerate() {
+        for (local, &node) in members.iter().enumerate() {
+            member_of[node] = (c, local);
+        }
+    }
+    let mut local_edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); components.len()];
+    for &(a, b) in edges {
+        let ((ca, la), (_, lb)) = (member_of[a], member_of[b]);
+        local_edges[ca].push((la, lb));
+    }
+    let shapes: Vec<Vec<[f64; 2]>> = components
+        .par_iter()
+        .zip(&local_edges)
+        .map(|(members, edges)| {
+            let names: Vec<&str> = members.iter().map(|&m| ids[m]).collect();
+            spring(&names, edges)
+        })
+        .collect();
+    // Bounding boxes with a margin of one edge length; shelf packing, biggest first.
+    let boxes: Vec<([f64; 2], [f64; 2])> = shapes.iter().map(|s| bounding_box(s)).collect();
+    let mut order: Vec<usize> = (0..components.len()).collect();
+    order.sort_by_key(|&c| (std::cmp::Reverse(components[c].len()), components[c][0]));
+    let area: f64 = boxes
+        .iter()
+        .map(|(lo, hi)| (hi[0] - lo[0] + 2.0) * (hi[1] - lo[1] + 2.0))
+        .sum();
+    let widest = boxes
+        .iter()
+        .map(|(lo, hi)| hi[0] - lo[0] + 2.0)
+        .fold(0.0, f64::max);
+    let row_width = widest.max(area.sqrt() * 1.1);
+    let mut pos = vec![[0.0, 0.0]; n];
+    let (mut x, mut y, mut row_height) = (0.0, 0.0, 0.0f64);
+    for c in order {
+        let (lo, hi) = boxes[c];
+        let (w, h) = (hi[0] - lo[0] + 2.0, hi[1] - lo[1] + 2.0);
+        if x > 0.0 && x + w > row_width {
+            x = 0.0;
+            y -= row_height;
+            row_height = 0.0;
+        }
+        for (local, &node) in components[c].iter().enumerate() {
+            let p = shapes[c][local];
+            pos[node] = [x + 1.0 + p[0] - lo[0], y - 1.0 - (hi[1] - p[1])];
+        }
+        x += w;
+        row_height = row_height.max(h);
+    }
+    pos
+}
+
+/// Connected components (ignoring direction), each a sorted list of node indices, listed by
+/// their smallest index.
+fn components(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for &(a, b) in edges {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            // The smaller index becomes the root, so roots are each component's first node.
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    let mut slot = vec![usize::MAX; n];
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for i in 0..n {
+        let r = root(&mut parent, i);
+        if slot[r] == usize::MAX {
+            slot[r] = out.len();
+            out.push(Vec::new());
+        }
+        out[slot[r]].push(i);
+    }
+    out
+}
+
+fn bounding_box(points: &[[f64; 2]]) -> ([f64; 2], [f64; 2]) {
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in points {
+        for a in 0..2 {
+            lo[a] = lo[a].min(p[a]);
+            hi[a] = hi[a].max(p[a]);
+        }
+    }
+    if points.is_empty() {
+        return ([0.0; 2], [0.0; 2]);
+    }
+    (lo, hi)
+}
+
+/// The spring-electrical layout of one connected component.
+fn spring(ids: &[&str], edges: &[(usize, usize)]) -> Vec<[f64; 2]> {
+    let n = ids.len();
+    if n <= 1 {
+        return vec![[0.0, 0.0]; n];
     }
     let k = 1.0;
     let spread = (n as f64).sqrt() * k;
@@ -564,6 +666,52 @@ mod tests {
                 .collect();
             assert_eq!(spots.len(), p.len());
         }
+    }
+
+    #[test]
+    fn components_table() {
+        for (n, edges, expected) in [
+            (0, vec![], vec![]),
+            (3, vec![], vec![vec![0], vec![1], vec![2]]),
+            (
+                5,
+                vec![(4, 1), (3, 0)],
+                vec![vec![0, 3], vec![1, 4], vec![2]],
+            ),
+            (4, vec![(3, 2), (1, 0), (2, 1)], vec![vec![0, 1, 2, 3]]),
+        ] {
+            assert_eq!(components(n, &edges), expected, "{edges:?}");
+        }
+    }
+
+    #[test]
+    fn lone_nodes_stay_near_the_rest() {
+        // Lone nodes used to be pushed far out by the whole graph's repulsion, shrinking the
+        // connected part to a dot once scaled to fit.
+        let mut g = ring(400, 3);
+        for i in 0..3 {
+            g.add_node(Node::new(EntityType::Place, &format!("Lone {i}")));
+        }
+        let p = positions(&g);
+        let ring_pts: Vec<(f64, f64)> = p
+            .iter()
+            .filter(|(id, _)| id.starts_with("person:"))
+            .map(|(_, &q)| q)
+            .collect();
+        let extent = |pts: &[(f64, f64)]| {
+            let xs = pts.iter().map(|q| q.0);
+            let ys = pts.iter().map(|q| q.1);
+            let w = xs.clone().fold(f64::MIN, f64::max) - xs.fold(f64::MAX, f64::min);
+            let h = ys.clone().fold(f64::MIN, f64::max) - ys.fold(f64::MAX, f64::min);
+            w.max(h)
+        };
+        let all: Vec<(f64, f64)> = p.values().copied().collect();
+        assert!(
+            extent(&ring_pts) > 0.8 * extent(&all),
+            "the connected part fills {:.0} of {:.0}",
+            extent(&ring_pts),
+            extent(&all)
+        );
     }
 
     #[test]
