@@ -149,7 +149,7 @@
   var picked = null; // {node} or {edge}
   var hover = null;
   var typeOn = {}, relationOn = {}, minWeight = 1;
-  var stats = { frames: 0, nodes: 0, edges: 0, labels: 0, ms: 0 };
+  var stats = { frames: 0, quick: 0, nodes: 0, edges: 0, labels: 0, ms: 0, quickMs: 0 };
   var pending = false;
   var timeStages = false;
 
@@ -178,12 +178,12 @@
     redraw();
   }
 
-  function zoomAt(sx, sy, factor) {
+  function zoomAt(sx, sy, factor, live) {
     var before = toWorld(sx, sy);
     cam.scale = Math.min(1e4, Math.max(1e-4, cam.scale * factor));
     var after = toWorld(sx, sy);
     cam.x += before[0] - after[0]; cam.y += before[1] - after[1];
-    redraw();
+    if (live) interact(); else redraw();
   }
 
   function applyFilters() {
@@ -342,6 +342,7 @@
         if (outline) { ctx.strokeStyle = '#fff'; ctx.lineWidth = 1; ctx.stroke(); }
       });
     });
+    if (picked && picked.node && picked.node.visible) ring(picked.node, PICKED_EDGE, sx[picked.node.i], sy[picked.node.i]);
     lap('nodes');
     // Labels: nodes in focus, then the biggest on screen, without overlaps, up to a cap.
     ctx.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
@@ -356,7 +357,7 @@
       seen.add(ln);
       var rs = ln.r * cam.scale;
       var inFocus = f && f.nodes.has(ln);
-      if (!inFocus && ln !== hover && rs < LABEL_MIN_RADIUS) {
+      if (!inFocus && rs < LABEL_MIN_RADIUS) {
         if (!f) break; // bySize is sorted: no smaller node qualifies either
         continue;
       }
@@ -380,6 +381,75 @@
     stats.frames++;
     stats.nodes = nodesDrawn; stats.edges = edgesDrawn; stats.labels = labels;
     stats.ms = performance.now() - t0;
+    if (heavy()) takeSnapshot(); else snapCam = null;
+    overlay();
+  }
+
+  function ring(n, color, x, y) {
+    ctx.beginPath();
+    shapePath(style(n.type).shape, x, y, Math.max(1.5, n.r * cam.scale) + 3);
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash([]);
+    ctx.stroke();
+  }
+
+  // What follows the pointer, drawn over the frame: the hovered node's ring and label.
+  function overlay() {
+    if (!hover || !hover.visible) return;
+    var p = toScreen(hover.x, hover.y);
+    ring(hover, '#1d232a', p[0], p[1]);
+    ctx.font = '12px system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
+    ctx.textBaseline = 'middle';
+    ctx.lineJoin = 'round';
+    var lx = p[0] + Math.max(1.5, hover.r * cam.scale) + 6;
+    ctx.strokeStyle = 'rgba(247,247,245,0.95)';
+    ctx.lineWidth = 3;
+    ctx.strokeText(hover.label, lx, p[1]);
+    ctx.fillStyle = '#11161b';
+    ctx.fillText(hover.label, lx, p[1]);
+  }
+
+  // On a big graph, while the view moves, the last full frame is shifted and scaled (one image
+  // draw) and the full redraw follows once the pointer rests; hovering redraws only the overlay.
+  var snapshot = document.createElement('canvas');
+  var snapCam = null, settle = 0, quickPending = false;
+  function heavy() { return stats.nodes + stats.edges > 4000; }
+  function takeSnapshot() {
+    if (snapshot.width !== canvas.width || snapshot.height !== canvas.height) {
+      snapshot.width = canvas.width; snapshot.height = canvas.height;
+    }
+    var g = snapshot.getContext('2d');
+    g.clearRect(0, 0, snapshot.width, snapshot.height);
+    g.drawImage(canvas, 0, 0);
+    snapCam = { x: cam.x, y: cam.y, scale: cam.scale, W: W, H: H };
+  }
+  function quickDraw() {
+    if (!snapCam || snapCam.W !== W || snapCam.H !== H) { draw(); return; }
+    var t0 = performance.now();
+    var f = cam.scale / snapCam.scale;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, W, H);
+    ctx.setTransform(dpr * f, 0, 0, dpr * f,
+      dpr * (W / 2 - W / 2 * f + (snapCam.x - cam.x) * cam.scale),
+      dpr * (H / 2 - H / 2 * f + (cam.y - snapCam.y) * cam.scale));
+    ctx.drawImage(snapshot, 0, 0, W, H);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    overlay();
+    stats.quick++;
+    stats.quickMs = performance.now() - t0;
+  }
+  function scheduleQuick() {
+    if (quickPending) return;
+    quickPending = true;
+    requestAnimationFrame(function () { quickPending = false; if (!pending) quickDraw(); });
+  }
+  // The view moved: a quick frame now and a full one when it rests, or a full one at once.
+  function interact() {
+    if (!snapCam) { redraw(); return; }
+    clearTimeout(settle);
+    settle = setTimeout(redraw, 150);
+    scheduleQuick();
   }
 
   function arrow(x0, y0, x1, y1, r, w) {
@@ -680,14 +750,14 @@
       canvas.classList.add('dragging');
       cam.x = drag.cx - (p[0] - drag.x) / cam.scale;
       cam.y = drag.cy + (p[1] - drag.y) / cam.scale;
-      redraw();
+      interact();
       return;
     }
     var n = nodeAt(p[0], p[1]);
     if (n !== hover) {
       hover = n;
       canvas.classList.toggle('pointing', !!n);
-      redraw();
+      if (snapCam) scheduleQuick(); else redraw();
     }
     if (n) {
       tip.textContent = n.label + ' · ' + n.type + ' · ' + plural(n.deg, 'relation', 'relations');
@@ -698,7 +768,10 @@
       tip.hidden = true;
     }
   });
-  canvas.addEventListener('pointerleave', function () { tip.hidden = true; if (hover) { hover = null; redraw(); } });
+  canvas.addEventListener('pointerleave', function () {
+    tip.hidden = true;
+    if (hover) { hover = null; if (snapCam) scheduleQuick(); else redraw(); }
+  });
   canvas.addEventListener('pointerup', function (ev) {
     if (!drag) return;
     var moved = drag.moved;
@@ -715,7 +788,7 @@
     ev.preventDefault();
     var p = local(ev);
     var delta = ev.deltaMode === 1 ? ev.deltaY * 16 : ev.deltaY;
-    zoomAt(p[0], p[1], Math.exp(-delta * 0.0015));
+    zoomAt(p[0], p[1], Math.exp(-delta * 0.0015), true);
   }, { passive: false });
   canvas.addEventListener('dblclick', function (ev) { var p = local(ev); zoomAt(p[0], p[1], 2); });
   document.addEventListener('keydown', function (ev) {
@@ -798,6 +871,21 @@
       timeStages = false;
       var result = summary(times);
       if (stages) result.stages = sums;
+      return result;
+    },
+    /** Like bench, for frames drawn while panning a big graph (the last full frame, moved). */
+    benchPan: function (frames) {
+      var times = [];
+      draw();
+      for (var i = 0; i < frames; i++) {
+        cam.x += (i % 2 ? -1 : 1) * 2 / cam.scale;
+        var t0 = performance.now();
+        quickDraw();
+        ctx.getImageData(0, 0, 1, 1);
+        times.push(performance.now() - t0);
+      }
+      var result = summary(times);
+      result.quick = !!snapCam;
       return result;
     },
     /** Redraws on every animation frame for `frames` frames: the intervals between frames in ms. */
