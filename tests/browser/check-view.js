@@ -39,6 +39,27 @@ async function main() {
     await page.click(`#type-filters input[data-type="${type}"]`);
     if ((await page.evaluate(() => window.kgraph.draw().nodes)) !== graph.nodes.length) fail('showing the type again did not restore every node');
 
+    // 2b. The relation filter and the minimum weight hide edges and bring them back.
+    if (graph.edges.length) {
+      const relation = graph.edges[0].relation;
+      const others = graph.edges.filter((e) => e.relation !== relation).length;
+      await page.click(`#relation-filters input[data-relation="${relation}"]`);
+      seen.relationFiltered = await page.evaluate(() => window.kgraph.draw().edges);
+      if (seen.relationFiltered !== others) fail(`hiding ${relation} left ${seen.relationFiltered} edges, expected ${others}`);
+      await page.click(`#relation-filters input[data-relation="${relation}"]`);
+      const top = Math.min(50, Math.max(...graph.edges.map((e) => e.weight)));
+      const heavy = graph.edges.filter((e) => e.weight >= top).length;
+      const setWeight = (v) => page.$eval('#min-weight', (el, value) => {
+        el.value = String(value);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      }, v);
+      await setWeight(top);
+      seen.weightFiltered = await page.evaluate(() => window.kgraph.draw().edges);
+      if (seen.weightFiltered !== heavy) fail(`minimum weight ${top} left ${seen.weightFiltered} edges, expected ${heavy}`);
+      await setWeight(1);
+      if ((await page.evaluate(() => window.kgraph.draw().edges)) !== graph.edges.length) fail('clearing the filters did not restore every edge');
+    }
+
     // 3. Search through the real box: type, press Enter, the entity is selected and described.
     await page.click('#search');
     await page.keyboard.type(config.search);
