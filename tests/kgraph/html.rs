@@ -195,8 +195,14 @@ fn hand_made_graph_view_in_chromium() {
         }),
     );
     assert_eq!(seen["relationsListed"], 2, "{seen}");
-    assert_eq!(seen["relationFiltered"], 2, "hiding located_in leaves two edges: {seen}");
-    assert_eq!(seen["weightFiltered"], 1, "only leader_of has weight 7: {seen}");
+    assert_eq!(
+        seen["relationFiltered"], 2,
+        "hiding located_in leaves two edges: {seen}"
+    );
+    assert_eq!(
+        seen["weightFiltered"], 1,
+        "only leader_of has weight 7: {seen}"
+    );
     let evidence = seen["evidence"].as_str().unwrap();
     assert!(
         evidence.contains("leads the Tren de Aragua gang (report 0)"),
