@@ -196,8 +196,11 @@ fn bounding_box(points: &[[f64; 2]]) -> ([f64; 2], [f64; 2]) {
 /// The spring-electrical layout of one connected component.
 fn spring(ids: &[&str], edges: &[(usize, usize)]) -> Vec<[f64; 2]> {
     let n = ids.len();
-    if n <= 1 {
-        return vec![[0.0, 0.0]; n];
+    match n {
+        0 | 1 => return vec![[0.0, 0.0]; n],
+        // A lone pair: side by side at the ideal distance, no simulation needed.
+        2 => return vec![[0.0, 0.0], [1.0, 0.0]],
+        _ => {}
     }
     let k = 1.0;
     let spread = (n as f64).sqrt() * k;
@@ -568,7 +571,8 @@ mod tests {
 
     #[test]
     fn thread_count_does_not_change_positions() {
-        let g = ring(300, 3);
+        let mut g = ring(300, 3);
+        g.merge(two_clusters(6, 40));
         let run = |threads: usize| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)

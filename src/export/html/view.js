@@ -618,7 +618,7 @@
     if (!e.evidence.length) box.appendChild(el('p', 'meta', 'No evidence sentences recorded.'));
     panel.appendChild(box);
     if (e.total > e.evidence.length) {
-      panel.appendChild(el('p', 'meta', (e.total - e.evidence.length) + ' more in graph.json (or `kgraph explain`).'));
+      panel.appendChild(el('p', 'meta', (e.total - e.evidence.length) + ' more in graph.json.'));
     }
   }
 
