@@ -108,9 +108,15 @@ async function main() {
     if (config.canvas_edge_click && graph.edges.length) {
       await page.keyboard.press('Escape');
       await page.evaluate(() => window.kgraph.fit());
-      const index = seen.panelEdge ? seen.panelEdge.index : 0;
-      const mid = await page.evaluate((i) => window.kgraph.edgePoint(i), index);
-      if (!mid) fail(`edge ${index} is covered by nodes all along its middle`);
+      // The panel's edge, or else the first edge with a stretch no node covers.
+      const candidates = [seen.panelEdge ? seen.panelEdge.index : 0].concat(graph.edges.map((_, i) => i));
+      let index = -1;
+      let mid = null;
+      for (const i of candidates) {
+        mid = await page.evaluate((j) => window.kgraph.edgePoint(j), i);
+        if (mid) { index = i; break; }
+      }
+      if (!mid) fail('every edge is covered by nodes all along its middle, so none can be clicked');
       await page.mouse.click(mid.x, mid.y);
       const clicked = await page.evaluate(() => window.kgraph.selectedEdge());
       if (!clicked || clicked.index !== index) {
