@@ -95,6 +95,18 @@ pub struct BuildArgs {
     /// Leave event nodes out.
     #[arg(long)]
     pub no_events: bool,
+
+    /// Also draw the graph with an external tool: `svg` writes graph.svg with Graphviz's `dot`
+    /// (skipped, with a message, when Graphviz is not installed).
+    #[arg(long, value_name = "VIEW", value_enum)]
+    pub render: Vec<Render>,
+}
+
+/// Views drawn by external tools after the exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Render {
+    /// graph.svg from graph.dot, through Graphviz's `dot -Tsvg`.
+    Svg,
 }
 
 #[derive(Debug, Args)]

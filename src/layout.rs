@@ -1,21 +1,742 @@
 //! Node positions shared by every view that draws the graph (GEXF `viz:position`, GraphML
 //! x/y, the HTML view): deterministic, so the same graph is always drawn the same way.
+//!
+//! A spring-electrical layout in the manner of Fruchterman and Reingold: every pair of nodes
+//! repels (force k²/d), every edge pulls its ends together (force d²/k), a weak pull towards the
+//! centre keeps separate components together, and each step's move is capped by a temperature
+//! that cools linearly. Repulsion is approximated with a Barnes–Hut quadtree, so one step costs
+//! O(n log n) and 5,000 nodes with 20,000 edges lay out in about a second.
+//!
+//! Reproducibility: start positions are a hash of each node's id (no random state), the number
+//! of steps is fixed, and every sum is taken in a fixed order (nodes in id order, edges in
+//! (source, relation, target) order, tree cells in a fixed order). Each node's repulsion is
+//! computed on its own, so the worker threads used change nothing. Only `+ - * / sqrt` are used
+//! (all correctly rounded in IEEE 754), so the numbers do not depend on the platform's maths
+//! library either. Coordinates are rounded to 0.01, and no two nodes share a spot.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use crate::graph::KnowledgeGraph;
 
-/// Positions by node id, in a square of side about 1000 centred on the origin. Nodes are
-/// placed on a circle in id order; a force-directed layout refines this where it is used.
+/// Steps of the simulation.
+const STEPS: usize = 300;
+/// Barnes–Hut opening criterion: a cell whose side is below `THETA` times its distance counts as
+/// one body at its centre of mass.
+const THETA: f64 = 0.9;
+/// Bodies kept in a quadtree leaf (all pairs inside are exact).
+const LEAF: usize = 8;
+/// Maximum quadtree depth (points closer than side / 2^depth share a leaf).
+const MAX_DEPTH: usize = 32;
+/// Pull towards the centre, relative to the spring constant.
+const GRAVITY: f64 = 0.5;
+
+/// Positions by node id, centred on the origin, in a square of side 1000 for graphs of up to
+/// about 600 nodes, growing with the square root of the node count beyond that (so a big graph
+/// keeps room between its nodes). Coordinates are rounded to 0.01 and pairwise distinct.
 pub fn positions(graph: &KnowledgeGraph) -> BTreeMap<String, (f64, f64)> {
     let nodes = graph.nodes();
-    let n = nodes.len().max(1) as f64;
-    nodes
+    let index: HashMap<&str, usize> = nodes
         .iter()
         .enumerate()
-        .map(|(i, node)| {
-            let a = std::f64::consts::TAU * i as f64 / n;
-            (node.id.clone(), (500.0 * a.cos(), 500.0 * a.sin()))
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+    let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+    let edges: Vec<(usize, usize)> = graph
+        .edges()
+        .iter()
+        .filter_map(|e| Some((*index.get(e.source)?, *index.get(e.target)?)))
+        .collect();
+    // Several exporters of one build ask for the same layout: the last one is kept and given
+    // back when the node ids and edges are the same (the layout depends on nothing else).
+    let mut cache = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(last) = cache.as_ref() {
+        if last.edges == edges && last.ids.iter().map(String::as_str).eq(ids.iter().copied()) {
+            return last.positions.clone();
+        }
+    }
+    let positions = compute(&ids, &edges);
+    *cache = Some(Cached {
+        ids: ids.iter().map(|s| s.to_string()).collect(),
+        edges,
+        positions: positions.clone(),
+    });
+    positions
+}
+
+/// The positions of nodes `ids` (in id order) joined by `edges`, without the cache.
+fn compute(ids: &[&str], edges: &[(usize, usize)]) -> BTreeMap<String, (f64, f64)> {
+    let xy = layout(ids, edges);
+    let placed = fit_and_round(&xy, side_for(ids.len()));
+    ids.iter()
+        .zip(placed)
+        .map(|(id, p)| (id.to_string(), p))
+        .collect()
+}
+
+/// The last layout computed, with what it was computed from.
+struct Cached {
+    ids: Vec<String>,
+    edges: Vec<(usize, usize)>,
+    positions: BTreeMap<String, (f64, f64)>,
+}
+
+static LAST: Mutex<Option<Cached>> = Mutex::new(None);
+
+/// Side of the square the layout is scaled into.
+fn side_for(n: usize) -> f64 {
+    (40.0 * (n as f64).sqrt()).max(1000.0)
+}
+
+/// The raw layout of nodes `0..ids.len()` (in id order) joined by `edges`, in units where the
+/// ideal edge length is 1: each connected component laid out on its own, then the components
+/// packed in rows, biggest first (so lone nodes do not drift far out and shrink the rest).
+pub(crate) fn layout(ids: &[&str], edges: &[(usize, usize)]) -> Vec<[f64; 2]> {
+    let n = ids.len();
+    let components = components(n, edges);
+    let mut member_of = vec![(0usize, 0usize); n];
+    for (c, members) in components.iter().enumerate() {
+        for (local, &node) in members.iter().enumerate() {
+            member_of[node] = (c, local);
+        }
+    }
+    let mut local_edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); components.len()];
+    for &(a, b) in edges {
+        let ((ca, la), (_, lb)) = (member_of[a], member_of[b]);
+        local_edges[ca].push((la, lb));
+    }
+    let shapes: Vec<Vec<[f64; 2]>> = components
+        .par_iter()
+        .zip(&local_edges)
+        .map(|(members, edges)| {
+            let names: Vec<&str> = members.iter().map(|&m| ids[m]).collect();
+            spring(&names, edges)
+        })
+        .collect();
+    // Bounding boxes with a margin of one edge length; shelf packing, biggest first.
+    let boxes: Vec<([f64; 2], [f64; 2])> = shapes.iter().map(|s| bounding_box(s)).collect();
+    let mut order: Vec<usize> = (0..components.len()).collect();
+    order.sort_by_key(|&c| (std::cmp::Reverse(components[c].len()), components[c][0]));
+    let area: f64 = boxes
+        .iter()
+        .map(|(lo, hi)| (hi[0] - lo[0] + 2.0) * (hi[1] - lo[1] + 2.0))
+        .sum();
+    let widest = boxes
+        .iter()
+        .map(|(lo, hi)| hi[0] - lo[0] + 2.0)
+        .fold(0.0, f64::max);
+    let row_width = widest.max(area.sqrt() * 1.1);
+    let mut pos = vec![[0.0, 0.0]; n];
+    let (mut x, mut y, mut row_height) = (0.0, 0.0, 0.0f64);
+    for c in order {
+        let (lo, hi) = boxes[c];
+        let (w, h) = (hi[0] - lo[0] + 2.0, hi[1] - lo[1] + 2.0);
+        if x > 0.0 && x + w > row_width {
+            x = 0.0;
+            y -= row_height;
+            row_height = 0.0;
+        }
+        for (local, &node) in components[c].iter().enumerate() {
+            let p = shapes[c][local];
+            pos[node] = [x + 1.0 + p[0] - lo[0], y - 1.0 - (hi[1] - p[1])];
+        }
+        x += w;
+        row_height = row_height.max(h);
+    }
+    pos
+}
+
+/// Connected components (ignoring direction), each a sorted list of node indices, listed by
+/// their smallest index.
+fn components(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for &(a, b) in edges {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            // The smaller index becomes the root, so roots are each component's first node.
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    }
+    let mut slot = vec![usize::MAX; n];
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for i in 0..n {
+        let r = root(&mut parent, i);
+        if slot[r] == usize::MAX {
+            slot[r] = out.len();
+            out.push(Vec::new());
+        }
+        out[slot[r]].push(i);
+    }
+    out
+}
+
+fn bounding_box(points: &[[f64; 2]]) -> ([f64; 2], [f64; 2]) {
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in points {
+        for a in 0..2 {
+            lo[a] = lo[a].min(p[a]);
+            hi[a] = hi[a].max(p[a]);
+        }
+    }
+    if points.is_empty() {
+        return ([0.0; 2], [0.0; 2]);
+    }
+    (lo, hi)
+}
+
+/// The spring-electrical layout of one connected component.
+fn spring(ids: &[&str], edges: &[(usize, usize)]) -> Vec<[f64; 2]> {
+    let n = ids.len();
+    match n {
+        0 | 1 => return vec![[0.0, 0.0]; n],
+        // A lone pair: side by side at the ideal distance, no simulation needed.
+        2 => return vec![[0.0, 0.0], [1.0, 0.0]],
+        _ => {}
+    }
+    let k = 1.0;
+    let spread = (n as f64).sqrt() * k;
+    let mut pos: Vec<[f64; 2]> = ids.iter().map(|id| start_position(id, spread)).collect();
+    // Springs between distinct pairs only, each once, in a fixed order.
+    let springs: Vec<(usize, usize)> = edges
+        .iter()
+        .filter(|(a, b)| a != b)
+        .map(|&(a, b)| (a.min(b), a.max(b)))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let t0 = spread * 0.1;
+    for step in 0..STEPS {
+        let temperature = t0 * (1.0 - step as f64 / STEPS as f64) + k * 0.01;
+        let tree = QuadTree::build(&pos);
+        let mut disp: Vec<[f64; 2]> = (0..n)
+            .into_par_iter()
+            .map(|i| tree.repulsion(i, &pos, k))
+            .collect();
+        for &(a, b) in &springs {
+            let dx = pos[a][0] - pos[b][0];
+            let dy = pos[a][1] - pos[b][1];
+            let d = (dx * dx + dy * dy).sqrt();
+            // Force d²/k along the unit vector: (d/k) times the difference.
+            let f = d / k;
+            disp[a][0] -= dx * f;
+            disp[a][1] -= dy * f;
+            disp[b][0] += dx * f;
+            disp[b][1] += dy * f;
+        }
+        for (p, d) in pos.iter_mut().zip(&mut disp) {
+            d[0] -= GRAVITY * p[0];
+            d[1] -= GRAVITY * p[1];
+            let len = (d[0] * d[0] + d[1] * d[1]).sqrt();
+            if len > 0.0 && len.is_finite() {
+                let step_len = len.min(temperature);
+                p[0] += d[0] / len * step_len;
+                p[1] += d[1] / len * step_len;
+            }
+        }
+    }
+    pos
+}
+
+/// A point in the square of side `2 * spread` picked by a hash of `id`: the same id always
+/// starts at the same spot, whatever the other nodes are.
+fn start_position(id: &str, spread: f64) -> [f64; 2] {
+    // FNV-1a over the bytes, then two splitmix64 outputs as coordinates.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let x = splitmix(&mut h);
+    let y = splitmix(&mut h);
+    [
+        spread * (2.0 * unit(x) - 1.0),
+        spread * (2.0 * unit(y) - 1.0),
+    ]
+}
+
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A u64 as a number in [0, 1) with 53 bits.
+fn unit(v: u64) -> f64 {
+    (v >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Centres the layout on the middle of its bounding box, scales its larger extent to `side`,
+/// rounds to 0.01 and moves any node that would share a spot with an earlier one (in id order)
+/// by 0.01 steps until it is alone.
+fn fit_and_round(xy: &[[f64; 2]], side: f64) -> Vec<(f64, f64)> {
+    let finite = |v: f64| if v.is_finite() { v } else { 0.0 };
+    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+    for p in xy {
+        for a in 0..2 {
+            lo[a] = lo[a].min(finite(p[a]));
+            hi[a] = hi[a].max(finite(p[a]));
+        }
+    }
+    let extent = (hi[0] - lo[0]).max(hi[1] - lo[1]);
+    let scale = if extent > 0.0 && extent.is_finite() {
+        side / extent
+    } else {
+        1.0
+    };
+    let mid = [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0];
+    let mut taken: BTreeSet<(i64, i64)> = BTreeSet::new();
+    xy.iter()
+        .map(|p| {
+            let mut cx = ((finite(p[0]) - mid[0]) * scale * 100.0).round() as i64;
+            let cy = ((finite(p[1]) - mid[1]) * scale * 100.0).round() as i64;
+            while !taken.insert((cx, cy)) {
+                cx += 1;
+            }
+            // `+ 0.0` turns -0.0 into 0.0 so it prints as "0".
+            (cx as f64 / 100.0 + 0.0, cy as f64 / 100.0 + 0.0)
         })
         .collect()
+}
+
+/// A Barnes–Hut quadtree over the current positions. Cells live in one vector; a leaf owns a
+/// range of `order` (body indices grouped by leaf).
+struct QuadTree {
+    cells: Vec<Cell>,
+    order: Vec<u32>,
+    scratch: Vec<u32>,
+}
+
+struct Cell {
+    /// Side of the cell's square.
+    side: f64,
+    /// Centre of mass and number of bodies.
+    com: [f64; 2],
+    mass: f64,
+    /// Children (0 = none: the root is never a child), or a leaf's range of `order`.
+    children: [u32; 4],
+    leaf: Option<(u32, u32)>,
+}
+
+impl QuadTree {
+    fn build(pos: &[[f64; 2]]) -> QuadTree {
+        let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        for p in pos {
+            for a in 0..2 {
+                lo[a] = lo[a].min(p[a]);
+                hi[a] = hi[a].max(p[a]);
+            }
+        }
+        let side = (hi[0] - lo[0]).max(hi[1] - lo[1]).max(1e-9);
+        let mut tree = QuadTree {
+            cells: Vec::with_capacity(pos.len()),
+            order: (0..pos.len() as u32).collect(),
+            scratch: vec![0; pos.len()],
+        };
+        let len = tree.order.len();
+        tree.split(pos, 0, len, lo, side, 0);
+        tree
+    }
+
+    /// Makes the cell for bodies `order[start..end]` in the square at `corner` with `side`;
+    /// returns its index.
+    fn split(
+        &mut self,
+        pos: &[[f64; 2]],
+        start: usize,
+        end: usize,
+        corner: [f64; 2],
+        side: f64,
+        depth: usize,
+    ) -> u32 {
+        let me = self.cells.len();
+        let (mut mx, mut my) = (0.0, 0.0);
+        for &b in &self.order[start..end] {
+            mx += pos[b as usize][0];
+            my += pos[b as usize][1];
+        }
+        let mass = (end - start) as f64;
+        self.cells.push(Cell {
+            side,
+            com: [mx / mass, my / mass],
+            mass,
+            children: [0; 4],
+            leaf: None,
+        });
+        if end - start <= LEAF || depth >= MAX_DEPTH {
+            self.cells[me].leaf = Some((start as u32, end as u32));
+            return me as u32;
+        }
+        let half = side / 2.0;
+        let mid = [corner[0] + half, corner[1] + half];
+        let quadrant = |b: u32| -> usize {
+            let p = pos[b as usize];
+            usize::from(p[0] >= mid[0]) + 2 * usize::from(p[1] >= mid[1])
+        };
+        // A stable partition into the four quadrants (a counting sort through `scratch`).
+        let mut bounds = [0usize; 5];
+        for &b in &self.order[start..end] {
+            bounds[quadrant(b) + 1] += 1;
+        }
+        for q in 0..4 {
+            bounds[q + 1] += bounds[q];
+        }
+        let mut fill = bounds;
+        for &b in &self.order[start..end] {
+            let q = quadrant(b);
+            self.scratch[fill[q]] = b;
+            fill[q] += 1;
+        }
+        self.order[start..end].copy_from_slice(&self.scratch[..end - start]);
+        for q in 0..4 {
+            let (s, e) = (start + bounds[q], start + bounds[q + 1]);
+            if s == e {
+                continue;
+            }
+            let c = [
+                corner[0] + half * (q % 2) as f64,
+                corner[1] + half * (q / 2) as f64,
+            ];
+            let child = self.split(pos, s, e, c, half, depth + 1);
+            self.cells[me].children[q] = child;
+        }
+        me as u32
+    }
+
+    /// The repulsive displacement on body `i`: k²/d from every other body, far cells as one.
+    fn repulsion(&self, i: usize, pos: &[[f64; 2]], k: f64) -> [f64; 2] {
+        let p = pos[i];
+        let k2 = k * k;
+        let mut f = [0.0, 0.0];
+        // Depth first: at most three siblings wait per level, so a fixed array is enough.
+        let mut stack = [0u32; 4 * MAX_DEPTH + 4];
+        let mut len = 1;
+        while len > 0 {
+            len -= 1;
+            let c = stack[len];
+            let cell = &self.cells[c as usize];
+            if let Some((s, e)) = cell.leaf {
+                for &b in &self.order[s as usize..e as usize] {
+                    let j = b as usize;
+                    if j == i {
+                        continue;
+                    }
+                    let (mut dx, mut dy) = (p[0] - pos[j][0], p[1] - pos[j][1]);
+                    let mut d2 = dx * dx + dy * dy;
+                    if d2 < 1e-12 {
+                        // Same spot: push apart along a direction fixed by the pair.
+                        dx = if i < j { 0.01 } else { -0.01 };
+                        dy = if (i + j) % 2 == 0 { 0.01 } else { -0.01 };
+                        d2 = dx * dx + dy * dy;
+                    }
+                    f[0] += k2 * dx / d2;
+                    f[1] += k2 * dy / d2;
+                }
+                continue;
+            }
+            let (dx, dy) = (p[0] - cell.com[0], p[1] - cell.com[1]);
+            let d2 = dx * dx + dy * dy;
+            if cell.side * cell.side < THETA * THETA * d2 {
+                f[0] += cell.mass * k2 * dx / d2;
+                f[1] += cell.mass * k2 * dy / d2;
+                continue;
+            }
+            for &child in cell.children.iter().rev() {
+                if child != 0 {
+                    stack[len] = child;
+                    len += 1;
+                }
+            }
+        }
+        f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{Certainty, EntityType, Evidence, Node};
+
+    /// A graph of `n` people, each joined to the next `links` people around a ring.
+    fn ring(n: usize, links: usize) -> KnowledgeGraph {
+        let mut g = KnowledgeGraph::new();
+        let names: Vec<String> = (0..n).map(|i| format!("P{i:04}")).collect();
+        for name in &names {
+            g.add_node(Node::new(EntityType::Person, name));
+        }
+        for i in 0..n {
+            for l in 1..=links {
+                let (a, b) = (
+                    crate::graph::node_id(EntityType::Person, &names[i]),
+                    crate::graph::node_id(EntityType::Person, &names[(i + l) % n]),
+                );
+                let ev = Evidence {
+                    doc: "d".into(),
+                    start: i,
+                    end: i + 1,
+                    text: "t".into(),
+                    rule: "r".into(),
+                };
+                g.add_edge(&a, "knows", &b, Certainty::Stated, [ev]);
+            }
+        }
+        g
+    }
+
+    /// Two cliques of `n` joined by one edge, plus `isolated` lone nodes.
+    fn two_clusters(n: usize, isolated: usize) -> KnowledgeGraph {
+        let mut g = KnowledgeGraph::new();
+        let mut add = |name: String| {
+            let node = Node::new(EntityType::Organization, &name);
+            let id = node.id.clone();
+            g.add_node(node);
+            id
+        };
+        let a: Vec<String> = (0..n).map(|i| add(format!("A{i}"))).collect();
+        let b: Vec<String> = (0..n).map(|i| add(format!("B{i}"))).collect();
+        for i in 0..isolated {
+            add(format!("Lone{i}"));
+        }
+        for group in [&a, &b] {
+            for x in group.iter() {
+                for y in group.iter() {
+                    if x < y {
+                        let ev = Evidence {
+                            doc: "d".into(),
+                            start: 0,
+                            end: 1,
+                            text: "t".into(),
+                            rule: "r".into(),
+                        };
+                        g.add_edge(x, "allied_with", y, Certainty::Stated, [ev]);
+                    }
+                }
+            }
+        }
+        let ev = Evidence {
+            doc: "d".into(),
+            start: 0,
+            end: 1,
+            text: "t".into(),
+            rule: "r".into(),
+        };
+        g.add_edge(&a[0], "allied_with", &b[0], Certainty::Alleged, [ev]);
+        g
+    }
+
+    /// The layout of `g` computed afresh (the cache would make repeated runs trivially equal).
+    fn fresh(g: &KnowledgeGraph) -> BTreeMap<String, (f64, f64)> {
+        let nodes = g.nodes();
+        let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+        let at = |id: &str| ids.iter().position(|x| *x == id).unwrap();
+        let edges: Vec<(usize, usize)> = g
+            .edges()
+            .iter()
+            .map(|e| (at(e.source), at(e.target)))
+            .collect();
+        compute(&ids, &edges)
+    }
+
+    fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
+        ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+    }
+
+    #[test]
+    fn same_graph_same_positions_bit_for_bit() {
+        for g in [ring(60, 2), two_clusters(8, 5), KnowledgeGraph::new()] {
+            let a = fresh(&g);
+            let b = fresh(&g);
+            assert_eq!(positions(&g), a, "the cached and fresh layouts differ");
+            assert_eq!(a.len(), g.node_count());
+            for (id, p) in &a {
+                let q = b[id];
+                assert_eq!(
+                    (p.0.to_bits(), p.1.to_bits()),
+                    (q.0.to_bits(), q.1.to_bits()),
+                    "{id}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn thread_count_does_not_change_positions() {
+        let mut g = ring(300, 3);
+        g.merge(two_clusters(6, 40));
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| fresh(&g))
+        };
+        assert_eq!(run(1), run(3));
+    }
+
+    #[test]
+    fn positions_are_finite_rounded_and_in_the_square() {
+        for g in [ring(60, 2), two_clusters(8, 5), ring(2, 1)] {
+            let side = side_for(g.node_count());
+            for (id, (x, y)) in positions(&g) {
+                for v in [x, y] {
+                    assert!(v.is_finite(), "{id}: {v}");
+                    assert!(v.abs() <= side / 2.0 + 0.01, "{id}: {v}");
+                    assert_eq!(
+                        (v * 100.0).round() / 100.0,
+                        v,
+                        "{id}: {v} is not rounded to 0.01"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn connected_nodes_are_closer_than_average() {
+        for g in [ring(60, 2), two_clusters(8, 5)] {
+            let p = positions(&g);
+            let edges = g.edges();
+            let edge_mean = edges
+                .iter()
+                .map(|e| dist(p[e.source], p[e.target]))
+                .sum::<f64>()
+                / edges.len() as f64;
+            let pts: Vec<(f64, f64)> = p.values().copied().collect();
+            let (mut sum, mut count) = (0.0, 0.0);
+            for i in 0..pts.len() {
+                for j in i + 1..pts.len() {
+                    sum += dist(pts[i], pts[j]);
+                    count += 1.0;
+                }
+            }
+            let pair_mean = sum / count;
+            assert!(
+                edge_mean < pair_mean * 0.6,
+                "edges {edge_mean:.1} vs all pairs {pair_mean:.1}"
+            );
+        }
+    }
+
+    #[test]
+    fn clusters_stay_apart() {
+        let g = two_clusters(8, 0);
+        let p = positions(&g);
+        let centre = |prefix: &str| {
+            let v: Vec<(f64, f64)> = p
+                .iter()
+                .filter(|(id, _)| id.starts_with(prefix))
+                .map(|(_, &q)| q)
+                .collect();
+            (
+                v.iter().map(|q| q.0).sum::<f64>() / v.len() as f64,
+                v.iter().map(|q| q.1).sum::<f64>() / v.len() as f64,
+            )
+        };
+        let (a, b) = (centre("organization:a"), centre("organization:b"));
+        let spread = p
+            .iter()
+            .filter(|(id, _)| id.starts_with("organization:a"))
+            .map(|(_, &q)| dist(q, a))
+            .fold(0.0, f64::max);
+        assert!(
+            dist(a, b) > spread,
+            "cluster centres {:.1} apart, cluster radius {spread:.1}",
+            dist(a, b)
+        );
+    }
+
+    #[test]
+    fn no_two_nodes_share_a_spot() {
+        // Nodes with no edges at all, and a ring: every rounded position is distinct.
+        let mut lone = KnowledgeGraph::new();
+        for i in 0..500 {
+            lone.add_node(Node::new(EntityType::Place, &format!("Place {i}")));
+        }
+        for g in [lone, ring(200, 1)] {
+            let p = positions(&g);
+            let spots: BTreeSet<(i64, i64)> = p
+                .values()
+                .map(|&(x, y)| ((x * 100.0).round() as i64, (y * 100.0).round() as i64))
+                .collect();
+            assert_eq!(spots.len(), p.len());
+        }
+    }
+
+    #[test]
+    fn components_table() {
+        for (n, edges, expected) in [
+            (0, vec![], vec![]),
+            (3, vec![], vec![vec![0], vec![1], vec![2]]),
+            (
+                5,
+                vec![(4, 1), (3, 0)],
+                vec![vec![0, 3], vec![1, 4], vec![2]],
+            ),
+            (4, vec![(3, 2), (1, 0), (2, 1)], vec![vec![0, 1, 2, 3]]),
+        ] {
+            assert_eq!(components(n, &edges), expected, "{edges:?}");
+        }
+    }
+
+    #[test]
+    fn lone_nodes_stay_near_the_rest() {
+        // Lone nodes used to be pushed far out by the whole graph's repulsion, shrinking the
+        // connected part to a dot once scaled to fit.
+        let mut g = ring(400, 3);
+        for i in 0..3 {
+            g.add_node(Node::new(EntityType::Place, &format!("Lone {i}")));
+        }
+        let p = positions(&g);
+        let ring_pts: Vec<(f64, f64)> = p
+            .iter()
+            .filter(|(id, _)| id.starts_with("person:"))
+            .map(|(_, &q)| q)
+            .collect();
+        let extent = |pts: &[(f64, f64)]| {
+            let xs = pts.iter().map(|q| q.0);
+            let ys = pts.iter().map(|q| q.1);
+            let w = xs.clone().fold(f64::MIN, f64::max) - xs.fold(f64::MAX, f64::min);
+            let h = ys.clone().fold(f64::MIN, f64::max) - ys.fold(f64::MAX, f64::min);
+            w.max(h)
+        };
+        let all: Vec<(f64, f64)> = p.values().copied().collect();
+        assert!(
+            extent(&ring_pts) > 0.8 * extent(&all),
+            "the connected part fills {:.0} of {:.0}",
+            extent(&ring_pts),
+            extent(&all)
+        );
+    }
+
+    #[test]
+    fn coincident_rounding_is_resolved_in_id_order() {
+        let placed = fit_and_round(&[[0.0, 0.0], [0.0, 0.0], [1.0, 1.0]], 1000.0);
+        assert_eq!(
+            placed,
+            vec![(-500.0, -500.0), (-499.99, -500.0), (500.0, 500.0)]
+        );
+    }
+
+    #[test]
+    fn start_positions_depend_only_on_the_id() {
+        for (id, spread) in [("person:a", 3.0), ("place:caracas", 10.0)] {
+            let p = start_position(id, spread);
+            assert_eq!(p, start_position(id, spread));
+            assert!(p[0].abs() <= spread && p[1].abs() <= spread);
+        }
+        assert_ne!(
+            start_position("person:a", 1.0),
+            start_position("person:b", 1.0)
+        );
+    }
 }

@@ -1,12 +1,13 @@
 //! `kgraph build`: read a corpus, build the graph, filter it, write the chosen formats.
 
-use std::process::ExitCode;
+use std::path::Path;
+use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use kgraph::export;
 use kgraph::filter::FilterSpec;
 
-use crate::cli::BuildArgs;
+use crate::cli::{BuildArgs, Render};
 
 pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
@@ -22,8 +23,64 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     for exporter in &exporters {
         export::write_to_dir(exporter.as_ref(), &graph, &args.output)?;
     }
+    let mut skipped = false;
+    for render in &args.render {
+        match render {
+            Render::Svg => skipped |= !render_svg(&args.output)?,
+        }
+    }
     if !args.input.quiet {
         eprintln!("{}", stats.summary(&graph, started.elapsed()));
     }
-    Ok(super::finish(&stats.warnings, &args.input))
+    let code = super::finish(&stats.warnings, &args.input);
+    if skipped && args.input.strict {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(code)
+}
+
+const NO_DOT: &str =
+    "kgraph: --render svg needs Graphviz's dot, which is not installed; skipped graph.svg";
+
+/// Runs `dot -Tsvg graph.dot` into `graph.svg` (through a temporary file, renamed into place).
+/// Returns false, after saying why, when Graphviz is not installed or there is no graph.dot.
+fn render_svg(dir: &Path) -> anyhow::Result<bool> {
+    let dot_file = dir.join("graph.dot");
+    let svg_file = dir.join("graph.svg");
+    let tmp = dir.join(format!(".graph.svg.tmp-{}", std::process::id()));
+    let installed = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join("dot").is_file()));
+    if !installed {
+        eprintln!("{NO_DOT}");
+        return Ok(false);
+    }
+    if !dot_file.is_file() {
+        eprintln!("kgraph: --render svg needs graph.dot, which this build did not write; skipped graph.svg");
+        return Ok(false);
+    }
+    let output = match Command::new("dot")
+        .arg("-Tsvg")
+        .arg(&dot_file)
+        .arg("-o")
+        .arg(&tmp)
+        .output()
+    {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("{NO_DOT}");
+            return Ok(false);
+        }
+        Err(e) => return Err(anyhow::anyhow!("could not run Graphviz's dot: {e}")),
+    };
+    if !output.status.success() {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::bail!(
+            "dot -Tsvg {} failed ({}): {}",
+            dot_file.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    std::fs::rename(&tmp, &svg_file).map_err(|e| kgraph::Error::io(&svg_file, e))?;
+    Ok(true)
 }

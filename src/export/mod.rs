@@ -6,6 +6,7 @@ pub mod csv;
 pub mod dot;
 pub mod gexf;
 pub mod graphml;
+pub mod html;
 pub mod json;
 pub mod neo4j;
 pub mod values;
@@ -42,7 +43,7 @@ pub trait Exporter: Sync {
 
 /// Every exporter, in the order they are written.
 pub fn all() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(json::Json), Box::new(dot::Dot), Box::new(graphml::GraphMl), Box::new(gexf::Gexf), Box::new(csv::GephiCsv), Box::new(neo4j::Neo4j)]
+    vec![Box::new(json::Json), Box::new(dot::Dot), Box::new(graphml::GraphMl), Box::new(gexf::Gexf), Box::new(csv::GephiCsv), Box::new(neo4j::Neo4j), Box::new(html::Html)]
 }
 
 /// The exporters named in `names` (each trimmed, case-insensitive; `all` means every one), in

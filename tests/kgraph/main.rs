@@ -5,3 +5,4 @@ mod util;
 mod eval;
 mod export;
 mod foundation;
+mod html;

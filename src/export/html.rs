@@ -1,0 +1,340 @@
+//! `graph.html`: one self-contained page that draws the graph, for any browser, offline.
+//!
+//! The page is `html/template.html` with `html/view.css` and `html/view.js` inlined (no
+//! network, no CDN; a Content-Security-Policy forbids every fetch) and the graph as JSON in
+//! `<script type="application/json" id="kgraph-data">`:
+//!
+//! ```text
+//! {"graph": {"name": "kgraph", "generator": "kgraph <version>", "documents": N},
+//!  "nodes": [{"id", "label", "type", "aliases": [..], "docs": [..], "mentions", "x", "y",
+//!             ("date", "place")}],
+//!  "edges": [{"source", "target", "relation", "weight", "certainty",
+//!             "evidence": [{"doc", "text"}] (at most 5), "evidence_total"}]}
+//! ```
+//! Nodes are sorted by id, edges by (source, relation, target); `x`, `y` come from
+//! [`crate::layout::positions`] (the same as GEXF and GraphML), with y pointing up. Inside the
+//! JSON, `<`, `>`, `&`, U+2028 and U+2029 are written as `\u003c`, `\u003e`, `\u0026`, `\u2028`,
+//! `\u2029`, so no text from an article can close the script element.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Exporter;
+use crate::graph::{Certainty, KnowledgeGraph};
+use crate::layout;
+
+/// Evidence sentences embedded per edge (the total count is always given).
+pub const EVIDENCE_SHOWN: usize = 5;
+
+const TEMPLATE: &str = include_str!("html/template.html");
+const CSS: &str = include_str!("html/view.css");
+const JS: &str = include_str!("html/view.js");
+
+pub struct Html;
+
+#[derive(Serialize)]
+struct ViewData<'a> {
+    graph: ViewInfo,
+    nodes: Vec<ViewNode<'a>>,
+    edges: Vec<ViewEdge<'a>>,
+}
+
+#[derive(Serialize)]
+struct ViewInfo {
+    name: &'static str,
+    generator: String,
+    documents: u64,
+}
+
+#[derive(Serialize)]
+struct ViewNode<'a> {
+    id: &'a str,
+    label: &'a str,
+    #[serde(rename = "type")]
+    etype: &'static str,
+    aliases: Vec<&'a str>,
+    docs: Vec<&'a str>,
+    mentions: u64,
+    x: f64,
+    y: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    place: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ViewEdge<'a> {
+    source: &'a str,
+    target: &'a str,
+    relation: &'a str,
+    weight: usize,
+    certainty: Certainty,
+    evidence: Vec<ViewEvidence<'a>>,
+    evidence_total: usize,
+}
+
+#[derive(Serialize)]
+struct ViewEvidence<'a> {
+    doc: &'a str,
+    text: &'a str,
+}
+
+impl Exporter for Html {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+    fn file_name(&self) -> &'static str {
+        "graph.html"
+    }
+    fn write(&self, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+        let json = script_safe_json(&view_data(graph))?;
+        let title = format!(
+            "kgraph: {} entities, {} relations",
+            graph.node_count(),
+            graph.edge_count()
+        );
+        write_page(out, &html_escape(&title), &json)
+    }
+}
+
+fn view_data(graph: &KnowledgeGraph) -> ViewData<'_> {
+    let pos = layout::positions(graph);
+    let nodes = graph
+        .nodes()
+        .into_iter()
+        .map(|n| {
+            let (x, y) = pos.get(&n.id).copied().unwrap_or((0.0, 0.0));
+            ViewNode {
+                id: &n.id,
+                label: &n.label,
+                etype: n.etype.as_str(),
+                aliases: n.aliases.iter().map(String::as_str).collect(),
+                docs: n.docs.iter().map(String::as_str).collect(),
+                mentions: n.mentions,
+                x,
+                y,
+                date: n.date.as_deref(),
+                place: n.place.as_deref(),
+            }
+        })
+        .collect();
+    let edges = graph
+        .edges()
+        .into_iter()
+        .map(|e| ViewEdge {
+            source: e.source,
+            target: e.target,
+            relation: &e.edge.relation,
+            weight: e.edge.weight(),
+            certainty: e.edge.certainty,
+            evidence: e
+                .edge
+                .evidence
+                .iter()
+                .take(EVIDENCE_SHOWN)
+                .map(|ev| ViewEvidence {
+                    doc: &ev.doc,
+                    text: &ev.text,
+                })
+                .collect(),
+            evidence_total: e.edge.evidence.len(),
+        })
+        .collect();
+    ViewData {
+        graph: ViewInfo {
+            name: "kgraph",
+            generator: format!("kgraph {}", env!("CARGO_PKG_VERSION")),
+            documents: graph.meta.documents,
+        },
+        nodes,
+        edges,
+    }
+}
+
+/// JSON that can sit inside a `<script>` element: the characters HTML or JavaScript could read
+/// as markup or line ends are written as `\u` escapes (they only ever occur inside strings).
+fn script_safe_json(value: &impl Serialize) -> io::Result<String> {
+    let raw = serde_json::to_string(value)?;
+    let mut out = String::with_capacity(raw.len() + raw.len() / 16);
+    for c in raw.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// Text for an HTML element or attribute.
+fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The template with its `{{title}}`, `{{css}}`, `{{js}}` and `{{data}}` slots filled. Only the
+/// template is searched for slots, never the filled-in text.
+fn write_page(out: &mut dyn Write, title: &str, json: &str) -> io::Result<()> {
+    let mut rest = TEMPLATE;
+    while let Some(open) = rest.find("{{") {
+        let close = rest[open..]
+            .find("}}")
+            .map(|c| open + c)
+            .ok_or_else(|| bad_template(&rest[open..]))?;
+        out.write_all(&rest.as_bytes()[..open])?;
+        let value = match &rest[open + 2..close] {
+            "title" => title,
+            "css" => CSS,
+            "js" => JS,
+            "data" => json,
+            other => return Err(bad_template(other)),
+        };
+        out.write_all(value.as_bytes())?;
+        rest = &rest[close + 2..];
+    }
+    out.write_all(rest.as_bytes())
+}
+
+fn bad_template(at: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "graph.html template: bad slot near {:?}",
+            at.chars().take(20).collect::<String>()
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{EntityType, Evidence, Node};
+
+    fn page(graph: &KnowledgeGraph) -> String {
+        let mut buf = Vec::new();
+        Html.write(graph, &mut buf).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    /// The text of the data element, and the page with it cut out.
+    fn data_block(page: &str) -> (&str, String) {
+        let open = r#"<script type="application/json" id="kgraph-data">"#;
+        let start = page.find(open).expect("data element") + open.len();
+        let end = start + page[start..].find("</script>").expect("closed");
+        (
+            &page[start..end],
+            format!("{}{}", &page[..start], &page[end..]),
+        )
+    }
+
+    fn hostile_graph() -> KnowledgeGraph {
+        let mut g = KnowledgeGraph::new();
+        let mut a = Node::new(EntityType::Person, "</script><script>alert(1)</script>");
+        a.aliases.insert("<!-- & \u{2028} \u{2029} -->".into());
+        a.docs.insert("x</SCRIPT>.txt".into());
+        let b = Node::new(EntityType::Organization, "A & B <Holdings>");
+        let (ia, ib) = (a.id.clone(), b.id.clone());
+        g.add_node(a);
+        g.add_node(b);
+        let text = "He said \"</script><img src=x onerror=alert(1)>\" \u{2028}then left.";
+        let evidence = (0..7).map(|i| Evidence {
+            doc: format!("d{i}"),
+            start: i,
+            end: i + 1,
+            text: text.into(),
+            rule: "r".into(),
+        });
+        g.add_edge(&ia, "leader_of", &ib, Certainty::Alleged, evidence);
+        g
+    }
+
+    #[test]
+    fn hostile_text_cannot_leave_the_data_element() {
+        let page = page(&hostile_graph());
+        let (data, without) = data_block(&page);
+        for bad in ["<", ">", "&", "\u{2028}", "\u{2029}"] {
+            assert!(!data.contains(bad), "raw {bad:?} in the data");
+        }
+        // Nothing of the data leaked into the rest of the page.
+        assert!(!without.contains("alert(1)"));
+        // And it reads back as the same strings.
+        let v: serde_json::Value = serde_json::from_str(data).unwrap();
+        assert_eq!(v["nodes"][1]["label"], "</script><script>alert(1)</script>");
+        assert!(v["nodes"][1]["aliases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "<!-- & \u{2028} \u{2029} -->"));
+        assert_eq!(v["nodes"][1]["docs"][0], "x</SCRIPT>.txt");
+        assert_eq!(v["nodes"][0]["label"], "A & B <Holdings>");
+    }
+
+    #[test]
+    fn data_has_every_field_and_at_most_five_evidence_items() {
+        let page = page(&hostile_graph());
+        let v: serde_json::Value = serde_json::from_str(data_block(&page).0).unwrap();
+        let node = &v["nodes"][0];
+        for key in [
+            "id", "label", "type", "aliases", "docs", "mentions", "x", "y",
+        ] {
+            assert!(!node[key].is_null(), "node field {key}");
+        }
+        let edge = &v["edges"][0];
+        assert_eq!(edge["relation"], "leader_of");
+        assert_eq!(edge["certainty"], "alleged");
+        assert_eq!(edge["weight"], 7);
+        assert_eq!(edge["evidence_total"], 7);
+        assert_eq!(edge["evidence"].as_array().unwrap().len(), EVIDENCE_SHOWN);
+        assert_eq!(edge["evidence"][0]["doc"], "d0");
+    }
+
+    #[test]
+    fn the_page_is_self_contained() {
+        let page = page(&hostile_graph());
+        let (_, rest) = data_block(&page);
+        for remote in ["http://", "https://", "//cdn", " src=", "@import", "url("] {
+            assert!(!rest.contains(remote), "the page refers to {remote}");
+        }
+        assert!(rest.contains("Content-Security-Policy"));
+        assert!(!rest.contains("{{"), "an unfilled slot");
+        assert!(rest.contains("<title>kgraph: 2 entities, 1 relations</title>"));
+    }
+
+    #[test]
+    fn escaping_table() {
+        for (input, json, html) in [
+            ("a<b", r#""a\u003cb""#, "a&lt;b"),
+            ("</script>", r#""\u003c/script\u003e""#, "&lt;/script&gt;"),
+            ("x&y", r#""x\u0026y""#, "x&amp;y"),
+            (
+                "l\u{2028}p\u{2029}",
+                r#""l\u2028p\u2029""#,
+                "l\u{2028}p\u{2029}",
+            ),
+            ("\"q'", r#""\"q'""#, "&quot;q&#39;"),
+        ] {
+            assert_eq!(script_safe_json(&input).unwrap(), json, "{input:?}");
+            assert_eq!(html_escape(input), html, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn same_graph_same_bytes() {
+        assert_eq!(page(&hostile_graph()), page(&hostile_graph()));
+    }
+}
