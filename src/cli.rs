@@ -37,6 +37,26 @@ pub enum Command {
                       kgraph eval gold ../shared/gold seeds/ --json"
     )]
     Eval(EvalArgs),
+
+    /// Show an entity and each of its relations with the sentences that state them.
+    #[command(after_help = "Examples:\n  kgraph explain \"Guerrero\"                 # builds seeds/ first\n  \
+                            kgraph explain ICE articles/\n  \
+                            kgraph explain person:hector-guerrero-flores out/graph.json")]
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// An id, a label or an alias (case and accents ignored).
+    pub name: String,
+
+    /// A corpus to build (files or folders), or a graph.json / an output folder holding one.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Evidence sentences shown per relation (all with 0).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub evidence: usize,
 }
 
 /// Inputs and options shared by every command that reads a corpus.
@@ -61,6 +81,11 @@ pub struct InputArgs {
     /// Exit with status 1 when any warning occurred.
     #[arg(long)]
     pub strict: bool,
+
+    /// Also link entities named in the same sentence (relation `co_occurs_with`, weighted by
+    /// the number of sentences; never mixed into the typed relations).
+    #[arg(long)]
+    pub cooccurrence: bool,
 }
 
 #[derive(Debug, Args)]

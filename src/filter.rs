@@ -69,7 +69,7 @@ impl FilterSpec {
             return Ok(graph);
         }
         let keep_node = |n: &Node| {
-            self.types.as_ref().map_or(true, |t| t.contains(&n.etype))
+            self.types.as_ref().is_none_or(|t| t.contains(&n.etype))
                 && !(self.no_events && n.etype == EntityType::Event)
         };
         let kept = graph.filtered(keep_node, |e| e.edge.weight() >= self.min_weight);
@@ -113,10 +113,10 @@ pub fn find_node(graph: &KnowledgeGraph, name: &str) -> Result<String> {
     match candidates.as_slice() {
         [one] => Ok(one.to_string()),
         [] => Err(Error::Usage(format!(
-            "--focus `{name}` matches no entity (give an id, a label or an alias from graph.json)"
+            "`{name}` matches no entity (give an id, a label or an alias from graph.json)"
         ))),
         many => Err(Error::Usage(format!(
-            "--focus `{name}` matches several entities: {}; give one id",
+            "`{name}` matches several entities: {}; give one id",
             many.join(", ")
         ))),
     }

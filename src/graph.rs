@@ -254,7 +254,20 @@ impl KnowledgeGraph {
         edge.certainty = edge.certainty.max(certainty);
         for ev in evidence {
             edge.docs.insert(ev.doc.clone());
-            edge.evidence.insert(ev);
+            // One item per sentence: when several rules find the same edge in one sentence,
+            // the smallest rule id stands for them (whatever the order they came in).
+            let probe = Evidence { doc: ev.doc.clone(), start: ev.start, end: ev.end, text: String::new(), rule: String::new() };
+            let same = edge.evidence.range(probe..).next().filter(|x| x.doc == ev.doc && x.start == ev.start && x.end == ev.end).cloned();
+            match same {
+                Some(old) if old.rule <= ev.rule => {}
+                Some(old) => {
+                    edge.evidence.remove(&old);
+                    edge.evidence.insert(ev);
+                }
+                None => {
+                    edge.evidence.insert(ev);
+                }
+            }
         }
         true
     }

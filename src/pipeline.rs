@@ -25,6 +25,8 @@ pub struct Pipeline {
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub inputs: Vec<PathBuf>,
+    /// Add `co_occurs_with` edges between entities named in one sentence.
+    pub cooccurrence: bool,
 }
 
 /// Counters of a run.
@@ -69,6 +71,9 @@ fn plural(t: EntityType) -> &'static str {
     }
 }
 
+/// What one source gives: its warnings and its documents with their extractions.
+type SourceResult = (Vec<Warning>, Vec<(Document, DocExtraction)>);
+
 /// How many sources are read and extracted at once before merging in order.
 const BATCH: usize = 256;
 
@@ -88,6 +93,15 @@ impl Pipeline {
         extract_document(doc, &self.lexicon, &self.ontology)
     }
 
+    /// Extracts one document with the run's options.
+    fn extract_with(&self, doc: &Document, options: &BuildOptions) -> DocExtraction {
+        let mut ex = self.extract(doc);
+        if options.cooccurrence {
+            crate::extract::add_cooccurrence(doc, &mut ex);
+        }
+        ex
+    }
+
     /// The graph of in-memory documents (for tests and embedding).
     pub fn build_graph(&self, docs: Vec<Document>) -> KnowledgeGraph {
         let mut graph = KnowledgeGraph::new();
@@ -105,13 +119,13 @@ impl Pipeline {
         let sources = list_inputs(&options.inputs, &mut stats.warnings)?;
         let mut seen_texts: BTreeMap<u64, String> = BTreeMap::new();
         for batch in sources.chunks(BATCH) {
-            let results: Vec<(Vec<Warning>, Vec<(Document, DocExtraction)>)> = batch
+            let results: Vec<SourceResult> = batch
                 .par_iter()
                 .map(|src| {
                     let mut w = Vec::new();
                     let docs = read_source(src, &mut w);
                     let ex = docs.into_iter().map(|d| {
-                        let e = self.extract(&d);
+                        let e = self.extract_with(&d, options);
                         (d, e)
                     });
                     (w, ex.collect())

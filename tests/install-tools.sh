@@ -20,10 +20,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import networkx, pandas' 2>/dev/null; then
-  echo "install-tools: creating .venv with networkx and pandas"
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import networkx, pandas, jsonschema' 2>/dev/null; then
+  echo "install-tools: creating .venv with networkx, pandas and jsonschema"
   python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check networkx pandas
+  .venv/bin/pip install -q --disable-pip-version-check networkx pandas jsonschema
 fi
 if [ ! -d tests/browser/node_modules/playwright-core ]; then
   echo "install-tools: installing playwright-core into tests/browser (drives Debian's Chromium)"

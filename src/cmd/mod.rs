@@ -2,6 +2,7 @@
 
 mod build;
 mod eval;
+mod explain;
 mod extract;
 
 use std::path::PathBuf;
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => build::run(args),
         Command::Extract(args) => extract::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Explain(args) => explain::run(args),
     }
 }
 
@@ -38,7 +40,7 @@ pub(crate) fn pipeline(args: &InputArgs) -> anyhow::Result<Pipeline> {
 }
 
 pub(crate) fn options(args: &InputArgs) -> BuildOptions {
-    BuildOptions { inputs: inputs_or_seeds(args), ..BuildOptions::default() }
+    BuildOptions { inputs: inputs_or_seeds(args), cooccurrence: args.cooccurrence }
 }
 
 /// Prints warnings and maps them to the exit status (1 with --strict).

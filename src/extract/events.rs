@@ -74,6 +74,9 @@ pub fn law_name(text: &str) -> bool {
         && matches!(last, "Act" | "Law" | "Treaty" | "Accord" | "Accords" | "Convention" | "Bill" | "Amendment" | "Constitution" | "Protocol" | "Doctrine" | "Charter" | "Code")
 }
 
+/// An argument of an event: (relation, entity index, whether the event is the subject).
+pub type EventArg = (String, usize, bool);
+
 /// An event found in a document.
 #[derive(Debug, Clone)]
 pub struct FoundEvent {
@@ -105,7 +108,7 @@ pub fn sentence_events(
     ents: &[EntityRef],
     reference: Option<Ymd>,
     hedged: bool,
-) -> Vec<(FoundEvent, Vec<(String, usize, bool)>)> {
+) -> Vec<(FoundEvent, Vec<EventArg>)> {
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
     let span = ctx.sentence_span(sentence);
@@ -170,7 +173,6 @@ pub fn sentence_events(
                     // "Israeli strikes": the demonym's country is the agent.
                     mods.insert(0, toks[k - 1].text(text).to_string());
                     demonym_agent = sl.entities.first().copied();
-                    k -= 1;
                     break;
                 } else {
                     break;
@@ -206,9 +208,7 @@ pub fn sentence_events(
                     && toks[sl.last].text(text).chars().next().is_some_and(char::is_lowercase)
                     && !stops_phrase(&word(sl.last));
                 if inside_phrase {
-                    for k2 in sl.first..sl.last {
-                        phrase.push(toks[k2].text(text).to_string());
-                    }
+                    phrase.extend(toks[sl.first..sl.last].iter().map(|t| t.text(text).to_string()));
                     j = sl.last;
                     continue;
                 }

@@ -106,6 +106,44 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
     DocContext { doc, seg, tokens, cands, entities, assignment }
 }
 
+/// Adds `co_occurs_with` edges between the entities (not events) named in one sentence: one
+/// evidence item per sentence, so the weight counts the sentences. Symmetric: stored once, the
+/// smaller id as source.
+pub fn add_cooccurrence(doc: &Document, ex: &mut DocExtraction) {
+    let text = doc.text.as_str();
+    let seg = segment(text);
+    let mut by_sentence: std::collections::BTreeMap<usize, std::collections::BTreeSet<&str>> = std::collections::BTreeMap::new();
+    let mut si = 0;
+    for m in &ex.mentions {
+        if m.etype == EntityType::Event {
+            continue;
+        }
+        while si < seg.sentences.len() && seg.sentences[si].span.end <= m.start {
+            si += 1;
+        }
+        if si < seg.sentences.len() && seg.sentences[si].span.start <= m.start {
+            by_sentence.entry(si).or_default().insert(m.entity.as_str());
+        }
+    }
+    let mut added = Vec::new();
+    for (s, ids) in by_sentence {
+        let span = seg.sentences[s].span;
+        let ids: Vec<&str> = ids.into_iter().collect();
+        for (i, a) in ids.iter().enumerate() {
+            for b in &ids[i + 1..] {
+                added.push(RelationRecord {
+                    source: a.to_string(),
+                    relation: "co_occurs_with".into(),
+                    target: b.to_string(),
+                    certainty: Certainty::Stated,
+                    evidence: Evidence { doc: doc.id.clone(), start: span.start, end: span.end, text: span.slice(text).to_string(), rule: "co-occurrence".into() },
+                });
+            }
+        }
+    }
+    ex.relations.extend(added);
+}
+
 /// Whether `KGRAPH_DEBUG_SHADOW` is set: shadow sentences go to standard error (for writing
 /// patterns).
 fn debug_shadow() -> bool {
@@ -201,8 +239,8 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
         }
         // Apposition: "X, a notorious gang" / "X, the Venezuelan gang".
         if c.last + 2 < toks.len() && toks[c.last].text(text) == "," && matches!(toks[c.last + 1].text(text).to_lowercase().as_str(), "a" | "an" | "the") {
-            for k in c.last + 2..(c.last + 5).min(toks.len()) {
-                let w = toks[k].text(text).to_lowercase();
+            for t in &toks[c.last + 2..(c.last + 5).min(toks.len())] {
+                let w = t.text(text).to_lowercase();
                 if w == "," || w == "that" || w == "which" || w == "who" {
                     break;
                 }
@@ -310,7 +348,7 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             .entities
             .iter()
             .filter(|p| p.etype == EntityType::Person)
-            .find(|p| p.aliases.iter().any(|a| crate::text::fold_key(a) == key) || crate::text::fold_key(&p.label).split(' ').last() == key.split(' ').last())
+            .find(|p| p.aliases.iter().any(|a| crate::text::fold_key(a) == key) || crate::text::fold_key(&p.label).split(' ').next_back() == key.split(' ').next_back())
             .map(|p| p.id.clone())
             .unwrap_or_else(|| {
                 let node = Node::new(EntityType::Person, name);

@@ -207,10 +207,9 @@ pub fn sentence_spans(
                 continue;
             }
         }
-        if matches!(lw.as_str(), "its" | "it") && recent.org.is_some() {
+        if let (true, Some(e)) = (matches!(lw.as_str(), "its" | "it"), recent.org) {
             // Only when an organization is the latest entity named: "it" too often means a thing.
             if recent.last_type == Some(EntityType::Organization) || lw == "its" {
-                let e = recent.org.expect("checked");
                 spans.push(SlotSpan { first: i, last: i + 1, letter: 'O', entities: vec![e] });
                 i += 1;
                 continue;

@@ -194,10 +194,8 @@ fn classify(line: &str) -> Option<BoilerplateKind> {
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
         .filter(|w| !w.is_empty())
         .collect();
-    if lower.contains("http://") || lower.contains("https://") || lower.contains("www.") {
-        if words.len() <= 15 {
-            return Some(BoilerplateKind::Link);
-        }
+    if (lower.contains("http://") || lower.contains("https://") || lower.contains("www.")) && words.len() <= 15 {
+        return Some(BoilerplateKind::Link);
     }
     if is_byline(line, &lower) {
         return Some(BoilerplateKind::Byline);

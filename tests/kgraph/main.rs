@@ -5,4 +5,5 @@ mod util;
 mod eval;
 mod export;
 mod foundation;
+mod quality;
 mod html;
