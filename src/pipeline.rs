@@ -1,14 +1,23 @@
-//! The whole run: list inputs, read and extract documents in parallel batches, merge them into
-//! one graph in a fixed order, resolve across the corpus.
+//! The whole run: list inputs (paths only), read and extract documents in parallel windows,
+//! merge them into one graph in input order, resolve across the corpus.
+//!
+//! The corpus is streamed: a document's text is dropped as soon as it is extracted, and only
+//! the graph grows with the corpus. Results are merged in a fixed order, so the output is the
+//! same bytes with 1 or N threads. With a [`Shard`], only a slice of the sources is read and
+//! the graph is left unresolved (a partial graph for `kgraph merge`).
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::corpus::{list_inputs, read_source, Document, Warning};
-use crate::error::Result;
+use crate::corpus::{list_inputs, read_source, Document, Source, Warning};
+use crate::error::{Error, Result};
+use crate::export::json::read_graph;
 use crate::extract::{extract_document, resolve, DocExtraction, MentionRecord};
 use crate::graph::{EntityType, KnowledgeGraph};
 use crate::lexicon::Lexicon;
@@ -19,10 +28,55 @@ pub struct Pipeline {
     pub lexicon: Lexicon,
 }
 
-/// What to read.
+/// What to read, and how.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub inputs: Vec<PathBuf>,
+    /// Only this slice of the sources (`--shard I/N`); the graph is then a partial one.
+    pub shard: Option<Shard>,
+    /// Draw a progress bar on standard error, when it is a terminal.
+    pub progress: bool,
+}
+
+/// The `I`-th of `N` slices of a corpus (`--shard I/N`, 1 ≤ I ≤ N): the sources whose index in
+/// the sorted input listing is `I - 1` modulo `N`. A JSON Lines file is one source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Shard {
+    /// 1-based.
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// Whether the source at `position` of the listing belongs to this slice.
+    pub fn takes(&self, position: usize) -> bool {
+        position % self.count == self.index - 1
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Shard> {
+        let bad = || {
+            Error::Usage(format!(
+                "bad shard {s:?}: expected I/N with 1 ≤ I ≤ N, e.g. 2/8"
+            ))
+        };
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: usize = i.trim().parse().map_err(|_| bad())?;
+        let count: usize = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
 }
 
 /// Counters of a run.
@@ -36,12 +90,7 @@ pub struct BuildStats {
 impl BuildStats {
     /// The one-line summary printed at the end of a build.
     pub fn summary(&self, graph: &KnowledgeGraph, elapsed: Duration) -> String {
-        let counts = graph.counts_by_type();
-        let by_type = EntityType::ALL
-            .iter()
-            .map(|t| format!("{} {}", counts.get(t).copied().unwrap_or(0), plural(*t)))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let by_type = counts_by_type(graph);
         let secs = elapsed.as_secs_f64();
         let mb = self.bytes as f64 / 1e6;
         format!(
@@ -58,6 +107,16 @@ impl BuildStats {
     }
 }
 
+/// "125 people, 31 organizations, 62 places, 0 events".
+pub fn counts_by_type(graph: &KnowledgeGraph) -> String {
+    let counts = graph.counts_by_type();
+    EntityType::ALL
+        .iter()
+        .map(|t| format!("{} {}", counts.get(t).copied().unwrap_or(0), plural(*t)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn plural(t: EntityType) -> &'static str {
     match t {
         EntityType::Person => "people",
@@ -67,13 +126,32 @@ fn plural(t: EntityType) -> &'static str {
     }
 }
 
-/// How many sources are read and extracted at once before merging in order.
-const BATCH: usize = 256;
+/// Sources are read and extracted in windows of about this many bytes (and at most
+/// [`WINDOW_SOURCES`] files); a window's results are merged in input order while the next
+/// window is extracted. Memory in flight is about two windows of results, whatever the corpus size.
+const WINDOW_BYTES: u64 = 32 << 20;
+const WINDOW_SOURCES: usize = 1024;
+
+/// What one document leaves behind once extracted: its text is dropped at once.
+struct DocOutcome {
+    id: String,
+    hash: u64,
+    bytes: u64,
+    extraction: DocExtraction,
+}
+
+/// What one source leaves behind.
+struct SourceOutcome {
+    warnings: Vec<Warning>,
+    docs: Vec<DocOutcome>,
+}
 
 impl Pipeline {
     /// Built-in lexicons plus the user's.
     pub fn load(extra_lexicons: &[PathBuf]) -> Result<Pipeline> {
-        Ok(Pipeline { lexicon: Lexicon::load(extra_lexicons)? })
+        Ok(Pipeline {
+            lexicon: Lexicon::load(extra_lexicons)?,
+        })
     }
 
     /// Built-in lexicons only.
@@ -97,51 +175,135 @@ impl Pipeline {
         graph
     }
 
-    /// Streams the corpus through `sink` in input order, extraction running in parallel.
-    fn stream(&self, options: &BuildOptions, mut sink: impl FnMut(DocExtraction)) -> Result<BuildStats> {
+    /// Reads and extracts one source; the documents of a JSON Lines file run in parallel.
+    fn process(&self, source: &Source, keep_mentions: bool) -> SourceOutcome {
+        let mut warnings = Vec::new();
+        let docs = read_source(source, &mut warnings);
+        let docs = docs
+            .into_par_iter()
+            .map(|doc| {
+                let mut extraction = self.extract(&doc);
+                if !keep_mentions {
+                    extraction.mentions = Vec::new();
+                }
+                DocOutcome {
+                    hash: hash_text(&doc.text),
+                    bytes: doc.text.len() as u64,
+                    id: doc.id,
+                    extraction,
+                }
+            })
+            .collect();
+        SourceOutcome { warnings, docs }
+    }
+
+    /// Streams the corpus (or the options' shard of it) through `sink` in input order, with
+    /// extraction running in parallel. Returns the counters and, for each document kept, its
+    /// text hash with its id (sorted by hash).
+    fn stream(
+        &self,
+        options: &BuildOptions,
+        keep_mentions: bool,
+        mut sink: impl FnMut(DocExtraction) + Send,
+    ) -> Result<(BuildStats, BTreeMap<u64, String>)> {
         let mut stats = BuildStats::default();
-        let sources = list_inputs(&options.inputs, &mut stats.warnings)?;
-        let mut seen_texts: BTreeMap<u64, String> = BTreeMap::new();
-        for batch in sources.chunks(BATCH) {
-            let results: Vec<(Vec<Warning>, Vec<(Document, DocExtraction)>)> = batch
-                .par_iter()
-                .map(|src| {
-                    let mut w = Vec::new();
-                    let docs = read_source(src, &mut w);
-                    let ex = docs.into_iter().map(|d| {
-                        let e = self.extract(&d);
-                        (d, e)
-                    });
-                    (w, ex.collect())
-                })
+        let mut sources = list_inputs(&options.inputs, &mut stats.warnings)?;
+        if let Some(shard) = options.shard {
+            sources = sources
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| shard.takes(*i))
+                .map(|(_, s)| s)
                 .collect();
-            for (warnings, docs) in results {
-                stats.warnings.extend(warnings);
-                for (doc, ex) in docs {
+        }
+        let sizes: Vec<u64> = sources
+            .iter()
+            .map(|s| {
+                s.path
+                    .as_ref()
+                    .and_then(|p| std::fs::metadata(p).ok())
+                    .map_or(0, |m| m.len())
+            })
+            .collect();
+        let progress = Progress::new(options.progress, sources.len(), sizes.iter().sum());
+
+        // Windows of consecutive sources, bounded in bytes and in count.
+        let mut windows: Vec<std::ops::Range<usize>> = Vec::new();
+        let (mut start, mut bytes) = (0, 0);
+        for (i, size) in sizes.iter().enumerate() {
+            bytes += size;
+            if bytes >= WINDOW_BYTES || i + 1 - start >= WINDOW_SOURCES {
+                windows.push(start..i + 1);
+                (start, bytes) = (i + 1, 0);
+            }
+        }
+        if start < sources.len() {
+            windows.push(start..sources.len());
+        }
+
+        let mut seen_texts: BTreeMap<u64, String> = BTreeMap::new();
+        let mut merge = |outcomes: Vec<SourceOutcome>, stats: &mut BuildStats| {
+            for outcome in outcomes {
+                stats.warnings.extend(outcome.warnings);
+                for doc in outcome.docs {
                     // The same article twice (same text) is processed once.
-                    let h = hash_text(&doc.text);
-                    if let Some(first) = seen_texts.get(&h) {
+                    if let Some(first) = seen_texts.get(&doc.hash) {
                         stats.warnings.push(Warning {
                             location: doc.id.clone(),
                             message: format!("same text as {first}; skipped as a duplicate"),
                         });
                         continue;
                     }
-                    seen_texts.insert(h, doc.id.clone());
+                    seen_texts.insert(doc.hash, doc.id);
                     stats.documents += 1;
-                    stats.bytes += doc.text.len() as u64;
-                    sink(ex);
+                    stats.bytes += doc.bytes;
+                    sink(doc.extraction);
                 }
             }
+        };
+        // Window k is extracted while window k - 1 is merged: merging never idles the workers.
+        let mut pending: Vec<SourceOutcome> = Vec::new();
+        for range in windows {
+            let extract = || {
+                sources[range.clone()]
+                    .par_iter()
+                    .zip(&sizes[range.clone()])
+                    .map(|(source, size)| {
+                        let outcome = self.process(source, keep_mentions);
+                        progress.advance(*size);
+                        outcome
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let done = std::mem::take(&mut pending);
+            let (outcomes, ()) = rayon::join(extract, || merge(done, &mut stats));
+            pending = outcomes;
         }
-        Ok(stats)
+        merge(pending, &mut stats);
+        drop(merge);
+        progress.finish();
+        Ok((stats, seen_texts))
     }
 
-    /// Builds the graph of a corpus.
+    /// Builds the graph of a corpus. With a shard in the options, the graph is the partial
+    /// graph of that slice: not resolved across the corpus, marked `partial`, carrying the text
+    /// hash of each document so that `merge` can tell duplicates across shards.
     pub fn build(&self, options: &BuildOptions) -> Result<(KnowledgeGraph, BuildStats)> {
         let mut graph = KnowledgeGraph::new();
-        let stats = self.stream(options, |ex| ex.add_to(&mut graph))?;
-        resolve::resolve_corpus(&mut graph);
+        let (stats, texts) = self.stream(options, false, |ex| ex.add_to(&mut graph))?;
+        match options.shard {
+            Some(shard) => {
+                graph.meta.partial = true;
+                graph.meta.shard = Some(shard.to_string());
+                graph.meta.texts = texts
+                    .into_iter()
+                    .map(|(h, id)| (format!("{h:016x}"), id))
+                    .collect();
+            }
+            None => {
+                resolve::resolve_corpus(&mut graph);
+            }
+        }
         Ok((graph, stats))
     }
 
@@ -149,7 +311,7 @@ impl Pipeline {
     pub fn mentions(&self, options: &BuildOptions) -> Result<(Vec<MentionRecord>, BuildStats)> {
         let mut graph = KnowledgeGraph::new();
         let mut mentions = Vec::new();
-        let stats = self.stream(options, |ex| {
+        let (stats, _) = self.stream(options, true, |ex| {
             ex.add_to(&mut graph);
             mentions.extend(ex.mentions);
         })?;
@@ -166,6 +328,49 @@ impl Pipeline {
     }
 }
 
+/// The progress bar of a run: sources and megabytes done, on standard error, drawn only when
+/// asked for and standard error is a terminal.
+struct Progress {
+    bar: ProgressBar,
+    sources: usize,
+    done: AtomicUsize,
+}
+
+impl Progress {
+    fn new(enabled: bool, sources: usize, bytes: u64) -> Progress {
+        let target = if enabled && std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(Some(bytes), target);
+        if let Ok(style) = ProgressStyle::with_template(
+            "{elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} {binary_bytes_per_sec} {msg} (eta {eta})",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(format!("0/{sources} files"));
+        Progress {
+            bar,
+            sources,
+            done: AtomicUsize::new(0),
+        }
+    }
+
+    fn advance(&self, bytes: u64) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        self.bar.inc(bytes);
+        if !self.bar.is_hidden() {
+            self.bar
+                .set_message(format!("{done}/{} files", self.sources));
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
 fn hash_text(text: &str) -> u64 {
     // FNV-1a: stable across runs and platforms (std's hasher is randomly seeded).
     let mut h: u64 = 0xcbf29ce484222325;
@@ -174,6 +379,85 @@ fn hash_text(text: &str) -> u64 {
         h = h.wrapping_mul(0x100000001b3);
     }
     h
+}
+
+/// Combines graphs written by `build` (partial graphs of shards, or whole graphs) into one and
+/// resolves it across the corpus, as a whole build does. `paths` are output folders or their
+/// `graph.json`; they are read one at a time, and their order does not change the result.
+/// Warnings name documents found in two inputs (counted twice, where a whole build counts them
+/// once) and shards missing from a set.
+pub fn merge_graphs(paths: &[PathBuf]) -> Result<(KnowledgeGraph, Vec<Warning>)> {
+    let mut graph = KnowledgeGraph::new();
+    let mut warnings = Vec::new();
+    let files: Vec<PathBuf> = paths.iter().map(|p| graph_json_path(p)).collect();
+    // Text hash -> (input, document id) of every document of a partial graph.
+    let mut texts: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    // (earlier input, later input) -> documents with the same text, and one example.
+    let mut shared: BTreeMap<(usize, usize), (usize, String, String)> = BTreeMap::new();
+    // Shard count -> shard index -> the inputs that hold it.
+    let mut shards: BTreeMap<usize, BTreeMap<usize, Vec<usize>>> = BTreeMap::new();
+    for (k, file) in files.iter().enumerate() {
+        let mut part = read_graph(file)?;
+        if let Some(spec) = part.meta.shard.take() {
+            let shard: Shard = spec.parse().map_err(|_| {
+                Error::bad_input(
+                    file.display().to_string(),
+                    format!("bad shard {spec:?} in the graph record"),
+                )
+            })?;
+            shards
+                .entry(shard.count)
+                .or_default()
+                .entry(shard.index)
+                .or_default()
+                .push(k);
+        }
+        for (hash, id) in std::mem::take(&mut part.meta.texts) {
+            match texts.get(&hash) {
+                Some((j, first)) => {
+                    let e = shared
+                        .entry((*j, k))
+                        .or_insert_with(|| (0, first.clone(), id.clone()));
+                    e.0 += 1;
+                }
+                None => {
+                    texts.insert(hash, (k, id));
+                }
+            }
+        }
+        part.meta.partial = false;
+        graph.merge(part);
+    }
+    for ((j, k), (n, first, second)) in shared {
+        warnings.push(Warning {
+            location: files[k].display().to_string(),
+            message: format!(
+                "{n} document(s) with the same text as in {} (e.g. {second} = {first}): counted in both; \
+                 the same shard given twice, or an article repeated across shards (a whole build counts it once)",
+                files[j].display()
+            ),
+        });
+    }
+    for (count, have) in shards {
+        let missing: Vec<String> = (1..=count)
+            .filter(|i| !have.contains_key(i))
+            .map(|i| format!("{i}/{count}"))
+            .collect();
+        if !missing.is_empty() {
+            warnings.push(Warning {
+                location: "merge".into(),
+                message: format!(
+                    "shard(s) {} missing: the graph covers part of the corpus",
+                    missing.join(", ")
+                ),
+            });
+        }
+    }
+    graph.meta.partial = false;
+    graph.meta.shard = None;
+    graph.meta.texts.clear();
+    resolve::resolve_corpus(&mut graph);
+    Ok((graph, warnings))
 }
 
 /// Whether a path names a graph.json or a folder holding one.

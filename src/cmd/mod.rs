@@ -2,6 +2,7 @@
 
 mod build;
 mod extract;
+mod merge;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,6 +16,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Extract(args) => extract::run(args),
+        Command::Merge(args) => merge::run(args),
     }
 }
 
@@ -36,15 +38,20 @@ pub(crate) fn pipeline(args: &InputArgs) -> anyhow::Result<Pipeline> {
 }
 
 pub(crate) fn options(args: &InputArgs) -> BuildOptions {
-    BuildOptions { inputs: inputs_or_seeds(args), ..BuildOptions::default() }
+    BuildOptions { inputs: inputs_or_seeds(args), progress: !args.quiet, ..BuildOptions::default() }
 }
 
 /// Prints warnings and maps them to the exit status (1 with --strict).
 pub(crate) fn finish(warnings: &[Warning], args: &InputArgs) -> ExitCode {
+    finish_strict(warnings, args.strict)
+}
+
+/// Prints warnings and maps them to the exit status (1 when `strict`).
+pub(crate) fn finish_strict(warnings: &[Warning], strict: bool) -> ExitCode {
     for w in warnings {
         eprintln!("kgraph: {w}");
     }
-    if args.strict && !warnings.is_empty() {
+    if strict && !warnings.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

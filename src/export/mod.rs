@@ -31,6 +31,13 @@ pub fn format_names() -> Vec<&'static str> {
     all().iter().map(|e| e.name()).collect()
 }
 
+/// Writes `graph` in every format into `dir` (created if missing), each file atomically.
+/// Returns the paths written. `build` and `merge` both end here.
+pub fn write_all(graph: &KnowledgeGraph, dir: &Path) -> Result<Vec<PathBuf>> {
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    all().iter().map(|exporter| write_to_dir(exporter.as_ref(), graph, dir)).collect()
+}
+
 /// Writes `graph` with `exporter` into `dir`, atomically. Returns the path written.
 pub fn write_to_dir(exporter: &dyn Exporter, graph: &KnowledgeGraph, dir: &Path) -> Result<PathBuf> {
     let path = dir.join(exporter.file_name());
