@@ -227,20 +227,7 @@ impl Pipeline {
             .collect();
         let progress = Progress::new(options.progress, sources.len(), sizes.iter().sum());
 
-        // Windows of consecutive sources, bounded in bytes and in count.
-        let mut windows: Vec<std::ops::Range<usize>> = Vec::new();
-        let (mut start, mut bytes) = (0, 0);
-        for (i, size) in sizes.iter().enumerate() {
-            bytes += size;
-            if bytes >= WINDOW_BYTES || i + 1 - start >= WINDOW_SOURCES {
-                windows.push(start..i + 1);
-                (start, bytes) = (i + 1, 0);
-            }
-        }
-        if start < sources.len() {
-            windows.push(start..sources.len());
-        }
-
+        let windows = windows(&sizes, WINDOW_BYTES, WINDOW_SOURCES);
         let mut seen_texts: BTreeMap<u64, String> = BTreeMap::new();
         let mut merge = |outcomes: Vec<SourceOutcome>, stats: &mut BuildStats| {
             for outcome in outcomes {
@@ -280,7 +267,6 @@ impl Pipeline {
             pending = outcomes;
         }
         merge(pending, &mut stats);
-        drop(merge);
         progress.finish();
         Ok((stats, seen_texts))
     }
@@ -326,6 +312,24 @@ impl Pipeline {
         }
         Ok((mentions, stats))
     }
+}
+
+/// Splits sources of these sizes into windows of consecutive sources, each closed as soon as it
+/// reaches `max_bytes` or `max_sources`.
+fn windows(sizes: &[u64], max_bytes: u64, max_sources: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, size) in sizes.iter().enumerate() {
+        bytes += size;
+        if bytes >= max_bytes || i + 1 - start >= max_sources {
+            out.push(start..i + 1);
+            (start, bytes) = (i + 1, 0);
+        }
+    }
+    if start < sizes.len() {
+        out.push(start..sizes.len());
+    }
+    out
 }
 
 /// The progress bar of a run: sources and megabytes done, on standard error, drawn only when
@@ -466,5 +470,172 @@ pub fn graph_json_path(p: &Path) -> PathBuf {
         p.join("graph.json")
     } else {
         p.to_path_buf()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::{json::Json, Exporter};
+    use crate::graph::{Certainty, Evidence, Node};
+
+    #[test]
+    fn shard_specs() {
+        for (spec, expected) in [
+            ("1/1", Some((1, 1))),
+            ("2/3", Some((2, 3))),
+            (" 3 / 3 ", Some((3, 3))),
+            ("0/3", None),
+            ("4/3", None),
+            ("1/0", None),
+            ("3", None),
+            ("a/b", None),
+            ("-1/3", None),
+            ("", None),
+        ] {
+            let got = spec.parse::<Shard>().ok().map(|s| (s.index, s.count));
+            assert_eq!(got, expected, "{spec:?}");
+        }
+        let s = Shard { index: 2, count: 3 };
+        assert_eq!(s.to_string(), "2/3");
+        assert_eq!((0..7).filter(|&i| s.takes(i)).collect::<Vec<_>>(), [1, 4]);
+    }
+
+    #[test]
+    fn windows_cover_every_source_once_in_order() {
+        for (sizes, max_bytes, max_sources, expected) in [
+            (vec![], 10, 4, Vec::<(usize, usize)>::new()),
+            (vec![3, 3, 3, 3], 10, 8, vec![(0, 4)]),
+            (vec![3, 3, 3, 3, 3], 6, 8, vec![(0, 2), (2, 4), (4, 5)]),
+            (vec![20, 1, 1], 10, 8, vec![(0, 1), (1, 3)]),
+            (vec![0, 0, 0, 0, 0], 10, 2, vec![(0, 2), (2, 4), (4, 5)]),
+        ] {
+            let got: Vec<(usize, usize)> = windows(&sizes, max_bytes, max_sources)
+                .into_iter()
+                .map(|r| (r.start, r.end))
+                .collect();
+            assert_eq!(got, expected, "{sizes:?} {max_bytes} {max_sources}");
+        }
+    }
+
+    fn ev(doc: &str, start: usize) -> Evidence {
+        Evidence {
+            doc: doc.into(),
+            start,
+            end: start + 3,
+            text: format!("s{start}"),
+            rule: "r".into(),
+        }
+    }
+
+    fn node(t: EntityType, id: &str, label: &str, doc: &str, date: Option<&str>) -> Node {
+        let mut n = Node::new(t, label);
+        n.id = id.into();
+        n.mentions = label.len() as u64;
+        n.docs.insert(doc.into());
+        n.date = date.map(str::to_string);
+        n
+    }
+
+    /// Three partial graphs that share nodes and edges, with competing labels, dates,
+    /// certainties and evidence.
+    fn parts() -> Vec<KnowledgeGraph> {
+        let p = EntityType::Person;
+        let o = EntityType::Organization;
+        let e = EntityType::Event;
+        let mut out = Vec::new();
+        for (d, label, org, date, certainty) in [
+            (
+                "d1",
+                "Hector Guerrero",
+                "Tren de Aragua",
+                Some("2023"),
+                Certainty::Alleged,
+            ),
+            (
+                "d2",
+                "Héctor Guerrero",
+                "Tren De Aragua",
+                Some("2023-09-20"),
+                Certainty::Stated,
+            ),
+            (
+                "d3",
+                "HECTOR GUERRERO",
+                "Tren de Aragua",
+                Some("2023-09"),
+                Certainty::Alleged,
+            ),
+        ] {
+            let mut g = KnowledgeGraph::new();
+            g.meta.documents = 1;
+            g.add_node(node(p, "person:hector-guerrero", label, d, None));
+            g.add_node(node(o, "organization:tren-de-aragua", org, d, None));
+            g.add_node(node(e, "event:raid", "Raid", d, date));
+            g.add_edge(
+                "person:hector-guerrero",
+                "leader_of",
+                "organization:tren-de-aragua",
+                certainty,
+                [ev(d, 0)],
+            );
+            g.add_edge(
+                "organization:tren-de-aragua",
+                "involved_in",
+                "event:raid",
+                Certainty::Stated,
+                [ev(d, 9)],
+            );
+            out.push(g);
+        }
+        out
+    }
+
+    fn json(g: &KnowledgeGraph) -> Vec<u8> {
+        let mut v = Vec::new();
+        Json.write(g, &mut v).unwrap();
+        v
+    }
+
+    #[test]
+    fn merging_partial_graphs_does_not_depend_on_order() {
+        let orders = [
+            [0, 1, 2],
+            [0, 2, 1],
+            [1, 0, 2],
+            [1, 2, 0],
+            [2, 0, 1],
+            [2, 1, 0],
+        ];
+        let mut results = Vec::new();
+        for order in orders {
+            let parts = parts();
+            let mut g = KnowledgeGraph::new();
+            for i in order {
+                g.merge(parts[i].clone());
+            }
+            resolve::resolve_corpus(&mut g);
+            results.push(json(&g));
+        }
+        for r in &results[1..] {
+            assert!(*r == results[0], "merge order changed the graph");
+        }
+        let g: serde_json::Value = serde_json::from_slice(&results[0]).unwrap();
+        assert_eq!(g["graph"]["documents"], 3);
+        let leader = &g["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["relation"] == "leader_of")
+            .unwrap();
+        assert_eq!(leader["certainty"], "stated");
+        assert_eq!(leader["weight"], 3);
+        let raid = g["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == "event:raid")
+            .unwrap();
+        assert_eq!(raid["date"], "2023-09-20");
     }
 }
