@@ -129,8 +129,8 @@ fn plural(t: EntityType) -> &'static str {
 /// Sources are read and extracted in windows of about this many bytes (and at most
 /// [`WINDOW_SOURCES`] files); a window's results are merged in input order while the next
 /// window is extracted. Memory in flight is about two windows of results, whatever the corpus size.
-const WINDOW_BYTES: u64 = 32 << 20;
-const WINDOW_SOURCES: usize = 1024;
+const WINDOW_BYTES: u64 = 16 << 20;
+const WINDOW_SOURCES: usize = 512;
 
 /// What one document leaves behind once extracted: its text is dropped at once.
 struct DocOutcome {
