@@ -156,3 +156,95 @@ fn merge_of_a_missing_or_broken_graph_is_an_error_naming_it() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no/such/part"));
 }
+
+/// A corpus of many small files, more than one window of the stream holds. Files 600–639
+/// repeat the text of files 0–39 (a later window, the same shard of 2): only the first copy
+/// counts, whatever the order in which threads finish.
+fn many_files(dir: &Path, n: usize) {
+    let seeds = fs::read_to_string(root().join("seeds").join("001_beec71ace042cf52.txt")).unwrap();
+    let paragraphs: Vec<&str> = seeds.split("\n").filter(|p| p.len() > 80).collect();
+    for i in 0..n {
+        let k = if (600..640).contains(&i) { i - 600 } else { i };
+        let text = format!(
+            "Report {k}.\n\n{}\n\n{}\n",
+            paragraphs[k % paragraphs.len()],
+            paragraphs[(k * 7 + 3) % paragraphs.len()]
+        );
+        fs::write(dir.join(format!("{i:05}.txt")), text).unwrap();
+    }
+}
+
+#[test]
+fn many_windows_give_the_same_bytes_on_any_thread_count_and_in_shards() {
+    let corpus = tempdir();
+    many_files(corpus.path(), 1100);
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let out = tempdir();
+        kgraph()
+            .args(["build", "--quiet", "--threads", threads])
+            .arg(corpus.path())
+            .arg("-o")
+            .arg(out.path())
+            .assert()
+            .success();
+        outputs.push(out);
+    }
+    for o in &outputs[1..] {
+        assert_same_outputs(outputs[0].path(), o.path());
+    }
+    let graph = fs::read_to_string(outputs[0].path().join("graph.json")).unwrap();
+    assert!(graph.contains("\"documents\": 1060"), "duplicates skipped");
+    assert!(
+        graph.contains("\"00000.txt\"") && !graph.contains("\"00600.txt\""),
+        "the first copy kept"
+    );
+    let parts: Vec<tempfile::TempDir> = (1..=2)
+        .map(|i| {
+            let dir = tempdir();
+            kgraph()
+                .args(["build", "--quiet", "--shard", &format!("{i}/2")])
+                .arg(corpus.path())
+                .arg("-o")
+                .arg(dir.path())
+                .assert()
+                .success();
+            dir
+        })
+        .collect();
+    let merged = merge(&[parts[1].path(), parts[0].path()]);
+    assert_same_outputs(outputs[0].path(), merged.path());
+}
+
+#[test]
+fn summary_is_one_line_with_megabytes_and_rate_and_no_progress_bar_off_a_terminal() {
+    let out = kgraph()
+        .args(["build", "seeds", "-o"])
+        .arg(tempdir().path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(err.starts_with("kgraph: 5 documents (0.06 MB), "), "{err}");
+    for part in [
+        "entities (",
+        "people",
+        "relations",
+        "0 warnings",
+        " s (",
+        "MB/s)",
+    ] {
+        assert!(err.contains(part), "{part:?} in {err}");
+    }
+    let quiet = kgraph()
+        .args(["build", "--quiet", "seeds", "-o"])
+        .arg(tempdir().path())
+        .output()
+        .unwrap();
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+}
