@@ -31,11 +31,17 @@ pub fn format_names() -> Vec<&'static str> {
     all().iter().map(|e| e.name()).collect()
 }
 
-/// Writes `graph` in every format into `dir` (created if missing), each file atomically.
-/// Returns the paths written. `build` and `merge` both end here.
+/// Writes `graph` in every format into `dir` (created if missing), each file atomically, the
+/// formats in parallel (each file depends on the graph only, so the bytes do not depend on the
+/// thread count). Returns the paths written, in the order of [`all`]. `build` and `merge` both
+/// end here.
 pub fn write_all(graph: &KnowledgeGraph, dir: &Path) -> Result<Vec<PathBuf>> {
+    use rayon::prelude::*;
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    all().iter().map(|exporter| write_to_dir(exporter.as_ref(), graph, dir)).collect()
+    let results: Vec<Result<PathBuf>> =
+        all().par_iter().map(|exporter| write_to_dir(exporter.as_ref(), graph, dir)).collect();
+    // The first failure in format order, whichever thread met it first.
+    results.into_iter().collect()
 }
 
 /// Writes `graph` with `exporter` into `dir`, atomically. Returns the path written.
