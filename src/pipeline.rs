@@ -205,7 +205,7 @@ impl Pipeline {
         options: &BuildOptions,
         keep_mentions: bool,
         mut sink: impl FnMut(DocExtraction) + Send,
-    ) -> Result<(BuildStats, BTreeMap<u64, String>)> {
+    ) -> Result<(BuildStats, BTreeMap<u64, String>, Progress)> {
         let mut stats = BuildStats::default();
         let mut sources = list_inputs(&options.inputs, &mut stats.warnings)?;
         if let Some(shard) = options.shard {
@@ -267,8 +267,7 @@ impl Pipeline {
             pending = outcomes;
         }
         merge(pending, &mut stats);
-        progress.finish();
-        Ok((stats, seen_texts))
+        Ok((stats, seen_texts, progress))
     }
 
     /// Builds the graph of a corpus. With a shard in the options, the graph is the partial
@@ -276,7 +275,7 @@ impl Pipeline {
     /// hash of each document so that `merge` can tell duplicates across shards.
     pub fn build(&self, options: &BuildOptions) -> Result<(KnowledgeGraph, BuildStats)> {
         let mut graph = KnowledgeGraph::new();
-        let (stats, texts) = self.stream(options, false, |ex| ex.add_to(&mut graph))?;
+        let (stats, texts, progress) = self.stream(options, false, |ex| ex.add_to(&mut graph))?;
         match options.shard {
             Some(shard) => {
                 graph.meta.partial = true;
@@ -287,9 +286,14 @@ impl Pipeline {
                     .collect();
             }
             None => {
+                progress.phase(format!(
+                    "resolving {} entities across the corpus",
+                    graph.node_count()
+                ));
                 resolve::resolve_corpus(&mut graph);
             }
         }
+        progress.finish();
         Ok((graph, stats))
     }
 
@@ -297,11 +301,16 @@ impl Pipeline {
     pub fn mentions(&self, options: &BuildOptions) -> Result<(Vec<MentionRecord>, BuildStats)> {
         let mut graph = KnowledgeGraph::new();
         let mut mentions = Vec::new();
-        let (stats, _) = self.stream(options, true, |ex| {
+        let (stats, _, progress) = self.stream(options, true, |ex| {
             ex.add_to(&mut graph);
             mentions.extend(ex.mentions);
         })?;
+        progress.phase(format!(
+            "resolving {} entities across the corpus",
+            graph.node_count()
+        ));
         let redirects = resolve::resolve_corpus(&mut graph);
+        progress.finish();
         for m in &mut mentions {
             if let Some(to) = redirects.get(&m.entity) {
                 m.entity = to.clone();
@@ -349,7 +358,7 @@ impl Progress {
         };
         let bar = ProgressBar::with_draw_target(Some(bytes), target);
         if let Ok(style) = ProgressStyle::with_template(
-            "{elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} {binary_bytes_per_sec} {msg} (eta {eta})",
+            "{elapsed_precise} [{wide_bar}] {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} {msg} (eta {eta})",
         ) {
             bar.set_style(style.progress_chars("=> "));
         }
@@ -368,6 +377,18 @@ impl Progress {
             self.bar
                 .set_message(format!("{done}/{} files", self.sources));
         }
+    }
+
+    /// A step after the stream, shown with a spinner until [`Progress::finish`].
+    fn phase(&self, message: String) {
+        if self.bar.is_hidden() {
+            return;
+        }
+        if let Ok(style) = ProgressStyle::with_template("{elapsed_precise} {spinner} {msg}") {
+            self.bar.set_style(style);
+        }
+        self.bar.set_message(message);
+        self.bar.enable_steady_tick(Duration::from_millis(200));
     }
 
     fn finish(&self) {
