@@ -75,8 +75,8 @@ pub struct BuildArgs {
     pub output: PathBuf,
 
     /// Build only the I-th of N slices of the inputs (1 ≤ I ≤ N) and write its partial
-    /// graph.json, for `kgraph merge`. Sources are dealt out in their sorted order (source k goes
-    /// to slice k mod N + 1); a JSON Lines file is one source.
+    /// graph.json, for `kgraph merge`. Sources are dealt out in their sorted order (source k,
+    /// counting from 0, goes to slice k mod N + 1); a JSON Lines file is one source.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<Shard>,
 }
