@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use kgraph::pipeline::Shard;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,6 +27,14 @@ pub enum Command {
                             kgraph build articles/ -o graph/   # a folder of .txt/.html/.jsonl\n  \
                             cat a.txt | kgraph build - -o out/")]
     Build(BuildArgs),
+
+    /// Combine the partial graphs of shard builds (`build --shard I/N`) and write every format.
+    #[command(after_help = "The merged graph.json is the same bytes as one whole build of the corpus, \
+                            whatever the order of the inputs.\n\nExamples:\n  \
+                            kgraph build --shard 1/2 corpus/ -o part1/\n  \
+                            kgraph build --shard 2/2 corpus/ -o part2/\n  \
+                            kgraph merge part1/ part2/graph.json -o graph/")]
+    Merge(MergeArgs),
 
     /// Print one JSON object per entity mention: {"doc","start","end","text","type","entity"}.
     #[command(after_help = "Examples:\n  kgraph extract seeds/\n  kgraph extract article.html | jq -r .text")]
@@ -125,6 +134,12 @@ pub struct BuildArgs {
     /// (skipped, with a message, when Graphviz is not installed).
     #[arg(long, value_name = "VIEW", value_enum)]
     pub render: Vec<Render>,
+
+    /// Build only the I-th of N slices of the inputs (1 ≤ I ≤ N) and write its partial
+    /// graph.json, for `kgraph merge`. Sources are dealt out in their sorted order (source k,
+    /// counting from 0, goes to slice k mod N + 1); a JSON Lines file is one source.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
 }
 
 /// Views drawn by external tools after the exports.
@@ -132,6 +147,25 @@ pub struct BuildArgs {
 pub enum Render {
     /// graph.svg from graph.dot, through Graphviz's `dot -Tsvg`.
     Svg,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output folders of `build --shard` runs, or their graph.json files, in any order.
+    #[arg(value_name = "PARTIAL", required = true)]
+    pub partials: Vec<PathBuf>,
+
+    /// Output folder (created if missing).
+    #[arg(short, long, value_name = "DIR", default_value = "out")]
+    pub output: PathBuf,
+
+    /// No summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Exit with status 1 when any warning occurred.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

@@ -181,6 +181,16 @@ pub struct EdgeRefView<'a> {
 pub struct GraphMeta {
     /// Documents read.
     pub documents: u64,
+    /// A shard's graph, not yet resolved across the corpus: input of `kgraph merge`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
+    /// Which slice of the corpus a partial graph holds ("2/8").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+    /// Of a partial graph: the text hash (16 hex digits) of each document it holds, with the
+    /// document's id, so that merging can find the same article in two shards.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub texts: BTreeMap<String, String>,
 }
 
 /// The knowledge graph.

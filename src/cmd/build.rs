@@ -1,11 +1,12 @@
-//! `kgraph build`: read a corpus, build the graph, filter it, write the chosen formats.
+//! `kgraph build`: read a corpus, build the graph, filter it, write the chosen formats (with
+//! `--shard`, only the partial graph.json of one slice, for `kgraph merge`).
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use kgraph::export;
 use kgraph::filter::FilterSpec;
+use kgraph::{export, BuildOptions};
 
 use crate::cli::{BuildArgs, Render};
 
@@ -16,13 +17,18 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let types = if args.types.is_empty() { None } else { Some(FilterSpec::parse_types(&args.types)?) };
     let spec = FilterSpec { types, min_weight: args.min_weight, no_events: args.no_events, focus: args.focus.clone(), depth: args.depth };
     let pipeline = super::pipeline(&args.input)?;
-    let (graph, stats) = pipeline.build(&super::options(&args.input))?;
-    let graph = spec.apply(graph)?;
-    std::fs::create_dir_all(&args.output)
-        .map_err(|e| kgraph::Error::io(&args.output, e))?;
-    for exporter in &exporters {
-        export::write_to_dir(exporter.as_ref(), &graph, &args.output)?;
-    }
+    let options = BuildOptions { shard: args.shard, ..super::options(&args.input) };
+    let (graph, stats) = pipeline.build(&options)?;
+    let graph = if options.shard.is_some() {
+        // A shard's graph is partial: only graph.json, for `kgraph merge`.
+        std::fs::create_dir_all(&args.output).map_err(|e| kgraph::Error::io(&args.output, e))?;
+        export::write_to_dir(&export::json::Json, &graph, &args.output)?;
+        graph
+    } else {
+        let graph = spec.apply(graph)?;
+        export::write_selected(&exporters, &graph, &args.output)?;
+        graph
+    };
     let mut skipped = false;
     for render in &args.render {
         match render {

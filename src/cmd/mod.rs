@@ -4,6 +4,7 @@ mod build;
 mod eval;
 mod explain;
 mod extract;
+mod merge;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract(args) => extract::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Merge(args) => merge::run(args),
     }
 }
 
@@ -40,15 +42,20 @@ pub(crate) fn pipeline(args: &InputArgs) -> anyhow::Result<Pipeline> {
 }
 
 pub(crate) fn options(args: &InputArgs) -> BuildOptions {
-    BuildOptions { inputs: inputs_or_seeds(args), cooccurrence: args.cooccurrence }
+    BuildOptions { inputs: inputs_or_seeds(args), cooccurrence: args.cooccurrence, progress: !args.quiet, ..BuildOptions::default() }
 }
 
 /// Prints warnings and maps them to the exit status (1 with --strict).
 pub(crate) fn finish(warnings: &[Warning], args: &InputArgs) -> ExitCode {
+    finish_strict(warnings, args.strict)
+}
+
+/// Prints warnings and maps them to the exit status (1 when `strict`).
+pub(crate) fn finish_strict(warnings: &[Warning], strict: bool) -> ExitCode {
     for w in warnings {
         eprintln!("kgraph: {w}");
     }
-    if args.strict && !warnings.is_empty() {
+    if strict && !warnings.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

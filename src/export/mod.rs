@@ -68,6 +68,23 @@ pub fn format_names() -> Vec<&'static str> {
     all().iter().map(|e| e.name()).collect()
 }
 
+/// Writes `graph` in every format into `dir`; see [`write_selected`].
+pub fn write_all(graph: &KnowledgeGraph, dir: &Path) -> Result<Vec<PathBuf>> {
+    write_selected(&all(), graph, dir)
+}
+
+/// Writes `graph` with each of `exporters` into `dir` (created if missing), each file
+/// atomically, the formats in parallel (each file depends on the graph only, so the bytes do not
+/// depend on the thread count). Returns the main paths written, in the order given; `build` and
+/// `merge` both end here.
+pub fn write_selected(exporters: &[Box<dyn Exporter>], graph: &KnowledgeGraph, dir: &Path) -> Result<Vec<PathBuf>> {
+    use rayon::prelude::*;
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let results: Vec<Result<PathBuf>> = exporters.par_iter().map(|exporter| write_to_dir(exporter.as_ref(), graph, dir)).collect();
+    // The first failure in format order, whichever thread met it first.
+    results.into_iter().collect()
+}
+
 /// Writes `graph` with `exporter` into `dir`, each file atomically. Returns the main file's path.
 pub fn write_to_dir(exporter: &dyn Exporter, graph: &KnowledgeGraph, dir: &Path) -> Result<PathBuf> {
     let path = dir.join(exporter.file_name());

@@ -5,5 +5,6 @@ mod util;
 mod eval;
 mod export;
 mod foundation;
-mod quality;
 mod html;
+mod quality;
+mod scale;
