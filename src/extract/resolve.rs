@@ -168,13 +168,27 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
     let long_persons: Vec<usize> = (0..k).filter(|&j| types[j] == Some(EntityType::Person) && words(keys[j]).len() >= 2).collect();
     // Organizations and facilities a first word can stand for ("the Tren", "Tocorón").
     let long_orgs: Vec<usize> = (0..k).filter(|&j| matches!(types[j], Some(EntityType::Organization) | Some(EntityType::Place)) && lexe[j].is_none() && words(keys[j]).len() >= 2).collect();
+    // Indexes: long person names by each of their words, long organization names by their first.
+    let mut persons_by_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    for &j in &long_persons {
+        let mut seen = BTreeSet::new();
+        for x in words(keys[j]) {
+            if seen.insert(x) {
+                persons_by_word.entry(x).or_default().push(j);
+            }
+        }
+    }
+    let mut orgs_by_first: HashMap<&str, Vec<usize>> = HashMap::new();
+    for &j in &long_orgs {
+        orgs_by_first.entry(words(keys[j])[0]).or_default().push(j);
+    }
     let mut last_seen: HashMap<usize, usize> = HashMap::new(); // key index → last candidate position
     for (m, c) in cands.iter().enumerate() {
         let i = key_ix[c.key.as_str()];
         let w = words(&c.key);
         let ty = types[i];
         if w.len() <= 2 && lexe[i].is_none() && ty != Some(EntityType::Organization) && ty != Some(EntityType::Place) || (w.len() <= 2 && ty == Some(EntityType::Person)) {
-            let options: Vec<usize> = long_persons.iter().copied().filter(|&j| contains_seq(&words(keys[j]), &w)).collect();
+            let options: Vec<usize> = persons_by_word.get(w[0]).into_iter().flatten().copied().filter(|&j| contains_seq(&words(keys[j]), &w)).collect();
             let roots: BTreeSet<usize> = options.iter().map(|&j| dsu.find(j)).collect();
             if roots.len() == 1 {
                 mention_target[m] = Some(options[0]);
@@ -185,7 +199,7 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
         }
         let strong_person = max_person[i] >= 3;
         if mention_target[m].is_none() && w.len() == 1 && lexe[i].is_none() && !strong_person && !c.initial {
-            let options: Vec<usize> = long_orgs.iter().copied().filter(|&j| words(keys[j])[0] == w[0]).collect();
+            let options: Vec<usize> = orgs_by_first.get(w[0]).cloned().unwrap_or_default();
             let roots: BTreeSet<usize> = options.iter().map(|&j| dsu.find(j)).collect();
             if roots.len() == 1 {
                 mention_target[m] = Some(options[0]);
@@ -209,6 +223,10 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
     }
     let types = group_type(&mut dsu, &scores);
     // 6. Entities: groups with a type; names seen only sentence-initially need more evidence.
+    let mut group_size = vec![0usize; k];
+    for j in 0..k {
+        group_size[dsu.find(j)] += 1;
+    }
     let mut group_of: BTreeMap<usize, usize> = BTreeMap::new();
     let mut entities: Vec<LocalEntity> = Vec::new();
     let mut assignment: Vec<Option<usize>> = vec![None; cands.len()];
@@ -223,7 +241,7 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
             let s = scores[i];
             s.iter().copied().max().unwrap_or(0) < 3
         };
-        if weak && dsu.find(i) == i && (0..k).all(|j| j == i || dsu.find(j) != i) {
+        if weak && group_size[dsu.find(i)] == 1 {
             continue;
         }
         let e = *group_of.entry(root).or_insert_with(|| {
@@ -296,31 +314,45 @@ fn title_case(s: &str) -> String {
 /// person's name, or an organization node that is the acronym or first word of exactly one
 /// other, is folded into it. Returns old id → new id for every node folded.
 pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
+    // Keys once per node; people indexed by the words of their names and organizations by
+    // their initials, so the joins cost time linear in the number of nodes.
+    let nodes: Vec<(String, EntityType, String, String)> =
+        graph.nodes().into_iter().map(|n| (n.id.clone(), n.etype, n.label.clone(), fold_key(&n.label))).collect();
+    let persons: Vec<usize> = (0..nodes.len()).filter(|&i| nodes[i].1 == EntityType::Person).collect();
+    let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    for &i in &persons {
+        let mut seen = BTreeSet::new();
+        for w in words(&nodes[i].3) {
+            if seen.insert(w) {
+                by_word.entry(w).or_default().push(i);
+            }
+        }
+    }
+    let mut by_initials: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, n) in nodes.iter().enumerate() {
+        if n.1 == EntityType::Organization && n.2.contains(' ') {
+            by_initials.entry(initials(&n.2)).or_default().push(i);
+        }
+    }
     let mut redirects = BTreeMap::new();
-    let nodes: Vec<(String, EntityType, String, Vec<String>)> = graph
-        .nodes()
-        .into_iter()
-        .map(|n| (n.id.clone(), n.etype, n.label.clone(), n.aliases.iter().map(|a| fold_key(a)).collect()))
-        .collect();
-    let persons: Vec<&(String, EntityType, String, Vec<String>)> = nodes.iter().filter(|n| n.1 == EntityType::Person).collect();
-    let orgs: Vec<&(String, EntityType, String, Vec<String>)> = nodes.iter().filter(|n| n.1 == EntityType::Organization).collect();
-    for n in &nodes {
-        let key = fold_key(&n.2);
-        let w = words(&key);
-        let targets: Vec<&String> = match n.1 {
-            EntityType::Person if w.len() <= 2 => persons
-                .iter()
-                .filter(|p| p.0 != n.0 && contains_seq(&words(&fold_key(&p.2)), &w))
-                .map(|p| &p.0)
+    for (i, n) in nodes.iter().enumerate() {
+        let w = words(&n.3);
+        let targets: Vec<usize> = match n.1 {
+            EntityType::Person if !w.is_empty() && w.len() <= 2 => by_word
+                .get(w[0])
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&j| j != i && contains_seq(&words(&nodes[j].3), &w))
                 .collect(),
             EntityType::Organization if is_acronym(&n.2) => {
                 let acr: String = n.2.chars().filter(|c| c.is_alphabetic()).collect();
-                orgs.iter().filter(|o| o.0 != n.0 && initials(&o.2) == acr && o.2.contains(' ')).map(|o| &o.0).collect()
+                by_initials.get(&acr).into_iter().flatten().copied().filter(|&j| j != i).collect()
             }
             _ => Vec::new(),
         };
-        if targets.len() == 1 {
-            redirects.insert(n.0.clone(), targets[0].clone());
+        if let [one] = targets.as_slice() {
+            redirects.insert(n.0.clone(), nodes[*one].0.clone());
         }
     }
     // Follow chains (a → b → c) and fold.
@@ -350,22 +382,18 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
         n.label = restore_accents(&n.label, &n.aliases);
     }
     // Labels may have improved: re-derive ids from labels.
-    let relabel: Vec<(String, String)> = graph
+    let relabel: BTreeMap<String, String> = graph
         .nodes()
         .into_iter()
         .map(|n| (n.id.clone(), node_id(n.etype, &n.label)))
         .filter(|(a, b)| a != b && !a.starts_with("event:"))
         .collect();
-    let mut out = resolved;
-    for (old, new) in relabel {
-        graph.rename_node(&old, &new);
-        for v in out.values_mut() {
-            if *v == old {
-                *v = new.clone();
-            }
-        }
-        out.insert(old, new);
+    for (old, new) in &relabel {
+        graph.rename_node(old, new);
     }
+    let mut out: BTreeMap<String, String> =
+        resolved.into_iter().map(|(from, to)| (from, relabel.get(&to).cloned().unwrap_or(to))).collect();
+    out.extend(relabel);
     out
 }
 
