@@ -100,6 +100,10 @@ pub struct Pattern {
     /// Forced certainty (`stated`/`alleged`); otherwise hedges decide.
     pub certainty: Option<crate::graph::Certainty>,
     pub examples: Vec<Example>,
+    /// Slot letters the subject and the object accept (`P`, `O`, `L`, `E`, `D`): a sentence
+    /// without one of each cannot match, and is not searched.
+    pub subject_letters: String,
+    pub object_letters: String,
 }
 
 /// The compiled ontology.
@@ -209,7 +213,12 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
                 return Err(Error::config(loc, format!("pattern {:?}: certainty must be \"stated\" or \"alleged\", not {other:?}", p.id)))
             }
         };
-        patterns.push(Pattern { id: p.id, relation: p.relation, regex, certainty, examples: p.examples });
+        let letters = |name: &str| -> String {
+            let start = source.find(&format!("(?P<{name}>@[")).map(|i| i + 7).unwrap_or(0);
+            source[start..].split(']').next().unwrap_or("").to_string()
+        };
+        let (subject_letters, object_letters) = (letters("s"), letters("o"));
+        patterns.push(Pattern { id: p.id, relation: p.relation, regex, certainty, examples: p.examples, subject_letters, object_letters });
     }
     let set = RegexSet::new(patterns.iter().map(|p| p.regex.as_str()))
         .map_err(|e| Error::config(name.to_string(), format!("patterns do not compile together: {e}")))?;

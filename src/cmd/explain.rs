@@ -49,7 +49,9 @@ pub fn render(graph: &KnowledgeGraph, id: &str, evidence: usize) -> String {
     }
     let docs: Vec<&str> = n.docs.iter().map(String::as_str).collect();
     let _ = writeln!(out, "  mentions: {} in {} document(s): {}", n.mentions, docs.len(), docs.join(", "));
-    let edges = graph.edges_of(id);
+    // What it does first (outgoing), then what is said of it (incoming), by relation.
+    let mut edges = graph.edges_of(id);
+    edges.sort_by_key(|e| (e.source != id, e.edge.relation.clone(), if e.source == id { e.target } else { e.source }));
     let _ = writeln!(out, "\n{} relation(s)", edges.len());
     for e in edges {
         let (arrow, other) = if e.source == id { ("->", e.target) } else { ("<-", e.source) };

@@ -294,12 +294,19 @@ pub fn apply_patterns(
     hedged: bool,
     out: &mut Vec<RelationRecord>,
 ) {
-    let matches = onto.set.matches(shadow);
-    if !matches.matched_any() {
+    // Each pattern alone: one lazy-DFA pass per pattern is far cheaper than a RegexSet, whose
+    // overlapping search falls back to the PikeVM on a hundred patterns.
+    if slots.len() < 2 {
         return;
     }
-    for pi in matches.iter() {
-        let p = &onto.patterns[pi];
+    let present: String = slots.iter().map(|s| s.letter).collect();
+    for p in &onto.patterns {
+        if !p.subject_letters.chars().any(|c| present.contains(c)) || !p.object_letters.chars().any(|c| present.contains(c)) {
+            continue;
+        }
+        if !p.regex.is_match(shadow) {
+            continue;
+        }
         let Some(rel) = onto.relation(&p.relation) else { continue };
         // Every match start, overlapping ones included ("NBC reported that DHS estimated …").
         let mut pos = 0;
