@@ -9,7 +9,7 @@ mod html;
 mod read;
 
 pub use html::html_to_text;
-pub use read::{list_inputs, read_source, Source, SourceKind};
+pub use read::{documents_from_bytes, list_inputs, read_source, Source, SourceKind};
 
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +33,13 @@ pub struct Document {
 
 impl Document {
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
-        Document { id: id.into(), text: text.into(), title: None, date: None, url: None }
+        Document {
+            id: id.into(),
+            text: text.into(),
+            title: None,
+            date: None,
+            url: None,
+        }
     }
 }
 
