@@ -22,17 +22,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the graph of a corpus and write every output format.
-    #[command(
-        after_help = "Examples:\n  kgraph build                      # seeds/ -> out/\n  \
+    #[command(after_help = "Examples:\n  kgraph build                      # seeds/ -> out/\n  \
                             kgraph build articles/ -o graph/   # a folder of .txt/.html/.jsonl\n  \
-                            cat a.txt | kgraph build - -o out/"
-    )]
+                            cat a.txt | kgraph build - -o out/")]
     Build(BuildArgs),
 
     /// Print one JSON object per entity mention: {"doc","start","end","text","type","entity"}.
-    #[command(
-        after_help = "Examples:\n  kgraph extract seeds/\n  kgraph extract article.html | jq -r .text"
-    )]
+    #[command(after_help = "Examples:\n  kgraph extract seeds/\n  kgraph extract article.html | jq -r .text")]
     Extract(ExtractArgs),
 }
 

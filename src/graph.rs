@@ -25,12 +25,7 @@ pub enum EntityType {
 }
 
 impl EntityType {
-    pub const ALL: [EntityType; 4] = [
-        EntityType::Person,
-        EntityType::Organization,
-        EntityType::Place,
-        EntityType::Event,
-    ];
+    pub const ALL: [EntityType; 4] = [EntityType::Person, EntityType::Organization, EntityType::Place, EntityType::Event];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,9 +39,7 @@ impl EntityType {
     pub fn parse(s: &str) -> Option<EntityType> {
         match s.trim().to_ascii_lowercase().as_str() {
             "person" | "per" | "people" | "persons" => Some(EntityType::Person),
-            "organization" | "organisation" | "org" | "organizations" => {
-                Some(EntityType::Organization)
-            }
+            "organization" | "organisation" | "org" | "organizations" => Some(EntityType::Organization),
             "place" | "loc" | "location" | "places" | "gpe" => Some(EntityType::Place),
             "event" | "events" => Some(EntityType::Event),
             _ => None,
@@ -140,13 +133,7 @@ impl Node {
 /// Of two values, the more specific (longer), ties broken by order: independent of which came first.
 fn better_value(a: Option<String>, b: Option<String>) -> Option<String> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(
-            if (b.len(), std::cmp::Reverse(&b)) > (a.len(), std::cmp::Reverse(&a)) {
-                b
-            } else {
-                a
-            },
-        ),
+        (Some(a), Some(b)) => Some(if (b.len(), std::cmp::Reverse(&b)) > (a.len(), std::cmp::Reverse(&a)) { b } else { a }),
         (a, b) => a.or(b),
     }
 }
@@ -160,18 +147,9 @@ pub fn better_label(a: &str, b: &str) -> bool {
 fn label_rank(s: &str) -> (usize, usize, usize, bool, std::cmp::Reverse<String>) {
     let words = s.split_whitespace().count();
     let letters = s.chars().filter(|c| c.is_alphanumeric()).count();
-    let accented = s
-        .chars()
-        .filter(|c| !c.is_ascii() && c.is_alphabetic())
-        .count();
+    let accented = s.chars().filter(|c| !c.is_ascii() && c.is_alphabetic()).count();
     let mixed = s.chars().any(|c| c.is_lowercase());
-    (
-        words,
-        letters,
-        accented,
-        mixed,
-        std::cmp::Reverse(s.to_string()),
-    )
+    (words, letters, accented, mixed, std::cmp::Reverse(s.to_string()))
 }
 
 /// A typed relation between two entities with its evidence.
@@ -266,12 +244,7 @@ impl KnowledgeGraph {
                 let e = self.g.add_edge(
                     s,
                     t,
-                    Edge {
-                        relation: relation.to_string(),
-                        certainty,
-                        docs: BTreeSet::new(),
-                        evidence: BTreeSet::new(),
-                    },
+                    Edge { relation: relation.to_string(), certainty, docs: BTreeSet::new(), evidence: BTreeSet::new() },
                 );
                 self.edge_ids.insert(key, e);
                 e
@@ -329,9 +302,7 @@ impl KnowledgeGraph {
         if self.ids.contains_key(new) {
             return self.merge_nodes(old, new);
         }
-        let Some(i) = self.ids.remove(old) else {
-            return false;
-        };
+        let Some(i) = self.ids.remove(old) else { return false };
         self.g[i].id = new.to_string();
         self.ids.insert(new.to_string(), i);
         true
@@ -352,32 +323,21 @@ impl KnowledgeGraph {
     pub fn edges(&self) -> Vec<EdgeRefView<'_>> {
         let mut v: Vec<EdgeRefView<'_>> = (&self.g)
             .edge_references()
-            .map(|e| EdgeRefView {
-                source: &self.g[e.source()].id,
-                target: &self.g[e.target()].id,
-                edge: e.weight(),
-            })
+            .map(|e| EdgeRefView { source: &self.g[e.source()].id, target: &self.g[e.target()].id, edge: e.weight() })
             .collect();
-        v.sort_by(|a, b| {
-            (a.source, &a.edge.relation, a.target).cmp(&(b.source, &b.edge.relation, b.target))
-        });
+        v.sort_by(|a, b| (a.source, &a.edge.relation, a.target).cmp(&(b.source, &b.edge.relation, b.target)));
         v
     }
 
     /// Edges touching one node (either direction), sorted.
     pub fn edges_of(&self, id: &str) -> Vec<EdgeRefView<'_>> {
-        self.edges()
-            .into_iter()
-            .filter(|e| e.source == id || e.target == id)
-            .collect()
+        self.edges().into_iter().filter(|e| e.source == id || e.target == id).collect()
     }
 
     /// Ids of nodes within `depth` hops of `id`, ignoring direction.
     pub fn neighbourhood(&self, id: &str, depth: usize) -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
-        let Some(&start) = self.ids.get(id) else {
-            return seen;
-        };
+        let Some(&start) = self.ids.get(id) else { return seen };
         let mut frontier = vec![start];
         seen.insert(id.to_string());
         for _ in 0..depth {
@@ -395,15 +355,8 @@ impl KnowledgeGraph {
     }
 
     /// The subgraph of the nodes `keep` accepts and the edges `keep_edge` accepts between them.
-    pub fn filtered(
-        &self,
-        keep: impl Fn(&Node) -> bool,
-        keep_edge: impl Fn(&EdgeRefView<'_>) -> bool,
-    ) -> KnowledgeGraph {
-        let mut out = KnowledgeGraph {
-            meta: self.meta.clone(),
-            ..Default::default()
-        };
+    pub fn filtered(&self, keep: impl Fn(&Node) -> bool, keep_edge: impl Fn(&EdgeRefView<'_>) -> bool) -> KnowledgeGraph {
+        let mut out = KnowledgeGraph { meta: self.meta.clone(), ..Default::default() };
         for n in self.nodes() {
             if keep(n) {
                 out.add_node(n.clone());
@@ -411,13 +364,7 @@ impl KnowledgeGraph {
         }
         for e in self.edges() {
             if out.ids.contains_key(e.source) && out.ids.contains_key(e.target) && keep_edge(&e) {
-                out.add_edge(
-                    e.source,
-                    &e.edge.relation,
-                    e.target,
-                    e.edge.certainty,
-                    e.edge.evidence.iter().cloned(),
-                );
+                out.add_edge(e.source, &e.edge.relation, e.target, e.edge.certainty, e.edge.evidence.iter().cloned());
             }
         }
         // Event places must point at nodes that are still there.
@@ -436,13 +383,7 @@ impl KnowledgeGraph {
             self.add_node(n.clone());
         }
         for e in other.edges() {
-            self.add_edge(
-                e.source,
-                &e.edge.relation,
-                e.target,
-                e.edge.certainty,
-                e.edge.evidence.iter().cloned(),
-            );
+            self.add_edge(e.source, &e.edge.relation, e.target, e.edge.certainty, e.edge.evidence.iter().cloned());
         }
     }
 
@@ -457,11 +398,7 @@ impl KnowledgeGraph {
 
     /// The dense integer id of each node (its position in id order), for loaders that want numbers.
     pub fn dense_ids(&self) -> HashMap<&str, usize> {
-        self.nodes()
-            .into_iter()
-            .enumerate()
-            .map(|(i, n)| (n.id.as_str(), i))
-            .collect()
+        self.nodes().into_iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect()
     }
 }
 
@@ -470,13 +407,7 @@ mod tests {
     use super::*;
 
     fn ev(doc: &str, start: usize) -> Evidence {
-        Evidence {
-            doc: doc.into(),
-            start,
-            end: start + 1,
-            text: "x".into(),
-            rule: "r".into(),
-        }
+        Evidence { doc: doc.into(), start, end: start + 1, text: "x".into(), rule: "r".into() }
     }
 
     #[test]
@@ -515,34 +446,12 @@ mod tests {
     #[test]
     fn one_edge_per_triple_and_merge_rewires() {
         let mut g = KnowledgeGraph::new();
-        for (t, l) in [
-            (EntityType::Person, "A B"),
-            (EntityType::Person, "B"),
-            (EntityType::Organization, "Org"),
-        ] {
+        for (t, l) in [(EntityType::Person, "A B"), (EntityType::Person, "B"), (EntityType::Organization, "Org")] {
             g.add_node(Node::new(t, l));
         }
-        assert!(g.add_edge(
-            "person:a-b",
-            "leader_of",
-            "organization:org",
-            Certainty::Alleged,
-            [ev("d", 0)]
-        ));
-        assert!(g.add_edge(
-            "person:b",
-            "leader_of",
-            "organization:org",
-            Certainty::Stated,
-            [ev("d", 5)]
-        ));
-        assert!(!g.add_edge(
-            "person:b",
-            "leader_of",
-            "organization:nope",
-            Certainty::Stated,
-            [ev("d", 5)]
-        ));
+        assert!(g.add_edge("person:a-b", "leader_of", "organization:org", Certainty::Alleged, [ev("d", 0)]));
+        assert!(g.add_edge("person:b", "leader_of", "organization:org", Certainty::Stated, [ev("d", 5)]));
+        assert!(!g.add_edge("person:b", "leader_of", "organization:nope", Certainty::Stated, [ev("d", 5)]));
         assert_eq!(g.edge_count(), 2);
         assert!(g.merge_nodes("person:b", "person:a-b"));
         let edges = g.edges();

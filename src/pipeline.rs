@@ -73,9 +73,7 @@ const BATCH: usize = 256;
 impl Pipeline {
     /// Built-in lexicons plus the user's.
     pub fn load(extra_lexicons: &[PathBuf]) -> Result<Pipeline> {
-        Ok(Pipeline {
-            lexicon: Lexicon::load(extra_lexicons)?,
-        })
+        Ok(Pipeline { lexicon: Lexicon::load(extra_lexicons)? })
     }
 
     /// Built-in lexicons only.
@@ -100,11 +98,7 @@ impl Pipeline {
     }
 
     /// Streams the corpus through `sink` in input order, extraction running in parallel.
-    fn stream(
-        &self,
-        options: &BuildOptions,
-        mut sink: impl FnMut(DocExtraction),
-    ) -> Result<BuildStats> {
+    fn stream(&self, options: &BuildOptions, mut sink: impl FnMut(DocExtraction)) -> Result<BuildStats> {
         let mut stats = BuildStats::default();
         let sources = list_inputs(&options.inputs, &mut stats.warnings)?;
         let mut seen_texts: BTreeMap<u64, String> = BTreeMap::new();

@@ -11,7 +11,8 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let pipeline = super::pipeline(&args.input)?;
     let (graph, stats) = pipeline.build(&super::options(&args.input))?;
-    std::fs::create_dir_all(&args.output).map_err(|e| kgraph::Error::io(&args.output, e))?;
+    std::fs::create_dir_all(&args.output)
+        .map_err(|e| kgraph::Error::io(&args.output, e))?;
     for exporter in export::all() {
         export::write_to_dir(exporter.as_ref(), &graph, &args.output)?;
     }

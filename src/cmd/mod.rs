@@ -30,18 +30,13 @@ pub(crate) fn inputs_or_seeds(args: &InputArgs) -> Vec<PathBuf> {
 pub(crate) fn pipeline(args: &InputArgs) -> anyhow::Result<Pipeline> {
     if let Some(n) = args.threads {
         // Only the first call can set the global pool; later calls keep it.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global();
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
     }
     Ok(Pipeline::load(&args.lexicons)?)
 }
 
 pub(crate) fn options(args: &InputArgs) -> BuildOptions {
-    BuildOptions {
-        inputs: inputs_or_seeds(args),
-        ..BuildOptions::default()
-    }
+    BuildOptions { inputs: inputs_or_seeds(args), ..BuildOptions::default() }
 }
 
 /// Prints warnings and maps them to the exit status (1 with --strict).

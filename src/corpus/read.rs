@@ -55,11 +55,7 @@ pub fn list_inputs(inputs: &[PathBuf], warnings: &mut Vec<Warning>) -> Result<Ve
     let mut out = Vec::new();
     for input in inputs {
         if input.as_os_str() == "-" {
-            out.push(Source {
-                id: "stdin".into(),
-                path: None,
-                kind: SourceKind::Text,
-            });
+            out.push(Source { id: "stdin".into(), path: None, kind: SourceKind::Text });
             continue;
         }
         let meta = fs::metadata(input).map_err(|e| Error::io(input, e))?;
@@ -70,16 +66,9 @@ pub fn list_inputs(inputs: &[PathBuf], warnings: &mut Vec<Warning>) -> Result<Ve
             found.sort();
             out.extend(found);
         } else {
-            let name = input
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let kind = SourceKind::from_path(input).unwrap_or(SourceKind::Text);
-            out.push(Source {
-                id: name,
-                path: Some(input.clone()),
-                kind,
-            });
+            out.push(Source { id: name, path: Some(input.clone()), kind });
         }
     }
     Ok(out)
@@ -104,20 +93,14 @@ fn walk(
             }
         }
         Err(e) => {
-            warnings.push(Warning {
-                location: dir.display().to_string(),
-                message: format!("cannot read: {e}; skipped"),
-            });
+            warnings.push(Warning { location: dir.display().to_string(), message: format!("cannot read: {e}; skipped") });
             return;
         }
     }
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            warnings.push(Warning {
-                location: dir.display().to_string(),
-                message: format!("cannot read folder: {e}; skipped"),
-            });
+            warnings.push(Warning { location: dir.display().to_string(), message: format!("cannot read folder: {e}; skipped") });
             return;
         }
     };
@@ -127,10 +110,7 @@ fn walk(
         let meta = match fs::metadata(&path) {
             Ok(m) => m,
             Err(e) => {
-                warnings.push(Warning {
-                    location: path.display().to_string(),
-                    message: format!("cannot read: {e}; skipped"),
-                });
+                warnings.push(Warning { location: path.display().to_string(), message: format!("cannot read: {e}; skipped") });
                 continue;
             }
         };
@@ -140,23 +120,12 @@ fn walk(
             if !meta.is_file() {
                 // A FIFO or device named `*.txt` would block or never end: only named inputs
                 // (`kgraph build <(cmd)`) may be special files.
-                warnings.push(Warning {
-                    location: path.display().to_string(),
-                    message: "not a regular file; skipped".into(),
-                });
+                warnings.push(Warning { location: path.display().to_string(), message: "not a regular file; skipped".into() });
                 continue;
             }
             let rel = path.strip_prefix(root).unwrap_or(&path);
-            let id = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            out.push(Source {
-                id,
-                path: Some(path),
-                kind,
-            });
+            let id = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+            out.push(Source { id, path: Some(path), kind });
         }
     }
 }
@@ -330,12 +299,7 @@ struct JsonLine {
     url: Option<String>,
 }
 
-fn read_json_lines(
-    source: &Source,
-    location: &str,
-    text: &str,
-    warnings: &mut Vec<Warning>,
-) -> Vec<Document> {
+fn read_json_lines(source: &Source, location: &str, text: &str, warnings: &mut Vec<Warning>) -> Vec<Document> {
     let mut docs = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
@@ -353,13 +317,7 @@ fn read_json_lines(
                     Some(serde_json::Value::Number(num)) => num.to_string(),
                     _ => format!("{}:{}", source.id, n),
                 };
-                docs.push(Document {
-                    id,
-                    text: j.text,
-                    title: j.title,
-                    date: j.date,
-                    url: j.url,
-                });
+                docs.push(Document { id, text: j.text, title: j.title, date: j.date, url: j.url });
             }
             Err(e) => warnings.push(Warning {
                 location: format!("{location}:{n}:{}", e.column()),
@@ -392,22 +350,10 @@ mod tests {
 
     #[test]
     fn json_lines_ids_and_broken_lines() {
-        let src = Source {
-            id: "a.jsonl".into(),
-            path: None,
-            kind: SourceKind::JsonLines,
-        };
+        let src = Source { id: "a.jsonl".into(), path: None, kind: SourceKind::JsonLines };
         let mut w = Vec::new();
-        let docs = read_json_lines(
-            &src,
-            "a.jsonl",
-            "{\"text\":\"x\",\"id\":\"k1\"}\n{broken\n{\"text\":\"y\"}\n",
-            &mut w,
-        );
-        assert_eq!(
-            docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
-            ["k1", "a.jsonl:3"]
-        );
+        let docs = read_json_lines(&src, "a.jsonl", "{\"text\":\"x\",\"id\":\"k1\"}\n{broken\n{\"text\":\"y\"}\n", &mut w);
+        assert_eq!(docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["k1", "a.jsonl:3"]);
         assert_eq!(w.len(), 1);
         assert!(w[0].location.starts_with("a.jsonl:2"), "{}", w[0].location);
     }

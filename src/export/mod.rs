@@ -32,30 +32,17 @@ pub fn format_names() -> Vec<&'static str> {
 }
 
 /// Writes `graph` with `exporter` into `dir`, atomically. Returns the path written.
-pub fn write_to_dir(
-    exporter: &dyn Exporter,
-    graph: &KnowledgeGraph,
-    dir: &Path,
-) -> Result<PathBuf> {
+pub fn write_to_dir(exporter: &dyn Exporter, graph: &KnowledgeGraph, dir: &Path) -> Result<PathBuf> {
     let path = dir.join(exporter.file_name());
     write_atomic(&path, |w| exporter.write(graph, w))?;
     Ok(path)
 }
 
 /// Writes a file through a temporary sibling and renames it into place.
-pub fn write_atomic(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<()> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| -> io::Result<()> {
         let file = fs::File::create(&tmp)?;

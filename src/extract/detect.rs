@@ -53,166 +53,38 @@ impl Candidate {
         self.span.slice(doc)
     }
     pub fn best_type(&self) -> Option<EntityType> {
-        let (i, &s) = self
-            .scores
-            .iter()
-            .enumerate()
-            .max_by_key(|&(i, s)| (*s, std::cmp::Reverse(i)))?;
+        let (i, &s) = self.scores.iter().enumerate().max_by_key(|&(i, s)| (*s, std::cmp::Reverse(i)))?;
         (s > 0).then_some(TYPES[i])
     }
 }
 
 /// Words that, after a name, show it is a person speaking or acting as one.
 const SPEECH: &[&str] = &[
-    "said",
-    "says",
-    "told",
-    "tells",
-    "added",
-    "stated",
-    "explained",
-    "wrote",
-    "writes",
-    "argued",
-    "noted",
-    "asked",
-    "recalled",
-    "insisted",
-    "acknowledged",
-    "admitted",
-    "denied",
-    "claimed",
-    "warned",
-    "urged",
-    "testified",
-    "tweeted",
-    "posted",
-    "replied",
-    "responded",
-    "continued",
-    "concluded",
-    "believes",
-    "thinks",
-    "vowed",
-    "pledged",
-    "promised",
-    "announced",
-    "declared",
-    "signed",
-    "met",
-    "who",
-    "whose",
-    "himself",
-    "herself",
+    "said", "says", "told", "tells", "added", "stated", "explained", "wrote", "writes", "argued", "noted",
+    "asked", "recalled", "insisted", "acknowledged", "admitted", "denied", "claimed", "warned", "urged",
+    "testified", "tweeted", "posted", "replied", "responded", "continued", "concluded", "believes", "thinks",
+    "vowed", "pledged", "promised", "announced", "declared", "signed", "met", "who", "whose", "himself", "herself",
 ];
 
 /// Lower-case nouns after a name that make it an organization ("the Sinaloa cartel").
 const ORG_NOUNS: &[&str] = &[
-    "gang",
-    "gangs",
-    "cartel",
-    "cartels",
-    "group",
-    "organization",
-    "organisation",
-    "militia",
-    "network",
-    "party",
-    "movement",
-    "faction",
-    "syndicate",
-    "mafia",
-    "clan",
-    "company",
-    "firm",
-    "agency",
-    "government",
-    "administration",
-    "ministry",
-    "newspaper",
-    "broadcaster",
-    "outlet",
-    "union",
-    "coalition",
-    "alliance",
-    "rebels",
-    "guerrillas",
-    "guerrilla",
-    "militants",
-    "insurgents",
-    "army",
-    "regime",
-    "bank",
-    "university",
-    "court",
-    "council",
-    "team",
+    "gang", "gangs", "cartel", "cartels", "group", "organization", "organisation", "militia", "network", "party",
+    "movement", "faction", "syndicate", "mafia", "clan", "company", "firm", "agency", "government", "administration",
+    "ministry", "newspaper", "broadcaster", "outlet", "union", "coalition", "alliance", "rebels", "guerrillas",
+    "guerrilla", "militants", "insurgents", "army", "regime", "bank", "university", "court", "council", "team",
 ];
 
 /// Prepositions after which a name is most often a place.
 const PLACE_PREPS: &[&str] = &[
-    "in",
-    "from",
-    "across",
-    "to",
-    "near",
-    "into",
-    "throughout",
-    "outside",
-    "inside",
-    "toward",
-    "towards",
-    "around",
-    "via",
-    "between",
-    "within",
-    "at",
-    "reach",
-    "entered",
-    "visited",
-    "fled",
-    "leaving",
-    "left",
+    "in", "from", "across", "to", "near", "into", "throughout", "outside", "inside", "toward", "towards",
+    "around", "via", "between", "within", "at", "reach", "entered", "visited", "fled", "leaving", "left",
 ];
 
 /// Nouns after "of" that make the following name an organization ("members of X").
-const ORG_OF: &[&str] = &[
-    "members",
-    "member",
-    "leader",
-    "leaders",
-    "head",
-    "founder",
-    "founders",
-    "boss",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "director",
-    "chief",
-    "affiliates",
-    "cells",
-    "factions",
-    "wing",
-];
+const ORG_OF: &[&str] = &["members", "member", "leader", "leaders", "head", "founder", "founders", "boss", "spokesman", "spokeswoman", "spokesperson", "director", "chief", "affiliates", "cells", "factions", "wing"];
 
 /// Lower-case words that make a demonym + word an organization ("Chilean police").
-const DEMONYM_ORGS: &[&str] = &[
-    "police",
-    "army",
-    "military",
-    "navy",
-    "forces",
-    "government",
-    "authorities",
-    "parliament",
-    "congress",
-    "coast guard",
-    "air force",
-    "intelligence",
-    "prosecutors",
-    "judiciary",
-];
+const DEMONYM_ORGS: &[&str] = &["police", "army", "military", "navy", "forces", "government", "authorities", "parliament", "congress", "coast guard", "air force", "intelligence", "prosecutors", "judiciary"];
 
 pub struct SentenceInput<'a> {
     pub doc: &'a str,
@@ -242,18 +114,14 @@ fn is_capword(s: &SentenceInput<'_>, i: usize) -> bool {
         // "al-Qaida", "el-Sisi"
         Some(_) => {
             let lw = w.to_lowercase();
-            (lw.starts_with("al-") || lw.starts_with("el-"))
-                && w[3..].chars().next().is_some_and(char::is_uppercase)
+            (lw.starts_with("al-") || lw.starts_with("el-")) && w[3..].chars().next().is_some_and(char::is_uppercase)
         }
         None => false,
     }
 }
 
 fn is_all_caps_word(w: &str) -> bool {
-    w.chars().any(|c| c.is_alphabetic())
-        && w.chars()
-            .filter(|c| c.is_alphabetic())
-            .all(|c| c.is_uppercase())
+    w.chars().any(|c| c.is_alphabetic()) && w.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase())
 }
 
 /// Finds and scores the candidates of one sentence.
@@ -261,13 +129,8 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
     let n = s.tokens.len();
     let mut out = Vec::new();
     // Is the sentence a shouted headline (mostly ALL CAPS words)?
-    let words: Vec<usize> = (0..n)
-        .filter(|&i| s.tokens[i].kind == TokKind::Word)
-        .collect();
-    let caps = words
-        .iter()
-        .filter(|&&i| is_all_caps_word(tok(s, i)) && tok(s, i).chars().count() > 1)
-        .count();
+    let words: Vec<usize> = (0..n).filter(|&i| s.tokens[i].kind == TokKind::Word).collect();
+    let caps = words.iter().filter(|&&i| is_all_caps_word(tok(s, i)) && tok(s, i).chars().count() > 1).count();
     let shouted = words.len() >= 4 && caps * 10 >= words.len() * 6;
     let mut i = 0;
     while i < n {
@@ -306,16 +169,12 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
 fn is_connector(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> bool {
     let t = &s.tokens[i];
     let w = tok(s, i);
-    (t.kind == TokKind::Word
-        && w.chars().next().is_some_and(char::is_lowercase)
-        && lex.is(w, Kind::Connector))
-        || w == "&"
+    (t.kind == TokKind::Word && w.chars().next().is_some_and(char::is_lowercase) && lex.is(w, Kind::Connector)) || w == "&"
 }
 
 /// Cuts a run of capitalized words into name pieces.
 fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(usize, usize)> {
-    let key =
-        |x: usize, y: usize| fold_key(&s.doc[s.tokens[x].span.start..s.tokens[y - 1].span.end]);
+    let key = |x: usize, y: usize| fold_key(&s.doc[s.tokens[x].span.start..s.tokens[y - 1].span.end]);
     let is_lex = |x: usize, y: usize| !lex.names(&key(x, y)).is_empty();
     // Whole run is a known name or ends in an organization head: keep "and"/"of" inside.
     let mut pieces = vec![(a, b)];
@@ -334,12 +193,7 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
             piece_start = x;
             continue;
         }
-        if x == piece_start
-            && lex.is(w, Kind::Demonym)
-            && x + 1 < b
-            && !ends_with_head(s, x, b, lex)
-            && !is_lex(x, b)
-        {
+        if x == piece_start && lex.is(w, Kind::Demonym) && x + 1 < b && !ends_with_head(s, x, b, lex) && !is_lex(x, b) {
             x += 1;
             piece_start = x;
             continue;
@@ -377,9 +231,7 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
             let mut st = p;
             for y in p..q {
                 if lower(s, y) == "of" && !is_lex(p, q) {
-                    let before_head = y > st
-                        && (lex.key_is(&fold_key(tok(s, y - 1)), Kind::OrgHead)
-                            || OF_HEADS.contains(&tok(s, y - 1)));
+                    let before_head = y > st && (lex.key_is(&fold_key(tok(s, y - 1)), Kind::OrgHead) || OF_HEADS.contains(&tok(s, y - 1)));
                     if !before_head {
                         if y > st {
                             out.push((st, y));
@@ -396,15 +248,10 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
     // Trim connectors and function words at either end.
     out.into_iter()
         .filter_map(|(mut p, mut q)| {
-            while p < q
-                && (is_connector(s, p, lex) || lex.is(tok(s, p), Kind::NonEntity) && !is_lex(p, q))
-            {
+            while p < q && (is_connector(s, p, lex) || lex.is(tok(s, p), Kind::NonEntity) && !is_lex(p, q)) {
                 p += 1;
             }
-            while q > p
-                && (is_connector(s, q - 1, lex)
-                    || lex.is(tok(s, q - 1), Kind::NonEntity) && !is_lex(p, q))
-            {
+            while q > p && (is_connector(s, q - 1, lex) || lex.is(tok(s, q - 1), Kind::NonEntity) && !is_lex(p, q)) {
                 q -= 1;
             }
             (p < q).then_some((p, q))
@@ -414,58 +261,11 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
 
 /// Capitalized words that take "of" inside a name without being organization heads.
 const OF_HEADS: &[&str] = &[
-    "Republic",
-    "Kingdom",
-    "Gulf",
-    "Bay",
-    "Sea",
-    "Isle",
-    "Island",
-    "Islands",
-    "City",
-    "State",
-    "Province",
-    "Bank",
-    "Museum",
-    "Cape",
-    "Strait",
-    "Lake",
-    "Port",
-    "Duke",
-    "Prince",
-    "Princess",
-    "Queen",
-    "King",
-    "Church",
-    "Sisters",
-    "Brothers",
-    "Knights",
-    "Daughters",
-    "Sons",
-    "Friends",
-    "Coast",
-    "District",
-    "Commonwealth",
-    "Federation",
-    "Union",
-    "Emirate",
-    "Sultanate",
-    "Principality",
-    "Archipelago",
-    "Mount",
-    "Valley",
-    "Statue",
-    "Battle",
-    "Siege",
-    "Treaty",
-    "Declaration",
-    "Act",
-    "Bill",
-    "Book",
-    "Gospel",
-    "Order",
-    "Army",
-    "Navy",
+    "Republic", "Kingdom", "Gulf", "Bay", "Sea", "Isle", "Island", "Islands", "City", "State", "Province",
+    "Bank", "Museum", "Cape", "Strait", "Lake", "Port", "Duke", "Prince", "Princess", "Queen", "King", "Church",
+    "Sisters", "Brothers", "Knights", "Daughters", "Sons", "Friends", "Coast", "District", "Commonwealth",
+    "Federation", "Union", "Emirate", "Sultanate", "Principality", "Archipelago", "Mount", "Valley", "Statue",
+    "Battle", "Siege", "Treaty", "Declaration", "Act", "Bill", "Book", "Gospel", "Order", "Army", "Navy",
 ];
 
 fn ends_with_head(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> bool {
@@ -504,26 +304,8 @@ fn title_before(s: &SentenceInput<'_>, a: usize, lex: &Lexicon) -> Option<usize>
         }
         // Skip one modifier word and look again: "former President", "Venezuelan journalist".
         let w = lower(s, end - 1);
-        if matches!(
-            w.as_str(),
-            "former"
-                | "then"
-                | "then-"
-                | "late"
-                | "acting"
-                | "interim"
-                | "deputy"
-                | "chief"
-                | "senior"
-                | "top"
-                | "veteran"
-                | "prominent"
-                | "opposition"
-                | "military"
-                | "the"
-                | "a"
-                | "an"
-        ) || lex.is(tok(s, end - 1), Kind::Demonym)
+        if matches!(w.as_str(), "former" | "then" | "then-" | "late" | "acting" | "interim" | "deputy" | "chief" | "senior" | "top" | "veteran" | "prominent" | "opposition" | "military" | "the" | "a" | "an")
+            || lex.is(tok(s, end - 1), Kind::Demonym)
         {
             end -= 1;
             if a - end > 3 {
@@ -540,13 +322,7 @@ fn lex_index(lex: &Lexicon, key: &str, kind: Kind) -> Option<usize> {
     lex.word_entry(key, kind)
 }
 
-fn candidate(
-    s: &SentenceInput<'_>,
-    a: usize,
-    b: usize,
-    lex: &Lexicon,
-    shouted: bool,
-) -> Option<Candidate> {
+fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: bool) -> Option<Candidate> {
     let doc = s.doc;
     let span = Span::new(s.tokens[a].span.start, s.tokens[b - 1].span.end);
     let text = span.slice(doc);
@@ -559,29 +335,16 @@ fn candidate(
     // A lone demonym, title or function word is no entity.
     if lex_entry.is_none() && b == a + 1 {
         let w = tok(s, a);
-        if lex.is(w, Kind::Demonym)
-            || lex.is(w, Kind::NonEntity)
-            || lex.is(w, Kind::Title)
-            || lex.is(w, Kind::Role)
-        {
+        if lex.is(w, Kind::Demonym) || lex.is(w, Kind::NonEntity) || lex.is(w, Kind::Title) || lex.is(w, Kind::Role) {
             return None;
         }
     }
-    let all_caps = (a..b).all(|i| {
-        s.tokens[i].kind != TokKind::Word
-            || is_all_caps_word(tok(s, i))
-            || lex.is(tok(s, i), Kind::Connector)
-    });
+    let all_caps = (a..b).all(|i| s.tokens[i].kind != TokKind::Word || is_all_caps_word(tok(s, i)) || lex.is(tok(s, i), Kind::Connector));
     // In a shouted headline only known names count.
     if shouted && lex_entry.is_none() {
         return None;
     }
-    let initial = a == 0
-        || (a > 0
-            && matches!(
-                tok(s, a - 1),
-                "\"" | "“" | "‘" | "'" | "(" | "—" | "–" | "-" | ":"
-            ));
+    let initial = a == 0 || (a > 0 && matches!(tok(s, a - 1), "\"" | "“" | "‘" | "'" | "(" | "—" | "–" | "-" | ":"));
     let mut scores = [0i32; 4];
     let mut title = None;
     let mut demonym = None;
@@ -595,14 +358,8 @@ fn candidate(
     let first_word = tok(s, a);
     // Organization and facility heads.
     if b > a + 1 || lex_entry.is_none() {
-        let facility = (b > a + 1)
-            && lex
-                .words_of(&last_key, Kind::OrgHead)
-                .any(|e| e.subtype == "place");
-        let org_head = lex
-            .words_of(&last_key, Kind::OrgHead)
-            .any(|e| e.subtype != "place")
-            || lex.key_is(&last_key, Kind::OrgSuffix);
+        let facility = (b > a + 1) && lex.words_of(&last_key, Kind::OrgHead).any(|e| e.subtype == "place");
+        let org_head = lex.words_of(&last_key, Kind::OrgHead).any(|e| e.subtype != "place") || lex.key_is(&last_key, Kind::OrgSuffix);
         if facility {
             scores[ti(EntityType::Place)] += 6;
         } else if org_head && (b > a + 1) {
@@ -620,11 +377,7 @@ fn candidate(
         }
         // "University of X", "Department of Y": a head before "of".
         if let Some(of) = (a..b).find(|&i| lower(s, i) == "of") {
-            if of > a
-                && lex
-                    .words_of(&fold_key(tok(s, of - 1)), Kind::OrgHead)
-                    .any(|e| e.subtype != "place")
-            {
+            if of > a && lex.words_of(&fold_key(tok(s, of - 1)), Kind::OrgHead).any(|e| e.subtype != "place") {
                 scores[ti(EntityType::Organization)] += 6;
             }
         }
@@ -642,44 +395,25 @@ fn candidate(
         let mut k = a;
         while k > 0 && k + 4 > a {
             k -= 1;
-            if lex.is(tok(s, k), Kind::Demonym)
-                && tok(s, k).chars().next().is_some_and(char::is_uppercase)
-            {
+            if lex.is(tok(s, k), Kind::Demonym) && tok(s, k).chars().next().is_some_and(char::is_uppercase) {
                 demonym = lex_index(lex, &fold_key(tok(s, k)), Kind::Demonym);
                 break;
             }
         }
     }
-    let next = |k: usize| {
-        if b + k < s.tokens.len() {
-            Some(lower(s, b + k))
-        } else {
-            None
-        }
-    };
-    let prev = |k: usize| {
-        if a > k {
-            Some(lower(s, a - 1 - k))
-        } else {
-            None
-        }
-    };
+    let next = |k: usize| if b + k < s.tokens.len() { Some(lower(s, b + k)) } else { None };
+    let prev = |k: usize| if a > k { Some(lower(s, a - 1 - k)) } else { None };
     if let Some(w) = next(0) {
         if SPEECH.contains(&w.as_str()) {
             scores[ti(EntityType::Person)] += if b > a + 1 { 4 } else { 3 };
         }
         if w == "," {
             // ", 41," — an age.
-            if next(1).is_some_and(|x| x.chars().all(|c| c.is_ascii_digit()) && x.len() <= 3)
-                && next(2).as_deref() == Some(",")
-            {
+            if next(1).is_some_and(|x| x.chars().all(|c| c.is_ascii_digit()) && x.len() <= 3) && next(2).as_deref() == Some(",") {
                 scores[ti(EntityType::Person)] += 5;
             }
             // ", a Venezuelan journalist", ", the leader of".
-            if matches!(
-                next(1).as_deref(),
-                Some("a" | "an" | "the" | "who" | "whose")
-            ) {
+            if matches!(next(1).as_deref(), Some("a" | "an" | "the" | "who" | "whose")) {
                 let mut k = 2;
                 while k < 6 {
                     match next(k) {
@@ -699,18 +433,12 @@ fn candidate(
             // "Tecoluca, El Salvador": followed by a known country or region.
             if b + 1 < s.tokens.len() && is_capword(s, b + 1) {
                 let mut e = b + 2;
-                while e < s.tokens.len()
-                    && (is_capword(s, e) || is_connector(s, e, lex))
-                    && e < b + 5
-                {
+                while e < s.tokens.len() && (is_capword(s, e) || is_connector(s, e, lex)) && e < b + 5 {
                     e += 1;
                 }
                 for end in (b + 2..=e).rev() {
                     let k = fold_key(&doc[s.tokens[b + 1].span.start..s.tokens[end - 1].span.end]);
-                    if lex.names(&k).iter().any(|&x| {
-                        lex.entries[x].kind == Kind::Entity(EntityType::Place)
-                            && matches!(lex.entries[x].subtype.as_str(), "country" | "region")
-                    }) {
+                    if lex.names(&k).iter().any(|&x| lex.entries[x].kind == Kind::Entity(EntityType::Place) && matches!(lex.entries[x].subtype.as_str(), "country" | "region")) {
                         scores[ti(EntityType::Place)] += 5;
                         break;
                     }
@@ -720,19 +448,10 @@ fn candidate(
         if ORG_NOUNS.contains(&w.as_str()) {
             scores[ti(EntityType::Organization)] += 4;
         }
-        if w == "-"
-            && matches!(
-                next(1).as_deref(),
-                Some("based" | "born" | "area" | "region")
-            )
-        {
+        if w == "-" && matches!(next(1).as_deref(), Some("based" | "born" | "area" | "region")) {
             scores[ti(EntityType::Place)] += 5;
         }
-        if matches!(
-            w.as_str(),
-            "state" | "province" | "county" | "region" | "department"
-        ) && lex_entry.is_none()
-        {
+        if matches!(w.as_str(), "state" | "province" | "county" | "region" | "department") && lex_entry.is_none() {
             scores[ti(EntityType::Place)] += 5;
         }
     }
@@ -743,22 +462,7 @@ fn candidate(
         if p == "of" && prev(1).is_some_and(|x| ORG_OF.contains(&x.as_str())) {
             scores[ti(EntityType::Organization)] += 3;
         }
-        if p == "of"
-            && matches!(
-                prev(1).as_deref(),
-                Some(
-                    "state"
-                        | "city"
-                        | "town"
-                        | "province"
-                        | "village"
-                        | "region"
-                        | "capital"
-                        | "suburb"
-                        | "outskirts"
-                )
-            )
-        {
+        if p == "of" && matches!(prev(1).as_deref(), Some("state" | "city" | "town" | "province" | "village" | "region" | "capital" | "suburb" | "outskirts")) {
             scores[ti(EntityType::Place)] += 6;
         }
         if p == "said" && b > a + 1 {
@@ -773,34 +477,19 @@ fn candidate(
         scores[ti(EntityType::Place)] += 8;
     }
     // Unknown multi-word capitalized names are most often people.
-    if b > a + 1 && scores.iter().all(|&x| x <= 0) && (a..b).all(|i| is_capword(s, i)) && b - a <= 4
-    {
+    if b > a + 1 && scores.iter().all(|&x| x <= 0) && (a..b).all(|i| is_capword(s, i)) && b - a <= 4 {
         scores[ti(EntityType::Person)] += 1;
     }
     // Organizations named in parentheses or with ", or" right after: "(ICE)", ", or ELN".
     let mut acronym_after = None;
-    if b + 2 < s.tokens.len()
-        && tok(s, b) == "("
-        && is_acronym(tok(s, b + 1))
-        && tok(s, b + 2) == ")"
-    {
+    if b + 2 < s.tokens.len() && tok(s, b) == "(" && is_acronym(tok(s, b + 1)) && tok(s, b + 2) == ")" {
         acronym_after = Some(b + 1);
     } else {
         let mut k = b;
-        while k < s.tokens.len()
-            && k < b + 4
-            && s.tokens[k].kind == TokKind::Word
-            && tok(s, k).chars().all(char::is_lowercase)
-        {
+        while k < s.tokens.len() && k < b + 4 && s.tokens[k].kind == TokKind::Word && tok(s, k).chars().all(char::is_lowercase) {
             k += 1;
         }
-        if k + 2 < s.tokens.len() + 1
-            && k + 1 < s.tokens.len()
-            && tok(s, k) == ","
-            && lower(s, k + 1) == "or"
-            && k + 2 < s.tokens.len()
-            && is_acronym(tok(s, k + 2))
-        {
+        if k + 2 < s.tokens.len() + 1 && k + 1 < s.tokens.len() && tok(s, k) == "," && lower(s, k + 1) == "or" && k + 2 < s.tokens.len() && is_acronym(tok(s, k + 2)) {
             acronym_after = Some(k + 2);
         }
     }
@@ -823,39 +512,15 @@ fn candidate(
 
 /// Words before "Center" that make it a facility (a place) rather than an organization.
 const FACILITY_CENTERS: &[&str] = &[
-    "confinement",
-    "detention",
-    "penitentiary",
-    "correctional",
-    "medical",
-    "trade",
-    "shopping",
-    "convention",
-    "processing",
-    "holding",
-    "rehabilitation",
-    "penal",
-    "health",
-    "community",
-    "cultural",
-    "civic",
-    "sports",
-    "data",
-    "distribution",
-    "logistics",
-    "juvenile",
-    "transit",
-    "reception",
-    "care",
+    "confinement", "detention", "penitentiary", "correctional", "medical", "trade", "shopping", "convention",
+    "processing", "holding", "rehabilitation", "penal", "health", "community", "cultural", "civic", "sports",
+    "data", "distribution", "logistics", "juvenile", "transit", "reception", "care",
 ];
 
 pub fn is_acronym(w: &str) -> bool {
     let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2
-        && letters.len() <= 8
-        && letters.iter().all(|c| c.is_uppercase())
-        && w.chars()
-            .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+    letters.len() >= 2 && letters.len() <= 8 && letters.iter().all(|c| c.is_uppercase())
+        && w.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
 }
 
 #[cfg(test)]
@@ -866,16 +531,8 @@ mod tests {
     fn run(text: &str) -> Vec<(String, Option<EntityType>)> {
         let lex = Lexicon::load(&[] as &[&str]).unwrap();
         let tokens = tokenize(text, Span::new(0, text.len()));
-        let s = SentenceInput {
-            doc: text,
-            tokens: &tokens,
-            sentence: 0,
-            paragraph_start: true,
-        };
-        detect(&s, &lex)
-            .into_iter()
-            .map(|c| (c.text(text).to_string(), c.best_type()))
-            .collect()
+        let s = SentenceInput { doc: text, tokens: &tokens, sentence: 0, paragraph_start: true };
+        detect(&s, &lex).into_iter().map(|c| (c.text(text).to_string(), c.best_type())).collect()
     }
 
     #[test]
@@ -884,11 +541,7 @@ mod tests {
         let names: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
         assert!(names.contains(&"U.S."), "{got:?}");
         assert!(names.contains(&"Donald Trump"), "{got:?}");
-        assert!(
-            got.iter()
-                .any(|(t, ty)| t == "Donald Trump" && *ty == Some(EntityType::Person)),
-            "{got:?}"
-        );
+        assert!(got.iter().any(|(t, ty)| t == "Donald Trump" && *ty == Some(EntityType::Person)), "{got:?}");
     }
 
     #[test]
@@ -897,9 +550,6 @@ mod tests {
         let names: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
         assert!(names.contains(&"Tren de Aragua"), "{got:?}");
         assert!(names.contains(&"University of Georgia"), "{got:?}");
-        assert!(
-            names.contains(&"Immigration and Customs Enforcement"),
-            "{got:?}"
-        );
+        assert!(names.contains(&"Immigration and Customs Enforcement"), "{got:?}");
     }
 }

@@ -10,7 +10,7 @@ pub mod tokens;
 use serde::Serialize;
 
 use crate::corpus::Document;
-use crate::graph::{Certainty, EntityType, Evidence, KnowledgeGraph, Node};
+use crate::graph::{EntityType, Evidence, KnowledgeGraph, Node, Certainty};
 use crate::lexicon::Lexicon;
 use crate::text::{segment, SectionKind, Segmented, Span};
 
@@ -56,13 +56,7 @@ impl DocExtraction {
             graph.add_node(n.clone());
         }
         for r in &self.relations {
-            graph.add_edge(
-                &r.source,
-                &r.relation,
-                &r.target,
-                r.certainty,
-                [r.evidence.clone()],
-            );
+            graph.add_edge(&r.source, &r.relation, &r.target, r.certainty, [r.evidence.clone()]);
         }
     }
 }
@@ -100,34 +94,19 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
     let mut last_para = usize::MAX;
     for (si, s) in seg.sentences.iter().enumerate() {
         let toks = tokenize(text, s.span);
-        let input = SentenceInput {
-            doc: text,
-            tokens: &toks,
-            sentence: si,
-            paragraph_start: s.paragraph != last_para,
-        };
+        let input = SentenceInput { doc: text, tokens: &toks, sentence: si, paragraph_start: s.paragraph != last_para };
         last_para = s.paragraph;
         cands.extend(detect(&input, lex));
         tokens.push(toks);
     }
     let (entities, assignment) = resolve::resolve_document(text, &cands, lex);
-    DocContext {
-        doc,
-        seg,
-        tokens,
-        cands,
-        entities,
-        assignment,
-    }
+    DocContext { doc, seg, tokens, cands, entities, assignment }
 }
 
 /// Extracts one document.
 pub fn extract_document(doc: &Document, lex: &Lexicon) -> DocExtraction {
     let ctx = analyze(doc, lex);
-    let mut out = DocExtraction {
-        doc: doc.id.clone(),
-        ..Default::default()
-    };
+    let mut out = DocExtraction { doc: doc.id.clone(), ..Default::default() };
     for (m, c) in ctx.cands.iter().enumerate() {
         if let Some(e) = ctx.assignment[m] {
             let ent = &ctx.entities[e];

@@ -70,11 +70,7 @@ fn initials(text: &str) -> String {
 }
 
 /// Groups one document's candidates into entities. `cands` must be in text order.
-pub fn resolve_document(
-    doc: &str,
-    cands: &[Candidate],
-    lex: &Lexicon,
-) -> (Vec<LocalEntity>, Vec<Option<usize>>) {
+pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<LocalEntity>, Vec<Option<usize>>) {
     // 1. Names: one per key.
     let mut key_ix: BTreeMap<&str, usize> = BTreeMap::new();
     let mut keys: Vec<&str> = Vec::new();
@@ -121,12 +117,7 @@ pub fn resolve_document(
     for c in cands {
         if let Some(_t) = c.acronym_after {
             // The acronym is itself a candidate right after; find it by position.
-            if let Some(a) = cands.iter().find(|d| {
-                d.sentence == c.sentence
-                    && d.first > c.first
-                    && d.first <= c.last + 6
-                    && is_acronym(d.text(doc))
-            }) {
+            if let Some(a) = cands.iter().find(|d| d.sentence == c.sentence && d.first > c.first && d.first <= c.last + 6 && is_acronym(d.text(doc))) {
                 let (i, j) = (key_ix[c.key.as_str()], key_ix[a.key.as_str()]);
                 if lexe[j].is_none() || lexe[i].is_none() || lexe[i] == lexe[j] {
                     dsu.union(i, j);
@@ -142,14 +133,7 @@ pub fn resolve_document(
         }
         let acr: String = surface[i].chars().filter(|c| c.is_alphabetic()).collect();
         let matches: Vec<usize> = (0..k)
-            .filter(|&j| {
-                j != i
-                    && keys[j].contains(' ')
-                    && initials(&surface[j]) == acr
-                    && scores[j][ti(EntityType::Person)]
-                        <= scores[j][ti(EntityType::Organization)]
-                            .max(scores[j][ti(EntityType::Place)])
-            })
+            .filter(|&j| j != i && keys[j].contains(' ') && initials(&surface[j]) == acr && scores[j][ti(EntityType::Person)] <= scores[j][ti(EntityType::Organization)].max(scores[j][ti(EntityType::Place)]))
             .collect();
         let roots: BTreeSet<usize> = matches.iter().map(|&j| dsu.find(j)).collect();
         if roots.len() == 1 {
@@ -169,10 +153,7 @@ pub fn resolve_document(
         (0..k)
             .map(|i| {
                 let s = sum[&dsu.find(i)];
-                let (bi, &bs) = s
-                    .iter()
-                    .enumerate()
-                    .max_by_key(|&(j, v)| (*v, std::cmp::Reverse(j)))?;
+                let (bi, &bs) = s.iter().enumerate().max_by_key(|&(j, v)| (*v, std::cmp::Reverse(j)))?;
                 (bs > 0).then_some(TYPES[bi])
             })
             .collect()
@@ -181,50 +162,25 @@ pub fn resolve_document(
     // 5. Shortened names, decided per mention: "Guerrero" → the nearest earlier person whose
     //    name contains it; "Tren" → the one organization it begins.
     let mut mention_target: Vec<Option<usize>> = vec![None; cands.len()];
-    let long_persons: Vec<usize> = (0..k)
-        .filter(|&j| types[j] == Some(EntityType::Person) && words(keys[j]).len() >= 2)
-        .collect();
-    let long_orgs: Vec<usize> = (0..k)
-        .filter(|&j| types[j] == Some(EntityType::Organization) && words(keys[j]).len() >= 2)
-        .collect();
+    let long_persons: Vec<usize> = (0..k).filter(|&j| types[j] == Some(EntityType::Person) && words(keys[j]).len() >= 2).collect();
+    let long_orgs: Vec<usize> = (0..k).filter(|&j| types[j] == Some(EntityType::Organization) && words(keys[j]).len() >= 2).collect();
     let mut last_seen: HashMap<usize, usize> = HashMap::new(); // key index → last candidate position
     for (m, c) in cands.iter().enumerate() {
         let i = key_ix[c.key.as_str()];
         let w = words(&c.key);
         let ty = types[i];
-        if w.len() <= 2
-            && lexe[i].is_none()
-            && ty != Some(EntityType::Organization)
-            && ty != Some(EntityType::Place)
-            || (w.len() <= 2 && ty == Some(EntityType::Person))
-        {
-            let options: Vec<usize> = long_persons
-                .iter()
-                .copied()
-                .filter(|&j| contains_seq(&words(keys[j]), &w))
-                .collect();
+        if w.len() <= 2 && lexe[i].is_none() && ty != Some(EntityType::Organization) && ty != Some(EntityType::Place) || (w.len() <= 2 && ty == Some(EntityType::Person)) {
+            let options: Vec<usize> = long_persons.iter().copied().filter(|&j| contains_seq(&words(keys[j]), &w)).collect();
             let roots: BTreeSet<usize> = options.iter().map(|&j| dsu.find(j)).collect();
             if roots.len() == 1 {
                 mention_target[m] = Some(options[0]);
             } else if roots.len() > 1 {
                 // Two people share the name: the nearest one named before.
-                mention_target[m] = options
-                    .iter()
-                    .filter_map(|&j| last_seen.get(&j).map(|&p| (p, j)))
-                    .max()
-                    .map(|(_, j)| j);
+                mention_target[m] = options.iter().filter_map(|&j| last_seen.get(&j).map(|&p| (p, j))).max().map(|(_, j)| j);
             }
         }
-        if mention_target[m].is_none()
-            && w.len() == 1
-            && lexe[i].is_none()
-            && ty != Some(EntityType::Person)
-        {
-            let options: Vec<usize> = long_orgs
-                .iter()
-                .copied()
-                .filter(|&j| words(keys[j])[0] == w[0])
-                .collect();
+        if mention_target[m].is_none() && w.len() == 1 && lexe[i].is_none() && ty != Some(EntityType::Person) {
+            let options: Vec<usize> = long_orgs.iter().copied().filter(|&j| words(keys[j])[0] == w[0]).collect();
             let roots: BTreeSet<usize> = options.iter().map(|&j| dsu.find(j)).collect();
             if roots.len() == 1 {
                 mention_target[m] = Some(options[0]);
@@ -235,10 +191,7 @@ pub fn resolve_document(
     // When every mention of a name goes to the same entity, join the names themselves.
     let mut target_of_key: HashMap<usize, BTreeSet<Option<usize>>> = HashMap::new();
     for (m, c) in cands.iter().enumerate() {
-        target_of_key
-            .entry(key_ix[c.key.as_str()])
-            .or_default()
-            .insert(mention_target[m].map(|j| dsu.find(j)));
+        target_of_key.entry(key_ix[c.key.as_str()]).or_default().insert(mention_target[m].map(|j| dsu.find(j)));
     }
     for (i, targets) in &target_of_key {
         if targets.len() == 1 {
@@ -260,9 +213,7 @@ pub fn resolve_document(
             Some(j) => dsu.find(j),
             None => dsu.find(i),
         };
-        let Some(ty) = types[root].or(types[i]) else {
-            continue;
-        };
+        let Some(ty) = types[root].or(types[i]) else { continue };
         let weak = only_initial[i] && lexe[i].is_none() && mention_target[m].is_none() && {
             let s = scores[i];
             s.iter().copied().max().unwrap_or(0) < 3
@@ -290,9 +241,7 @@ pub fn resolve_document(
     }
     for e in &mut entities {
         e.label = match e.lex {
-            Some(x) if matches!(lex.entries[x].kind, Kind::Entity(t) if t == e.etype) => {
-                lex.entries[x].name.clone()
-            }
+            Some(x) if matches!(lex.entries[x].kind, Kind::Entity(t) if t == e.etype) => lex.entries[x].name.clone(),
             _ => pick_label(&e.aliases),
         };
         e.id = node_id(e.etype, &e.label);
@@ -303,15 +252,8 @@ pub fn resolve_document(
 /// The most complete form among aliases; an ALL-CAPS dateline form is title-cased when it is
 /// the only one ("CARACAS" → "Caracas").
 pub fn pick_label(aliases: &BTreeSet<String>) -> String {
-    let mixed: Vec<&String> = aliases
-        .iter()
-        .filter(|a| a.chars().any(char::is_lowercase) || is_acronym(a))
-        .collect();
-    let pool: Vec<&String> = if mixed.is_empty() {
-        aliases.iter().collect()
-    } else {
-        mixed
-    };
+    let mixed: Vec<&String> = aliases.iter().filter(|a| a.chars().any(char::is_lowercase) || is_acronym(a)).collect();
+    let pool: Vec<&String> = if mixed.is_empty() { aliases.iter().collect() } else { mixed };
     let mut best: Option<&String> = None;
     for a in pool {
         if best.is_none_or(|b| better_label(a, b)) {
@@ -319,10 +261,7 @@ pub fn pick_label(aliases: &BTreeSet<String>) -> String {
         }
     }
     let best = best.cloned().unwrap_or_default();
-    if !best.chars().any(char::is_lowercase)
-        && best.chars().filter(|c| c.is_alphabetic()).count() > 4
-        && !is_acronym(&best)
-    {
+    if !best.chars().any(char::is_lowercase) && best.chars().filter(|c| c.is_alphabetic()).count() > 4 && !is_acronym(&best) {
         return title_case(&best);
     }
     best
@@ -333,10 +272,7 @@ fn title_case(s: &str) -> String {
         .map(|w| {
             let mut c = w.chars();
             match c.next() {
-                Some(f) => f
-                    .to_uppercase()
-                    .chain(c.flat_map(char::to_lowercase))
-                    .collect(),
+                Some(f) => f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect(),
                 None => String::new(),
             }
         })
@@ -352,21 +288,10 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
     let nodes: Vec<(String, EntityType, String, Vec<String>)> = graph
         .nodes()
         .into_iter()
-        .map(|n| {
-            (
-                n.id.clone(),
-                n.etype,
-                n.label.clone(),
-                n.aliases.iter().map(|a| fold_key(a)).collect(),
-            )
-        })
+        .map(|n| (n.id.clone(), n.etype, n.label.clone(), n.aliases.iter().map(|a| fold_key(a)).collect()))
         .collect();
-    let persons: Vec<&(String, EntityType, String, Vec<String>)> =
-        nodes.iter().filter(|n| n.1 == EntityType::Person).collect();
-    let orgs: Vec<&(String, EntityType, String, Vec<String>)> = nodes
-        .iter()
-        .filter(|n| n.1 == EntityType::Organization)
-        .collect();
+    let persons: Vec<&(String, EntityType, String, Vec<String>)> = nodes.iter().filter(|n| n.1 == EntityType::Person).collect();
+    let orgs: Vec<&(String, EntityType, String, Vec<String>)> = nodes.iter().filter(|n| n.1 == EntityType::Organization).collect();
     for n in &nodes {
         let key = fold_key(&n.2);
         let w = words(&key);
@@ -378,10 +303,7 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
                 .collect(),
             EntityType::Organization if is_acronym(&n.2) => {
                 let acr: String = n.2.chars().filter(|c| c.is_alphabetic()).collect();
-                orgs.iter()
-                    .filter(|o| o.0 != n.0 && initials(&o.2) == acr && o.2.contains(' '))
-                    .map(|o| &o.0)
-                    .collect()
+                orgs.iter().filter(|o| o.0 != n.0 && initials(&o.2) == acr && o.2.contains(' ')).map(|o| &o.0).collect()
             }
             _ => Vec::new(),
         };

@@ -26,26 +26,11 @@ use crate::text::fold_key;
 
 /// The built-in lexicon files, embedded so the binary works from any folder.
 pub const BUILTIN: &[(&str, &str)] = &[
-    (
-        "schemas/lexicon/places.tsv",
-        include_str!("../../schemas/lexicon/places.tsv"),
-    ),
-    (
-        "schemas/lexicon/organizations.tsv",
-        include_str!("../../schemas/lexicon/organizations.tsv"),
-    ),
-    (
-        "schemas/lexicon/demonyms.tsv",
-        include_str!("../../schemas/lexicon/demonyms.tsv"),
-    ),
-    (
-        "schemas/lexicon/given_names.tsv",
-        include_str!("../../schemas/lexicon/given_names.tsv"),
-    ),
-    (
-        "schemas/lexicon/words.tsv",
-        include_str!("../../schemas/lexicon/words.tsv"),
-    ),
+    ("schemas/lexicon/places.tsv", include_str!("../../schemas/lexicon/places.tsv")),
+    ("schemas/lexicon/organizations.tsv", include_str!("../../schemas/lexicon/organizations.tsv")),
+    ("schemas/lexicon/demonyms.tsv", include_str!("../../schemas/lexicon/demonyms.tsv")),
+    ("schemas/lexicon/given_names.tsv", include_str!("../../schemas/lexicon/given_names.tsv")),
+    ("schemas/lexicon/words.tsv", include_str!("../../schemas/lexicon/words.tsv")),
 ];
 
 /// What a lexicon line is.
@@ -120,9 +105,7 @@ pub struct Lexicon {
 
 impl std::fmt::Debug for Lexicon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Lexicon")
-            .field("entries", &self.entries.len())
-            .finish()
+        f.debug_struct("Lexicon").field("entries", &self.entries.len()).finish()
     }
 }
 
@@ -181,20 +164,8 @@ impl Lexicon {
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
-            .map_err(|e| {
-                Error::config(
-                    "schemas/lexicon",
-                    format!("cannot compile the lexicon automaton: {e}"),
-                )
-            })?;
-        Ok(Lexicon {
-            entries,
-            names,
-            words,
-            automaton,
-            pattern_entry,
-            max_phrase_words,
-        })
+            .map_err(|e| Error::config("schemas/lexicon", format!("cannot compile the lexicon automaton: {e}")))?;
+        Ok(Lexicon { entries, names, words, automaton, pattern_entry, max_phrase_words })
     }
 
     /// Named-entity entries whose name or alias has this key.
@@ -204,21 +175,12 @@ impl Lexicon {
 
     /// Word-list entries of one kind with this key.
     pub fn words_of(&self, key: &str, kind: Kind) -> impl Iterator<Item = &Entry> {
-        self.words
-            .get(key)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.entries[i])
-            .filter(move |e| e.kind == kind)
+        self.words.get(key).into_iter().flatten().map(|&i| &self.entries[i]).filter(move |e| e.kind == kind)
     }
 
     /// Index of the first word-list entry of `kind` with this key.
     pub fn word_entry(&self, key: &str, kind: Kind) -> Option<usize> {
-        self.words
-            .get(key)?
-            .iter()
-            .copied()
-            .find(|&i| self.entries[i].kind == kind)
+        self.words.get(key)?.iter().copied().find(|&i| self.entries[i].kind == kind)
     }
 
     /// Whether `text` (any form) is in a word list of `kind`.
@@ -241,11 +203,7 @@ impl Lexicon {
             let after_ok = e == bytes.len() || !is_word_byte(text, e, false);
             let first = text[s..].chars().next().unwrap_or(' ');
             if before_ok && after_ok && (first.is_uppercase() || first.is_ascii_digit()) {
-                out.push(NameMatch {
-                    start: s,
-                    end: e,
-                    entry: self.pattern_entry[m.pattern().as_usize()],
-                });
+                out.push(NameMatch { start: s, end: e, entry: self.pattern_entry[m.pattern().as_usize()] });
             }
         }
         out
@@ -254,11 +212,7 @@ impl Lexicon {
 
 /// Whether the character touching byte `at` (before it when `before`) is part of a word.
 fn is_word_byte(text: &str, at: usize, before: bool) -> bool {
-    let c = if before {
-        text[..at].chars().next_back()
-    } else {
-        text[at..].chars().next()
-    };
+    let c = if before { text[..at].chars().next_back() } else { text[at..].chars().next() };
     c.is_some_and(|c| c.is_alphanumeric())
 }
 
@@ -287,26 +241,13 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Entry>> {
                 ),
             )
         })?;
-        let cell = |k: usize| {
-            cols.get(k)
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty() && *s != "-")
-                .unwrap_or("")
-        };
+        let cell = |k: usize| cols.get(k).map(|s| s.trim()).filter(|s| !s.is_empty() && *s != "-").unwrap_or("");
         let entity_name = cell(1);
         if entity_name.is_empty() {
             let col = cols[0].len() + 2;
-            return Err(Error::config(
-                format!("{name}:{n}:{col}"),
-                "empty name (columns are tab-separated: kind, name, aliases, subtype, parent)",
-            ));
+            return Err(Error::config(format!("{name}:{n}:{col}"), "empty name (columns are tab-separated: kind, name, aliases, subtype, parent)"));
         }
-        let aliases = cell(2)
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-            .collect();
+        let aliases = cell(2).split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
         out.push(Entry {
             kind,
             name: entity_name.to_string(),
@@ -332,11 +273,7 @@ mod tests {
         .unwrap();
         let lex = Lexicon::compile(entries).unwrap();
         let text = "The U.S. and Bogota, not USB or us.";
-        let found: Vec<&str> = lex
-            .find_names(text)
-            .iter()
-            .map(|m| &text[m.start..m.end])
-            .collect();
+        let found: Vec<&str> = lex.find_names(text).iter().map(|m| &text[m.start..m.end]).collect();
         assert_eq!(found, ["U.S.", "Bogota"]);
         assert!(lex.is("Pres.", Kind::Title));
         assert_eq!(lex.names("us").len(), 1);
@@ -344,9 +281,7 @@ mod tests {
 
     #[test]
     fn errors_name_file_line_column() {
-        let err = parse("x.tsv", "place\tA\nplase\tB\n")
-            .unwrap_err()
-            .to_string();
+        let err = parse("x.tsv", "place\tA\nplase\tB\n").unwrap_err().to_string();
         assert!(err.starts_with("x.tsv:2:1:"), "{err}");
         let err = parse("x.tsv", "place\t\tA\n").unwrap_err().to_string();
         assert!(err.starts_with("x.tsv:1:7:"), "{err}");

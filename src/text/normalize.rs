@@ -24,15 +24,9 @@ pub fn fold(s: &str) -> String {
 /// space collapsed. "U.S." and "US" share a key; so do "Maduro's" and "Maduro".
 pub fn fold_key(s: &str) -> String {
     let f = fold(s);
-    let f = f
-        .strip_suffix("'s")
-        .or_else(|| f.strip_suffix('\''))
-        .unwrap_or(&f);
+    let f = f.strip_suffix("'s").or_else(|| f.strip_suffix('\'')).unwrap_or(&f);
     let mut out = String::with_capacity(f.len());
-    for word in f
-        .split(|c: char| c.is_whitespace())
-        .filter(|w| !w.is_empty())
-    {
+    for word in f.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -87,21 +81,11 @@ mod tests {
     #[test]
     fn table() {
         for (input, folded, key, slugged) in [
-            (
-                "Héctor Guerrero Flores",
-                "héctor guerrero flores",
-                "hector guerrero flores",
-                "hector-guerrero-flores",
-            ),
+            ("Héctor Guerrero Flores", "héctor guerrero flores", "hector guerrero flores", "hector-guerrero-flores"),
             ("U.S.", "u.s.", "us", "us"),
             ("Maduro’s", "maduro's", "maduro", "maduros"),
             ("MS-13", "ms-13", "ms-13", "ms-13"),
-            (
-                "Itamar Ben-Gvir",
-                "itamar ben-gvir",
-                "itamar ben-gvir",
-                "itamar-ben-gvir",
-            ),
+            ("Itamar Ben-Gvir", "itamar ben-gvir", "itamar ben-gvir", "itamar-ben-gvir"),
         ] {
             assert_eq!(fold_key(input), key, "{input}");
             assert_eq!(slug(input), slugged, "{input}");
