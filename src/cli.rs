@@ -30,6 +30,20 @@ pub enum Command {
     /// Print one JSON object per entity mention: {"doc","start","end","text","type","entity"}.
     #[command(after_help = "Examples:\n  kgraph extract seeds/\n  kgraph extract article.html | jq -r .text")]
     Extract(ExtractArgs),
+
+    /// Check configuration files alone: lexicons (*.tsv), the ontology, JSON and JSON Schemas.
+    #[command(after_help = "Examples:\n  kgraph validate                    # everything under schemas/\n  \
+                            kgraph validate my-lexicon.tsv     # one file\n\n\
+                            Prints `ok: N files` and exits 0, or lists every problem as file:line:column: what \
+                            is wrong, and exits 2.")]
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files or folders to check (default: schemas/).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 /// Inputs and options shared by every command that reads a corpus.

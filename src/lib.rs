@@ -33,6 +33,7 @@ pub mod layout;
 pub mod lexicon;
 pub mod pipeline;
 pub mod text;
+pub mod validate;
 
 pub use error::{Error, Result};
 pub use pipeline::{BuildOptions, BuildStats, Pipeline};

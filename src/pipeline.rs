@@ -101,7 +101,8 @@ impl Pipeline {
     fn stream(&self, options: &BuildOptions, mut sink: impl FnMut(DocExtraction)) -> Result<BuildStats> {
         let mut stats = BuildStats::default();
         let sources = list_inputs(&options.inputs, &mut stats.warnings)?;
-        let mut seen_texts: BTreeMap<u64, String> = BTreeMap::new();
+        // Text hash → (document id, where it was read) of the first document with that text.
+        let mut seen_texts: BTreeMap<u128, (String, String)> = BTreeMap::new();
         for batch in sources.chunks(BATCH) {
             let results: Vec<(Vec<Warning>, Vec<(Document, DocExtraction)>)> = batch
                 .par_iter()
@@ -115,19 +116,19 @@ impl Pipeline {
                     (w, ex.collect())
                 })
                 .collect();
-            for (warnings, docs) in results {
+            for (src, (warnings, docs)) in batch.iter().zip(results) {
                 stats.warnings.extend(warnings);
                 for (doc, ex) in docs {
                     // The same article twice (same text) is processed once.
                     let h = hash_text(&doc.text);
-                    if let Some(first) = seen_texts.get(&h) {
+                    if let Some((first_id, first_at)) = seen_texts.get(&h) {
                         stats.warnings.push(Warning {
-                            location: doc.id.clone(),
-                            message: format!("same text as {first}; skipped as a duplicate"),
+                            location: src.display(),
+                            message: format!("document {:?} has the same text as {first_id:?} ({first_at}); skipped as a duplicate", doc.id),
                         });
                         continue;
                     }
-                    seen_texts.insert(h, doc.id.clone());
+                    seen_texts.insert(h, (doc.id.clone(), src.display()));
                     stats.documents += 1;
                     stats.bytes += doc.text.len() as u64;
                     sink(ex);
@@ -166,12 +167,14 @@ impl Pipeline {
     }
 }
 
-fn hash_text(text: &str) -> u64 {
-    // FNV-1a: stable across runs and platforms (std's hasher is randomly seeded).
-    let mut h: u64 = 0xcbf29ce484222325;
+fn hash_text(text: &str) -> u128 {
+    // 128-bit FNV-1a: stable across runs and platforms (std's hasher is randomly seeded), and
+    // wide enough that two different articles never collide in practice (a collision would drop
+    // an article as a "duplicate").
+    let mut h: u128 = 0x6c62272e07bb014262b821756295c58d;
     for b in text.as_bytes() {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100000001b3);
+        h ^= *b as u128;
+        h = h.wrapping_mul(0x0000000001000000000000000000013B);
     }
     h
 }

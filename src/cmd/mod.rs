@@ -2,6 +2,7 @@
 
 mod build;
 mod extract;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,6 +16,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Extract(args) => extract::run(args),
+        Command::Validate(args) => validate::run(args),
     }
 }
 
@@ -39,11 +41,16 @@ pub(crate) fn options(args: &InputArgs) -> BuildOptions {
     BuildOptions { inputs: inputs_or_seeds(args), ..BuildOptions::default() }
 }
 
-/// Prints warnings and maps them to the exit status (1 with --strict).
-pub(crate) fn finish(warnings: &[Warning], args: &InputArgs) -> ExitCode {
+/// Prints every warning, one line each (`kgraph: warning: file[:line[:column]]: what`).
+pub(crate) fn print_warnings(warnings: &[Warning]) {
     for w in warnings {
         eprintln!("kgraph: {w}");
     }
+}
+
+/// Maps warnings to the exit status: 1 with --strict when any occurred, else 0. (Warnings are
+/// printed before, with [`print_warnings`], so they come before the summary line.)
+pub(crate) fn finish(warnings: &[Warning], args: &InputArgs) -> ExitCode {
     if args.strict && !warnings.is_empty() {
         ExitCode::from(1)
     } else {

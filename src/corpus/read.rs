@@ -319,10 +319,15 @@ fn read_json_lines(source: &Source, location: &str, text: &str, warnings: &mut V
                 };
                 docs.push(Document { id, text: j.text, title: j.title, date: j.date, url: j.url });
             }
-            Err(e) => warnings.push(Warning {
-                location: format!("{location}:{n}:{}", e.column()),
-                message: format!("not an article ({e}); line skipped"),
-            }),
+            Err(e) => {
+                // serde_json ends its message with " at line 1 column C": the location says it.
+                let msg = e.to_string();
+                let msg = msg.rsplit_once(" at line ").map(|(m, _)| m.to_string()).unwrap_or(msg);
+                warnings.push(Warning {
+                    location: format!("{location}:{n}:{}", e.column()),
+                    message: format!("not a JSON article ({msg}); line skipped"),
+                })
+            }
         }
     }
     docs
