@@ -80,14 +80,19 @@ pub fn validate(paths: &[PathBuf]) -> Report {
     }
     let mut lexicons: Vec<(String, String, Vec<Entry>)> = Vec::new();
     for path in files {
-        let Some(checker) = checker_for(&path) else { continue };
+        let Some(checker) = checker_for(&path) else {
+            continue;
+        };
         let text = match fs::read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(e) => {
                     report.problems.push(Error::config(
                         path.display().to_string(),
-                        format!("not UTF-8 (first bad byte at offset {})", e.utf8_error().valid_up_to()),
+                        format!(
+                            "not UTF-8 (first bad byte at offset {})",
+                            e.utf8_error().valid_up_to()
+                        ),
                     ));
                     report.files.push(path);
                     continue;
@@ -138,8 +143,14 @@ fn check_json(name: &str, text: &str) -> Result<Value> {
     serde_json::from_str(text).map_err(|e| {
         let msg = e.to_string();
         // serde_json appends " at line L column C", which the location already says.
-        let msg = msg.rsplit_once(" at line ").map(|(m, _)| m.to_string()).unwrap_or(msg);
-        Error::config(format!("{name}:{}:{}", e.line(), e.column()), format!("invalid JSON: {msg}"))
+        let msg = msg
+            .rsplit_once(" at line ")
+            .map(|(m, _)| m.to_string())
+            .unwrap_or(msg);
+        Error::config(
+            format!("{name}:{}:{}", e.line(), e.column()),
+            format!("invalid JSON: {msg}"),
+        )
     })
 }
 
@@ -167,15 +178,26 @@ fn check_lexicons_together(files: &[(String, String, Vec<Entry>)]) -> Vec<Error>
             if e.parent.is_empty() || places.contains(&fold_key(&e.parent)) {
                 continue;
             }
-            let line_no: usize = e.source.rsplit(':').next().and_then(|n| n.parse().ok()).unwrap_or(0);
-            let column = lines.get(line_no.wrapping_sub(1)).map(|l| cell_column(l, 4)).unwrap_or(1);
+            let line_no: usize = e
+                .source
+                .rsplit(':')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let column = lines
+                .get(line_no.wrapping_sub(1))
+                .map(|l| cell_column(l, 4))
+                .unwrap_or(1);
             problems.push(Error::config(
                 format!("{name}:{line_no}:{column}"),
                 format!("parent {:?} names no place in the lexicons (add a `place` line for it, or fix the spelling)", e.parent),
             ));
         }
     }
-    let all: Vec<Entry> = builtin.into_iter().chain(files.iter().flat_map(|f| f.2.iter().cloned())).collect();
+    let all: Vec<Entry> = builtin
+        .into_iter()
+        .chain(files.iter().flat_map(|f| f.2.iter().cloned()))
+        .collect();
     if let Err(e) = Lexicon::compile(all) {
         problems.push(e);
     }
@@ -184,7 +206,11 @@ fn check_lexicons_together(files: &[(String, String, Vec<Entry>)]) -> Vec<Error>
 
 /// 1-based column (in characters) where tab-separated cell `k` of a line starts.
 fn cell_column(line: &str, k: usize) -> usize {
-    line.split('\t').take(k).map(|c| c.chars().count() + 1).sum::<usize>() + 1
+    line.split('\t')
+        .take(k)
+        .map(|c| c.chars().count() + 1)
+        .sum::<usize>()
+        + 1
 }
 
 /// Structural checks of a JSON Schema: the keywords that hold schemas hold schemas, `type` names
@@ -196,18 +222,34 @@ fn check_schema(name: &str, root: &Value) -> Vec<Error> {
     problems
 }
 
-const JSON_TYPES: &[&str] = &["null", "boolean", "object", "array", "number", "string", "integer"];
+const JSON_TYPES: &[&str] = &[
+    "null", "boolean", "object", "array", "number", "string", "integer",
+];
 
 /// Deeper than this is refused (a schema is written by hand; this keeps recursion bounded).
 const MAX_SCHEMA_DEPTH: usize = 64;
 
-fn schema_node(name: &str, root: &Value, v: &Value, ptr: String, depth: usize, out: &mut Vec<Error>) {
+fn schema_node(
+    name: &str,
+    root: &Value,
+    v: &Value,
+    ptr: String,
+    depth: usize,
+    out: &mut Vec<Error>,
+) {
     let mut problem = |at: &str, msg: String| {
-        let at = if at.is_empty() { "/".to_string() } else { at.to_string() };
+        let at = if at.is_empty() {
+            "/".to_string()
+        } else {
+            at.to_string()
+        };
         out.push(Error::config(format!("{name}: at {at}"), msg));
     };
     if depth > MAX_SCHEMA_DEPTH {
-        problem(&ptr, format!("schema nested deeper than {MAX_SCHEMA_DEPTH} levels"));
+        problem(
+            &ptr,
+            format!("schema nested deeper than {MAX_SCHEMA_DEPTH} levels"),
+        );
         return;
     }
     let obj = match v {
@@ -230,25 +272,48 @@ fn schema_node(name: &str, root: &Value, v: &Value, ptr: String, depth: usize, o
                 for n in names {
                     match n.as_str() {
                         Some(t) if JSON_TYPES.contains(&t) => {}
-                        _ => problem(&at, format!("unknown type {n}; expected one of {}", JSON_TYPES.join(", "))),
+                        _ => problem(
+                            &at,
+                            format!(
+                                "unknown type {n}; expected one of {}",
+                                JSON_TYPES.join(", ")
+                            ),
+                        ),
                     }
                 }
             }
-            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => match val {
-                Value::Object(m) => {
-                    for (k, s) in m {
-                        if key == "patternProperties" {
-                            if let Err(e) = regex::Regex::new(k) {
-                                problem(&at, format!("pattern {k:?} does not compile: {}", one_line(&e.to_string())));
+            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
+                match val {
+                    Value::Object(m) => {
+                        for (k, s) in m {
+                            if key == "patternProperties" {
+                                if let Err(e) = regex::Regex::new(k) {
+                                    problem(
+                                        &at,
+                                        format!(
+                                            "pattern {k:?} does not compile: {}",
+                                            one_line(&e.to_string())
+                                        ),
+                                    );
+                                }
                             }
+                            children.push((format!("{at}/{}", escape_pointer(k)), s));
                         }
-                        children.push((format!("{at}/{}", escape_pointer(k)), s));
                     }
+                    _ => problem(&at, format!("`{key}` must be an object of schemas")),
                 }
-                _ => problem(&at, format!("`{key}` must be an object of schemas")),
-            },
-            "items" | "additionalProperties" | "additionalItems" | "not" | "if" | "then" | "else" | "contains"
-            | "propertyNames" | "unevaluatedProperties" | "unevaluatedItems" => children.push((at, val)),
+            }
+            "items"
+            | "additionalProperties"
+            | "additionalItems"
+            | "not"
+            | "if"
+            | "then"
+            | "else"
+            | "contains"
+            | "propertyNames"
+            | "unevaluatedProperties"
+            | "unevaluatedItems" => children.push((at, val)),
             "allOf" | "anyOf" | "oneOf" | "prefixItems" => match val {
                 Value::Array(a) if !a.is_empty() => {
                     children.extend(a.iter().enumerate().map(|(i, s)| (format!("{at}/{i}"), s)))
@@ -256,7 +321,9 @@ fn schema_node(name: &str, root: &Value, v: &Value, ptr: String, depth: usize, o
                 _ => problem(&at, format!("`{key}` must be a non-empty array of schemas")),
             },
             "required" => {
-                let ok = val.as_array().is_some_and(|a| a.iter().all(Value::is_string));
+                let ok = val
+                    .as_array()
+                    .is_some_and(|a| a.iter().all(Value::is_string));
                 if !ok {
                     problem(&at, "`required` must be an array of property names".into());
                 }
@@ -265,7 +332,13 @@ fn schema_node(name: &str, root: &Value, v: &Value, ptr: String, depth: usize, o
             "pattern" => match val.as_str() {
                 Some(p) => {
                     if let Err(e) = regex::Regex::new(p) {
-                        problem(&at, format!("pattern {p:?} does not compile: {}", one_line(&e.to_string())));
+                        problem(
+                            &at,
+                            format!(
+                                "pattern {p:?} does not compile: {}",
+                                one_line(&e.to_string())
+                            ),
+                        );
                     }
                 }
                 None => problem(&at, "`pattern` must be a string".into()),
@@ -279,7 +352,10 @@ fn schema_node(name: &str, root: &Value, v: &Value, ptr: String, depth: usize, o
                 Some(_) => {}
                 None => problem(&at, "`$ref` must be a string".into()),
             },
-            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" if !val.is_u64() => {
+            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties"
+            | "maxProperties"
+                if !val.is_u64() =>
+            {
                 problem(&at, format!("`{key}` must be a non-negative integer"))
             }
             _ => {}
@@ -300,7 +376,12 @@ fn one_line(s: &str) -> String {
 }
 
 /// Lists the files validate knows under a folder, sorted, guarding against symlink loops.
-fn list_dir(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>, problems: &mut Vec<Error>) {
+fn list_dir(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    seen: &mut HashSet<PathBuf>,
+    problems: &mut Vec<Error>,
+) {
     match fs::canonicalize(dir) {
         Ok(c) => {
             if !seen.insert(c) {
@@ -335,7 +416,10 @@ mod tests {
     use super::*;
 
     fn problems(name: &str, text: &str) -> Vec<String> {
-        check_text(Path::new(name), text).iter().map(ToString::to_string).collect()
+        check_text(Path::new(name), text)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
     }
 
     #[test]
@@ -357,21 +441,65 @@ mod tests {
         // (file name, content, expected start of the one problem, or "" for none)
         let rows = [
             ("a.json", "{\"a\": 1}", ""),
-            ("a.json", "{\"a\": 1,\n \"b\": }", "a.json:2:7: invalid JSON: expected value"),
+            (
+                "a.json",
+                "{\"a\": 1,\n \"b\": }",
+                "a.json:2:7: invalid JSON: expected value",
+            ),
             ("a.json", "", "a.json:1:0: invalid JSON: EOF"),
-            ("ontology.json", "{\"types\": [}", "ontology.json:1:12: invalid JSON"),
-            ("s.json", r#"{"$schema": "x", "type": "strng"}"#, "s.json: at /type: unknown type \"strng\""),
-            ("s.json", r#"{"$schema": "x", "properties": {"a": {"type": ["string", 3]}}}"#, "s.json: at /properties/a/type: unknown type 3"),
-            ("s.json", r#"{"$schema": "x", "properties": {"a": {"pattern": "(["}}}"#, "s.json: at /properties/a/pattern: pattern \"([\" does not compile"),
-            ("s.json", r##"{"$schema": "x", "items": {"$ref": "#/$defs/nope"}}"##, "s.json: at /items/$ref: $ref \"#/$defs/nope\" points to nothing"),
-            ("s.json", r##"{"$schema": "x", "$defs": {"n": {}}, "items": {"$ref": "#/$defs/n"}}"##, ""),
-            ("s.json", r#"{"$schema": "x", "required": "a"}"#, "s.json: at /required: `required` must be an array"),
-            ("s.json", r#"{"$schema": "x", "anyOf": []}"#, "s.json: at /anyOf: `anyOf` must be a non-empty array"),
-            ("s.json", r#"{"$schema": "x", "properties": {"a": 3}}"#, "s.json: at /properties/a: a schema must be an object"),
+            (
+                "ontology.json",
+                "{\"types\": [}",
+                "ontology.json:1:12: invalid JSON",
+            ),
+            (
+                "s.json",
+                r#"{"$schema": "x", "type": "strng"}"#,
+                "s.json: at /type: unknown type \"strng\"",
+            ),
+            (
+                "s.json",
+                r#"{"$schema": "x", "properties": {"a": {"type": ["string", 3]}}}"#,
+                "s.json: at /properties/a/type: unknown type 3",
+            ),
+            (
+                "s.json",
+                r#"{"$schema": "x", "properties": {"a": {"pattern": "(["}}}"#,
+                "s.json: at /properties/a/pattern: pattern \"([\" does not compile",
+            ),
+            (
+                "s.json",
+                r##"{"$schema": "x", "items": {"$ref": "#/$defs/nope"}}"##,
+                "s.json: at /items/$ref: $ref \"#/$defs/nope\" points to nothing",
+            ),
+            (
+                "s.json",
+                r##"{"$schema": "x", "$defs": {"n": {}}, "items": {"$ref": "#/$defs/n"}}"##,
+                "",
+            ),
+            (
+                "s.json",
+                r#"{"$schema": "x", "required": "a"}"#,
+                "s.json: at /required: `required` must be an array",
+            ),
+            (
+                "s.json",
+                r#"{"$schema": "x", "anyOf": []}"#,
+                "s.json: at /anyOf: `anyOf` must be a non-empty array",
+            ),
+            (
+                "s.json",
+                r#"{"$schema": "x", "properties": {"a": 3}}"#,
+                "s.json: at /properties/a: a schema must be an object",
+            ),
             ("l.tsv", "place\tA\n", ""),
             ("l.tsv", "place\tA\nplase\tB\n", "l.tsv:2:1: unknown kind"),
             ("l.tsv", "place\tA\ta;;b\n", "l.tsv:1:9: empty alias"),
-            ("l.tsv", "place\tA\t-\tcity\tB\textra\n", "l.tsv:1:18: too many columns"),
+            (
+                "l.tsv",
+                "place\tA\t-\tcity\tB\textra\n",
+                "l.tsv:1:18: too many columns",
+            ),
         ];
         for (name, text, want) in rows {
             let got = problems(name, text);
@@ -386,7 +514,11 @@ mod tests {
 
     #[test]
     fn deep_schemas_stop_with_a_problem() {
-        let text = format!("{{\"$schema\": \"x\", {}\"type\": \"string\"{}}}", "\"not\": {".repeat(100), "}".repeat(100));
+        let text = format!(
+            "{{\"$schema\": \"x\", {}\"type\": \"string\"{}}}",
+            "\"not\": {".repeat(100),
+            "}".repeat(100)
+        );
         let got = problems("deep.json", &text);
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(got[0].contains("nested deeper"), "{got:?}");
@@ -396,7 +528,11 @@ mod tests {
     fn parents_must_name_places_across_files() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.tsv"), "place\tRuritania\t-\tcountry\n").unwrap();
-        std::fs::write(dir.path().join("b.tsv"), "place\tStrelsau\t-\tcity\tRuritania\nplace\tZenda\t-\tcity\tRuritanya\n").unwrap();
+        std::fs::write(
+            dir.path().join("b.tsv"),
+            "place\tStrelsau\t-\tcity\tRuritania\nplace\tZenda\t-\tcity\tRuritanya\n",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("notes.md"), "not checked").unwrap();
         let report = validate(&[dir.path().to_path_buf()]);
         assert_eq!(report.files.len(), 2);

@@ -15,26 +15,38 @@ fn pipeline() -> &'static Pipeline {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&first, rest)) = data.split_first() else { return };
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
     let kind = match first % 3 {
         0 => SourceKind::Text,
         1 => SourceKind::Html,
         _ => SourceKind::JsonLines,
     };
-    let source = Source { id: "fuzz".into(), path: None, kind };
+    let source = Source {
+        id: "fuzz".into(),
+        path: None,
+        kind,
+    };
     let mut warnings = Vec::new();
     let docs = documents_from_bytes(&source, rest.to_vec(), &mut warnings);
     let p = pipeline();
     for doc in &docs {
         let ex = p.extract(doc);
         for m in &ex.mentions {
-            assert_eq!(doc.text.get(m.start..m.end), Some(m.text.as_str()), "mention span");
+            assert_eq!(
+                doc.text.get(m.start..m.end),
+                Some(m.text.as_str()),
+                "mention span"
+            );
         }
     }
     let graph = p.build_graph(docs);
     for exporter in export::all() {
         let mut buf = Vec::new();
-        exporter.write(&graph, &mut buf).expect("writing into memory cannot fail");
+        exporter
+            .write(&graph, &mut buf)
+            .expect("writing into memory cannot fail");
         if exporter.file_name().ends_with(".json") {
             serde_json::from_slice::<serde_json::Value>(&buf).expect("exported JSON parses");
         }

@@ -6,7 +6,11 @@ use std::process::ExitCode;
 use crate::cli::ValidateArgs;
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from("schemas")] } else { args.paths };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("schemas")]
+    } else {
+        args.paths
+    };
     let report = kgraph::validate::validate(&paths);
     if report.is_ok() {
         let n = report.files.len();

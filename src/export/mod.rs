@@ -42,7 +42,8 @@ pub fn write_to_dir(exporter: &dyn Exporter, graph: &KnowledgeGraph, dir: &Path)
 /// learns before its long part that it could not write its results.
 pub fn prepare_dir(dir: &Path) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let probe = dir.join(format!(".kgraph-write-test.tmp-{}", std::process::id()));
+    remove_stale_temps(dir, "kgraph-write-test");
+    let probe = temp_path(dir, "kgraph-write-test");
     fs::File::create(&probe).map_err(|e| Error::io(dir, e))?;
     let _ = fs::remove_file(&probe);
     Ok(())
