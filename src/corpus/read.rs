@@ -71,6 +71,17 @@ pub fn list_inputs(inputs: &[PathBuf], warnings: &mut Vec<Warning>) -> Result<Ve
             out.push(Source { id: name, path: Some(input.clone()), kind });
         }
     }
+    // Two inputs can give the same id (`a/x.txt b/x.txt`, or two folders with the same layout):
+    // the later ones take their path as given, so every document keeps an id of its own.
+    let mut taken = BTreeSet::new();
+    for s in &mut out {
+        if !taken.insert(s.id.clone()) {
+            if let Some(p) = &s.path {
+                s.id = p.display().to_string();
+                taken.insert(s.id.clone());
+            }
+        }
+    }
     Ok(out)
 }
 
@@ -445,6 +456,20 @@ mod tests {
                 assert!(w[0].location.starts_with("dir/f"), "{}", w[0].location);
             }
         }
+    }
+
+    #[test]
+    fn the_same_id_from_two_inputs_becomes_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["a", "b"] {
+            std::fs::create_dir(dir.path().join(sub)).unwrap();
+            std::fs::write(dir.path().join(sub).join("x.txt"), sub).unwrap();
+        }
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        let mut w = Vec::new();
+        let ids: Vec<String> = list_inputs(&[a.clone(), b.clone(), b.join("x.txt")], &mut w).unwrap().into_iter().map(|s| s.id).collect();
+        let bx = b.join("x.txt").display().to_string();
+        assert_eq!(ids, ["x.txt".to_string(), bx.clone(), bx]);
     }
 
     #[test]

@@ -559,7 +559,7 @@ fn sigkill_at_any_point_leaves_each_output_file_old_or_complete() {
         if cfg!(debug_assertions) {
             1_500_000
         } else {
-            15_000_000
+            4_000_000
         },
     );
     let reference = dir.path().join("reference");
