@@ -51,3 +51,25 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             || c.downcast_ref::<serde_json::Error>().is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_print_each_cause_once_on_one_line() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "Permission denied");
+        let err = anyhow::Error::new(kgraph::Error::io("out/graph.json", io));
+        assert_eq!(one_line(&err), "out/graph.json: Permission denied");
+        let err = anyhow::anyhow!("two\nlines").context("reading x");
+        assert_eq!(one_line(&err), "reading x: two lines");
+    }
+
+    #[test]
+    fn broken_pipes_are_recognized_through_serde_json() {
+        let pipe = || std::io::Error::new(std::io::ErrorKind::BrokenPipe, "pipe");
+        assert!(is_broken_pipe(&anyhow::Error::new(pipe())));
+        assert!(is_broken_pipe(&anyhow::Error::new(serde_json::Error::io(pipe()))));
+        assert!(!is_broken_pipe(&anyhow::anyhow!("other")));
+    }
+}
