@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pathological documents: is the time linear in their size? Builds each document at size n and
 # 4n with the release binary and prints the seconds and the ratio (linear: about 4; quadratic:
-# about 16). Usage: bash benches/pathological.sh [n-scale, default 1]
+# about 16). Usage: [KINDS="people 1000,caps 250000"] bash benches/pathological.sh [n-scale, default 1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -23,12 +23,21 @@ with open(path, "w") as f:
         f.write("Nicolás Maduro " * n)
     elif kind == "line":    # n sentences of news prose on one line
         f.write("Venezuelan President Nicolás Maduro met Colombian President Gustavo Petro in Bogotá on Monday. " * n)
+    elif kind == "people":  # n distinct people, two per sentence (corpus-wide resolution)
+        first = ["Alberto", "Beatriz", "Carlos", "Diana", "Esteban", "Fabiola", "Gustavo", "Helena", "Ignacio", "Julia"]
+        for i in range(0, n, 2):
+            a = f"{first[i % 10]} {''.join(chr(97 + (i // 10 // 26 ** k) % 26) for k in range(4)).capitalize()}"
+            b = f"{first[(i + 1) % 10]} {''.join(chr(97 + ((i + 1) // 10 // 26 ** k) % 26) for k in range(4)).capitalize()}"
+            f.write(f"Minister {a} met President {b} in Caracas.\n\n")
     elif kind == "nested":  # n nested elements of HTML
         f.write("<div><span>" * n + "<p>Maduro spoke in Caracas.</p>")
 PY
 }
 printf '%-8s %10s %9s %10s %9s %6s\n' doc n seconds 4n seconds ratio
-for spec in "caps 250000" "repeat 25000" "bare 25000" "line 100000" "nested 100000"; do
+specs=("caps 250000" "repeat 25000" "bare 25000" "line 100000" "nested 100000" "people 1000")
+# KINDS="people 1000,caps 1000" runs only those.
+if [ -n "${KINDS:-}" ]; then IFS=',' read -ra specs <<< "$KINDS"; fi
+for spec in "${specs[@]}"; do
   set -- $spec
   kind=$1; n=$(( $2 * scale )); ext=txt; [ "$kind" = nested ] && ext=html
   times=()
