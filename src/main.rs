@@ -47,8 +47,10 @@ fn one_line(err: &anyhow::Error) -> String {
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == BrokenPipe)
-            || c.downcast_ref::<serde_json::Error>().is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
     })
 }
 
@@ -69,7 +71,8 @@ mod tests {
     fn broken_pipes_are_recognized_through_serde_json() {
         let pipe = || std::io::Error::new(std::io::ErrorKind::BrokenPipe, "pipe");
         assert!(is_broken_pipe(&anyhow::Error::new(pipe())));
-        assert!(is_broken_pipe(&anyhow::Error::new(serde_json::Error::io(pipe()))));
+        let wrapped = serde_json::Error::io(pipe());
+        assert!(is_broken_pipe(&anyhow::Error::new(wrapped)));
         assert!(!is_broken_pipe(&anyhow::anyhow!("other")));
     }
 }
