@@ -572,9 +572,11 @@ fn sigkill_at_any_point_leaves_each_output_file_old_or_complete() {
         new.keys().collect::<Vec<_>>(),
         "same files"
     );
-    assert!(
-        old.iter().all(|(k, v)| new[k] != *v),
-        "the big corpus changes every file"
+    // (Some files may be the same for both, e.g. a header-only relations table.)
+    assert_ne!(
+        old[Path::new("graph.json")],
+        new[Path::new("graph.json")],
+        "the big corpus changes graph.json"
     );
 
     let check = |when: &str| {
