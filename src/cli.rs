@@ -52,6 +52,13 @@ pub enum Command {
                             kgraph explain ICE articles/\n  \
                             kgraph explain person:hector-guerrero-flores out/graph.json")]
     Explain(ExplainArgs),
+
+    /// Check configuration files alone: lexicons (*.tsv), the ontology, JSON and JSON Schemas.
+    #[command(after_help = "Examples:\n  kgraph validate                    # everything under schemas/\n  \
+                            kgraph validate my-lexicon.tsv     # one file\n\n\
+                            Prints `ok: N files` and exits 0, or lists every problem as file:line:column: what \
+                            is wrong, and exits 2.")]
+    Validate(ValidateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +73,13 @@ pub struct ExplainArgs {
     /// Evidence sentences shown per relation (all with 0).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub evidence: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files or folders to check (default: schemas/).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 /// Inputs and options shared by every command that reads a corpus.

@@ -39,6 +39,7 @@ pub mod lexicon;
 pub mod ontology;
 pub mod pipeline;
 pub mod text;
+pub mod validate;
 
 pub use error::{Error, Result};
 pub use pipeline::{BuildOptions, BuildStats, Pipeline};

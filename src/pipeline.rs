@@ -146,6 +146,8 @@ struct DocOutcome {
 
 /// What one source leaves behind.
 struct SourceOutcome {
+    /// Where it was read, for messages.
+    location: String,
     warnings: Vec<Warning>,
     docs: Vec<DocOutcome>,
 }
@@ -205,7 +207,7 @@ impl Pipeline {
                 }
             })
             .collect();
-        SourceOutcome { warnings, docs }
+        SourceOutcome { location: source.display(), warnings, docs }
     }
 
     /// Streams the corpus (or the options' shard of it) through `sink` in input order, with
@@ -245,10 +247,10 @@ impl Pipeline {
                 stats.warnings.extend(outcome.warnings);
                 for doc in outcome.docs {
                     // The same article twice (same text) is processed once.
-                    if let Some(first) = seen_texts.get(&doc.hash) {
+                    if let Some(first_id) = seen_texts.get(&doc.hash) {
                         stats.warnings.push(Warning {
-                            location: doc.id.clone(),
-                            message: format!("same text as {first}; skipped as a duplicate"),
+                            location: outcome.location.clone(),
+                            message: format!("document {:?} has the same text as {first_id:?}; skipped as a duplicate", doc.id),
                         });
                         continue;
                     }

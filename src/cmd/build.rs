@@ -17,6 +17,8 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let types = if args.types.is_empty() { None } else { Some(FilterSpec::parse_types(&args.types)?) };
     let spec = FilterSpec { types, min_weight: args.min_weight, no_events: args.no_events, focus: args.focus.clone(), depth: args.depth };
     let pipeline = super::pipeline(&args.input)?;
+    // Fail before the long part: an output folder we cannot write is known now.
+    export::prepare_dir(&args.output)?;
     let options = BuildOptions { shard: args.shard, ..super::options(&args.input) };
     let (graph, stats) = pipeline.build(&options)?;
     let graph = if options.shard.is_some() {
@@ -35,6 +37,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
             Render::Svg => skipped |= !render_svg(&args.output)?,
         }
     }
+    super::print_warnings(&stats.warnings);
     if !args.input.quiet {
         eprintln!("{}", stats.summary(&graph, started.elapsed()));
     }

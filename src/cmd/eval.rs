@@ -59,5 +59,6 @@ fn run_gold(args: EvalGoldArgs) -> anyhow::Result<ExitCode> {
         gold::render_text(&report)
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
+    super::print_warnings(&stats.warnings);
     Ok(super::finish(&stats.warnings, &args.input))
 }

@@ -14,6 +14,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let (graph, warnings) = load(&args)?;
     let id = kgraph::filter::find_node(&graph, &args.name)?;
     print!("{}", render(&graph, &id, args.evidence));
+    super::print_warnings(&warnings);
     Ok(super::finish(&warnings, &args.input))
 }
 

@@ -15,5 +15,6 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         out.write_all(b"\n")?;
     }
     out.flush()?;
+    super::print_warnings(&stats.warnings);
     Ok(super::finish(&stats.warnings, &args.input))
 }

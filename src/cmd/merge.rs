@@ -10,6 +10,7 @@ use crate::cli::MergeArgs;
 pub fn run(args: MergeArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let (graph, warnings) = pipeline::merge_graphs(&args.partials)?;
+    super::print_warnings(&warnings);
     export::write_all(&graph, &args.output)?;
     if !args.quiet {
         eprintln!(

@@ -5,6 +5,7 @@ mod eval;
 mod explain;
 mod extract;
 mod merge;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(args) => eval::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Validate(args) => validate::run(args),
     }
 }
 
@@ -45,17 +47,26 @@ pub(crate) fn options(args: &InputArgs) -> BuildOptions {
     BuildOptions { inputs: inputs_or_seeds(args), cooccurrence: args.cooccurrence, progress: !args.quiet, ..BuildOptions::default() }
 }
 
-/// Prints warnings and maps them to the exit status (1 with --strict).
-pub(crate) fn finish(warnings: &[Warning], args: &InputArgs) -> ExitCode {
-    finish_strict(warnings, args.strict)
-}
-
-/// Prints warnings and maps them to the exit status (1 when `strict`).
-pub(crate) fn finish_strict(warnings: &[Warning], strict: bool) -> ExitCode {
+/// Prints every warning, one line each (`kgraph: warning: file[:line[:column]]: what`).
+pub(crate) fn print_warnings(warnings: &[Warning]) {
     for w in warnings {
         eprintln!("kgraph: {w}");
     }
+}
+
+/// Maps warnings to the exit status (1 when `strict` and any occurred); prints nothing.
+pub(crate) fn finish_strict(warnings: &[Warning], strict: bool) -> ExitCode {
     if strict && !warnings.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Maps warnings to the exit status: 1 with --strict when any occurred, else 0. (Warnings are
+/// printed before, with [`print_warnings`], so they come before the summary line.)
+pub(crate) fn finish(warnings: &[Warning], args: &InputArgs) -> ExitCode {
+    if args.strict && !warnings.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

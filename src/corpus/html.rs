@@ -5,6 +5,7 @@
 //! fails, it only loses structure. Work is linear in the page's length.
 
 /// Elements whose content is never shown.
+/// (`head` is not among them: its `<title>` is read, and its other children hold no text.)
 const HIDDEN: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe", "object"];
 
 /// Elements that start a new line (paragraph) in the text.
@@ -29,6 +30,19 @@ pub fn html_to_text(html: &str) -> (String, Option<String>) {
             // Comment.
             if html[i..].starts_with("<!--") {
                 i = html[i + 4..].find("-->").map(|p| i + 4 + p + 3).unwrap_or(bytes.len());
+                continue;
+            }
+            // As in HTML5, `<` not followed by a letter, `/`, `!` or `?` is text ("5 < 6").
+            let starts_tag = bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?'));
+            if !starts_tag {
+                if hidden_until.is_none() {
+                    if in_title {
+                        title_buf.push('<');
+                    } else {
+                        push_text(&mut out, "<", in_pre > 0);
+                    }
+                }
+                i += 1;
                 continue;
             }
             let Some(rel_end) = html[i..].find('>') else {
@@ -271,6 +285,8 @@ mod tests {
             let _ = html_to_text(html);
         }
         assert_eq!(html_to_text("a < b").0, "a < b");
+        assert_eq!(html_to_text("<p>5 <6 and 7> 3</p>").0, "5 <6 and 7> 3");
+        assert_eq!(html_to_text("<p>x<<b>y</b></p>").0, "x<y");
         assert_eq!(decode_entities("AT&T &unknown; &#0;"), "AT&T &unknown; \u{FFFD}");
     }
 }

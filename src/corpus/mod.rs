@@ -9,7 +9,7 @@ mod html;
 mod read;
 
 pub use html::html_to_text;
-pub use read::{list_inputs, read_source, Source, SourceKind};
+pub use read::{documents_from_bytes, list_inputs, read_source, Source, SourceKind};
 
 use serde::{Deserialize, Serialize};
 

@@ -71,6 +71,17 @@ pub fn list_inputs(inputs: &[PathBuf], warnings: &mut Vec<Warning>) -> Result<Ve
             out.push(Source { id: name, path: Some(input.clone()), kind });
         }
     }
+    // Two inputs can give the same id (`a/x.txt b/x.txt`, or two folders with the same layout):
+    // the later ones take their path as given, so every document keeps an id of its own.
+    let mut taken = BTreeSet::new();
+    for s in &mut out {
+        if !taken.insert(s.id.clone()) {
+            if let Some(p) = &s.path {
+                s.id = p.display().to_string();
+                taken.insert(s.id.clone());
+            }
+        }
+    }
     Ok(out)
 }
 
@@ -117,6 +128,12 @@ fn walk(
         if meta.is_dir() {
             walk(root, &path, out, seen, warnings);
         } else if let Some(kind) = SourceKind::from_path(&path) {
+            if !meta.is_file() {
+                // A FIFO or device named `*.txt` would block or never end: only named inputs
+                // (`kgraph build <(cmd)`) may be special files.
+                warnings.push(Warning { location: path.display().to_string(), message: "not a regular file; skipped".into() });
+                continue;
+            }
             let rel = path.strip_prefix(root).unwrap_or(&path);
             let id = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
             out.push(Source { id, path: Some(path), kind });
@@ -124,14 +141,18 @@ fn walk(
     }
 }
 
-/// Reads one source into its documents. Problems with a single file (unreadable, binary) are
-/// warnings and yield no document; a broken JSON line is a warning and the other lines are read.
+/// Reads one source into its documents. Problems with a single file (unreadable, vanished,
+/// binary, empty) are warnings and yield no document; a broken JSON line is a warning and the
+/// other lines are read.
 pub fn read_source(source: &Source, warnings: &mut Vec<Warning>) -> Vec<Document> {
     let bytes = match &source.path {
         None => {
             let mut buf = Vec::new();
             if let Err(e) = std::io::stdin().read_to_end(&mut buf) {
-                warnings.push(Warning { location: "<stdin>".into(), message: format!("cannot read: {e}") });
+                warnings.push(Warning {
+                    location: "<stdin>".into(),
+                    message: format!("cannot read: {e}"),
+                });
                 return Vec::new();
             }
             buf
@@ -139,18 +160,30 @@ pub fn read_source(source: &Source, warnings: &mut Vec<Warning>) -> Vec<Document
         Some(p) => match fs::read(p) {
             Ok(b) => b,
             Err(e) => {
-                warnings.push(Warning { location: p.display().to_string(), message: format!("cannot read: {e}; skipped") });
+                warnings.push(Warning {
+                    location: p.display().to_string(),
+                    message: format!("cannot read: {e}; skipped"),
+                });
                 return Vec::new();
             }
         },
     };
+    documents_from_bytes(source, bytes, warnings)
+}
+
+/// Turns the bytes of one source into its documents (the part of [`read_source`] after the
+/// read, for callers that already hold the bytes: tests, fuzzing, embedding).
+pub fn documents_from_bytes(
+    source: &Source,
+    bytes: Vec<u8>,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Document> {
     let location = source.display();
-    if looks_binary(&bytes) {
-        warnings.push(Warning { location, message: "binary file (NUL bytes); skipped".into() });
-        return Vec::new();
-    }
-    let text = decode(bytes, &location, warnings);
-    match source.kind {
+    let text = match decode(bytes, &location, warnings) {
+        Some(t) => t,
+        None => return Vec::new(),
+    };
+    let docs = match source.kind {
         SourceKind::Text => vec![Document::new(source.id.clone(), text)],
         SourceKind::Html => {
             let (body, title) = html_to_text(&text);
@@ -158,28 +191,110 @@ pub fn read_source(source: &Source, warnings: &mut Vec<Warning>) -> Vec<Document
             doc.title = title;
             vec![doc]
         }
-        SourceKind::JsonLines => read_json_lines(source, &location, &text, warnings),
-    }
+        SourceKind::JsonLines => return read_json_lines(source, &location, &text, warnings),
+    };
+    docs.into_iter()
+        .filter(|d| {
+            let empty = d.text.trim().is_empty();
+            if empty {
+                let what = if source.kind == SourceKind::Html {
+                    "no visible text"
+                } else {
+                    "empty"
+                };
+                warnings.push(Warning {
+                    location: location.clone(),
+                    message: format!("{what}; skipped"),
+                });
+            }
+            !empty
+        })
+        .collect()
 }
 
+/// How much of a file's start is looked at to tell text from binary.
+const SNIFF: usize = 8192;
+
+/// Whether the bytes are not text: a NUL byte, or many control characters, near the start.
+/// (UTF-16 text has NULs too; it is recognized by its byte order mark before this test.)
 fn looks_binary(bytes: &[u8]) -> bool {
-    bytes.iter().take(8192).any(|&b| b == 0)
+    let head = &bytes[..bytes.len().min(SNIFF)];
+    if head.contains(&0) {
+        return true;
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)) || b == 0x7F)
+        .count();
+    controls * 10 > head.len()
 }
 
-/// UTF-8, or a lossy decode with one warning naming the first bad byte.
-fn decode(bytes: Vec<u8>, location: &str, warnings: &mut Vec<Warning>) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
-    match String::from_utf8(bytes) {
+/// The text of a file: UTF-8 (a byte order mark dropped), UTF-16 with a byte order mark, or a
+/// lossy UTF-8 decode with one warning naming the first bad byte. `None` (with a warning) for
+/// binary files.
+fn decode(bytes: Vec<u8>, location: &str, warnings: &mut Vec<Warning>) -> Option<String> {
+    if let Some(text) = decode_utf16_bom(&bytes, location, warnings) {
+        return Some(text);
+    }
+    if looks_binary(&bytes) {
+        warnings.push(Warning {
+            location: location.to_string(),
+            message: "binary file (not text); skipped".into(),
+        });
+        return None;
+    }
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    Some(match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             warnings.push(Warning {
                 location: location.to_string(),
-                message: format!("invalid UTF-8 at byte {at}; decoded lossily (bad bytes become U+FFFD)"),
+                message: format!(
+                    "invalid UTF-8 at byte {at}; decoded lossily (bad bytes become U+FFFD)"
+                ),
             });
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
+    })
+}
+
+/// UTF-16 text marked by its byte order mark (as Windows tools write it), decoded; unpaired
+/// surrogates become U+FFFD with a warning.
+fn decode_utf16_bom(bytes: &[u8], location: &str, warnings: &mut Vec<Warning>) -> Option<String> {
+    let little = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let units = bytes[2..].chunks(2).map(|c| match c {
+        [a, b] if little => u16::from_le_bytes([*a, *b]),
+        [a, b] => u16::from_be_bytes([*a, *b]),
+        _ => 0xFFFD, // an odd trailing byte
+    });
+    let mut bad: Option<usize> = None;
+    let mut out = String::with_capacity(bytes.len() / 2);
+    for (i, r) in char::decode_utf16(units).enumerate() {
+        out.push(r.unwrap_or_else(|_| {
+            bad.get_or_insert(2 + 2 * i);
+            '\u{FFFD}'
+        }));
     }
+    if bytes.len() % 2 == 1 {
+        bad.get_or_insert(bytes.len() - 1);
+    }
+    if let Some(at) = bad {
+        warnings.push(Warning {
+            location: location.to_string(),
+            message: format!(
+                "invalid UTF-16 near byte {at}; decoded lossily (bad units become U+FFFD)"
+            ),
+        });
+    }
+    Some(out)
 }
 
 #[derive(serde::Deserialize)]
@@ -203,6 +318,10 @@ fn read_json_lines(source: &Source, location: &str, text: &str, warnings: &mut V
             continue;
         }
         match serde_json::from_str::<JsonLine>(line) {
+            Ok(j) if j.text.trim().is_empty() => warnings.push(Warning {
+                location: format!("{location}:{n}"),
+                message: "empty \"text\"; line skipped".into(),
+            }),
             Ok(j) => {
                 let id = match j.id {
                     Some(serde_json::Value::String(s)) if !s.is_empty() => s,
@@ -211,10 +330,15 @@ fn read_json_lines(source: &Source, location: &str, text: &str, warnings: &mut V
                 };
                 docs.push(Document { id, text: j.text, title: j.title, date: j.date, url: j.url });
             }
-            Err(e) => warnings.push(Warning {
-                location: format!("{location}:{n}:{}", e.column()),
-                message: format!("not an article ({e}); line skipped"),
-            }),
+            Err(e) => {
+                // serde_json ends its message with " at line 1 column C": the location says it.
+                let msg = e.to_string();
+                let msg = msg.rsplit_once(" at line ").map(|(m, _)| m.to_string()).unwrap_or(msg);
+                warnings.push(Warning {
+                    location: format!("{location}:{n}:{}", e.column()),
+                    message: format!("not a JSON article ({msg}); line skipped"),
+                })
+            }
         }
     }
     docs
@@ -253,8 +377,135 @@ mod tests {
     #[test]
     fn lossy_decode_names_first_bad_byte() {
         let mut w = Vec::new();
-        let s = decode(b"ab\xffcd".to_vec(), "f.txt", &mut w);
+        let s = decode(b"ab\xffcd".to_vec(), "f.txt", &mut w).unwrap();
         assert_eq!(s, "ab\u{FFFD}cd");
         assert!(w[0].message.contains("byte 2"));
+    }
+
+    fn docs_of(kind: SourceKind, bytes: &[u8]) -> (Vec<Document>, Vec<Warning>) {
+        let src = Source {
+            id: "f".into(),
+            path: Some(PathBuf::from("dir/f")),
+            kind,
+        };
+        let mut w = Vec::new();
+        let docs = documents_from_bytes(&src, bytes.to_vec(), &mut w);
+        (docs, w)
+    }
+
+    #[test]
+    fn bytes_to_documents_table() {
+        use SourceKind::*;
+        // (kind, bytes, expected texts, expected warning fragment or "")
+        let rows: &[(SourceKind, &[u8], &[&str], &str)] = &[
+            (Text, b"plain", &["plain"], ""),
+            (Text, b"\xEF\xBB\xBFbom", &["bom"], ""),
+            (Text, b"", &[], "empty; skipped"),
+            (Text, b" \n\t\n", &[], "empty; skipped"),
+            (Text, b"ab\0cd", &[], "binary file"),
+            (Text, b"\x01\x02\x03\x04ab", &[], "binary file"),
+            (
+                Text,
+                b"\x1b[1mbold\x1b[0m and a long enough line of ordinary text",
+                &["\x1b[1mbold\x1b[0m and a long enough line of ordinary text"],
+                "",
+            ),
+            (Text, b"\xFF\xFEh\0i\0", &["hi"], ""),
+            (Text, b"\xFE\xFF\0h\0i", &["hi"], ""),
+            (
+                Text,
+                b"\xFF\xFEh\0\x00\xD8i\0",
+                &["h\u{FFFD}i"],
+                "invalid UTF-16 near byte 4",
+            ),
+            (
+                Text,
+                b"Caf\xe9",
+                &["Caf\u{FFFD}"],
+                "invalid UTF-8 at byte 3",
+            ),
+            (
+                Html,
+                b"<script>only()</script>",
+                &[],
+                "no visible text; skipped",
+            ),
+            (Html, b"<p>Hi</p>", &["Hi"], ""),
+            (
+                JsonLines,
+                b"{\"text\":\"  \"}\n{\"text\":\"ok\"}",
+                &["ok"],
+                "empty \"text\"",
+            ),
+            (
+                JsonLines,
+                b"{\"title\":\"no text\"}",
+                &[],
+                "missing field `text`",
+            ),
+        ];
+        for (kind, bytes, texts, warning) in rows {
+            let (docs, w) = docs_of(*kind, bytes);
+            let got: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
+            assert_eq!(&got, texts, "{bytes:?}");
+            if warning.is_empty() {
+                assert!(w.is_empty(), "{bytes:?}: {w:?}");
+            } else {
+                assert_eq!(w.len(), 1, "{bytes:?}: {w:?}");
+                assert!(w[0].to_string().contains(warning), "{bytes:?}: {}", w[0]);
+                assert!(w[0].location.starts_with("dir/f"), "{}", w[0].location);
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_id_from_two_inputs_becomes_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["a", "b"] {
+            std::fs::create_dir(dir.path().join(sub)).unwrap();
+            std::fs::write(dir.path().join(sub).join("x.txt"), sub).unwrap();
+        }
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        let mut w = Vec::new();
+        let ids: Vec<String> = list_inputs(&[a.clone(), b.clone(), b.join("x.txt")], &mut w).unwrap().into_iter().map(|s| s.id).collect();
+        let bx = b.join("x.txt").display().to_string();
+        assert_eq!(ids, ["x.txt".to_string(), bx.clone(), bx]);
+    }
+
+    #[test]
+    fn a_file_that_vanishes_after_listing_is_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("gone.txt");
+        std::fs::write(&f, "text").unwrap();
+        let mut w = Vec::new();
+        let sources = list_inputs(&[dir.path().to_path_buf()], &mut w).unwrap();
+        assert_eq!(sources.len(), 1);
+        std::fs::remove_file(&f).unwrap();
+        assert!(read_source(&sources[0], &mut w).is_empty());
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].to_string().contains("gone.txt: cannot read"),
+            "{}",
+            w[0]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_in_folders_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.txt");
+        let ok = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("skipping: mkfifo not available");
+            return;
+        }
+        let mut w = Vec::new();
+        let sources = list_inputs(&[dir.path().to_path_buf()], &mut w).unwrap();
+        assert!(sources.is_empty());
+        assert!(w[0].to_string().contains("not a regular file"), "{w:?}");
     }
 }

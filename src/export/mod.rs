@@ -95,12 +95,49 @@ pub fn write_to_dir(exporter: &dyn Exporter, graph: &KnowledgeGraph, dir: &Path)
     Ok(path)
 }
 
-/// Writes a file through a temporary sibling and renames it into place.
+/// Creates the output folder if missing and checks that a file can be created in it, so a run
+/// learns before its long part that it could not write its results.
+pub fn prepare_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    remove_stale_temps(dir, "kgraph-write-test");
+    let probe = temp_path(dir, "kgraph-write-test");
+    fs::File::create(&probe).map_err(|e| Error::io(dir, e))?;
+    let _ = fs::remove_file(&probe);
+    Ok(())
+}
+
+/// The temporary file `path` is written through: hidden, beside it, named after this process.
+fn temp_path(parent: &Path, name: &str) -> PathBuf {
+    parent.join(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Removes temporary files left beside `name` by runs that were killed (their process is gone).
+/// Where liveness cannot be told (no `/proc`), they are left alone: they are hidden and harmless.
+fn remove_stale_temps(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)).and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new("/proc").join(pid.to_string()).exists() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Writes a file through a temporary sibling and renames it into place: readers (and a run
+/// killed at any point) see the previous complete file or the new complete file, never a part.
 pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    remove_stale_temps(parent, &name);
+    let tmp = temp_path(parent, &name);
     let result = (|| -> io::Result<()> {
         let file = fs::File::create(&tmp)?;
         let mut w = BufWriter::new(file);
@@ -113,5 +150,61 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result
         let _ = fs::remove_file(&tmp);
         return Err(Error::io(path, e));
     }
+    // Make the rename itself durable (best effort: not every platform can sync a folder).
+    if let Ok(d) = fs::File::open(parent) {
+        let _ = d.sync_all();
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_atomic_replaces_whole_files_and_keeps_the_old_one_on_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("f.txt");
+        write_atomic(&path, |w| w.write_all(b"first")).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"first");
+        let err = write_atomic(&path, |w| {
+            w.write_all(b"half of the second")?;
+            Err(io::Error::other("disk full"))
+        });
+        assert!(err.unwrap_err().to_string().contains("disk full"));
+        assert_eq!(fs::read(&path).unwrap(), b"first", "a failed write keeps the previous file");
+        let names: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["f.txt"], "no temporary file is left behind");
+    }
+
+    #[test]
+    fn stale_temps_of_dead_runs_are_removed() {
+        if !Path::new("/proc/self").exists() {
+            eprintln!("skipping: no /proc to tell live processes");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        // A pid above the kernel's maximum (4194304) belongs to no process.
+        let stale = dir.path().join(".f.txt.tmp-4194999");
+        let live = dir.path().join(".f.txt.tmp-1"); // init is alive
+        let other = dir.path().join(".g.txt.tmp-4194999");
+        for p in [&stale, &live, &other] {
+            fs::write(p, "partial").unwrap();
+        }
+        write_atomic(&dir.path().join("f.txt"), |w| w.write_all(b"new")).unwrap();
+        assert!(!stale.exists());
+        assert!(live.exists() && other.exists());
+    }
+
+    #[test]
+    fn prepare_dir_creates_and_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        prepare_dir(&dir.path().join("a/b")).unwrap();
+        assert!(dir.path().join("a/b").is_dir());
+        assert_eq!(fs::read_dir(dir.path().join("a/b")).unwrap().count(), 0, "the probe is removed");
+        let file = dir.path().join("file");
+        fs::write(&file, "x").unwrap();
+        let err = prepare_dir(&file.join("out")).unwrap_err().to_string();
+        assert!(err.contains("file/out"), "{err}");
+    }
 }

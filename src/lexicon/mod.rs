@@ -236,7 +236,7 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Entry>> {
             Error::config(
                 format!("{name}:{n}:1"),
                 format!(
-                    "unknown kind {:?}; expected one of person, organization, place, demonym, given_name, title, role, org_head, org_suffix, trigger, nonentity, connector",
+                    "unknown kind {:?}; expected one of person, organization, place, event, demonym, given_name, title, role, org_head, org_suffix, trigger, nonentity, connector",
                     cols[0]
                 ),
             )
@@ -247,7 +247,23 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Entry>> {
             let col = cols[0].len() + 2;
             return Err(Error::config(format!("{name}:{n}:{col}"), "empty name (columns are tab-separated: kind, name, aliases, subtype, parent)"));
         }
-        let aliases = cell(2).split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        // 1-based column where cell `k` starts, for messages.
+        let column = |k: usize| cols.iter().take(k).map(|c| c.chars().count() + 1).sum::<usize>() + 1;
+        // Empty trailing cells (spreadsheets write them) are fine; text beyond the fifth is not.
+        if cols.len() > 5 && cols[5..].iter().any(|c| !c.trim().is_empty()) {
+            return Err(Error::config(
+                format!("{name}:{n}:{}", column(5)),
+                format!("too many columns ({}); expected at most 5, tab-separated: kind, name, aliases, subtype, parent", cols.len()),
+            ));
+        }
+        let alias_cell = cell(2);
+        if !alias_cell.is_empty() && alias_cell.split(';').any(|a| a.trim().is_empty()) {
+            return Err(Error::config(
+                format!("{name}:{n}:{}", column(2)),
+                format!("empty alias in {alias_cell:?}; aliases are separated by single `;`"),
+            ));
+        }
+        let aliases = alias_cell.split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
         out.push(Entry {
             kind,
             name: entity_name.to_string(),
@@ -285,6 +301,11 @@ mod tests {
         assert!(err.starts_with("x.tsv:2:1:"), "{err}");
         let err = parse("x.tsv", "place\t\tA\n").unwrap_err().to_string();
         assert!(err.starts_with("x.tsv:1:7:"), "{err}");
+        let err = parse("x.tsv", "place\tA\tB;\n").unwrap_err().to_string();
+        assert!(err.starts_with("x.tsv:1:9: empty alias"), "{err}");
+        let err = parse("x.tsv", "place\tA\t-\t-\t-\t-\n").unwrap_err().to_string();
+        assert!(err.starts_with("x.tsv:1:15: too many columns (6)"), "{err}");
+        assert!(parse("x.tsv", "place\tA\t-\t-\t-\t\t\n").is_ok());
     }
 
     #[test]

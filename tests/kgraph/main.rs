@@ -8,3 +8,4 @@ mod foundation;
 mod html;
 mod quality;
 mod scale;
+mod reliability;
