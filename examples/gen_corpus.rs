@@ -196,7 +196,10 @@ fn initials(words: &[String]) -> String {
         .collect()
 }
 
-fn read_names(path: &Path) -> Result<(Vec<Entry>, Vec<(String, usize, Form)>), String> {
+/// The name pool and, for each surface form, its entry and kind.
+type Names = (Vec<Entry>, Vec<(String, usize, Form)>);
+
+fn read_names(path: &Path) -> Result<Names, String> {
     let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut entries = Vec::new();
     let mut forms = Vec::new();

@@ -23,21 +23,27 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the graph of a corpus and write every output format.
-    #[command(after_help = "Examples:\n  kgraph build                      # seeds/ -> out/\n  \
+    #[command(
+        after_help = "Examples:\n  kgraph build                      # seeds/ -> out/\n  \
                             kgraph build articles/ -o graph/   # a folder of .txt/.html/.jsonl\n  \
-                            cat a.txt | kgraph build - -o out/")]
+                            cat a.txt | kgraph build - -o out/"
+    )]
     Build(BuildArgs),
 
     /// Combine the partial graphs of shard builds (`build --shard I/N`) and write every format.
-    #[command(after_help = "The merged graph.json is the same bytes as one whole build of the corpus, \
+    #[command(
+        after_help = "The merged graph.json is the same bytes as one whole build of the corpus, \
                             whatever the order of the inputs.\n\nExamples:\n  \
                             kgraph build --shard 1/2 corpus/ -o part1/\n  \
                             kgraph build --shard 2/2 corpus/ -o part2/\n  \
-                            kgraph merge part1/ part2/graph.json -o graph/")]
+                            kgraph merge part1/ part2/graph.json -o graph/"
+    )]
     Merge(MergeArgs),
 
     /// Print one JSON object per entity mention: {"doc","start","end","text","type","entity"}.
-    #[command(after_help = "Examples:\n  kgraph extract seeds/\n  kgraph extract article.html | jq -r .text")]
+    #[command(
+        after_help = "Examples:\n  kgraph extract seeds/\n  kgraph extract article.html | jq -r .text"
+    )]
     Extract(ExtractArgs),
 
     /// Measure the extraction: NER scores on a CoNLL-2003 file, graph scores against a gold folder.
@@ -48,16 +54,20 @@ pub enum Command {
     Eval(EvalArgs),
 
     /// Show an entity and each of its relations with the sentences that state them.
-    #[command(after_help = "Examples:\n  kgraph explain \"Guerrero\"                 # builds seeds/ first\n  \
+    #[command(
+        after_help = "Examples:\n  kgraph explain \"Guerrero\"                 # builds seeds/ first\n  \
                             kgraph explain ICE articles/\n  \
-                            kgraph explain person:hector-guerrero-flores out/graph.json")]
+                            kgraph explain person:hector-guerrero-flores out/graph.json"
+    )]
     Explain(ExplainArgs),
 
     /// Check configuration files alone: lexicons (*.tsv), the ontology, JSON and JSON Schemas.
-    #[command(after_help = "Examples:\n  kgraph validate                    # everything under schemas/\n  \
+    #[command(
+        after_help = "Examples:\n  kgraph validate                    # everything under schemas/\n  \
                             kgraph validate my-lexicon.tsv     # one file\n\n\
                             Prints `ok: N files` and exits 0, or lists every problem as file:line:column: what \
-                            is wrong, and exits 2.")]
+                            is wrong, and exits 2."
+    )]
     Validate(ValidateArgs),
 }
 

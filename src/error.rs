@@ -42,11 +42,17 @@ impl Error {
     }
 
     pub fn config(location: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::Config { location: location.into(), message: message.into() }
+        Error::Config {
+            location: location.into(),
+            message: message.into(),
+        }
     }
 
     pub fn bad_input(location: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::BadInput { location: location.into(), message: message.into() }
+        Error::BadInput {
+            location: location.into(),
+            message: message.into(),
+        }
     }
 }
 

@@ -25,7 +25,12 @@ pub enum EntityType {
 }
 
 impl EntityType {
-    pub const ALL: [EntityType; 4] = [EntityType::Person, EntityType::Organization, EntityType::Place, EntityType::Event];
+    pub const ALL: [EntityType; 4] = [
+        EntityType::Person,
+        EntityType::Organization,
+        EntityType::Place,
+        EntityType::Event,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,7 +44,9 @@ impl EntityType {
     pub fn parse(s: &str) -> Option<EntityType> {
         match s.trim().to_ascii_lowercase().as_str() {
             "person" | "per" | "people" | "persons" => Some(EntityType::Person),
-            "organization" | "organisation" | "org" | "organizations" => Some(EntityType::Organization),
+            "organization" | "organisation" | "org" | "organizations" => {
+                Some(EntityType::Organization)
+            }
             "place" | "loc" | "location" | "places" | "gpe" => Some(EntityType::Place),
             "event" | "events" => Some(EntityType::Event),
             _ => None,
@@ -133,7 +140,13 @@ impl Node {
 /// Of two values, the more specific (longer), ties broken by order: independent of which came first.
 fn better_value(a: Option<String>, b: Option<String>) -> Option<String> {
     match (a, b) {
-        (Some(a), Some(b)) => Some(if (b.len(), std::cmp::Reverse(&b)) > (a.len(), std::cmp::Reverse(&a)) { b } else { a }),
+        (Some(a), Some(b)) => Some(
+            if (b.len(), std::cmp::Reverse(&b)) > (a.len(), std::cmp::Reverse(&a)) {
+                b
+            } else {
+                a
+            },
+        ),
         (a, b) => a.or(b),
     }
 }
@@ -147,9 +160,18 @@ pub fn better_label(a: &str, b: &str) -> bool {
 fn label_rank(s: &str) -> (usize, usize, usize, bool, std::cmp::Reverse<String>) {
     let words = s.split_whitespace().count();
     let letters = s.chars().filter(|c| c.is_alphanumeric()).count();
-    let accented = s.chars().filter(|c| !c.is_ascii() && c.is_alphabetic()).count();
+    let accented = s
+        .chars()
+        .filter(|c| !c.is_ascii() && c.is_alphabetic())
+        .count();
     let mixed = s.chars().any(|c| c.is_lowercase());
-    (words, letters, accented, mixed, std::cmp::Reverse(s.to_string()))
+    (
+        words,
+        letters,
+        accented,
+        mixed,
+        std::cmp::Reverse(s.to_string()),
+    )
 }
 
 /// A typed relation between two entities with its evidence.
@@ -254,7 +276,12 @@ impl KnowledgeGraph {
                 let e = self.g.add_edge(
                     s,
                     t,
-                    Edge { relation: relation.to_string(), certainty, docs: BTreeSet::new(), evidence: BTreeSet::new() },
+                    Edge {
+                        relation: relation.to_string(),
+                        certainty,
+                        docs: BTreeSet::new(),
+                        evidence: BTreeSet::new(),
+                    },
                 );
                 self.edge_ids.insert(key, e);
                 e
@@ -266,8 +293,19 @@ impl KnowledgeGraph {
             edge.docs.insert(ev.doc.clone());
             // One item per sentence: when several rules find the same edge in one sentence,
             // the smallest rule id stands for them (whatever the order they came in).
-            let probe = Evidence { doc: ev.doc.clone(), start: ev.start, end: ev.end, text: String::new(), rule: String::new() };
-            let same = edge.evidence.range(probe..).next().filter(|x| x.doc == ev.doc && x.start == ev.start && x.end == ev.end).cloned();
+            let probe = Evidence {
+                doc: ev.doc.clone(),
+                start: ev.start,
+                end: ev.end,
+                text: String::new(),
+                rule: String::new(),
+            };
+            let same = edge
+                .evidence
+                .range(probe..)
+                .next()
+                .filter(|x| x.doc == ev.doc && x.start == ev.start && x.end == ev.end)
+                .cloned();
             match same {
                 Some(old) if old.rule <= ev.rule => {}
                 Some(old) => {
@@ -325,7 +363,9 @@ impl KnowledgeGraph {
         if self.ids.contains_key(new) {
             return self.merge_nodes(old, new);
         }
-        let Some(i) = self.ids.remove(old) else { return false };
+        let Some(i) = self.ids.remove(old) else {
+            return false;
+        };
         self.g[i].id = new.to_string();
         self.ids.insert(new.to_string(), i);
         true
@@ -346,21 +386,32 @@ impl KnowledgeGraph {
     pub fn edges(&self) -> Vec<EdgeRefView<'_>> {
         let mut v: Vec<EdgeRefView<'_>> = (&self.g)
             .edge_references()
-            .map(|e| EdgeRefView { source: &self.g[e.source()].id, target: &self.g[e.target()].id, edge: e.weight() })
+            .map(|e| EdgeRefView {
+                source: &self.g[e.source()].id,
+                target: &self.g[e.target()].id,
+                edge: e.weight(),
+            })
             .collect();
-        v.sort_by(|a, b| (a.source, &a.edge.relation, a.target).cmp(&(b.source, &b.edge.relation, b.target)));
+        v.sort_by(|a, b| {
+            (a.source, &a.edge.relation, a.target).cmp(&(b.source, &b.edge.relation, b.target))
+        });
         v
     }
 
     /// Edges touching one node (either direction), sorted.
     pub fn edges_of(&self, id: &str) -> Vec<EdgeRefView<'_>> {
-        self.edges().into_iter().filter(|e| e.source == id || e.target == id).collect()
+        self.edges()
+            .into_iter()
+            .filter(|e| e.source == id || e.target == id)
+            .collect()
     }
 
     /// Ids of nodes within `depth` hops of `id`, ignoring direction.
     pub fn neighbourhood(&self, id: &str, depth: usize) -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
-        let Some(&start) = self.ids.get(id) else { return seen };
+        let Some(&start) = self.ids.get(id) else {
+            return seen;
+        };
         let mut frontier = vec![start];
         seen.insert(id.to_string());
         for _ in 0..depth {
@@ -378,8 +429,15 @@ impl KnowledgeGraph {
     }
 
     /// The subgraph of the nodes `keep` accepts and the edges `keep_edge` accepts between them.
-    pub fn filtered(&self, keep: impl Fn(&Node) -> bool, keep_edge: impl Fn(&EdgeRefView<'_>) -> bool) -> KnowledgeGraph {
-        let mut out = KnowledgeGraph { meta: self.meta.clone(), ..Default::default() };
+    pub fn filtered(
+        &self,
+        keep: impl Fn(&Node) -> bool,
+        keep_edge: impl Fn(&EdgeRefView<'_>) -> bool,
+    ) -> KnowledgeGraph {
+        let mut out = KnowledgeGraph {
+            meta: self.meta.clone(),
+            ..Default::default()
+        };
         for n in self.nodes() {
             if keep(n) {
                 out.add_node(n.clone());
@@ -387,7 +445,13 @@ impl KnowledgeGraph {
         }
         for e in self.edges() {
             if out.ids.contains_key(e.source) && out.ids.contains_key(e.target) && keep_edge(&e) {
-                out.add_edge(e.source, &e.edge.relation, e.target, e.edge.certainty, e.edge.evidence.iter().cloned());
+                out.add_edge(
+                    e.source,
+                    &e.edge.relation,
+                    e.target,
+                    e.edge.certainty,
+                    e.edge.evidence.iter().cloned(),
+                );
             }
         }
         // Event places must point at nodes that are still there.
@@ -406,7 +470,13 @@ impl KnowledgeGraph {
             self.add_node(n.clone());
         }
         for e in other.edges() {
-            self.add_edge(e.source, &e.edge.relation, e.target, e.edge.certainty, e.edge.evidence.iter().cloned());
+            self.add_edge(
+                e.source,
+                &e.edge.relation,
+                e.target,
+                e.edge.certainty,
+                e.edge.evidence.iter().cloned(),
+            );
         }
     }
 
@@ -421,7 +491,11 @@ impl KnowledgeGraph {
 
     /// The dense integer id of each node (its position in id order), for loaders that want numbers.
     pub fn dense_ids(&self) -> HashMap<&str, usize> {
-        self.nodes().into_iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect()
+        self.nodes()
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect()
     }
 }
 
@@ -430,7 +504,13 @@ mod tests {
     use super::*;
 
     fn ev(doc: &str, start: usize) -> Evidence {
-        Evidence { doc: doc.into(), start, end: start + 1, text: "x".into(), rule: "r".into() }
+        Evidence {
+            doc: doc.into(),
+            start,
+            end: start + 1,
+            text: "x".into(),
+            rule: "r".into(),
+        }
     }
 
     #[test]
@@ -469,12 +549,34 @@ mod tests {
     #[test]
     fn one_edge_per_triple_and_merge_rewires() {
         let mut g = KnowledgeGraph::new();
-        for (t, l) in [(EntityType::Person, "A B"), (EntityType::Person, "B"), (EntityType::Organization, "Org")] {
+        for (t, l) in [
+            (EntityType::Person, "A B"),
+            (EntityType::Person, "B"),
+            (EntityType::Organization, "Org"),
+        ] {
             g.add_node(Node::new(t, l));
         }
-        assert!(g.add_edge("person:a-b", "leader_of", "organization:org", Certainty::Alleged, [ev("d", 0)]));
-        assert!(g.add_edge("person:b", "leader_of", "organization:org", Certainty::Stated, [ev("d", 5)]));
-        assert!(!g.add_edge("person:b", "leader_of", "organization:nope", Certainty::Stated, [ev("d", 5)]));
+        assert!(g.add_edge(
+            "person:a-b",
+            "leader_of",
+            "organization:org",
+            Certainty::Alleged,
+            [ev("d", 0)]
+        ));
+        assert!(g.add_edge(
+            "person:b",
+            "leader_of",
+            "organization:org",
+            Certainty::Stated,
+            [ev("d", 5)]
+        ));
+        assert!(!g.add_edge(
+            "person:b",
+            "leader_of",
+            "organization:nope",
+            Certainty::Stated,
+            [ev("d", 5)]
+        ));
         assert_eq!(g.edge_count(), 2);
         assert!(g.merge_nodes("person:b", "person:a-b"));
         let edges = g.edges();

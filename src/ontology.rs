@@ -23,7 +23,10 @@ use crate::error::{json_location, Error, Result};
 use crate::graph::EntityType;
 
 /// The built-in ontology, embedded so the binary works from any folder.
-pub const BUILTIN: (&str, &str) = ("schemas/ontology.json", include_str!("../schemas/ontology.json"));
+pub const BUILTIN: (&str, &str) = (
+    "schemas/ontology.json",
+    include_str!("../schemas/ontology.json"),
+);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -150,7 +153,10 @@ fn locate(text: &str, needle: &str) -> (usize, usize) {
 /// Parses and checks an ontology; errors name `file:line:column` and what is wrong.
 pub fn parse(name: &str, text: &str) -> Result<Ontology> {
     let raw: RawOntology = serde_json::from_str(text).map_err(|e| {
-        Error::config(json_location(std::path::Path::new(name), &e), format!("invalid ontology: {e}"))
+        Error::config(
+            json_location(std::path::Path::new(name), &e),
+            format!("invalid ontology: {e}"),
+        )
     })?;
     let at = |needle: &str| {
         let (l, c) = locate(text, needle);
@@ -163,7 +169,10 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
             None => {
                 return Err(Error::config(
                     at(&format!("\"{}\"", t.name)),
-                    format!("unknown entity type {:?}; expected person, organization, place or event", t.name),
+                    format!(
+                        "unknown entity type {:?}; expected person, organization, place or event",
+                        t.name
+                    ),
                 ))
             }
         }
@@ -173,23 +182,34 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         let types = |list: &[String], role: &str| -> Result<Vec<EntityType>> {
             list.iter()
                 .map(|t| {
-                    EntityType::parse(t).filter(|et| entity_types.contains(et)).ok_or_else(|| {
-                        Error::config(
-                            at(&format!("\"name\": \"{}\"", r.name)),
-                            format!("relation {:?}: unknown {role} type {t:?}", r.name),
-                        )
-                    })
+                    EntityType::parse(t)
+                        .filter(|et| entity_types.contains(et))
+                        .ok_or_else(|| {
+                            Error::config(
+                                at(&format!("\"name\": \"{}\"", r.name)),
+                                format!("relation {:?}: unknown {role} type {t:?}", r.name),
+                            )
+                        })
                 })
                 .collect()
         };
         let subject = types(&r.subject, "subject")?;
         let object = types(&r.object, "object")?;
         if relations.contains_key(&r.name) {
-            return Err(Error::config(at(&format!("\"name\": \"{}\"", r.name)), format!("relation {:?} defined twice", r.name)));
+            return Err(Error::config(
+                at(&format!("\"name\": \"{}\"", r.name)),
+                format!("relation {:?} defined twice", r.name),
+            ));
         }
         relations.insert(
             r.name.clone(),
-            RelationType { name: r.name, subject, object, symmetric: r.symmetric, description: r.description },
+            RelationType {
+                name: r.name,
+                subject,
+                object,
+                symmetric: r.symmetric,
+                description: r.description,
+            },
         );
     }
     let mut patterns = Vec::new();
@@ -197,31 +217,62 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
     for p in raw.patterns {
         let loc = at(&format!("\"id\": \"{}\"", p.id));
         if !seen.insert(p.id.clone()) {
-            return Err(Error::config(loc, format!("pattern id {:?} used twice", p.id)));
+            return Err(Error::config(
+                loc,
+                format!("pattern id {:?} used twice", p.id),
+            ));
         }
         if !relations.contains_key(&p.relation) {
-            return Err(Error::config(loc, format!("pattern {:?}: unknown relation {:?}", p.id, p.relation)));
+            return Err(Error::config(
+                loc,
+                format!("pattern {:?}: unknown relation {:?}", p.id, p.relation),
+            ));
         }
-        let source = compile_pattern(&p.pattern).map_err(|m| Error::config(loc.clone(), format!("pattern {:?}: {m}", p.id)))?;
-        let regex = Regex::new(&source)
-            .map_err(|e| Error::config(loc.clone(), format!("pattern {:?} does not compile: {e}", p.id)))?;
-        let certainty = match p.certainty.as_deref() {
-            None => None,
-            Some("stated") => Some(crate::graph::Certainty::Stated),
-            Some("alleged") => Some(crate::graph::Certainty::Alleged),
-            Some(other) => {
-                return Err(Error::config(loc, format!("pattern {:?}: certainty must be \"stated\" or \"alleged\", not {other:?}", p.id)))
-            }
-        };
+        let source = compile_pattern(&p.pattern)
+            .map_err(|m| Error::config(loc.clone(), format!("pattern {:?}: {m}", p.id)))?;
+        let regex = Regex::new(&source).map_err(|e| {
+            Error::config(
+                loc.clone(),
+                format!("pattern {:?} does not compile: {e}", p.id),
+            )
+        })?;
+        let certainty =
+            match p.certainty.as_deref() {
+                None => None,
+                Some("stated") => Some(crate::graph::Certainty::Stated),
+                Some("alleged") => Some(crate::graph::Certainty::Alleged),
+                Some(other) => return Err(Error::config(
+                    loc,
+                    format!(
+                        "pattern {:?}: certainty must be \"stated\" or \"alleged\", not {other:?}",
+                        p.id
+                    ),
+                )),
+            };
         let letters = |name: &str| -> String {
-            let start = source.find(&format!("(?P<{name}>@[")).map(|i| i + 7).unwrap_or(0);
+            let start = source
+                .find(&format!("(?P<{name}>@["))
+                .map(|i| i + 7)
+                .unwrap_or(0);
             source[start..].split(']').next().unwrap_or("").to_string()
         };
         let (subject_letters, object_letters) = (letters("s"), letters("o"));
-        patterns.push(Pattern { id: p.id, relation: p.relation, regex, certainty, examples: p.examples, subject_letters, object_letters });
+        patterns.push(Pattern {
+            id: p.id,
+            relation: p.relation,
+            regex,
+            certainty,
+            examples: p.examples,
+            subject_letters,
+            object_letters,
+        });
     }
-    let set = RegexSet::new(patterns.iter().map(|p| p.regex.as_str()))
-        .map_err(|e| Error::config(name.to_string(), format!("patterns do not compile together: {e}")))?;
+    let set = RegexSet::new(patterns.iter().map(|p| p.regex.as_str())).map_err(|e| {
+        Error::config(
+            name.to_string(),
+            format!("patterns do not compile together: {e}"),
+        )
+    })?;
     Ok(Ontology {
         version: raw.version,
         entity_types,
@@ -243,7 +294,11 @@ fn slot_class(types: &str) -> std::result::Result<String, String> {
             "EVT" => "E",
             "DEM" => "D",
             "ANY" => "POLE",
-            other => return Err(format!("unknown slot type {other:?} (PER, ORG, LOC, EVT, DEM, ANY)")),
+            other => {
+                return Err(format!(
+                    "unknown slot type {other:?} (PER, ORG, LOC, EVT, DEM, ANY)"
+                ))
+            }
         };
         for c in l.chars() {
             if !letters.contains(c) {
@@ -262,11 +317,15 @@ pub fn compile_pattern(p: &str) -> std::result::Result<String, String> {
     let mut has_o = false;
     for el in split_elements(p)? {
         if let Some(n) = el.strip_prefix('~') {
-            let n: usize = n.parse().map_err(|_| format!("gap {el:?} needs a number, e.g. ~3"))?;
+            let n: usize = n
+                .parse()
+                .map_err(|_| format!("gap {el:?} needs a number, e.g. ~3"))?;
             out.push_str(&format!("(?:\\S+ ){{0,{n}}}"));
         } else if el.starts_with('{') && el.ends_with('}') && el.contains(':') {
             let inner = &el[1..el.len() - 1];
-            let (name, types) = inner.split_once(':').ok_or_else(|| format!("slot {el:?} needs a name and types, e.g. {{s:PER}}"))?;
+            let (name, types) = inner
+                .split_once(':')
+                .ok_or_else(|| format!("slot {el:?} needs a name and types, e.g. {{s:PER}}"))?;
             let class = slot_class(types)?;
             match name {
                 "s" if !has_s => has_s = true,
@@ -299,7 +358,9 @@ fn words(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         let inner = &rest[open + 1..open + close];
         match slot_class(inner) {
             Ok(class) if !inner.contains(':') => {
@@ -362,16 +423,33 @@ mod tests {
     fn builtin_parses() {
         let o = Ontology::builtin().unwrap();
         assert!(o.relations.len() >= 37);
-        for r in ["leader_of", "operates_in", "sanctioned", "caused_by", "co_occurs_with"] {
+        for r in [
+            "leader_of",
+            "operates_in",
+            "sanctioned",
+            "caused_by",
+            "co_occurs_with",
+        ] {
             assert!(o.relation(r).is_some(), "{r}");
         }
     }
 
     #[test]
     fn pattern_language() {
-        assert_eq!(compile_pattern("{s:PER} , (the)? leader of {o:ORG}").unwrap(), "(?:^| )(?P<s>@[P]\\d+) , (?:(?:the) )?leader of (?P<o>@[O]\\d+) ");
-        assert_eq!(compile_pattern("{s:ORG} ~3in {o:LOC|DEM}").unwrap(), "(?:^| )(?P<s>@[O]\\d+) (?:\\S+ ){0,3}in (?P<o>@[LD]\\d+) ");
-        for bad in ["{s:PER} leads", "{s:FOO} x {o:ORG}", "{s:PER} (x {o:ORG}", "{s:PER} ~x {o:ORG}"] {
+        assert_eq!(
+            compile_pattern("{s:PER} , (the)? leader of {o:ORG}").unwrap(),
+            "(?:^| )(?P<s>@[P]\\d+) , (?:(?:the) )?leader of (?P<o>@[O]\\d+) "
+        );
+        assert_eq!(
+            compile_pattern("{s:ORG} ~3in {o:LOC|DEM}").unwrap(),
+            "(?:^| )(?P<s>@[O]\\d+) (?:\\S+ ){0,3}in (?P<o>@[LD]\\d+) "
+        );
+        for bad in [
+            "{s:PER} leads",
+            "{s:FOO} x {o:ORG}",
+            "{s:PER} (x {o:ORG}",
+            "{s:PER} ~x {o:ORG}",
+        ] {
             assert!(compile_pattern(bad).is_err(), "{bad}");
         }
     }
@@ -382,10 +460,15 @@ mod tests {
         let err = parse("o.json", text).unwrap_err().to_string();
         assert!(err.starts_with("o.json:4:6:"), "{err}");
         assert!(err.contains("thing"), "{err}");
-        let err = parse("o.json", "{\"entity_types\": [}").unwrap_err().to_string();
+        let err = parse("o.json", "{\"entity_types\": [}")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("o.json:1:"), "{err}");
         let text = "{\"entity_types\": [{\"name\": \"person\"}], \"relations\": [{\"name\": \"r\", \"subject\": [\"person\"], \"object\": [\"person\"]}],\n \"patterns\": [{\"id\": \"p\", \"relation\": \"r\", \"pattern\": \"{s:PER} [ {o:PER}\"}]}";
         let err = parse("o.json", text).unwrap_err().to_string();
-        assert!(err.starts_with("o.json:2:16:") && err.contains("does not compile"), "{err}");
+        assert!(
+            err.starts_with("o.json:2:16:") && err.contains("does not compile"),
+            "{err}"
+        );
     }
 }

@@ -155,7 +155,10 @@ struct SourceOutcome {
 impl Pipeline {
     /// Built-in lexicons plus the user's.
     pub fn load(extra_lexicons: &[PathBuf]) -> Result<Pipeline> {
-        Ok(Pipeline { lexicon: Lexicon::load(extra_lexicons)?, ontology: Ontology::builtin()? })
+        Ok(Pipeline {
+            lexicon: Lexicon::load(extra_lexicons)?,
+            ontology: Ontology::builtin()?,
+        })
     }
 
     /// Built-in lexicons only.
@@ -189,7 +192,12 @@ impl Pipeline {
     }
 
     /// Reads and extracts one source; the documents of a JSON Lines file run in parallel.
-    fn process(&self, source: &Source, options: &BuildOptions, keep_mentions: bool) -> SourceOutcome {
+    fn process(
+        &self,
+        source: &Source,
+        options: &BuildOptions,
+        keep_mentions: bool,
+    ) -> SourceOutcome {
         let mut warnings = Vec::new();
         let docs = read_source(source, &mut warnings);
         let docs = docs
@@ -207,7 +215,11 @@ impl Pipeline {
                 }
             })
             .collect();
-        SourceOutcome { location: source.display(), warnings, docs }
+        SourceOutcome {
+            location: source.display(),
+            warnings,
+            docs,
+        }
     }
 
     /// Streams the corpus (or the options' shard of it) through `sink` in input order, with

@@ -126,7 +126,10 @@ pub fn check_text(path: &Path, text: &str) -> Vec<Error> {
         // unknown relations in a pattern, patterns that do not compile (file:line:column).
         Some(Checker::Ontology) => match check_json(&name, text) {
             Err(e) => vec![e],
-            Ok(_) => crate::ontology::parse(&name, text).err().into_iter().collect(),
+            Ok(_) => crate::ontology::parse(&name, text)
+                .err()
+                .into_iter()
+                .collect(),
         },
         Some(Checker::Json) => match check_json(&name, text) {
             Err(e) => vec![e],
@@ -166,7 +169,11 @@ fn check_lexicons_together(files: &[(String, String, Vec<Entry>)]) -> Vec<Error>
         .collect();
     let mut places: BTreeSet<String> = BTreeSet::new();
     for e in builtin.iter().chain(files.iter().flat_map(|f| f.2.iter())) {
-        if e.kind == Kind::Entity(EntityType::Place) {
+        // A parent may be a place, or an organization (a body of the European Union).
+        if matches!(
+            e.kind,
+            Kind::Entity(EntityType::Place) | Kind::Entity(EntityType::Organization)
+        ) {
             places.insert(fold_key(&e.name));
             places.extend(e.aliases.iter().map(|a| fold_key(a)));
         }
@@ -174,7 +181,9 @@ fn check_lexicons_together(files: &[(String, String, Vec<Entry>)]) -> Vec<Error>
     for (name, text, entries) in files {
         let lines: Vec<&str> = text.lines().collect();
         for e in entries {
-            if e.parent.is_empty() || places.contains(&fold_key(&e.parent)) {
+            // Only entities and demonyms name a place as parent (a trigger's parent is its label noun).
+            let names_a_place = matches!(e.kind, Kind::Entity(_) | Kind::Demonym);
+            if !names_a_place || e.parent.is_empty() || places.contains(&fold_key(&e.parent)) {
                 continue;
             }
             let line_no: usize = e

@@ -14,12 +14,25 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     // Usage errors before any work.
     let exporters = export::select(&args.formats)?;
-    let types = if args.types.is_empty() { None } else { Some(FilterSpec::parse_types(&args.types)?) };
-    let spec = FilterSpec { types, min_weight: args.min_weight, no_events: args.no_events, focus: args.focus.clone(), depth: args.depth };
+    let types = if args.types.is_empty() {
+        None
+    } else {
+        Some(FilterSpec::parse_types(&args.types)?)
+    };
+    let spec = FilterSpec {
+        types,
+        min_weight: args.min_weight,
+        no_events: args.no_events,
+        focus: args.focus.clone(),
+        depth: args.depth,
+    };
     let pipeline = super::pipeline(&args.input)?;
     // Fail before the long part: an output folder we cannot write is known now.
     export::prepare_dir(&args.output)?;
-    let options = BuildOptions { shard: args.shard, ..super::options(&args.input) };
+    let options = BuildOptions {
+        shard: args.shard,
+        ..super::options(&args.input)
+    };
     let (graph, stats) = pipeline.build(&options)?;
     let graph = if options.shard.is_some() {
         // A shard's graph is partial: only graph.json, for `kgraph merge`.

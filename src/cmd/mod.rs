@@ -38,13 +38,20 @@ pub(crate) fn inputs_or_seeds(args: &InputArgs) -> Vec<PathBuf> {
 pub(crate) fn pipeline(args: &InputArgs) -> anyhow::Result<Pipeline> {
     if let Some(n) = args.threads {
         // Only the first call can set the global pool; later calls keep it.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
     }
     Ok(Pipeline::load(&args.lexicons)?)
 }
 
 pub(crate) fn options(args: &InputArgs) -> BuildOptions {
-    BuildOptions { inputs: inputs_or_seeds(args), cooccurrence: args.cooccurrence, progress: !args.quiet, ..BuildOptions::default() }
+    BuildOptions {
+        inputs: inputs_or_seeds(args),
+        cooccurrence: args.cooccurrence,
+        progress: !args.quiet,
+        ..BuildOptions::default()
+    }
 }
 
 /// Prints every warning, one line each (`kgraph: warning: file[:line[:column]]: what`).

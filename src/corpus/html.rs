@@ -6,13 +6,47 @@
 
 /// Elements whose content is never shown.
 /// (`head` is not among them: its `<title>` is read, and its other children hold no text.)
-const HIDDEN: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe", "object"];
+const HIDDEN: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "iframe", "object",
+];
 
 /// Elements that start a new line (paragraph) in the text.
 const BLOCK: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
-    "article", "header", "footer", "nav", "aside", "blockquote", "figure", "figcaption", "main", "hr",
-    "dd", "dt", "dl", "pre", "form", "title", "address", "caption", "td", "th",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "main",
+    "hr",
+    "dd",
+    "dt",
+    "dl",
+    "pre",
+    "form",
+    "title",
+    "address",
+    "caption",
+    "td",
+    "th",
 ];
 
 /// Returns the visible text and the `<title>`, if any.
@@ -29,11 +63,16 @@ pub fn html_to_text(html: &str) -> (String, Option<String>) {
         if bytes[i] == b'<' {
             // Comment.
             if html[i..].starts_with("<!--") {
-                i = html[i + 4..].find("-->").map(|p| i + 4 + p + 3).unwrap_or(bytes.len());
+                i = html[i + 4..]
+                    .find("-->")
+                    .map(|p| i + 4 + p + 3)
+                    .unwrap_or(bytes.len());
                 continue;
             }
             // As in HTML5, `<` not followed by a letter, `/`, `!` or `?` is text ("5 < 6").
-            let starts_tag = bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?'));
+            let starts_tag = bytes
+                .get(i + 1)
+                .is_some_and(|b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?'));
             if !starts_tag {
                 if hidden_until.is_none() {
                     if in_title {
@@ -87,7 +126,11 @@ pub fn html_to_text(html: &str) -> (String, Option<String>) {
                 continue;
             }
             if name == "pre" {
-                in_pre = if closing { in_pre.saturating_sub(1) } else { in_pre + 1 };
+                in_pre = if closing {
+                    in_pre.saturating_sub(1)
+                } else {
+                    in_pre + 1
+                };
             }
             if BLOCK.contains(&name.as_str()) {
                 if name == "br" {
@@ -115,11 +158,7 @@ pub fn html_to_text(html: &str) -> (String, Option<String>) {
         }
         i = next;
     }
-    let text = out
-        .lines()
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let text = out.lines().map(str::trim).collect::<Vec<_>>().join("\n");
     // Collapse runs of blank lines to one.
     let mut cleaned = String::with_capacity(text.len());
     let mut blank = 0;
@@ -168,7 +207,9 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(p) = rest.find('&') {
         out.push_str(&rest[..p]);
         rest = &rest[p..];
-        let end = rest[1..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '#')).map(|e| e + 1);
+        let end = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .map(|e| e + 1);
         let (name, consumed) = match end {
             Some(e) if rest[e..].starts_with(';') => (&rest[1..e], e + 1),
             Some(e) => (&rest[1..e], e),
@@ -196,7 +237,11 @@ fn decode_one(name: &str) -> Option<char> {
         } else {
             num.parse::<u32>().ok()?
         };
-        return Some(char::from_u32(code).filter(|c| *c != '\0').unwrap_or('\u{FFFD}'));
+        return Some(
+            char::from_u32(code)
+                .filter(|c| *c != '\0')
+                .unwrap_or('\u{FFFD}'),
+        );
     }
     let c = match name {
         "amp" => '&',
@@ -281,12 +326,24 @@ mod tests {
 
     #[test]
     fn broken_markup_does_not_fail() {
-        for html in ["<p>a <b>b", "a < b", "<<<>>>", "&", "&#xZZ;", "<p", "<!-- open", "<script>never closed"] {
+        for html in [
+            "<p>a <b>b",
+            "a < b",
+            "<<<>>>",
+            "&",
+            "&#xZZ;",
+            "<p",
+            "<!-- open",
+            "<script>never closed",
+        ] {
             let _ = html_to_text(html);
         }
         assert_eq!(html_to_text("a < b").0, "a < b");
         assert_eq!(html_to_text("<p>5 <6 and 7> 3</p>").0, "5 <6 and 7> 3");
         assert_eq!(html_to_text("<p>x<<b>y</b></p>").0, "x<y");
-        assert_eq!(decode_entities("AT&T &unknown; &#0;"), "AT&T &unknown; \u{FFFD}");
+        assert_eq!(
+            decode_entities("AT&T &unknown; &#0;"),
+            "AT&T &unknown; \u{FFFD}"
+        );
     }
 }

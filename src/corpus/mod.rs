@@ -33,7 +33,13 @@ pub struct Document {
 
 impl Document {
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
-        Document { id: id.into(), text: text.into(), title: None, date: None, url: None }
+        Document {
+            id: id.into(),
+            text: text.into(),
+            title: None,
+            date: None,
+            url: None,
+        }
     }
 }
 

@@ -55,7 +55,11 @@ pub fn list_inputs(inputs: &[PathBuf], warnings: &mut Vec<Warning>) -> Result<Ve
     let mut out = Vec::new();
     for input in inputs {
         if input.as_os_str() == "-" {
-            out.push(Source { id: "stdin".into(), path: None, kind: SourceKind::Text });
+            out.push(Source {
+                id: "stdin".into(),
+                path: None,
+                kind: SourceKind::Text,
+            });
             continue;
         }
         let meta = fs::metadata(input).map_err(|e| Error::io(input, e))?;
@@ -66,9 +70,16 @@ pub fn list_inputs(inputs: &[PathBuf], warnings: &mut Vec<Warning>) -> Result<Ve
             found.sort();
             out.extend(found);
         } else {
-            let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = input
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let kind = SourceKind::from_path(input).unwrap_or(SourceKind::Text);
-            out.push(Source { id: name, path: Some(input.clone()), kind });
+            out.push(Source {
+                id: name,
+                path: Some(input.clone()),
+                kind,
+            });
         }
     }
     // Two inputs can give the same id (`a/x.txt b/x.txt`, or two folders with the same layout):
@@ -104,14 +115,20 @@ fn walk(
             }
         }
         Err(e) => {
-            warnings.push(Warning { location: dir.display().to_string(), message: format!("cannot read: {e}; skipped") });
+            warnings.push(Warning {
+                location: dir.display().to_string(),
+                message: format!("cannot read: {e}; skipped"),
+            });
             return;
         }
     }
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            warnings.push(Warning { location: dir.display().to_string(), message: format!("cannot read folder: {e}; skipped") });
+            warnings.push(Warning {
+                location: dir.display().to_string(),
+                message: format!("cannot read folder: {e}; skipped"),
+            });
             return;
         }
     };
@@ -121,7 +138,10 @@ fn walk(
         let meta = match fs::metadata(&path) {
             Ok(m) => m,
             Err(e) => {
-                warnings.push(Warning { location: path.display().to_string(), message: format!("cannot read: {e}; skipped") });
+                warnings.push(Warning {
+                    location: path.display().to_string(),
+                    message: format!("cannot read: {e}; skipped"),
+                });
                 continue;
             }
         };
@@ -131,12 +151,23 @@ fn walk(
             if !meta.is_file() {
                 // A FIFO or device named `*.txt` would block or never end: only named inputs
                 // (`kgraph build <(cmd)`) may be special files.
-                warnings.push(Warning { location: path.display().to_string(), message: "not a regular file; skipped".into() });
+                warnings.push(Warning {
+                    location: path.display().to_string(),
+                    message: "not a regular file; skipped".into(),
+                });
                 continue;
             }
             let rel = path.strip_prefix(root).unwrap_or(&path);
-            let id = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
-            out.push(Source { id, path: Some(path), kind });
+            let id = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push(Source {
+                id,
+                path: Some(path),
+                kind,
+            });
         }
     }
 }
@@ -310,7 +341,12 @@ struct JsonLine {
     url: Option<String>,
 }
 
-fn read_json_lines(source: &Source, location: &str, text: &str, warnings: &mut Vec<Warning>) -> Vec<Document> {
+fn read_json_lines(
+    source: &Source,
+    location: &str,
+    text: &str,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Document> {
     let mut docs = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
@@ -328,12 +364,21 @@ fn read_json_lines(source: &Source, location: &str, text: &str, warnings: &mut V
                     Some(serde_json::Value::Number(num)) => num.to_string(),
                     _ => format!("{}:{}", source.id, n),
                 };
-                docs.push(Document { id, text: j.text, title: j.title, date: j.date, url: j.url });
+                docs.push(Document {
+                    id,
+                    text: j.text,
+                    title: j.title,
+                    date: j.date,
+                    url: j.url,
+                });
             }
             Err(e) => {
                 // serde_json ends its message with " at line 1 column C": the location says it.
                 let msg = e.to_string();
-                let msg = msg.rsplit_once(" at line ").map(|(m, _)| m.to_string()).unwrap_or(msg);
+                let msg = msg
+                    .rsplit_once(" at line ")
+                    .map(|(m, _)| m.to_string())
+                    .unwrap_or(msg);
                 warnings.push(Warning {
                     location: format!("{location}:{n}:{}", e.column()),
                     message: format!("not a JSON article ({msg}); line skipped"),
@@ -366,10 +411,22 @@ mod tests {
 
     #[test]
     fn json_lines_ids_and_broken_lines() {
-        let src = Source { id: "a.jsonl".into(), path: None, kind: SourceKind::JsonLines };
+        let src = Source {
+            id: "a.jsonl".into(),
+            path: None,
+            kind: SourceKind::JsonLines,
+        };
         let mut w = Vec::new();
-        let docs = read_json_lines(&src, "a.jsonl", "{\"text\":\"x\",\"id\":\"k1\"}\n{broken\n{\"text\":\"y\"}\n", &mut w);
-        assert_eq!(docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["k1", "a.jsonl:3"]);
+        let docs = read_json_lines(
+            &src,
+            "a.jsonl",
+            "{\"text\":\"x\",\"id\":\"k1\"}\n{broken\n{\"text\":\"y\"}\n",
+            &mut w,
+        );
+        assert_eq!(
+            docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+            ["k1", "a.jsonl:3"]
+        );
         assert_eq!(w.len(), 1);
         assert!(w[0].location.starts_with("a.jsonl:2"), "{}", w[0].location);
     }
@@ -467,7 +524,11 @@ mod tests {
         }
         let (a, b) = (dir.path().join("a"), dir.path().join("b"));
         let mut w = Vec::new();
-        let ids: Vec<String> = list_inputs(&[a.clone(), b.clone(), b.join("x.txt")], &mut w).unwrap().into_iter().map(|s| s.id).collect();
+        let ids: Vec<String> = list_inputs(&[a.clone(), b.clone(), b.join("x.txt")], &mut w)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
         let bx = b.join("x.txt").display().to_string();
         assert_eq!(ids, ["x.txt".to_string(), bx.clone(), bx]);
     }

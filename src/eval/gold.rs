@@ -471,9 +471,15 @@ pub fn score(gold: &Gold, pred: &Predicted, filter: SectionFilter) -> GoldReport
         // most (ties kept), not for every event sharing one word with it.
         if pred.nodes[n].etype == EntityType::Event {
             if let Some(gs) = node_gold.get_mut(&n) {
-                let by_name: Vec<usize> = gs.iter().copied().filter(|&g| !node_keys[n].is_disjoint(&gold_keys[g])).collect();
+                let by_name: Vec<usize> = gs
+                    .iter()
+                    .copied()
+                    .filter(|&g| !node_keys[n].is_disjoint(&gold_keys[g]))
+                    .collect();
                 if by_name.is_empty() {
-                    let score = |g: usize| event_overlap_score(&pred.nodes[n].label, gold.entities[g].names());
+                    let score = |g: usize| {
+                        event_overlap_score(&pred.nodes[n].label, gold.entities[g].names())
+                    };
                     let best = gs.iter().map(|&g| score(g)).fold(0.0, f64::max);
                     gs.retain(|&g| score(g) >= best);
                 } else {

@@ -22,8 +22,8 @@ use serde::Serialize;
 
 use crate::corpus::Document;
 use crate::error::{Error, Result};
-use crate::pipeline::Pipeline;
 use crate::graph::EntityType;
+use crate::pipeline::Pipeline;
 
 use crate::text::{segment, Span};
 
@@ -326,7 +326,12 @@ type Loc = (usize, usize, usize);
 
 /// Scores the extraction on parsed CoNLL documents; keeps the first `max_errors` of each kind
 /// of error.
-pub fn evaluate(file: &str, docs: &[ConllDoc], pipeline: &Pipeline, max_errors: usize) -> ConllReport {
+pub fn evaluate(
+    file: &str,
+    docs: &[ConllDoc],
+    pipeline: &Pipeline,
+    max_errors: usize,
+) -> ConllReport {
     let results: Vec<DocResult> = docs
         .par_iter()
         .enumerate()

@@ -96,8 +96,12 @@ impl Exporter for Json {
 /// Reads a `graph.json` back into a graph.
 pub fn read_graph(path: &Path) -> Result<KnowledgeGraph> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let record: GraphRecord =
-        serde_json::from_slice(&bytes).map_err(|e| Error::bad_input(json_location(path, &e), format!("not a kgraph graph.json: {e}")))?;
+    let record: GraphRecord = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::bad_input(
+            json_location(path, &e),
+            format!("not a kgraph graph.json: {e}"),
+        )
+    })?;
     let mut g = KnowledgeGraph::new();
     g.meta = record.graph.meta;
     for n in record.nodes {
@@ -105,7 +109,10 @@ pub fn read_graph(path: &Path) -> Result<KnowledgeGraph> {
     }
     for e in record.edges {
         if !g.add_edge(&e.source, &e.relation, &e.target, e.certainty, e.evidence) {
-            return Err(Error::bad_input(path.display().to_string(), format!("edge {} -> {} names an unknown node", e.source, e.target)));
+            return Err(Error::bad_input(
+                path.display().to_string(),
+                format!("edge {} -> {} names an unknown node", e.source, e.target),
+            ));
         }
     }
     Ok(g)

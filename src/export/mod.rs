@@ -35,32 +35,63 @@ pub trait Exporter: Sync {
         &[]
     }
     /// Writes one of `extra_files`.
-    fn write_extra(&self, file: &str, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+    fn write_extra(
+        &self,
+        file: &str,
+        graph: &KnowledgeGraph,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let _ = (graph, out);
-        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{} writes no file {file}", self.name())))
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} writes no file {file}", self.name()),
+        ))
     }
 }
 
 /// Every exporter, in the order they are written.
 pub fn all() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(json::Json), Box::new(dot::Dot), Box::new(graphml::GraphMl), Box::new(gexf::Gexf), Box::new(csv::GephiCsv), Box::new(neo4j::Neo4j), Box::new(html::Html)]
+    vec![
+        Box::new(json::Json),
+        Box::new(dot::Dot),
+        Box::new(graphml::GraphMl),
+        Box::new(gexf::Gexf),
+        Box::new(csv::GephiCsv),
+        Box::new(neo4j::Neo4j),
+        Box::new(html::Html),
+    ]
 }
 
 /// The exporters named in `names` (each trimmed, case-insensitive; `all` means every one), in
 /// the order of [`all`]; every exporter when `names` is empty.
 pub fn select(names: &[String]) -> Result<Vec<Box<dyn Exporter>>> {
-    let wanted: Vec<String> = names.iter().map(|n| n.trim().to_ascii_lowercase()).filter(|n| !n.is_empty()).collect();
+    let wanted: Vec<String> = names
+        .iter()
+        .map(|n| n.trim().to_ascii_lowercase())
+        .filter(|n| !n.is_empty())
+        .collect();
     let valid = format_names();
-    if let Some(bad) = wanted.iter().find(|n| *n != "all" && !valid.contains(&n.as_str())) {
-        return Err(Error::Usage(format!("unknown format `{bad}`; valid formats: {}, all", valid.join(", "))));
+    if let Some(bad) = wanted
+        .iter()
+        .find(|n| *n != "all" && !valid.contains(&n.as_str()))
+    {
+        return Err(Error::Usage(format!(
+            "unknown format `{bad}`; valid formats: {}, all",
+            valid.join(", ")
+        )));
     }
     let every = wanted.is_empty() || wanted.iter().any(|n| n == "all");
-    Ok(all().into_iter().filter(|e| every || wanted.iter().any(|n| n == e.name())).collect())
+    Ok(all()
+        .into_iter()
+        .filter(|e| every || wanted.iter().any(|n| n == e.name()))
+        .collect())
 }
 
 /// Every file an exporter writes, relative to the output folder: the main one first.
 pub fn files(exporter: &dyn Exporter) -> Vec<&'static str> {
-    std::iter::once(exporter.file_name()).chain(exporter.extra_files().iter().copied()).collect()
+    std::iter::once(exporter.file_name())
+        .chain(exporter.extra_files().iter().copied())
+        .collect()
 }
 
 /// Names of every format, for `--format` help and errors.
@@ -77,16 +108,27 @@ pub fn write_all(graph: &KnowledgeGraph, dir: &Path) -> Result<Vec<PathBuf>> {
 /// atomically, the formats in parallel (each file depends on the graph only, so the bytes do not
 /// depend on the thread count). Returns the main paths written, in the order given; `build` and
 /// `merge` both end here.
-pub fn write_selected(exporters: &[Box<dyn Exporter>], graph: &KnowledgeGraph, dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn write_selected(
+    exporters: &[Box<dyn Exporter>],
+    graph: &KnowledgeGraph,
+    dir: &Path,
+) -> Result<Vec<PathBuf>> {
     use rayon::prelude::*;
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let results: Vec<Result<PathBuf>> = exporters.par_iter().map(|exporter| write_to_dir(exporter.as_ref(), graph, dir)).collect();
+    let results: Vec<Result<PathBuf>> = exporters
+        .par_iter()
+        .map(|exporter| write_to_dir(exporter.as_ref(), graph, dir))
+        .collect();
     // The first failure in format order, whichever thread met it first.
     results.into_iter().collect()
 }
 
 /// Writes `graph` with `exporter` into `dir`, each file atomically. Returns the main file's path.
-pub fn write_to_dir(exporter: &dyn Exporter, graph: &KnowledgeGraph, dir: &Path) -> Result<PathBuf> {
+pub fn write_to_dir(
+    exporter: &dyn Exporter,
+    graph: &KnowledgeGraph,
+    dir: &Path,
+) -> Result<PathBuf> {
     let path = dir.join(exporter.file_name());
     write_atomic(&path, |w| exporter.write(graph, w))?;
     for extra in exporter.extra_files() {
@@ -118,10 +160,16 @@ fn remove_stale_temps(parent: &Path, name: &str) {
         return;
     }
     let prefix = format!(".{name}.tmp-");
-    let Ok(entries) = fs::read_dir(parent) else { return };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)).and_then(|p| p.parse::<u32>().ok()) else {
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
             continue;
         };
         if pid != std::process::id() && !Path::new("/proc").join(pid.to_string()).exists() {
@@ -132,10 +180,19 @@ fn remove_stale_temps(parent: &Path, name: &str) {
 
 /// Writes a file through a temporary sibling and renames it into place: readers (and a run
 /// killed at any point) see the previous complete file or the new complete file, never a part.
-pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+pub fn write_atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
     remove_stale_temps(parent, &name);
     let tmp = temp_path(parent, &name);
     let result = (|| -> io::Result<()> {
@@ -172,8 +229,15 @@ mod tests {
             Err(io::Error::other("disk full"))
         });
         assert!(err.unwrap_err().to_string().contains("disk full"));
-        assert_eq!(fs::read(&path).unwrap(), b"first", "a failed write keeps the previous file");
-        let names: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            b"first",
+            "a failed write keeps the previous file"
+        );
+        let names: Vec<_> = fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, ["f.txt"], "no temporary file is left behind");
     }
 
@@ -201,7 +265,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         prepare_dir(&dir.path().join("a/b")).unwrap();
         assert!(dir.path().join("a/b").is_dir());
-        assert_eq!(fs::read_dir(dir.path().join("a/b")).unwrap().count(), 0, "the probe is removed");
+        assert_eq!(
+            fs::read_dir(dir.path().join("a/b")).unwrap().count(),
+            0,
+            "the probe is removed"
+        );
         let file = dir.path().join("file");
         fs::write(&file, "x").unwrap();
         let err = prepare_dir(&file.join("out")).unwrap_err().to_string();

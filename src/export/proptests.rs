@@ -463,10 +463,20 @@ fn check_graph(labels: &[String]) -> Result<(), TestCaseError> {
                 // The data element holds JSON that no text can close early.
                 let page = &out["graph.html"];
                 let open = r#"<script type="application/json" id="kgraph-data">"#;
-                let start = page.find(open).ok_or_else(|| TestCaseError::fail("no data element"))? + open.len();
-                let end = start + page[start..].find("</script>").ok_or_else(|| TestCaseError::fail("data element not closed"))?;
-                let data: serde_json::Value = serde_json::from_str(&page[start..end]).map_err(|e| TestCaseError::fail(e.to_string()))?;
-                let labels: Vec<&str> = data["nodes"].as_array().map(|a| a.iter().filter_map(|x| x["label"].as_str()).collect()).unwrap_or_default();
+                let start = page
+                    .find(open)
+                    .ok_or_else(|| TestCaseError::fail("no data element"))?
+                    + open.len();
+                let end = start
+                    + page[start..]
+                        .find("</script>")
+                        .ok_or_else(|| TestCaseError::fail("data element not closed"))?;
+                let data: serde_json::Value = serde_json::from_str(&page[start..end])
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let labels: Vec<&str> = data["nodes"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|x| x["label"].as_str()).collect())
+                    .unwrap_or_default();
                 prop_assert_eq!(labels.len(), n);
                 prop_assert_eq!(data["edges"].as_array().map(Vec::len), Some(m));
             }

@@ -55,51 +55,221 @@ impl Candidate {
         self.span.slice(doc)
     }
     pub fn best_type(&self) -> Option<EntityType> {
-        let (i, &s) = self.scores.iter().enumerate().max_by_key(|&(i, s)| (*s, std::cmp::Reverse(i)))?;
+        let (i, &s) = self
+            .scores
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, s)| (*s, std::cmp::Reverse(i)))?;
         (s > 0).then_some(TYPES[i])
     }
 }
 
 /// Words that, after a name, show it is a person speaking or acting as one.
 const SPEECH: &[&str] = &[
-    "said", "says", "told", "tells", "added", "stated", "explained", "wrote", "writes", "argued", "noted",
-    "asked", "recalled", "insisted", "acknowledged", "admitted", "denied", "claimed", "warned", "urged",
-    "testified", "tweeted", "posted", "replied", "responded", "continued", "concluded", "believes", "thinks",
-    "vowed", "pledged", "promised", "announced", "declared", "signed", "met", "who", "whose", "himself", "herself",
+    "said",
+    "says",
+    "told",
+    "tells",
+    "added",
+    "stated",
+    "explained",
+    "wrote",
+    "writes",
+    "argued",
+    "noted",
+    "asked",
+    "recalled",
+    "insisted",
+    "acknowledged",
+    "admitted",
+    "denied",
+    "claimed",
+    "warned",
+    "urged",
+    "testified",
+    "tweeted",
+    "posted",
+    "replied",
+    "responded",
+    "continued",
+    "concluded",
+    "believes",
+    "thinks",
+    "vowed",
+    "pledged",
+    "promised",
+    "announced",
+    "declared",
+    "signed",
+    "met",
+    "who",
+    "whose",
+    "himself",
+    "herself",
 ];
 
 /// Lower-case nouns after a name that make it an organization ("the Sinaloa cartel").
 const ORG_NOUNS: &[&str] = &[
-    "gang", "gangs", "cartel", "cartels", "group", "organization", "organisation", "militia", "network", "party",
-    "movement", "faction", "syndicate", "mafia", "clan", "company", "firm", "agency", "government", "administration",
-    "ministry", "newspaper", "broadcaster", "outlet", "union", "coalition", "alliance", "rebels", "guerrillas",
-    "guerrilla", "militants", "insurgents", "army", "regime", "bank", "university", "court", "council", "team",
+    "gang",
+    "gangs",
+    "cartel",
+    "cartels",
+    "group",
+    "organization",
+    "organisation",
+    "militia",
+    "network",
+    "party",
+    "movement",
+    "faction",
+    "syndicate",
+    "mafia",
+    "clan",
+    "company",
+    "firm",
+    "agency",
+    "government",
+    "administration",
+    "ministry",
+    "newspaper",
+    "broadcaster",
+    "outlet",
+    "union",
+    "coalition",
+    "alliance",
+    "rebels",
+    "guerrillas",
+    "guerrilla",
+    "militants",
+    "insurgents",
+    "army",
+    "regime",
+    "bank",
+    "university",
+    "court",
+    "council",
+    "team",
 ];
 
 /// Nouns after "X's" that make X a person ("Varga's envoy").
 const PERSON_POSSESSIONS: &[&str] = &[
-    "envoy", "negotiator", "adviser", "advisor", "aide", "spokesman", "spokeswoman", "lawyer", "attorney", "wife",
-    "husband", "son", "daughter", "mother", "father", "brother", "sister", "family", "death", "arrest", "election",
-    "presidency", "campaign", "speech", "administration", "government", "body", "home", "career", "birthday",
+    "envoy",
+    "negotiator",
+    "adviser",
+    "advisor",
+    "aide",
+    "spokesman",
+    "spokeswoman",
+    "lawyer",
+    "attorney",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "mother",
+    "father",
+    "brother",
+    "sister",
+    "family",
+    "death",
+    "arrest",
+    "election",
+    "presidency",
+    "campaign",
+    "speech",
+    "administration",
+    "government",
+    "body",
+    "home",
+    "career",
+    "birthday",
 ];
 
 /// Nouns after "X's" that make X an organization ("the Cuervos' leader").
 const ORG_POSSESSIONS: &[&str] = &[
-    "leader", "leaders", "boss", "founder", "members", "membership", "operations", "headquarters", "ranks",
-    "leadership", "spokesman", "board", "chairman", "ceo", "shareholders", "employees", "fighters",
+    "leader",
+    "leaders",
+    "boss",
+    "founder",
+    "members",
+    "membership",
+    "operations",
+    "headquarters",
+    "ranks",
+    "leadership",
+    "spokesman",
+    "board",
+    "chairman",
+    "ceo",
+    "shareholders",
+    "employees",
+    "fighters",
 ];
 
 /// Prepositions after which a name is most often a place.
 const PLACE_PREPS: &[&str] = &[
-    "in", "from", "across", "to", "near", "into", "throughout", "outside", "inside", "toward", "towards",
-    "around", "via", "between", "within", "at", "reach", "entered", "visited", "fled", "leaving", "left",
+    "in",
+    "from",
+    "across",
+    "to",
+    "near",
+    "into",
+    "throughout",
+    "outside",
+    "inside",
+    "toward",
+    "towards",
+    "around",
+    "via",
+    "between",
+    "within",
+    "at",
+    "reach",
+    "entered",
+    "visited",
+    "fled",
+    "leaving",
+    "left",
 ];
 
 /// Nouns after "of" that make the following name an organization ("members of X").
-const ORG_OF: &[&str] = &["members", "member", "leader", "leaders", "head", "founder", "founders", "boss", "spokesman", "spokeswoman", "spokesperson", "director", "chief", "affiliates", "cells", "factions", "wing"];
+const ORG_OF: &[&str] = &[
+    "members",
+    "member",
+    "leader",
+    "leaders",
+    "head",
+    "founder",
+    "founders",
+    "boss",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "director",
+    "chief",
+    "affiliates",
+    "cells",
+    "factions",
+    "wing",
+];
 
 /// Lower-case words that make a demonym + word an organization ("Chilean police").
-const DEMONYM_ORGS: &[&str] = &["police", "army", "military", "navy", "forces", "government", "authorities", "parliament", "congress", "coast guard", "air force", "intelligence", "prosecutors", "judiciary"];
+const DEMONYM_ORGS: &[&str] = &[
+    "police",
+    "army",
+    "military",
+    "navy",
+    "forces",
+    "government",
+    "authorities",
+    "parliament",
+    "congress",
+    "coast guard",
+    "air force",
+    "intelligence",
+    "prosecutors",
+    "judiciary",
+];
 
 pub struct SentenceInput<'a> {
     pub doc: &'a str,
@@ -129,14 +299,18 @@ fn is_capword(s: &SentenceInput<'_>, i: usize) -> bool {
         // "al-Qaida", "el-Sisi"
         Some(_) => {
             let lw = w.to_lowercase();
-            (lw.starts_with("al-") || lw.starts_with("el-")) && w[3..].chars().next().is_some_and(char::is_uppercase)
+            (lw.starts_with("al-") || lw.starts_with("el-"))
+                && w[3..].chars().next().is_some_and(char::is_uppercase)
         }
         None => false,
     }
 }
 
 fn is_all_caps_word(w: &str) -> bool {
-    w.chars().any(|c| c.is_alphabetic()) && w.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase())
+    w.chars().any(|c| c.is_alphabetic())
+        && w.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(|c| c.is_uppercase())
 }
 
 /// Finds and scores the candidates of one sentence.
@@ -144,8 +318,13 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
     let n = s.tokens.len();
     let mut out = Vec::new();
     // Is the sentence a shouted headline (mostly ALL CAPS words)?
-    let words: Vec<usize> = (0..n).filter(|&i| s.tokens[i].kind == TokKind::Word).collect();
-    let caps = words.iter().filter(|&&i| is_all_caps_word(tok(s, i)) && tok(s, i).chars().count() > 1).count();
+    let words: Vec<usize> = (0..n)
+        .filter(|&i| s.tokens[i].kind == TokKind::Word)
+        .collect();
+    let caps = words
+        .iter()
+        .filter(|&&i| is_all_caps_word(tok(s, i)) && tok(s, i).chars().count() > 1)
+        .count();
     let shouted = words.len() >= 4 && caps * 10 >= words.len() * 6;
     if shouted {
         return shouted_names(s, lex);
@@ -185,7 +364,11 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
     // "Chilean police", "Israeli army": a demonym and a force make an organization.
     for k in 0..n.saturating_sub(1) {
         let w = tok(s, k);
-        if w.chars().next().is_some_and(char::is_uppercase) && lex.is(w, Kind::Demonym) && DEMONYM_ORGS.contains(&lower(s, k + 1).as_str()) && !out.iter().any(|c| c.first <= k + 1 && k < c.last) {
+        if w.chars().next().is_some_and(char::is_uppercase)
+            && lex.is(w, Kind::Demonym)
+            && DEMONYM_ORGS.contains(&lower(s, k + 1).as_str())
+            && !out.iter().any(|c| c.first <= k + 1 && k < c.last)
+        {
             let span = Span::new(s.tokens[k].span.start, s.tokens[k + 1].span.end);
             let mut scores = [0; 4];
             scores[ti(EntityType::Organization)] = 8;
@@ -261,7 +444,12 @@ fn extend(s: &SentenceInput<'_>, c: &mut Candidate, lex: &Lexicon) {
         return;
     }
     let k = c.last;
-    if k < n && matches!(lower(s, k).as_str(), "cartel" | "clan") && (c.last == c.first + 1 || c.lex.is_some_and(|e| lex.entries[e].kind == Kind::Entity(EntityType::Place))) {
+    if k < n
+        && matches!(lower(s, k).as_str(), "cartel" | "clan")
+        && (c.last == c.first + 1
+            || c.lex
+                .is_some_and(|e| lex.entries[e].kind == Kind::Entity(EntityType::Place)))
+    {
         c.last = k + 1;
         c.span = Span::new(c.span.start, s.tokens[k].span.end);
         c.key = fold_key(c.span.slice(s.doc));
@@ -274,12 +462,16 @@ fn extend(s: &SentenceInput<'_>, c: &mut Candidate, lex: &Lexicon) {
 fn is_connector(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> bool {
     let t = &s.tokens[i];
     let w = tok(s, i);
-    (t.kind == TokKind::Word && w.chars().next().is_some_and(char::is_lowercase) && lex.is(w, Kind::Connector)) || w == "&"
+    (t.kind == TokKind::Word
+        && w.chars().next().is_some_and(char::is_lowercase)
+        && lex.is(w, Kind::Connector))
+        || w == "&"
 }
 
 /// Cuts a run of capitalized words into name pieces.
 fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(usize, usize)> {
-    let key = |x: usize, y: usize| fold_key(&s.doc[s.tokens[x].span.start..s.tokens[y - 1].span.end]);
+    let key =
+        |x: usize, y: usize| fold_key(&s.doc[s.tokens[x].span.start..s.tokens[y - 1].span.end]);
     // Named events and laws are whole: "World War II", "18th Century Alien Enemies Act".
     let mut a = a;
     while a < b && matches!(lower(s, a).as_str(), "the" | "a" | "an") {
@@ -297,7 +489,13 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
     }
     // "… in the U.S. Tattoos, which …": a dotted abbreviation may end a sentence the
     // segmenter kept whole; what follows it is not part of its name.
-    if b > a + 1 && tok(s, a).ends_with('.') && tok(s, a).chars().filter(|c| c.is_alphabetic()).count() >= 2 && lex.names(&key(a, b)).is_empty() && !ends_with_head(s, a, b, lex) && title_at(s, a + 1, b, lex) == 0 {
+    if b > a + 1
+        && tok(s, a).ends_with('.')
+        && tok(s, a).chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && lex.names(&key(a, b)).is_empty()
+        && !ends_with_head(s, a, b, lex)
+        && title_at(s, a + 1, b, lex) == 0
+    {
         let mut out = split_run(s, a, a + 1, lex);
         out.extend(split_run(s, a + 1, b, lex));
         return out;
@@ -313,7 +511,12 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
         let w = tok(s, x);
         let mut title_len = title_at(s, x, b, lex);
         // "Minister of Finance", "Secretary of State": the portfolio belongs to the title.
-        if title_len > 0 && x + title_len + 2 < b && lower(s, x + title_len) == "of" && is_capword(s, x + title_len + 1) && is_capword(s, x + title_len + 2) {
+        if title_len > 0
+            && x + title_len + 2 < b
+            && lower(s, x + title_len) == "of"
+            && is_capword(s, x + title_len + 1)
+            && is_capword(s, x + title_len + 2)
+        {
             title_len += 2;
         }
         if title_len > 0 && !is_lex(piece_start, b) {
@@ -324,7 +527,12 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
             piece_start = x;
             continue;
         }
-        if x == piece_start && lex.is(w, Kind::Demonym) && x + 1 < b && !ends_with_head(s, x, b, lex) && !is_lex(x, b) {
+        if x == piece_start
+            && lex.is(w, Kind::Demonym)
+            && x + 1 < b
+            && !ends_with_head(s, x, b, lex)
+            && !is_lex(x, b)
+        {
             x += 1;
             piece_start = x;
             continue;
@@ -343,7 +551,9 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
         let mut parts = vec![(p, q)];
         if !is_lex(p, q) && !ends_with_head(s, p, q, lex) {
             parts.clear();
-            let ands: Vec<usize> = (p..q).filter(|&y| matches!(lower(s, y).as_str(), "and" | "&")).collect();
+            let ands: Vec<usize> = (p..q)
+                .filter(|&y| matches!(lower(s, y).as_str(), "and" | "&"))
+                .collect();
             let mut st = p;
             let mut k = 0;
             while k < ands.len() {
@@ -354,8 +564,16 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
                 }
                 // Keep "and" inside a known name or an organization's full name that starts here
                 // ("… and Immigration and Customs Enforcement").
-                let ends: Vec<usize> = ands[k + 1..].iter().copied().chain(std::iter::once(q)).collect();
-                if let Some(&e) = ends.iter().rev().find(|&&e| e > y + 1 && (is_lex(st, e) || ends_with_head(s, st, e, lex))) {
+                let ends: Vec<usize> = ands[k + 1..]
+                    .iter()
+                    .copied()
+                    .chain(std::iter::once(q))
+                    .collect();
+                if let Some(&e) = ends
+                    .iter()
+                    .rev()
+                    .find(|&&e| e > y + 1 && (is_lex(st, e) || ends_with_head(s, st, e, lex)))
+                {
                     parts.push((st, e));
                     st = e + 1;
                     k += 1;
@@ -375,8 +593,14 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
         for (p, q) in parts {
             let mut st = p;
             for y in p..q {
-                if matches!(lower(s, y).as_str(), "of" | "for" | "on" | "the" | "in" | "at" | "to") && !is_lex(p, q) {
-                    let before_head = y > st && (lex.key_is(&fold_key(tok(s, y - 1)), Kind::OrgHead) || OF_HEADS.contains(&tok(s, y - 1)));
+                if matches!(
+                    lower(s, y).as_str(),
+                    "of" | "for" | "on" | "the" | "in" | "at" | "to"
+                ) && !is_lex(p, q)
+                {
+                    let before_head = y > st
+                        && (lex.key_is(&fold_key(tok(s, y - 1)), Kind::OrgHead)
+                            || OF_HEADS.contains(&tok(s, y - 1)));
                     if !before_head {
                         if y > st {
                             out.push((st, y));
@@ -394,10 +618,16 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
     out.into_iter()
         .filter_map(|(mut p, mut q)| {
             let all_nonentity = (p..q).all(|x| lex.is(tok(s, x), Kind::NonEntity));
-            while p < q && (is_connector(s, p, lex) || trimmable(s, p, lex, all_nonentity, true) && !is_lex(p, q)) {
+            while p < q
+                && (is_connector(s, p, lex)
+                    || trimmable(s, p, lex, all_nonentity, true) && !is_lex(p, q))
+            {
                 p += 1;
             }
-            while q > p && (is_connector(s, q - 1, lex) || trimmable(s, q - 1, lex, all_nonentity, false) && !is_lex(p, q)) {
+            while q > p
+                && (is_connector(s, q - 1, lex)
+                    || trimmable(s, q - 1, lex, all_nonentity, false) && !is_lex(p, q))
+            {
                 q -= 1;
             }
             (p < q).then_some((p, q))
@@ -408,7 +638,13 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
 /// Whether a word at the edge of a run is cut off: function words, dates and numbers always;
 /// words that are only "boilerplate" non-entities ("National", "News") only when the whole run
 /// is made of non-entity words.
-fn trimmable(s: &SentenceInput<'_>, i: usize, lex: &Lexicon, all_nonentity: bool, leading: bool) -> bool {
+fn trimmable(
+    s: &SentenceInput<'_>,
+    i: usize,
+    lex: &Lexicon,
+    all_nonentity: bool,
+    leading: bool,
+) -> bool {
     let w = tok(s, i);
     // An initial ("A. Dale") is part of the name.
     if w.ends_with('.') && w.chars().filter(|c| c.is_alphabetic()).count() == 1 {
@@ -428,11 +664,58 @@ fn trimmable(s: &SentenceInput<'_>, i: usize, lex: &Lexicon, all_nonentity: bool
 
 /// Capitalized words that take "of" inside a name without being organization heads.
 const OF_HEADS: &[&str] = &[
-    "Republic", "Kingdom", "Gulf", "Bay", "Sea", "Isle", "Island", "Islands", "City", "State", "Province",
-    "Bank", "Museum", "Cape", "Strait", "Lake", "Port", "Duke", "Prince", "Princess", "Queen", "King", "Church",
-    "Sisters", "Brothers", "Knights", "Daughters", "Sons", "Friends", "Coast", "District", "Commonwealth",
-    "Federation", "Union", "Emirate", "Sultanate", "Principality", "Archipelago", "Mount", "Valley", "Statue",
-    "Battle", "Siege", "Treaty", "Declaration", "Act", "Bill", "Book", "Gospel", "Order", "Army", "Navy",
+    "Republic",
+    "Kingdom",
+    "Gulf",
+    "Bay",
+    "Sea",
+    "Isle",
+    "Island",
+    "Islands",
+    "City",
+    "State",
+    "Province",
+    "Bank",
+    "Museum",
+    "Cape",
+    "Strait",
+    "Lake",
+    "Port",
+    "Duke",
+    "Prince",
+    "Princess",
+    "Queen",
+    "King",
+    "Church",
+    "Sisters",
+    "Brothers",
+    "Knights",
+    "Daughters",
+    "Sons",
+    "Friends",
+    "Coast",
+    "District",
+    "Commonwealth",
+    "Federation",
+    "Union",
+    "Emirate",
+    "Sultanate",
+    "Principality",
+    "Archipelago",
+    "Mount",
+    "Valley",
+    "Statue",
+    "Battle",
+    "Siege",
+    "Treaty",
+    "Declaration",
+    "Act",
+    "Bill",
+    "Book",
+    "Gospel",
+    "Order",
+    "Army",
+    "Navy",
 ];
 
 fn ends_with_head(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> bool {
@@ -471,8 +754,26 @@ fn title_before(s: &SentenceInput<'_>, a: usize, lex: &Lexicon) -> Option<usize>
         }
         // Skip one modifier word and look again: "former President", "Venezuelan journalist".
         let w = lower(s, end - 1);
-        if matches!(w.as_str(), "former" | "then" | "then-" | "late" | "acting" | "interim" | "deputy" | "chief" | "senior" | "top" | "veteran" | "prominent" | "opposition" | "military" | "the" | "a" | "an")
-            || lex.is(tok(s, end - 1), Kind::Demonym)
+        if matches!(
+            w.as_str(),
+            "former"
+                | "then"
+                | "then-"
+                | "late"
+                | "acting"
+                | "interim"
+                | "deputy"
+                | "chief"
+                | "senior"
+                | "top"
+                | "veteran"
+                | "prominent"
+                | "opposition"
+                | "military"
+                | "the"
+                | "a"
+                | "an"
+        ) || lex.is(tok(s, end - 1), Kind::Demonym)
         {
             end -= 1;
             if a - end > 3 {
@@ -489,7 +790,13 @@ fn lex_index(lex: &Lexicon, key: &str, kind: Kind) -> Option<usize> {
     lex.word_entry(key, kind)
 }
 
-fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: bool) -> Option<Candidate> {
+fn candidate(
+    s: &SentenceInput<'_>,
+    a: usize,
+    b: usize,
+    lex: &Lexicon,
+    shouted: bool,
+) -> Option<Candidate> {
     let doc = s.doc;
     let span = Span::new(s.tokens[a].span.start, s.tokens[b - 1].span.end);
     let text = span.slice(doc);
@@ -507,27 +814,52 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
     if let Some(&e) = names.iter().find(|&&x| lex.entries[x].subtype == "city") {
         let entry = &lex.entries[e];
         if !entry.parent.is_empty() {
-            let before = if a > 0 { lower(s, a - 1) } else { String::new() };
-            let after = if b < s.tokens.len() { lower(s, b) } else { String::new() };
-            if METONYMY_BEFORE.contains(&before.as_str()) || METONYMY_AFTER.contains(&after.as_str()) {
-                if let Some(&country) = lex.names(&fold_key(&entry.parent)).iter().find(|&&x| lex.entries[x].subtype == "country") {
+            let before = if a > 0 {
+                lower(s, a - 1)
+            } else {
+                String::new()
+            };
+            let after = if b < s.tokens.len() {
+                lower(s, b)
+            } else {
+                String::new()
+            };
+            if METONYMY_BEFORE.contains(&before.as_str())
+                || METONYMY_AFTER.contains(&after.as_str())
+            {
+                if let Some(&country) = lex
+                    .names(&fold_key(&entry.parent))
+                    .iter()
+                    .find(|&&x| lex.entries[x].subtype == "country")
+                {
                     lex_entry = Some(country);
                 }
             }
         }
     }
     let demonym_or_place = |p: &str| lex.key_is(p, Kind::Demonym) || !lex.names(p).is_empty();
-    if lex_entry.is_none() && (lex.key_is(&key, Kind::Demonym) || (key.contains('-') && key.split('-').all(demonym_or_place))) {
+    if lex_entry.is_none()
+        && (lex.key_is(&key, Kind::Demonym)
+            || (key.contains('-') && key.split('-').all(demonym_or_place)))
+    {
         return None;
     }
     // A lone demonym, title or function word is no entity.
     if lex_entry.is_none() && b == a + 1 {
         let w = tok(s, a);
-        if lex.is(w, Kind::Demonym) || lex.is(w, Kind::NonEntity) || lex.is(w, Kind::Title) || lex.is(w, Kind::Role) {
+        if lex.is(w, Kind::Demonym)
+            || lex.is(w, Kind::NonEntity)
+            || lex.is(w, Kind::Title)
+            || lex.is(w, Kind::Role)
+        {
             return None;
         }
     }
-    let all_caps = (a..b).all(|i| s.tokens[i].kind != TokKind::Word || is_all_caps_word(tok(s, i)) || lex.is(tok(s, i), Kind::Connector));
+    let all_caps = (a..b).all(|i| {
+        s.tokens[i].kind != TokKind::Word
+            || is_all_caps_word(tok(s, i))
+            || lex.is(tok(s, i), Kind::Connector)
+    });
     // In a shouted headline only known names count.
     if shouted && lex_entry.is_none() {
         return None;
@@ -549,8 +881,14 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
     let first_word = tok(s, a);
     // Organization and facility heads.
     if b > a + 1 || lex_entry.is_none() {
-        let facility = (b > a + 1) && lex.words_of(&last_key, Kind::OrgHead).any(|e| e.subtype == "place");
-        let org_head = lex.words_of(&last_key, Kind::OrgHead).any(|e| e.subtype != "place") || lex.key_is(&last_key, Kind::OrgSuffix);
+        let facility = (b > a + 1)
+            && lex
+                .words_of(&last_key, Kind::OrgHead)
+                .any(|e| e.subtype == "place");
+        let org_head = lex
+            .words_of(&last_key, Kind::OrgHead)
+            .any(|e| e.subtype != "place")
+            || lex.key_is(&last_key, Kind::OrgSuffix);
         if facility {
             scores[ti(EntityType::Place)] += 6;
         } else if org_head && (b > a + 1) {
@@ -568,7 +906,11 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
         }
         // "University of X", "Department of Y": a head before "of".
         if let Some(of) = (a..b).find(|&i| lower(s, i) == "of") {
-            if of > a && lex.words_of(&fold_key(tok(s, of - 1)), Kind::OrgHead).any(|e| e.subtype != "place") {
+            if of > a
+                && lex
+                    .words_of(&fold_key(tok(s, of - 1)), Kind::OrgHead)
+                    .any(|e| e.subtype != "place")
+            {
                 scores[ti(EntityType::Organization)] += 6;
             }
         }
@@ -586,25 +928,44 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
         let mut k = a;
         while k > 0 && k + 4 > a {
             k -= 1;
-            if lex.is(tok(s, k), Kind::Demonym) && tok(s, k).chars().next().is_some_and(char::is_uppercase) {
+            if lex.is(tok(s, k), Kind::Demonym)
+                && tok(s, k).chars().next().is_some_and(char::is_uppercase)
+            {
                 demonym = lex_index(lex, &fold_key(tok(s, k)), Kind::Demonym);
                 break;
             }
         }
     }
-    let next = |k: usize| if b + k < s.tokens.len() { Some(lower(s, b + k)) } else { None };
-    let prev = |k: usize| if a > k { Some(lower(s, a - 1 - k)) } else { None };
+    let next = |k: usize| {
+        if b + k < s.tokens.len() {
+            Some(lower(s, b + k))
+        } else {
+            None
+        }
+    };
+    let prev = |k: usize| {
+        if a > k {
+            Some(lower(s, a - 1 - k))
+        } else {
+            None
+        }
+    };
     if let Some(w) = next(0) {
         if SPEECH.contains(&w.as_str()) {
             scores[ti(EntityType::Person)] += if b > a + 1 { 4 } else { 3 };
         }
         if w == "," {
             // ", 41," — an age.
-            if next(1).is_some_and(|x| x.chars().all(|c| c.is_ascii_digit()) && x.len() <= 3) && next(2).as_deref() == Some(",") {
+            if next(1).is_some_and(|x| x.chars().all(|c| c.is_ascii_digit()) && x.len() <= 3)
+                && next(2).as_deref() == Some(",")
+            {
                 scores[ti(EntityType::Person)] += 5;
             }
             // ", a Venezuelan journalist", ", the leader of".
-            if matches!(next(1).as_deref(), Some("a" | "an" | "the" | "who" | "whose")) {
+            if matches!(
+                next(1).as_deref(),
+                Some("a" | "an" | "the" | "who" | "whose")
+            ) {
                 let mut k = 2;
                 while k < 6 {
                     match next(k) {
@@ -624,12 +985,18 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
             // "Tecoluca, El Salvador": followed by a known country or region.
             if b + 1 < s.tokens.len() && is_capword(s, b + 1) {
                 let mut e = b + 2;
-                while e < s.tokens.len() && (is_capword(s, e) || is_connector(s, e, lex)) && e < b + 5 {
+                while e < s.tokens.len()
+                    && (is_capword(s, e) || is_connector(s, e, lex))
+                    && e < b + 5
+                {
                     e += 1;
                 }
                 for end in (b + 2..=e).rev() {
                     let k = fold_key(&doc[s.tokens[b + 1].span.start..s.tokens[end - 1].span.end]);
-                    if lex.names(&k).iter().any(|&x| lex.entries[x].kind == Kind::Entity(EntityType::Place) && matches!(lex.entries[x].subtype.as_str(), "country" | "region")) {
+                    if lex.names(&k).iter().any(|&x| {
+                        lex.entries[x].kind == Kind::Entity(EntityType::Place)
+                            && matches!(lex.entries[x].subtype.as_str(), "country" | "region")
+                    }) {
                         scores[ti(EntityType::Place)] += 5;
                         break;
                     }
@@ -642,20 +1009,41 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
         // "Varga's envoy" (a person's), "the Cuervos' leader" (a group's).
         if s.tokens[b].kind == TokKind::Possessive {
             let owned = [next(1), next(2)];
-            if owned.iter().flatten().any(|x| PERSON_POSSESSIONS.contains(&x.as_str())) {
+            if owned
+                .iter()
+                .flatten()
+                .any(|x| PERSON_POSSESSIONS.contains(&x.as_str()))
+            {
                 scores[ti(EntityType::Person)] += 3;
-            } else if owned.iter().flatten().any(|x| ORG_POSSESSIONS.contains(&x.as_str())) {
+            } else if owned
+                .iter()
+                .flatten()
+                .any(|x| ORG_POSSESSIONS.contains(&x.as_str()))
+            {
                 scores[ti(EntityType::Organization)] += 3;
             }
         }
         // "X, under the leadership of …": a group.
-        if w == "," && next(1).as_deref() == Some("under") && matches!(next(2).as_deref(), Some("the") | Some("his") | Some("her")) && next(3).as_deref() == Some("leadership") {
+        if w == ","
+            && next(1).as_deref() == Some("under")
+            && matches!(next(2).as_deref(), Some("the") | Some("his") | Some("her"))
+            && next(3).as_deref() == Some("leadership")
+        {
             scores[ti(EntityType::Organization)] += 4;
         }
-        if w == "-" && matches!(next(1).as_deref(), Some("based" | "born" | "area" | "region")) {
+        if w == "-"
+            && matches!(
+                next(1).as_deref(),
+                Some("based" | "born" | "area" | "region")
+            )
+        {
             scores[ti(EntityType::Place)] += 5;
         }
-        if matches!(w.as_str(), "state" | "province" | "county" | "region" | "department") && lex_entry.is_none() {
+        if matches!(
+            w.as_str(),
+            "state" | "province" | "county" | "region" | "department"
+        ) && lex_entry.is_none()
+        {
             scores[ti(EntityType::Place)] += 5;
         }
     }
@@ -666,7 +1054,22 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
         if p == "of" && prev(1).is_some_and(|x| ORG_OF.contains(&x.as_str())) {
             scores[ti(EntityType::Organization)] += 3;
         }
-        if p == "of" && matches!(prev(1).as_deref(), Some("state" | "city" | "town" | "province" | "village" | "region" | "capital" | "suburb" | "outskirts")) {
+        if p == "of"
+            && matches!(
+                prev(1).as_deref(),
+                Some(
+                    "state"
+                        | "city"
+                        | "town"
+                        | "province"
+                        | "village"
+                        | "region"
+                        | "capital"
+                        | "suburb"
+                        | "outskirts"
+                )
+            )
+        {
             scores[ti(EntityType::Place)] += 6;
         }
         if p == "said" && b > a + 1 {
@@ -687,7 +1090,10 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
     if b < s.tokens.len() && s.tokens[b].kind == TokKind::Number {
         let num = tok(s, b);
         let year_like = num.len() == 4 && num.starts_with(['1', '2']);
-        let place_not_country = lex_entry.is_some_and(|e| lex.entries[e].kind == Kind::Entity(EntityType::Place) && lex.entries[e].subtype != "country");
+        let place_not_country = lex_entry.is_some_and(|e| {
+            lex.entries[e].kind == Kind::Entity(EntityType::Place)
+                && lex.entries[e].subtype != "country"
+        });
         if place_not_country && !year_like && !num.contains('-') {
             scores[ti(EntityType::Organization)] += 12;
         }
@@ -704,23 +1110,42 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
     }
     // A name opening with a Spanish or French article is a group or a place, not a person
     // ("Los Cuervos", "La Familia").
-    if b > a + 1 && lex_entry.is_none() && matches!(first_word, "Los" | "Las" | "El" | "La" | "Les" | "Le") && !lex.is(tok(s, a + 1), Kind::GivenName) {
+    if b > a + 1
+        && lex_entry.is_none()
+        && matches!(first_word, "Los" | "Las" | "El" | "La" | "Les" | "Le")
+        && !lex.is(tok(s, a + 1), Kind::GivenName)
+    {
         scores[ti(EntityType::Organization)] += 2;
     }
     // Unknown multi-word capitalized names are most often people.
-    if b > a + 1 && scores.iter().all(|&x| x <= 0) && (a..b).all(|i| is_capword(s, i)) && b - a <= 4 {
+    if b > a + 1 && scores.iter().all(|&x| x <= 0) && (a..b).all(|i| is_capword(s, i)) && b - a <= 4
+    {
         scores[ti(EntityType::Person)] += 1;
     }
     // Organizations named in parentheses or with ", or" right after: "(ICE)", ", or ELN".
     let mut acronym_after = None;
-    if b + 2 < s.tokens.len() && tok(s, b) == "(" && is_acronym(tok(s, b + 1)) && tok(s, b + 2) == ")" {
+    if b + 2 < s.tokens.len()
+        && tok(s, b) == "("
+        && is_acronym(tok(s, b + 1))
+        && tok(s, b + 2) == ")"
+    {
         acronym_after = Some(b + 1);
     } else {
         let mut k = b;
-        while k < s.tokens.len() && k < b + 4 && s.tokens[k].kind == TokKind::Word && tok(s, k).chars().all(char::is_lowercase) {
+        while k < s.tokens.len()
+            && k < b + 4
+            && s.tokens[k].kind == TokKind::Word
+            && tok(s, k).chars().all(char::is_lowercase)
+        {
             k += 1;
         }
-        if k + 2 < s.tokens.len() + 1 && k + 1 < s.tokens.len() && tok(s, k) == "," && lower(s, k + 1) == "or" && k + 2 < s.tokens.len() && is_acronym(tok(s, k + 2)) {
+        if k + 2 < s.tokens.len() + 1
+            && k + 1 < s.tokens.len()
+            && tok(s, k) == ","
+            && lower(s, k + 1) == "or"
+            && k + 2 < s.tokens.len()
+            && is_acronym(tok(s, k + 2))
+        {
             acronym_after = Some(k + 2);
         }
     }
@@ -743,20 +1168,72 @@ fn candidate(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon, shouted: 
 }
 
 /// Verbs around a capital that make it stand for its country's government.
-const METONYMY_BEFORE: &[&str] = &["accused", "accuses", "accusing", "blamed", "blames", "urged", "warned", "criticized", "sanctioned", "pressed", "told"];
-const METONYMY_AFTER: &[&str] = &["said", "says", "accused", "accuses", "warned", "announced", "blamed", "insisted", "denied", "rejected", "demanded", "imposed", "has", "wants", "responded"];
+const METONYMY_BEFORE: &[&str] = &[
+    "accused",
+    "accuses",
+    "accusing",
+    "blamed",
+    "blames",
+    "urged",
+    "warned",
+    "criticized",
+    "sanctioned",
+    "pressed",
+    "told",
+];
+const METONYMY_AFTER: &[&str] = &[
+    "said",
+    "says",
+    "accused",
+    "accuses",
+    "warned",
+    "announced",
+    "blamed",
+    "insisted",
+    "denied",
+    "rejected",
+    "demanded",
+    "imposed",
+    "has",
+    "wants",
+    "responded",
+];
 
 /// Words before "Center" that make it a facility (a place) rather than an organization.
 const FACILITY_CENTERS: &[&str] = &[
-    "confinement", "detention", "penitentiary", "correctional", "medical", "trade", "shopping", "convention",
-    "processing", "holding", "rehabilitation", "penal", "health", "community", "cultural", "civic", "sports",
-    "data", "distribution", "logistics", "juvenile", "transit", "reception", "care",
+    "confinement",
+    "detention",
+    "penitentiary",
+    "correctional",
+    "medical",
+    "trade",
+    "shopping",
+    "convention",
+    "processing",
+    "holding",
+    "rehabilitation",
+    "penal",
+    "health",
+    "community",
+    "cultural",
+    "civic",
+    "sports",
+    "data",
+    "distribution",
+    "logistics",
+    "juvenile",
+    "transit",
+    "reception",
+    "care",
 ];
 
 pub fn is_acronym(w: &str) -> bool {
     let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2 && letters.len() <= 8 && letters.iter().all(|c| c.is_uppercase())
-        && w.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+    letters.len() >= 2
+        && letters.len() <= 8
+        && letters.iter().all(|c| c.is_uppercase())
+        && w.chars()
+            .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
 }
 
 #[cfg(test)]
@@ -767,8 +1244,16 @@ mod tests {
     fn run(text: &str) -> Vec<(String, Option<EntityType>)> {
         let lex = Lexicon::load(&[] as &[&str]).unwrap();
         let tokens = tokenize(text, Span::new(0, text.len()));
-        let s = SentenceInput { doc: text, tokens: &tokens, sentence: 0, paragraph_start: true };
-        detect(&s, &lex).into_iter().map(|c| (c.text(text).to_string(), c.best_type())).collect()
+        let s = SentenceInput {
+            doc: text,
+            tokens: &tokens,
+            sentence: 0,
+            paragraph_start: true,
+        };
+        detect(&s, &lex)
+            .into_iter()
+            .map(|c| (c.text(text).to_string(), c.best_type()))
+            .collect()
     }
 
     #[test]
@@ -777,7 +1262,11 @@ mod tests {
         let names: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
         assert!(names.contains(&"U.S."), "{got:?}");
         assert!(names.contains(&"Donald Trump"), "{got:?}");
-        assert!(got.iter().any(|(t, ty)| t == "Donald Trump" && *ty == Some(EntityType::Person)), "{got:?}");
+        assert!(
+            got.iter()
+                .any(|(t, ty)| t == "Donald Trump" && *ty == Some(EntityType::Person)),
+            "{got:?}"
+        );
     }
 
     #[test]
@@ -786,6 +1275,9 @@ mod tests {
         let names: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
         assert!(names.contains(&"Tren de Aragua"), "{got:?}");
         assert!(names.contains(&"University of Georgia"), "{got:?}");
-        assert!(names.contains(&"Immigration and Customs Enforcement"), "{got:?}");
+        assert!(
+            names.contains(&"Immigration and Customs Enforcement"),
+            "{got:?}"
+        );
     }
 }

@@ -14,42 +14,203 @@ use super::{DocContext, RelationRecord};
 
 /// Event classes that are crimes or attacks (their agents are perpetrators, their targets victims).
 const CRIMES: &[&str] = &[
-    "kidnapping", "murder", "killing", "assassination", "shooting", "bombing", "attack", "assault", "massacre",
-    "trafficking", "fraud", "hostage-taking", "robbery", "extortion", "riot", "cyberattack", "explosion",
+    "kidnapping",
+    "murder",
+    "killing",
+    "assassination",
+    "shooting",
+    "bombing",
+    "attack",
+    "assault",
+    "massacre",
+    "trafficking",
+    "fraud",
+    "hostage-taking",
+    "robbery",
+    "extortion",
+    "riot",
+    "cyberattack",
+    "explosion",
 ];
 
 /// Modifiers kept in a label before the trigger ("fatal shooting", "economic crisis").
 const MODIFIERS: &[&str] = &[
-    "fatal", "deadly", "mass", "economic", "humanitarian", "political", "financial", "military", "terrorist",
-    "armed", "violent", "brutal", "failed", "attempted", "massive", "major", "prison", "migrant", "refugee",
-    "border", "diplomatic", "constitutional", "nuclear", "presidential", "parliamentary", "general", "illegal",
-    "double", "triple", "deportation", "police", "drone", "missile", "suicide", "car", "chemical", "cyber",
-    "sex", "drug", "human", "arms", "gang", "hostage",
+    "fatal",
+    "deadly",
+    "mass",
+    "economic",
+    "humanitarian",
+    "political",
+    "financial",
+    "military",
+    "terrorist",
+    "armed",
+    "violent",
+    "brutal",
+    "failed",
+    "attempted",
+    "massive",
+    "major",
+    "prison",
+    "migrant",
+    "refugee",
+    "border",
+    "diplomatic",
+    "constitutional",
+    "nuclear",
+    "presidential",
+    "parliamentary",
+    "general",
+    "illegal",
+    "double",
+    "triple",
+    "deportation",
+    "police",
+    "drone",
+    "missile",
+    "suicide",
+    "car",
+    "chemical",
+    "cyber",
+    "sex",
+    "drug",
+    "human",
+    "arms",
+    "gang",
+    "hostage",
 ];
 
 /// Classes whose triggers are too common to stand alone: they need a named argument.
 const SOFT: &[&str] = &[
-    "release", "talks", "negotiation", "negotiations", "election", "ruling", "sentencing", "vote", "offensive",
-    "protest", "trial", "agreement", "summit", "meeting", "war", "crisis", "trafficking", "smuggling", "flood",
-    "conviction", "investigation", "indictment", "hearing", "visit", "speech", "deal",
+    "release",
+    "talks",
+    "negotiation",
+    "negotiations",
+    "election",
+    "ruling",
+    "sentencing",
+    "vote",
+    "offensive",
+    "protest",
+    "trial",
+    "agreement",
+    "summit",
+    "meeting",
+    "war",
+    "crisis",
+    "trafficking",
+    "smuggling",
+    "flood",
+    "conviction",
+    "investigation",
+    "indictment",
+    "hearing",
+    "visit",
+    "speech",
+    "deal",
 ];
 
 /// Common verbs that end a noun phrase.
 const VERBS: &[&str] = &[
-    "feeds", "feed", "said", "says", "will", "would", "could", "can", "may", "might", "must", "should", "did",
-    "does", "do", "been", "be", "being", "led", "leads", "made", "makes", "took", "takes", "came", "comes",
-    "went", "goes", "left", "remains", "remained", "began", "begins", "continues", "continued", "called",
-    "calls", "aimed", "showed", "shows", "appeared", "appears", "sparked", "prompted", "drew", "raised",
+    "feeds",
+    "feed",
+    "said",
+    "says",
+    "will",
+    "would",
+    "could",
+    "can",
+    "may",
+    "might",
+    "must",
+    "should",
+    "did",
+    "does",
+    "do",
+    "been",
+    "be",
+    "being",
+    "led",
+    "leads",
+    "made",
+    "makes",
+    "took",
+    "takes",
+    "came",
+    "comes",
+    "went",
+    "goes",
+    "left",
+    "remains",
+    "remained",
+    "began",
+    "begins",
+    "continues",
+    "continued",
+    "called",
+    "calls",
+    "aimed",
+    "showed",
+    "shows",
+    "appeared",
+    "appears",
+    "sparked",
+    "prompted",
+    "drew",
+    "raised",
 ];
 
 /// Words that end an "of" phrase in a label.
 fn stops_phrase(w: &str) -> bool {
     matches!(
         w,
-        "," | "." | ";" | ":" | "(" | ")" | "\"" | "“" | "”" | "--" | "—" | "–" | "in" | "on" | "at" | "by" | "from"
-            | "during" | "after" | "before" | "with" | "that" | "which" | "who" | "whose" | "was" | "were" | "is"
-            | "are" | "has" | "had" | "have" | "to" | "for" | "as" | "while" | "when" | "since" | "until" | "and"
-            | "but" | "or" | "because" | "amid" | "across" | "into" | "outside" | "near"
+        "," | "."
+            | ";"
+            | ":"
+            | "("
+            | ")"
+            | "\""
+            | "“"
+            | "”"
+            | "--"
+            | "—"
+            | "–"
+            | "in"
+            | "on"
+            | "at"
+            | "by"
+            | "from"
+            | "during"
+            | "after"
+            | "before"
+            | "with"
+            | "that"
+            | "which"
+            | "who"
+            | "whose"
+            | "was"
+            | "were"
+            | "is"
+            | "are"
+            | "has"
+            | "had"
+            | "have"
+            | "to"
+            | "for"
+            | "as"
+            | "while"
+            | "when"
+            | "since"
+            | "until"
+            | "and"
+            | "but"
+            | "or"
+            | "because"
+            | "amid"
+            | "across"
+            | "into"
+            | "outside"
+            | "near"
     )
 }
 
@@ -62,8 +223,32 @@ pub fn named_event(text: &str) -> bool {
         return false;
     }
     first == "Operation"
-        || matches!(last, "War" | "Revolution" | "Massacre" | "Genocide" | "Uprising" | "Summit" | "Olympics" | "Games" | "Cup" | "Championship" | "Championships" | "Prix" | "Spring" | "Crisis" | "Intifada" | "Holocaust" | "Blitz" | "Offensive" | "Siege" | "Coup")
-        || (words.len() >= 3 && words[words.len() - 2] == "War" && matches!(last, "I" | "II" | "III"))
+        || matches!(
+            last,
+            "War"
+                | "Revolution"
+                | "Massacre"
+                | "Genocide"
+                | "Uprising"
+                | "Summit"
+                | "Olympics"
+                | "Games"
+                | "Cup"
+                | "Championship"
+                | "Championships"
+                | "Prix"
+                | "Spring"
+                | "Crisis"
+                | "Intifada"
+                | "Holocaust"
+                | "Blitz"
+                | "Offensive"
+                | "Siege"
+                | "Coup"
+        )
+        || (words.len() >= 3
+            && words[words.len() - 2] == "War"
+            && matches!(last, "I" | "II" | "III"))
         || first == "Battle" && words.get(1) == Some(&"of")
 }
 
@@ -71,7 +256,22 @@ pub fn named_event(text: &str) -> bool {
 pub fn law_name(text: &str) -> bool {
     let last = text.split_whitespace().last().unwrap_or("");
     text.split_whitespace().count() >= 2
-        && matches!(last, "Act" | "Law" | "Treaty" | "Accord" | "Accords" | "Convention" | "Bill" | "Amendment" | "Constitution" | "Protocol" | "Doctrine" | "Charter" | "Code")
+        && matches!(
+            last,
+            "Act"
+                | "Law"
+                | "Treaty"
+                | "Accord"
+                | "Accords"
+                | "Convention"
+                | "Bill"
+                | "Amendment"
+                | "Constitution"
+                | "Protocol"
+                | "Doctrine"
+                | "Charter"
+                | "Code"
+        )
 }
 
 /// An argument of an event: (relation, entity index, whether the event is the subject).
@@ -140,22 +340,67 @@ pub fn sentence_events(
         };
         let entry = &lex.entries[entry_ix];
         let class = entry.subtype.clone();
-        let noun = if entry.parent.is_empty() { cap_first(&entry.name) } else { entry.parent.clone() };
+        let noun = if entry.parent.is_empty() {
+            cap_first(&entry.name)
+        } else {
+            entry.parent.clone()
+        };
         let prev = if i > 0 { word(i - 1) } else { String::new() };
-        let next = if i + len < toks.len() { word(i + len) } else { String::new() };
-        let determiner = matches!(prev.as_str(), "a" | "an" | "the" | "this" | "that" | "its" | "his" | "her" | "their" | "'s" | "’s" | "'")
-            || (i > 0 && toks[i - 1].kind == TokKind::Possessive)
+        let next = if i + len < toks.len() {
+            word(i + len)
+        } else {
+            String::new()
+        };
+        let determiner = matches!(
+            prev.as_str(),
+            "a" | "an"
+                | "the"
+                | "this"
+                | "that"
+                | "its"
+                | "his"
+                | "her"
+                | "their"
+                | "'s"
+                | "’s"
+                | "'"
+        ) || (i > 0 && toks[i - 1].kind == TokKind::Possessive)
             || (i > 0 && slot_at(i - 1).is_some());
-        let verb_context = matches!(prev.as_str(), "to" | "will" | "would" | "could" | "can" | "did" | "does" | "do" | "may" | "might" | "must" | "should" | "not");
+        let verb_context = matches!(
+            prev.as_str(),
+            "to" | "will"
+                | "would"
+                | "could"
+                | "can"
+                | "did"
+                | "does"
+                | "do"
+                | "may"
+                | "might"
+                | "must"
+                | "should"
+                | "not"
+        );
         let is_verb = !determiner
             && (verb_context
                 || w.ends_with("ed")
-                || (w.ends_with("ing") && !noun.to_lowercase().ends_with("ing") && !w.starts_with(&noun.to_lowercase()))
-                || (w == entry.name.to_lowercase() && matches!(next.as_str(), "the" | "a" | "an" | "his" | "her" | "their" | "its") && !MODIFIERS.contains(&prev.as_str())));
+                || (w.ends_with("ing")
+                    && !noun.to_lowercase().ends_with("ing")
+                    && !w.starts_with(&noun.to_lowercase()))
+                || (w == entry.name.to_lowercase()
+                    && matches!(
+                        next.as_str(),
+                        "the" | "a" | "an" | "his" | "her" | "their" | "its"
+                    )
+                    && !MODIFIERS.contains(&prev.as_str())));
         let mut last = i + len;
         // "kidnapping and murder": a second trigger joined by "and".
         let mut head = w.clone();
-        if !is_verb && i + len + 1 < toks.len() && word(i + len) == "and" && lex.word_entry(&word(i + len + 1), Kind::Trigger).is_some() {
+        if !is_verb
+            && i + len + 1 < toks.len()
+            && word(i + len) == "and"
+            && lex.word_entry(&word(i + len + 1), Kind::Trigger).is_some()
+        {
             head = format!("{} and {}", w, word(i + len + 1));
             last = i + len + 2;
         }
@@ -166,7 +411,9 @@ pub fn sentence_events(
             let mut k = i;
             while k > 0 {
                 let p = word(k - 1);
-                if MODIFIERS.contains(&p.as_str()) || (p == "and" && k >= 2 && MODIFIERS.contains(&word(k - 2).as_str())) {
+                if MODIFIERS.contains(&p.as_str())
+                    || (p == "and" && k >= 2 && MODIFIERS.contains(&word(k - 2).as_str()))
+                {
                     mods.insert(0, p);
                     k -= 1;
                 } else if let Some(sl) = slot_at(k - 1).filter(|sl| sl.letter == 'D') {
@@ -205,33 +452,68 @@ pub fn sentence_events(
                     && !phrase.is_empty()
                     && sl.last < toks.len()
                     && toks[sl.last].kind == TokKind::Word
-                    && toks[sl.last].text(text).chars().next().is_some_and(char::is_lowercase)
+                    && toks[sl.last]
+                        .text(text)
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_lowercase)
                     && !stops_phrase(&word(sl.last));
                 if inside_phrase {
-                    phrase.extend(toks[sl.first..sl.last].iter().map(|t| t.text(text).to_string()));
+                    phrase.extend(
+                        toks[sl.first..sl.last]
+                            .iter()
+                            .map(|t| t.text(text).to_string()),
+                    );
                     j = sl.last;
                     continue;
                 }
                 if sl.letter != 'D' {
                     match ents[e].etype {
-                        EntityType::Person if victim.is_none() && phrase.len() <= 5 => victim = Some(e),
-                        EntityType::Organization if target_org.is_none() && phrase.len() <= 2 => target_org = Some(e),
-                        EntityType::Place if phrase.iter().all(|w| matches!(w.as_str(), "the" | "a")) => object_place = Some(e),
+                        EntityType::Person if victim.is_none() && phrase.len() <= 5 => {
+                            victim = Some(e)
+                        }
+                        EntityType::Organization if target_org.is_none() && phrase.len() <= 2 => {
+                            target_org = Some(e)
+                        }
+                        EntityType::Place
+                            if phrase.iter().all(|w| matches!(w.as_str(), "the" | "a")) =>
+                        {
+                            object_place = Some(e)
+                        }
                         _ => {}
                     }
                     break;
                 }
             }
             let t = toks[j].text(text);
-            if t.chars().next().is_some_and(char::is_uppercase) && law.is_none() && slot_at(j).is_none() {
+            if t.chars().next().is_some_and(char::is_uppercase)
+                && law.is_none()
+                && slot_at(j).is_none()
+            {
                 // A law named right after: "invoked the 18th Century Alien Enemies Act".
                 let mut e = j;
-                while e < toks.len() && (toks[e].text(text).chars().next().is_some_and(char::is_uppercase) || toks[e].text(text) == "of") {
+                while e < toks.len()
+                    && (toks[e]
+                        .text(text)
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase)
+                        || toks[e].text(text) == "of")
+                {
                     e += 1;
                 }
-                let name = toks[j..e].iter().map(|t| t.text(text)).collect::<Vec<_>>().join(" ");
+                let name = toks[j..e]
+                    .iter()
+                    .map(|t| t.text(text))
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 if law_name(&name) {
-                    let cleaned: Vec<&str> = name.split_whitespace().skip_while(|w| *w == "Century" || w.chars().next().is_some_and(|c| c.is_ascii_digit())).collect();
+                    let cleaned: Vec<&str> = name
+                        .split_whitespace()
+                        .skip_while(|w| {
+                            *w == "Century" || w.chars().next().is_some_and(|c| c.is_ascii_digit())
+                        })
+                        .collect();
                     law = Some(cleaned.join(" "));
                     last = e;
                     break;
@@ -241,22 +523,67 @@ pub fn sentence_events(
             if stops_phrase(&lw) || VERBS.contains(&lw.as_str()) || phrase.len() >= 5 {
                 break;
             }
-            phrase.push(if slot_at(j).is_some() { t.to_string() } else { lw.clone() });
+            phrase.push(if slot_at(j).is_some() {
+                t.to_string()
+            } else {
+                lw.clone()
+            });
             j += 1;
         }
         // A phrase object: "of two residents", or a verb's direct object ("assaulting a police officer").
-        while phrase.last().is_some_and(|w| matches!(w.as_str(), "the" | "a" | "an" | "of")) {
+        while phrase
+            .last()
+            .is_some_and(|w| matches!(w.as_str(), "the" | "a" | "an" | "of"))
+        {
             phrase.pop();
         }
-        while phrase.last().is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()) || matches!(w.as_str(), "'s" | "’s" | "some" | "any" | "more" | "half")) {
+        while phrase.last().is_some_and(|w| {
+            w.chars().all(|c| c.is_ascii_digit())
+                || matches!(w.as_str(), "'s" | "’s" | "some" | "any" | "more" | "half")
+        }) {
             phrase.pop();
         }
-        let starts_np = phrase.first().is_some_and(|w| matches!(w.as_str(), "a" | "an" | "the" | "two" | "three" | "four" | "several" | "dozens" | "hundreds" | "thousands") || w.chars().next().is_some_and(|c| c.is_ascii_digit()));
-        let named_in_phrase = phrase.iter().any(|w| w.chars().next().is_some_and(char::is_uppercase));
-        if (has_of || is_verb) && (starts_np || named_in_phrase) && !phrase.is_empty() && victim.is_none() && object_place.is_none() && phrase.len() >= 2 {
+        let starts_np = phrase.first().is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "a" | "an"
+                    | "the"
+                    | "two"
+                    | "three"
+                    | "four"
+                    | "several"
+                    | "dozens"
+                    | "hundreds"
+                    | "thousands"
+            ) || w.chars().next().is_some_and(|c| c.is_ascii_digit())
+        });
+        let named_in_phrase = phrase
+            .iter()
+            .any(|w| w.chars().next().is_some_and(char::is_uppercase));
+        if (has_of || is_verb)
+            && (starts_np || named_in_phrase)
+            && !phrase.is_empty()
+            && victim.is_none()
+            && object_place.is_none()
+            && phrase.len() >= 2
+        {
             object_phrase = Some(phrase.join(" "));
         }
-        if object_place.is_some() && !matches!(class.as_str(), "retaking" | "raid" | "attack" | "invasion" | "bombing" | "strike" | "siege" | "occupation" | "control" | "capture") {
+        if object_place.is_some()
+            && !matches!(
+                class.as_str(),
+                "retaking"
+                    | "raid"
+                    | "attack"
+                    | "invasion"
+                    | "bombing"
+                    | "strike"
+                    | "siege"
+                    | "occupation"
+                    | "control"
+                    | "capture"
+            )
+        {
             object_place = None;
         }
         // Place: "in/outside/at <place>" after the trigger in the sentence, else the nearest place
@@ -265,11 +592,22 @@ pub fn sentence_events(
         let mut destination: Option<usize> = None;
         for sl in slots.iter().filter(|sl| sl.letter == 'L' && sl.first > 0) {
             let p = word(sl.first - 1);
-            let p = if p == "the" && sl.first > 1 { word(sl.first - 2) } else { p };
+            let p = if p == "the" && sl.first > 1 {
+                word(sl.first - 2)
+            } else {
+                p
+            };
             if deport && p == "to" && destination.is_none() {
                 destination = sl.entities.first().copied();
             }
-            if sl.first >= last && sl.first <= last + 16 && place.is_none() && matches!(p.as_str(), "in" | "outside" | "at" | "near" | "inside" | "across") {
+            if sl.first >= last
+                && sl.first <= last + 16
+                && place.is_none()
+                && matches!(
+                    p.as_str(),
+                    "in" | "outside" | "at" | "near" | "inside" | "across"
+                )
+            {
                 place = sl.entities.first().copied();
             }
         }
@@ -277,12 +615,22 @@ pub fn sentence_events(
             place = object_place;
         }
         if place.is_none() && CRIMES.contains(&class.as_str()) {
-            place = slots.iter().rev().filter(|sl| sl.last <= i && sl.letter == 'L').map(|sl| sl.entities[0]).next();
+            place = slots
+                .iter()
+                .rev()
+                .filter(|sl| sl.last <= i && sl.letter == 'L')
+                .map(|sl| sl.entities[0])
+                .next();
             if place.is_none() {
                 // "on the University of Georgia campus": an institution as the scene.
                 place = slots
                     .iter()
-                    .filter(|sl| sl.first >= last && sl.letter == 'O' && sl.first >= 2 && matches!(word(sl.first - 2).as_str(), "on" | "at"))
+                    .filter(|sl| {
+                        sl.first >= last
+                            && sl.letter == 'O'
+                            && sl.first >= 2
+                            && matches!(word(sl.first - 2).as_str(), "on" | "at")
+                    })
                     .map(|sl| sl.entities[0])
                     .next();
             }
@@ -294,16 +642,44 @@ pub fn sentence_events(
             .iter()
             .filter(|sl| sl.last <= i && i - sl.last <= 12 && sl.letter != 'D' && sl.letter != 'E')
             .filter(|sl| !(sl.first..i).any(|k| matches!(word(k).as_str(), ";" | "--" | "—" | "(")))
-            .find(|sl| matches!(ents[sl.entities[0]].etype, EntityType::Person | EntityType::Organization) || (sl.letter == 'L' && !crime && class != "crisis"))
+            .find(|sl| {
+                matches!(
+                    ents[sl.entities[0]].etype,
+                    EntityType::Person | EntityType::Organization
+                ) || (sl.letter == 'L' && !crime && class != "crisis")
+            })
             .map(|sl| sl.entities.clone())
             .unwrap_or_default();
         // "murder rates", "kidnapping charges": the trigger modifies another noun.
-        if !is_verb && matches!(next.as_str(), "rate" | "rates" | "charges" | "charge" | "case" | "cases" | "suspect" | "suspects" | "victims" | "investigation" | "statistics" | "figures" | "laws" | "law" | "policy" | "policies") {
+        if !is_verb
+            && matches!(
+                next.as_str(),
+                "rate"
+                    | "rates"
+                    | "charges"
+                    | "charge"
+                    | "case"
+                    | "cases"
+                    | "suspect"
+                    | "suspects"
+                    | "victims"
+                    | "investigation"
+                    | "statistics"
+                    | "figures"
+                    | "laws"
+                    | "law"
+                    | "policy"
+                    | "policies"
+            )
+        {
             i = last;
             continue;
         }
         // "found guilty of murdering …": the inner trigger is the event.
-        if (last..(last + 3).min(toks.len())).any(|k| slot_at(k).is_none() && lex.word_entry(&word(k), Kind::Trigger).is_some()) && law.is_none() {
+        if (last..(last + 3).min(toks.len()))
+            .any(|k| slot_at(k).is_none() && lex.word_entry(&word(k), Kind::Trigger).is_some())
+            && law.is_none()
+        {
             i = last;
             continue;
         }
@@ -317,12 +693,17 @@ pub fn sentence_events(
                 possessor = sl.entities.first().copied();
             }
         } else if i >= 1 {
-            if let Some(sl) = slot_at(i - 1).filter(|sl| sl.letter == 'P' && matches!(word(i - 1).as_str(), "his" | "her")) {
+            if let Some(sl) = slot_at(i - 1)
+                .filter(|sl| sl.letter == 'P' && matches!(word(i - 1).as_str(), "his" | "her"))
+            {
                 possessor = sl.entities.first().copied();
             }
         }
         if let Some(p) = possessor {
-            if ents[p].etype == EntityType::Person && victim.is_none() && !CRIMES.contains(&class.as_str()) {
+            if ents[p].etype == EntityType::Person
+                && victim.is_none()
+                && !CRIMES.contains(&class.as_str())
+            {
                 victim = Some(p);
             } else if ents[p].etype != EntityType::Person || CRIMES.contains(&class.as_str()) {
                 agent = vec![p];
@@ -330,29 +711,68 @@ pub fn sentence_events(
         }
         let soft = SOFT.contains(&class.as_str());
         // Bare nouns in lists ("sex trafficking, contract killings and kidnappings") are generic.
-        let bare = !is_verb && !determiner && possessor.is_none() && object_phrase.is_none() && victim.is_none() && object_place.is_none();
+        let bare = !is_verb
+            && !determiner
+            && possessor.is_none()
+            && object_phrase.is_none()
+            && victim.is_none()
+            && object_place.is_none();
         // A determiner may stand before the modifiers: "the country's humanitarian and economic crisis".
         let mod_start = i - mods.len();
         let det_before_mods = mod_start > 0
-            && (matches!(word(mod_start - 1).as_str(), "a" | "an" | "the" | "this" | "that" | "its" | "his" | "her" | "their") || toks[mod_start - 1].kind == TokKind::Possessive);
-        if bare && !det_before_mods && !mods.iter().any(|m| matches!(m.as_str(), "fatal" | "deadly" | "major")) && demonym_agent.is_none() {
+            && (matches!(
+                word(mod_start - 1).as_str(),
+                "a" | "an" | "the" | "this" | "that" | "its" | "his" | "her" | "their"
+            ) || toks[mod_start - 1].kind == TokKind::Possessive);
+        if bare
+            && !det_before_mods
+            && !mods
+                .iter()
+                .any(|m| matches!(m.as_str(), "fatal" | "deadly" | "major"))
+            && demonym_agent.is_none()
+        {
             i = last;
             continue;
         }
-        let named_arg = victim.is_some() || object_place.is_some() || (place.is_some() && !is_verb) || law.is_some() || possessor.is_some() || destination.is_some();
-        let specific = if soft { named_arg } else { determiner || !mods.is_empty() || has_of || named_arg || object_phrase.is_some() };
+        let named_arg = victim.is_some()
+            || object_place.is_some()
+            || (place.is_some() && !is_verb)
+            || law.is_some()
+            || possessor.is_some()
+            || destination.is_some();
+        let specific = if soft {
+            named_arg
+        } else {
+            determiner || !mods.is_empty() || has_of || named_arg || object_phrase.is_some()
+        };
         if !specific {
             i = last;
             continue;
         }
         // Label.
-        let head_label = if is_verb { noun.clone() } else { cap_first(&format!("{}{}", mods.iter().map(|m| format!("{m} ")).collect::<String>(), head)) };
+        let head_label = if is_verb {
+            noun.clone()
+        } else {
+            cap_first(&format!(
+                "{}{}",
+                mods.iter().map(|m| format!("{m} ")).collect::<String>(),
+                head
+            ))
+        };
         let label = if let Some(l) = &law {
             format!("{} of the {}", noun, l)
         } else if let Some(v) = victim {
-            format!("{} of {}", head_label_for_victim(&noun, &head, is_verb), label_of(ctx, ents, v))
+            format!(
+                "{} of {}",
+                head_label_for_victim(&noun, &head, is_verb),
+                label_of(ctx, ents, v)
+            )
         } else if let Some(p) = object_place {
-            format!("{} of {}", head_label_for_victim(&noun, &head, is_verb), label_of(ctx, ents, p))
+            format!(
+                "{} of {}",
+                head_label_for_victim(&noun, &head, is_verb),
+                label_of(ctx, ents, p)
+            )
         } else if let Some(p) = &object_phrase {
             format!("{head_label} of {p}")
         } else if let Some(d) = destination {
@@ -373,7 +793,10 @@ pub fn sentence_events(
         if let Some(v) = victim {
             if crime {
                 rels.push(("victim_of".into(), v, false));
-            } else if !matches!(class.as_str(), "arrest" | "deportation" | "extradition" | "conviction" | "sentencing" | "trial") {
+            } else if !matches!(
+                class.as_str(),
+                "arrest" | "deportation" | "extradition" | "conviction" | "sentencing" | "trial"
+            ) {
                 rels.push(("targets".into(), v, true));
             }
         }
@@ -401,7 +824,12 @@ pub fn sentence_events(
                 .filter(|sl| sl.first > last && sl.letter == 'O' && word(sl.first - 1) == "from")
                 .map(|sl| sl.entities[0])
                 .next()
-                .filter(|_| matches!(class.as_str(), "retaking" | "raid" | "attack" | "siege" | "control" | "capture"))
+                .filter(|_| {
+                    matches!(
+                        class.as_str(),
+                        "retaking" | "raid" | "attack" | "siege" | "control" | "capture"
+                    )
+                })
         });
         if let Some(t) = target_org {
             rels.push(("targets".into(), t, true));
@@ -409,7 +837,17 @@ pub fn sentence_events(
         if let Some(d) = destination {
             rels.push(("deported_to".into(), d, true));
         }
-        out.push((FoundEvent { label, date, place, sentence, first: i, last }, rels));
+        out.push((
+            FoundEvent {
+                label,
+                date,
+                place,
+                sentence,
+                first: i,
+                last,
+            },
+            rels,
+        ));
         i = last;
     }
     out
@@ -425,7 +863,11 @@ fn head_label_for_victim(noun: &str, head: &str, is_verb: bool) -> String {
 
 fn label_of(ctx: &DocContext<'_>, ents: &[EntityRef], e: usize) -> String {
     let id = &ents[e].id;
-    ctx.entities.iter().find(|x| &x.id == id).map(|x| x.label.clone()).unwrap_or_else(|| id.split(':').nth(1).unwrap_or("").replace('-', " "))
+    ctx.entities
+        .iter()
+        .find(|x| &x.id == id)
+        .map(|x| x.label.clone())
+        .unwrap_or_else(|| id.split(':').nth(1).unwrap_or("").replace('-', " "))
 }
 
 /// Turns event arguments into relation records.
@@ -439,14 +881,22 @@ pub fn event_relations(
 ) {
     for (rel, e, event_is_subject) in rels {
         let other = &ents[*e];
-        let (s, t) = if *event_is_subject { (&event.id, &other.id) } else { (&other.id, &event.id) };
+        let (s, t) = if *event_is_subject {
+            (&event.id, &other.id)
+        } else {
+            (&other.id, &event.id)
+        };
         let mut ev = evidence.clone();
         ev.rule = format!("event-{rel}");
         out.push(RelationRecord {
             source: s.clone(),
             relation: rel.clone(),
             target: t.clone(),
-            certainty: if hedged || rel == "accused_of" { Certainty::Alleged } else { Certainty::Stated },
+            certainty: if hedged || rel == "accused_of" {
+                Certainty::Alleged
+            } else {
+                Certainty::Stated
+            },
             evidence: ev,
         });
     }

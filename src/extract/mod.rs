@@ -59,7 +59,13 @@ impl DocExtraction {
             graph.add_node(n.clone());
         }
         for r in &self.relations {
-            graph.add_edge(&r.source, &r.relation, &r.target, r.certainty, [r.evidence.clone()]);
+            graph.add_edge(
+                &r.source,
+                &r.relation,
+                &r.target,
+                r.certainty,
+                [r.evidence.clone()],
+            );
         }
     }
 }
@@ -97,13 +103,25 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
     let mut last_para = usize::MAX;
     for (si, s) in seg.sentences.iter().enumerate() {
         let toks = tokenize(text, s.span);
-        let input = SentenceInput { doc: text, tokens: &toks, sentence: si, paragraph_start: s.paragraph != last_para };
+        let input = SentenceInput {
+            doc: text,
+            tokens: &toks,
+            sentence: si,
+            paragraph_start: s.paragraph != last_para,
+        };
         last_para = s.paragraph;
         cands.extend(detect(&input, lex));
         tokens.push(toks);
     }
     let (entities, assignment) = resolve::resolve_document(text, &cands, lex);
-    DocContext { doc, seg, tokens, cands, entities, assignment }
+    DocContext {
+        doc,
+        seg,
+        tokens,
+        cands,
+        entities,
+        assignment,
+    }
 }
 
 /// Adds `co_occurs_with` edges between the entities (not events) named in one sentence: one
@@ -112,7 +130,8 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
 pub fn add_cooccurrence(doc: &Document, ex: &mut DocExtraction) {
     let text = doc.text.as_str();
     let seg = segment(text);
-    let mut by_sentence: std::collections::BTreeMap<usize, std::collections::BTreeSet<&str>> = std::collections::BTreeMap::new();
+    let mut by_sentence: std::collections::BTreeMap<usize, std::collections::BTreeSet<&str>> =
+        std::collections::BTreeMap::new();
     let mut si = 0;
     for m in &ex.mentions {
         if m.etype == EntityType::Event {
@@ -136,7 +155,13 @@ pub fn add_cooccurrence(doc: &Document, ex: &mut DocExtraction) {
                     relation: "co_occurs_with".into(),
                     target: b.to_string(),
                     certainty: Certainty::Stated,
-                    evidence: Evidence { doc: doc.id.clone(), start: span.start, end: span.end, text: span.slice(text).to_string(), rule: "co-occurrence".into() },
+                    evidence: Evidence {
+                        doc: doc.id.clone(),
+                        start: span.start,
+                        end: span.end,
+                        text: span.slice(text).to_string(),
+                        rule: "co-occurrence".into(),
+                    },
                 });
             }
         }
@@ -155,7 +180,10 @@ fn debug_shadow() -> bool {
 pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocExtraction {
     let ctx = analyze(doc, lex);
     let text = doc.text.as_str();
-    let mut out = DocExtraction { doc: doc.id.clone(), ..Default::default() };
+    let mut out = DocExtraction {
+        doc: doc.id.clone(),
+        ..Default::default()
+    };
     for (m, c) in ctx.cands.iter().enumerate() {
         if let Some(e) = ctx.assignment[m] {
             let ent = &ctx.entities[e];
@@ -186,23 +214,33 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             }
         }
     }
-    let mut ents: Vec<relate::EntityRef> = ctx.entities.iter().map(|e| relate::EntityRef { id: e.id.clone(), etype: e.etype }).collect();
+    let mut ents: Vec<relate::EntityRef> = ctx
+        .entities
+        .iter()
+        .map(|e| relate::EntityRef {
+            id: e.id.clone(),
+            etype: e.etype,
+        })
+        .collect();
     // Mention start token → entity.
     let mut mention_entity = std::collections::BTreeMap::new();
     for (m, c) in ctx.cands.iter().enumerate() {
         if let Some(e) = ctx.assignment[m] {
-            mention_entity.insert((c.sentence, c.first), e);
+            mention_entity.insert((c.sentence, c.first), (e, c.last));
         }
     }
     // Countries named by a demonym: the document's entity for that country, or a new node.
-    let mut demonym_map: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let mut demonym_map: std::collections::BTreeMap<usize, usize> =
+        std::collections::BTreeMap::new();
     for toks in &ctx.tokens {
         for t in toks {
             let w = t.text(text);
             if !w.chars().next().is_some_and(char::is_uppercase) {
                 continue;
             }
-            let Some(entry) = lex.word_entry(&crate::text::fold_key(w), Kind::Demonym) else { continue };
+            let Some(entry) = lex.word_entry(&crate::text::fold_key(w), Kind::Demonym) else {
+                continue;
+            };
             if demonym_map.contains_key(&entry) {
                 continue;
             }
@@ -217,7 +255,10 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
                     let mut node = Node::new(EntityType::Place, parent);
                     node.docs.insert(doc.id.clone());
                     nodes.entry(id.clone()).or_insert(node);
-                    ents.push(relate::EntityRef { id, etype: EntityType::Place });
+                    ents.push(relate::EntityRef {
+                        id,
+                        etype: EntityType::Place,
+                    });
                     ents.len() - 1
                 }
             };
@@ -238,7 +279,13 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             nouns.push(toks[c.last].text(text).to_lowercase());
         }
         // Apposition: "X, a notorious gang" / "X, the Venezuelan gang".
-        if c.last + 2 < toks.len() && toks[c.last].text(text) == "," && matches!(toks[c.last + 1].text(text).to_lowercase().as_str(), "a" | "an" | "the") {
+        if c.last + 2 < toks.len()
+            && toks[c.last].text(text) == ","
+            && matches!(
+                toks[c.last + 1].text(text).to_lowercase().as_str(),
+                "a" | "an" | "the"
+            )
+        {
             for t in &toks[c.last + 2..(c.last + 5).min(toks.len())] {
                 let w = t.text(text).to_lowercase();
                 if w == "," || w == "that" || w == "which" || w == "who" {
@@ -257,7 +304,23 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
         }
         let entry = recent.org_nouns.entry(e).or_default();
         for n in nouns {
-            if ["gang", "group", "organization", "organisation", "cartel", "militia", "network", "syndicate", "movement", "party", "agency", "company"].contains(&n.as_str()) && !entry.contains(&n) {
+            if [
+                "gang",
+                "group",
+                "organization",
+                "organisation",
+                "cartel",
+                "militia",
+                "network",
+                "syndicate",
+                "movement",
+                "party",
+                "agency",
+                "company",
+            ]
+            .contains(&n.as_str())
+                && !entry.contains(&n)
+            {
                 entry.push(n);
             }
         }
@@ -274,15 +337,32 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
         let sentence_text = span.slice(text);
         let hedged = relate::is_hedged(onto, sentence_text);
         let demonym_entity = |entry: usize| demonym_map.get(&entry).copied();
-        let spans = relate::sentence_spans(&ctx, si, lex, &ents, &mention_entity, &demonym_entity, &mut recent);
+        let spans = relate::sentence_spans(
+            &ctx,
+            si,
+            lex,
+            &ents,
+            &mention_entity,
+            &demonym_entity,
+            &mut recent,
+        );
         // Events of this sentence become entities and slots.
-        let evidence = Evidence { doc: doc.id.clone(), start: span.start, end: span.end, text: sentence_text.to_string(), rule: String::new() };
+        let evidence = Evidence {
+            doc: doc.id.clone(),
+            start: span.start,
+            end: span.end,
+            text: sentence_text.to_string(),
+            rule: String::new(),
+        };
         let found = events::sentence_events(&ctx, si, lex, &spans, &ents, reference, hedged);
         let mut spans = spans;
         for (ev, rels) in found {
             let id = node_id(EntityType::Event, &ev.label);
             let idx = *events.entry(id.clone()).or_insert_with(|| {
-                ents.push(relate::EntityRef { id: id.clone(), etype: EntityType::Event });
+                ents.push(relate::EntityRef {
+                    id: id.clone(),
+                    etype: EntityType::Event,
+                });
                 ents.len() - 1
             });
             let node = nodes.entry(id.clone()).or_insert_with(|| {
@@ -291,7 +371,10 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
                 n
             });
             node.mentions += 1;
-            let (es, ee) = (ctx.tokens[si][ev.first].span.start, ctx.tokens[si][ev.last - 1].span.end);
+            let (es, ee) = (
+                ctx.tokens[si][ev.first].span.start,
+                ctx.tokens[si][ev.last - 1].span.end,
+            );
             node.aliases.insert(crate::text::nfc(&text[es..ee]));
             out.mentions.push(MentionRecord {
                 doc: doc.id.clone(),
@@ -310,7 +393,12 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             let eref = ents[idx].clone();
             events::event_relations(&eref, &rels, &ents, &evidence, hedged, &mut out.relations);
             if !spans.iter().any(|s| s.first < ev.last && ev.first < s.last) {
-                spans.push(relate::SlotSpan { first: ev.first, last: ev.last, letter: 'E', entities: vec![idx] });
+                spans.push(relate::SlotSpan {
+                    first: ev.first,
+                    last: ev.last,
+                    letter: 'E',
+                    entities: vec![idx],
+                });
             }
         }
         spans.sort_by_key(|s| s.first);
@@ -319,14 +407,36 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
         if debug_shadow() {
             eprintln!("shadow {}#{si}: {shadow}", doc.id);
         }
-        relate::apply_patterns(onto, &shadow, &slots, &ents, &doc.id, (span.start, span.end, sentence_text), hedged, &mut out.relations);
+        relate::apply_patterns(
+            onto,
+            &shadow,
+            &slots,
+            &ents,
+            &doc.id,
+            (span.start, span.end, sentence_text),
+            hedged,
+            &mut out.relations,
+        );
         // Lists joined into one slot hide pairs inside them ("between Venezuela and Colombia"):
         // a second pass without joining, for symmetric relations only.
         if joined.len() != spans.len() {
             let (shadow, slots) = relate::shadow(&ctx, si, &spans);
             let mut pairs = Vec::new();
-            relate::apply_patterns(onto, &shadow, &slots, &ents, &doc.id, (span.start, span.end, sentence_text), hedged, &mut pairs);
-            out.relations.extend(pairs.into_iter().filter(|r| onto.relation(&r.relation).is_some_and(|t| t.symmetric)));
+            relate::apply_patterns(
+                onto,
+                &shadow,
+                &slots,
+                &ents,
+                &doc.id,
+                (span.start, span.end, sentence_text),
+                hedged,
+                &mut pairs,
+            );
+            out.relations.extend(
+                pairs
+                    .into_iter()
+                    .filter(|r| onto.relation(&r.relation).is_some_and(|t| t.symmetric)),
+            );
         }
     }
     // Named events carry the date of their sentence.
@@ -335,20 +445,27 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             if let (Some(node), Some(&m)) = (nodes.get_mut(&ent.id), ent.mentions.first()) {
                 if node.date.is_none() {
                     let s = ctx.cands[m].sentence;
-                    node.date = crate::text::dates::find_date(ctx.sentence_span(s).slice(text), reference);
+                    node.date =
+                        crate::text::dates::find_date(ctx.sentence_span(s).slice(text), reference);
                 }
             }
         }
     }
     // "<Person> administration": the person leads it.
     for (m, c) in ctx.cands.iter().enumerate() {
-        let (Some(e), Some(name)) = (ctx.assignment[m], &c.administration_of) else { continue };
+        let (Some(e), Some(name)) = (ctx.assignment[m], &c.administration_of) else {
+            continue;
+        };
         let key = crate::text::fold_key(name);
         let person = ctx
             .entities
             .iter()
             .filter(|p| p.etype == EntityType::Person)
-            .find(|p| p.aliases.iter().any(|a| crate::text::fold_key(a) == key) || crate::text::fold_key(&p.label).split(' ').next_back() == key.split(' ').next_back())
+            .find(|p| {
+                p.aliases.iter().any(|a| crate::text::fold_key(a) == key)
+                    || crate::text::fold_key(&p.label).split(' ').next_back()
+                        == key.split(' ').next_back()
+            })
             .map(|p| p.id.clone())
             .unwrap_or_else(|| {
                 let node = Node::new(EntityType::Person, name);
@@ -366,14 +483,23 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             relation: "leader_of".into(),
             target: ctx.entities[e].id.clone(),
             certainty: Certainty::Stated,
-            evidence: Evidence { doc: doc.id.clone(), start: span.start, end: span.end, text: span.slice(text).to_string(), rule: "administration-of".into() },
+            evidence: Evidence {
+                doc: doc.id.clone(),
+                start: span.start,
+                end: span.end,
+                text: span.slice(text).to_string(),
+                rule: "administration-of".into(),
+            },
         });
     }
     // Organizations from the lexicon are based in their country ("U.S. Treasury").
     for ent in &ctx.entities {
         let Some(x) = ent.lex else { continue };
         let entry = &lex.entries[x];
-        if ent.etype != EntityType::Organization || entry.parent.is_empty() || entry.kind != Kind::Entity(EntityType::Organization) {
+        if ent.etype != EntityType::Organization
+            || entry.parent.is_empty()
+            || entry.kind != Kind::Entity(EntityType::Organization)
+        {
             continue;
         }
         let place = node_id(EntityType::Place, &entry.parent);
@@ -383,7 +509,9 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
         // Only where the name says so: "U.S. Treasury", not "Congress".
         let Some(&m) = ent.mentions.iter().find(|&&m| {
             let first = ctx.tokens[ctx.cands[m].sentence][ctx.cands[m].first].text(text);
-            lex.names(&crate::text::fold_key(first)).iter().any(|&x| node_id(EntityType::Place, &lex.entries[x].name) == place)
+            lex.names(&crate::text::fold_key(first))
+                .iter()
+                .any(|&x| node_id(EntityType::Place, &lex.entries[x].name) == place)
         }) else {
             continue;
         };
@@ -394,15 +522,32 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             relation: "based_in".into(),
             target: place,
             certainty: Certainty::Stated,
-            evidence: Evidence { doc: doc.id.clone(), start: span.start, end: span.end, text: span.slice(text).to_string(), rule: "lexicon-based-in".into() },
+            evidence: Evidence {
+                doc: doc.id.clone(),
+                start: span.start,
+                end: span.end,
+                text: span.slice(text).to_string(),
+                rule: "lexicon-based-in".into(),
+            },
         });
     }
     // Countries named only by a demonym stay only when a relation uses them.
-    let used: std::collections::BTreeSet<&str> = out.relations.iter().flat_map(|r| [r.source.as_str(), r.target.as_str()]).collect();
+    let used: std::collections::BTreeSet<&str> = out
+        .relations
+        .iter()
+        .flat_map(|r| [r.source.as_str(), r.target.as_str()])
+        .collect();
     nodes.retain(|id, n| n.mentions > 0 || used.contains(id.as_str()));
     out.nodes = nodes.into_values().collect();
     out.mentions.sort_by_key(|m| (m.start, m.end));
-    out.relations.sort_by(|a, b| (&a.source, &a.relation, &a.target, &a.evidence).cmp(&(&b.source, &b.relation, &b.target, &b.evidence)));
+    out.relations.sort_by(|a, b| {
+        (&a.source, &a.relation, &a.target, &a.evidence).cmp(&(
+            &b.source,
+            &b.relation,
+            &b.target,
+            &b.evidence,
+        ))
+    });
     out.relations.dedup();
     out
 }
@@ -425,22 +570,49 @@ mod tests {
                 let doc = Document::new("example.txt", ex.text.clone());
                 let out = p.extract(&doc);
                 let names = |id: &str| -> Vec<String> {
-                    out.nodes.iter().filter(|n| n.id == id).flat_map(|n| std::iter::once(fold_key(&n.label)).chain(n.aliases.iter().map(|a| fold_key(a)))).collect()
+                    out.nodes
+                        .iter()
+                        .filter(|n| n.id == id)
+                        .flat_map(|n| {
+                            std::iter::once(fold_key(&n.label))
+                                .chain(n.aliases.iter().map(|a| fold_key(a)))
+                        })
+                        .collect()
                 };
                 for want in &ex.expect {
                     let parts: Vec<&str> = want.split_whitespace().collect();
-                    let Some(ri) = parts.iter().position(|w| p.ontology.relation(w).is_some()) else {
-                        failures.push(format!("{}: expectation {want:?} names no relation", pat.id));
+                    let Some(ri) = parts.iter().position(|w| p.ontology.relation(w).is_some())
+                    else {
+                        failures.push(format!(
+                            "{}: expectation {want:?} names no relation",
+                            pat.id
+                        ));
                         continue;
                     };
-                    let (subj, rel, obj) = (fold_key(&parts[..ri].join(" ")), parts[ri], fold_key(&parts[ri + 1..].join(" ")));
+                    let (subj, rel, obj) = (
+                        fold_key(&parts[..ri].join(" ")),
+                        parts[ri],
+                        fold_key(&parts[ri + 1..].join(" ")),
+                    );
                     let found = out.relations.iter().any(|r| {
-                        r.relation == rel && names(&r.source).contains(&subj) && names(&r.target).contains(&obj)
-                            || (p.ontology.relation(rel).is_some_and(|t| t.symmetric) && r.relation == rel && names(&r.source).contains(&obj) && names(&r.target).contains(&subj))
+                        r.relation == rel
+                            && names(&r.source).contains(&subj)
+                            && names(&r.target).contains(&obj)
+                            || (p.ontology.relation(rel).is_some_and(|t| t.symmetric)
+                                && r.relation == rel
+                                && names(&r.source).contains(&obj)
+                                && names(&r.target).contains(&subj))
                     });
                     if !found {
-                        let got: Vec<String> = out.relations.iter().map(|r| format!("{} {} {}", r.source, r.relation, r.target)).collect();
-                        failures.push(format!("{}: {want:?} not extracted from {:?}; got {got:?}", pat.id, ex.text));
+                        let got: Vec<String> = out
+                            .relations
+                            .iter()
+                            .map(|r| format!("{} {} {}", r.source, r.relation, r.target))
+                            .collect();
+                        failures.push(format!(
+                            "{}: {want:?} not extracted from {:?}; got {got:?}",
+                            pat.id, ex.text
+                        ));
                     }
                     checked += 1;
                 }

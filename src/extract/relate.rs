@@ -34,7 +34,20 @@ pub struct EntityRef {
 }
 
 /// Nouns that refer back to an organization ("the gang").
-const ORG_ANAPHORS: &[&str] = &["gang", "group", "organization", "organisation", "cartel", "militia", "network", "syndicate", "movement", "party", "agency", "company"];
+const ORG_ANAPHORS: &[&str] = &[
+    "gang",
+    "group",
+    "organization",
+    "organisation",
+    "cartel",
+    "militia",
+    "network",
+    "syndicate",
+    "movement",
+    "party",
+    "agency",
+    "company",
+];
 
 fn letter(t: EntityType) -> char {
     match t {
@@ -79,7 +92,10 @@ pub fn shadow(ctx: &DocContext<'_>, sentence: usize, spans: &[SlotSpan]) -> (Str
         if let Some(s) = sp.peek().copied() {
             if s.first == i {
                 out.push_str(&format!("@{}{} ", s.letter, slots.len()));
-                slots.push(Slot { letter: s.letter, entities: s.entities.clone() });
+                slots.push(Slot {
+                    letter: s.letter,
+                    entities: s.entities.clone(),
+                });
                 sp.next();
                 // An event slot stands before its trigger words, which stay readable
                 // ("have been @E3 arrested in …").
@@ -108,12 +124,16 @@ pub fn coordinate(spans: Vec<SlotSpan>, ctx: &DocContext<'_>, sentence: usize) -
                 // Tokens between the two: only ",", "and", "or", "as well as", "even", "also".
                 let between: Vec<String> = (prev.last..s.first).map(word).collect();
                 let joiners = !between.is_empty()
-                    && between.iter().all(|w| matches!(w.as_str(), "," | "and" | "or" | "even" | "also" | "the"))
+                    && between.iter().all(|w| {
+                        matches!(w.as_str(), "," | "and" | "or" | "even" | "also" | "the")
+                    })
                     && between.len() <= 4
                     && between.iter().any(|w| w == "," || w == "and" || w == "or");
                 // "Tecoluca, El Salvador" is a place and its country, not a list: a list of two
                 // needs "and" / "or"; a longer list needs it at its end (checked when it closes).
-                let joiners = joiners && (between.iter().any(|w| w == "and" || w == "or") || next_joins_list(&s, ctx, sentence));
+                let joiners = joiners
+                    && (between.iter().any(|w| w == "and" || w == "or")
+                        || next_joins_list(&s, ctx, sentence));
                 if joiners {
                     prev.last = s.last;
                     for e in s.entities {
@@ -135,8 +155,13 @@ pub fn coordinate(spans: Vec<SlotSpan>, ctx: &DocContext<'_>, sentence: usize) -
 fn next_joins_list(s: &SlotSpan, ctx: &DocContext<'_>, sentence: usize) -> bool {
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
-    let window: Vec<String> = (s.last..(s.last + 8).min(toks.len())).map(|i| toks[i].text(text).to_lowercase()).collect();
-    window.first().is_some_and(|w| w == "," || w == "and" || w == "or") && window.iter().any(|w| w == "and" || w == "or")
+    let window: Vec<String> = (s.last..(s.last + 8).min(toks.len()))
+        .map(|i| toks[i].text(text).to_lowercase())
+        .collect();
+    window
+        .first()
+        .is_some_and(|w| w == "," || w == "and" || w == "or")
+        && window.iter().any(|w| w == "and" || w == "or")
 }
 
 /// Finds slot spans of a sentence: entity mentions, demonyms, and safe nominal links.
@@ -146,7 +171,7 @@ pub fn sentence_spans(
     sentence: usize,
     lex: &Lexicon,
     ents: &[EntityRef],
-    mention_entity: &BTreeMap<(usize, usize), usize>,
+    mention_entity: &BTreeMap<(usize, usize), (usize, usize)>,
     demonym_entity: &dyn Fn(usize) -> Option<usize>,
     recent: &mut Recent,
 ) -> Vec<SlotSpan> {
@@ -155,15 +180,14 @@ pub fn sentence_spans(
     let mut spans: Vec<SlotSpan> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        if let Some(&e) = mention_entity.get(&(sentence, i)) {
-            // The candidate covering tokens [i, last).
-            let last = ctx
-                .cands
-                .iter()
-                .find(|c| c.sentence == sentence && c.first == i)
-                .map(|c| c.last)
-                .unwrap_or(i + 1);
-            spans.push(SlotSpan { first: i, last, letter: letter(ents[e].etype), entities: vec![e] });
+        if let Some(&(e, last)) = mention_entity.get(&(sentence, i)) {
+            // The candidate covers tokens [i, last).
+            spans.push(SlotSpan {
+                first: i,
+                last,
+                letter: letter(ents[e].etype),
+                entities: vec![e],
+            });
             recent.see(e, ents[e].etype, ctx, e);
             i = last;
             continue;
@@ -174,7 +198,12 @@ pub fn sentence_spans(
         if toks[i].kind == TokKind::Word && w.chars().next().is_some_and(char::is_uppercase) {
             if let Some(entry) = lex.word_entry(&fold_key(w), Kind::Demonym) {
                 if let Some(e) = demonym_entity(entry) {
-                    spans.push(SlotSpan { first: i, last: i + 1, letter: 'D', entities: vec![e] });
+                    spans.push(SlotSpan {
+                        first: i,
+                        last: i + 1,
+                        letter: 'D',
+                        entities: vec![e],
+                    });
                 }
                 i += 1;
                 continue;
@@ -185,7 +214,12 @@ pub fn sentence_spans(
             let noun = toks[i + 1].text(text).to_lowercase();
             if ORG_ANAPHORS.contains(&noun.as_str()) {
                 if let Some(e) = recent.org_for(&noun) {
-                    spans.push(SlotSpan { first: i, last: i + 2, letter: 'O', entities: vec![e] });
+                    spans.push(SlotSpan {
+                        first: i,
+                        last: i + 2,
+                        letter: 'O',
+                        entities: vec![e],
+                    });
                     recent.see(e, EntityType::Organization, ctx, e);
                     i += 2;
                     continue;
@@ -193,16 +227,32 @@ pub fn sentence_spans(
             }
         }
         // "a gang member", "gang members": the gang of this document.
-        if ORG_ANAPHORS.contains(&lw.as_str()) && i + 1 < toks.len() && matches!(toks[i + 1].text(text).to_lowercase().as_str(), "member" | "members" | "leader" | "leaders" | "boss") {
+        if ORG_ANAPHORS.contains(&lw.as_str())
+            && i + 1 < toks.len()
+            && matches!(
+                toks[i + 1].text(text).to_lowercase().as_str(),
+                "member" | "members" | "leader" | "leaders" | "boss"
+            )
+        {
             if let Some(e) = recent.org_for(&lw) {
-                spans.push(SlotSpan { first: i, last: i + 1, letter: 'O', entities: vec![e] });
+                spans.push(SlotSpan {
+                    first: i,
+                    last: i + 1,
+                    letter: 'O',
+                    entities: vec![e],
+                });
                 i += 1;
                 continue;
             }
         }
         if matches!(lw.as_str(), "he" | "his" | "him" | "she" | "her") {
             if let Some(e) = recent.person {
-                spans.push(SlotSpan { first: i, last: i + 1, letter: 'P', entities: vec![e] });
+                spans.push(SlotSpan {
+                    first: i,
+                    last: i + 1,
+                    letter: 'P',
+                    entities: vec![e],
+                });
                 i += 1;
                 continue;
             }
@@ -210,7 +260,12 @@ pub fn sentence_spans(
         if let (true, Some(e)) = (matches!(lw.as_str(), "its" | "it"), recent.org) {
             // Only when an organization is the latest entity named: "it" too often means a thing.
             if recent.last_type == Some(EntityType::Organization) || lw == "its" {
-                spans.push(SlotSpan { first: i, last: i + 1, letter: 'O', entities: vec![e] });
+                spans.push(SlotSpan {
+                    first: i,
+                    last: i + 1,
+                    letter: 'O',
+                    entities: vec![e],
+                });
                 i += 1;
                 continue;
             }
@@ -264,15 +319,39 @@ impl Recent {
     fn org_for(&self, noun: &str) -> Option<usize> {
         // "the group" / "the organization" may refer to a gang or a cartel; others need their own noun.
         let fits = |nouns: &Vec<String>| {
-            nouns.iter().any(|x| x == noun || (matches!(noun, "group" | "organization" | "organisation") && matches!(x.as_str(), "gang" | "cartel" | "militia" | "group" | "organization" | "organisation" | "syndicate" | "network")))
+            nouns.iter().any(|x| {
+                x == noun
+                    || (matches!(noun, "group" | "organization" | "organisation")
+                        && matches!(
+                            x.as_str(),
+                            "gang"
+                                | "cartel"
+                                | "militia"
+                                | "group"
+                                | "organization"
+                                | "organisation"
+                                | "syndicate"
+                                | "network"
+                        ))
+            })
         };
-        let called: Vec<usize> = self.orgs.iter().copied().filter(|e| self.org_nouns.get(e).is_some_and(fits)).collect();
+        let called: Vec<usize> = self
+            .orgs
+            .iter()
+            .copied()
+            .filter(|e| self.org_nouns.get(e).is_some_and(fits))
+            .collect();
         if let Some(&e) = called.last() {
             return Some(e);
         }
         // Otherwise the document's dominant organization with that noun: the only one, or one
         // named at least twice as often as any other.
-        let mut doc_wide: Vec<(usize, usize)> = self.org_nouns.iter().filter(|(_, n)| fits(n)).map(|(e, _)| (self.mentions.get(e).copied().unwrap_or(0), *e)).collect();
+        let mut doc_wide: Vec<(usize, usize)> = self
+            .org_nouns
+            .iter()
+            .filter(|(_, n)| fits(n))
+            .map(|(e, _)| (self.mentions.get(e).copied().unwrap_or(0), *e))
+            .collect();
         doc_wide.sort_by(|a, b| b.cmp(a));
         match doc_wide.as_slice() {
             [(_, e)] => Some(*e),
@@ -301,13 +380,17 @@ pub fn apply_patterns(
     }
     let present: String = slots.iter().map(|s| s.letter).collect();
     for p in &onto.patterns {
-        if !p.subject_letters.chars().any(|c| present.contains(c)) || !p.object_letters.chars().any(|c| present.contains(c)) {
+        if !p.subject_letters.chars().any(|c| present.contains(c))
+            || !p.object_letters.chars().any(|c| present.contains(c))
+        {
             continue;
         }
         if !p.regex.is_match(shadow) {
             continue;
         }
-        let Some(rel) = onto.relation(&p.relation) else { continue };
+        let Some(rel) = onto.relation(&p.relation) else {
+            continue;
+        };
         // Every match start, overlapping ones included ("NBC reported that DHS estimated …").
         let mut pos = 0;
         while let Some(caps) = p.regex.captures_at(shadow, pos) {
@@ -315,23 +398,40 @@ pub fn apply_patterns(
             while pos < shadow.len() && !shadow.is_char_boundary(pos) {
                 pos += 1;
             }
-            let (Some(s), Some(o)) = (caps.name("s"), caps.name("o")) else { continue };
+            let (Some(s), Some(o)) = (caps.name("s"), caps.name("o")) else {
+                continue;
+            };
             // A slot followed by "'s" or by a head noun is a modifier of something else
             // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
             let whole = caps.get(0).map(|m| m.end()).unwrap_or(0);
             if modifier_after(shadow, s.end(), whole) || modifier_after(shadow, o.end(), whole) {
                 continue;
             }
-            let (Some(si), Some(oi)) = (slot_index(s.as_str()), slot_index(o.as_str())) else { continue };
-            let (Some(ss), Some(os)) = (slots.get(si), slots.get(oi)) else { continue };
+            let (Some(si), Some(oi)) = (slot_index(s.as_str()), slot_index(o.as_str())) else {
+                continue;
+            };
+            let (Some(ss), Some(os)) = (slots.get(si), slots.get(oi)) else {
+                continue;
+            };
             for &a in &ss.entities {
                 for &b in &os.entities {
                     let (ea, eb) = (&ents[a], &ents[b]);
-                    if ea.id == eb.id || !rel.subject.contains(&ea.etype) || !rel.object.contains(&eb.etype) {
+                    if ea.id == eb.id
+                        || !rel.subject.contains(&ea.etype)
+                        || !rel.object.contains(&eb.etype)
+                    {
                         continue;
                     }
-                    let (src, dst) = if rel.symmetric && eb.id < ea.id { (eb, ea) } else { (ea, eb) };
-                    let certainty = p.certainty.unwrap_or(if hedged { Certainty::Alleged } else { Certainty::Stated });
+                    let (src, dst) = if rel.symmetric && eb.id < ea.id {
+                        (eb, ea)
+                    } else {
+                        (ea, eb)
+                    };
+                    let certainty = p.certainty.unwrap_or(if hedged {
+                        Certainty::Alleged
+                    } else {
+                        Certainty::Stated
+                    });
                     out.push(RelationRecord {
                         source: src.id.clone(),
                         relation: p.relation.clone(),
@@ -353,9 +453,34 @@ pub fn apply_patterns(
 
 /// Nouns that make a preceding name a modifier ("Maduro officials").
 const MODIFIED_HEADS: &[&str] = &[
-    "officials", "official", "supporters", "allies", "forces", "troops", "agents", "members", "office", "offices",
-    "government", "administration", "authorities", "spokesman", "spokeswoman", "campaign", "policy", "policies",
-    "border", "citizens", "residents", "migrants", "nationals", "soldiers", "police", "army", "military", "leaders",
+    "officials",
+    "official",
+    "supporters",
+    "allies",
+    "forces",
+    "troops",
+    "agents",
+    "members",
+    "office",
+    "offices",
+    "government",
+    "administration",
+    "authorities",
+    "spokesman",
+    "spokeswoman",
+    "campaign",
+    "policy",
+    "policies",
+    "border",
+    "citizens",
+    "residents",
+    "migrants",
+    "nationals",
+    "soldiers",
+    "police",
+    "army",
+    "military",
+    "leaders",
 ];
 
 /// Whether the slot ending at byte `end` of the shadow is followed, outside the match (which
@@ -381,8 +506,14 @@ pub fn is_hedged(onto: &Ontology, sentence: &str) -> bool {
     let lower = sentence.to_lowercase().replace('’', "'");
     onto.hedges.iter().any(|h| {
         lower.match_indices(h.as_str()).any(|(at, _)| {
-            let before = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            let after = lower[at + h.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let before = lower[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let after = lower[at + h.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
             before && after
         })
     })

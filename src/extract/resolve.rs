@@ -70,7 +70,11 @@ fn initials(text: &str) -> String {
 }
 
 /// Groups one document's candidates into entities. `cands` must be in text order.
-pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<LocalEntity>, Vec<Option<usize>>) {
+pub fn resolve_document(
+    doc: &str,
+    cands: &[Candidate],
+    lex: &Lexicon,
+) -> (Vec<LocalEntity>, Vec<Option<usize>>) {
     // 1. Names: one per key.
     let mut key_ix: BTreeMap<&str, usize> = BTreeMap::new();
     let mut keys: Vec<&str> = Vec::new();
@@ -117,10 +121,15 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
         }
     }
     // 3. Acronyms given in the text: "Immigration and Customs Enforcement (ICE)", "…, or ELN".
-    for c in cands {
-        if let Some(_t) = c.acronym_after {
-            // The acronym is itself a candidate right after; find it by position.
-            if let Some(a) = cands.iter().find(|d| d.sentence == c.sentence && d.first > c.first && d.first <= c.last + 6 && is_acronym(d.text(doc))) {
+    for (ci, c) in cands.iter().enumerate() {
+        if c.acronym_after.is_some() {
+            // The acronym is itself a candidate right after (candidates are in text order).
+            if let Some(a) = cands[ci + 1..].iter().take(3).find(|d| {
+                d.sentence == c.sentence
+                    && d.first > c.first
+                    && d.first <= c.last + 6
+                    && is_acronym(d.text(doc))
+            }) {
                 let (i, j) = (key_ix[c.key.as_str()], key_ix[a.key.as_str()]);
                 if lexe[j].is_none() || lexe[i].is_none() || lexe[i] == lexe[j] {
                     dsu.union(i, j);
@@ -136,7 +145,14 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
         }
         let acr: String = surface[i].chars().filter(|c| c.is_alphabetic()).collect();
         let matches: Vec<usize> = (0..k)
-            .filter(|&j| j != i && keys[j].contains(' ') && initials(&surface[j]) == acr && scores[j][ti(EntityType::Person)] <= scores[j][ti(EntityType::Organization)].max(scores[j][ti(EntityType::Place)]))
+            .filter(|&j| {
+                j != i
+                    && keys[j].contains(' ')
+                    && initials(&surface[j]) == acr
+                    && scores[j][ti(EntityType::Person)]
+                        <= scores[j][ti(EntityType::Organization)]
+                            .max(scores[j][ti(EntityType::Place)])
+            })
             .collect();
         let roots: BTreeSet<usize> = matches.iter().map(|&j| dsu.find(j)).collect();
         if roots.len() == 1 {
@@ -156,7 +172,10 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
         (0..k)
             .map(|i| {
                 let s = sum[&dsu.find(i)];
-                let (bi, &bs) = s.iter().enumerate().max_by_key(|&(j, v)| (*v, std::cmp::Reverse(j)))?;
+                let (bi, &bs) = s
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|&(j, v)| (*v, std::cmp::Reverse(j)))?;
                 (bs > 0).then_some(TYPES[bi])
             })
             .collect()
@@ -165,9 +184,19 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
     // 5. Shortened names, decided per mention: "Guerrero" → the nearest earlier person whose
     //    name contains it; "Tren" → the one organization it begins.
     let mut mention_target: Vec<Option<usize>> = vec![None; cands.len()];
-    let long_persons: Vec<usize> = (0..k).filter(|&j| types[j] == Some(EntityType::Person) && words(keys[j]).len() >= 2).collect();
+    let long_persons: Vec<usize> = (0..k)
+        .filter(|&j| types[j] == Some(EntityType::Person) && words(keys[j]).len() >= 2)
+        .collect();
     // Organizations and facilities a first word can stand for ("the Tren", "Tocorón").
-    let long_orgs: Vec<usize> = (0..k).filter(|&j| matches!(types[j], Some(EntityType::Organization) | Some(EntityType::Place)) && lexe[j].is_none() && words(keys[j]).len() >= 2).collect();
+    let long_orgs: Vec<usize> = (0..k)
+        .filter(|&j| {
+            matches!(
+                types[j],
+                Some(EntityType::Organization) | Some(EntityType::Place)
+            ) && lexe[j].is_none()
+                && words(keys[j]).len() >= 2
+        })
+        .collect();
     // Indexes: long person names by each of their words, long organization names by their first.
     let mut persons_by_word: HashMap<&str, Vec<usize>> = HashMap::new();
     for &j in &long_persons {
@@ -187,18 +216,38 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
         let i = key_ix[c.key.as_str()];
         let w = words(&c.key);
         let ty = types[i];
-        if w.len() <= 2 && lexe[i].is_none() && ty != Some(EntityType::Organization) && ty != Some(EntityType::Place) || (w.len() <= 2 && ty == Some(EntityType::Person)) {
-            let options: Vec<usize> = persons_by_word.get(w[0]).into_iter().flatten().copied().filter(|&j| contains_seq(&words(keys[j]), &w)).collect();
+        if w.len() <= 2
+            && lexe[i].is_none()
+            && ty != Some(EntityType::Organization)
+            && ty != Some(EntityType::Place)
+            || (w.len() <= 2 && ty == Some(EntityType::Person))
+        {
+            let options: Vec<usize> = persons_by_word
+                .get(w[0])
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&j| contains_seq(&words(keys[j]), &w))
+                .collect();
             let roots: BTreeSet<usize> = options.iter().map(|&j| dsu.find(j)).collect();
             if roots.len() == 1 {
                 mention_target[m] = Some(options[0]);
             } else if roots.len() > 1 {
                 // Two people share the name: the nearest one named before.
-                mention_target[m] = options.iter().filter_map(|&j| last_seen.get(&j).map(|&p| (p, j))).max().map(|(_, j)| j);
+                mention_target[m] = options
+                    .iter()
+                    .filter_map(|&j| last_seen.get(&j).map(|&p| (p, j)))
+                    .max()
+                    .map(|(_, j)| j);
             }
         }
         let strong_person = max_person[i] >= 3;
-        if mention_target[m].is_none() && w.len() == 1 && lexe[i].is_none() && !strong_person && !c.initial {
+        if mention_target[m].is_none()
+            && w.len() == 1
+            && lexe[i].is_none()
+            && !strong_person
+            && !c.initial
+        {
             let options: Vec<usize> = orgs_by_first.get(w[0]).cloned().unwrap_or_default();
             let roots: BTreeSet<usize> = options.iter().map(|&j| dsu.find(j)).collect();
             if roots.len() == 1 {
@@ -210,7 +259,10 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
     // When every mention of a name goes to the same entity, join the names themselves.
     let mut target_of_key: HashMap<usize, BTreeSet<Option<usize>>> = HashMap::new();
     for (m, c) in cands.iter().enumerate() {
-        target_of_key.entry(key_ix[c.key.as_str()]).or_default().insert(mention_target[m].map(|j| dsu.find(j)));
+        target_of_key
+            .entry(key_ix[c.key.as_str()])
+            .or_default()
+            .insert(mention_target[m].map(|j| dsu.find(j)));
     }
     for (i, targets) in &target_of_key {
         if targets.len() == 1 {
@@ -236,11 +288,17 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
             Some(j) => dsu.find(j),
             None => dsu.find(i),
         };
-        let Some(ty) = types[root].or(types[i]) else { continue };
-        let weak = only_initial[i] && !keys[i].contains(' ') && lexe[i].is_none() && mention_target[m].is_none() && {
-            let s = scores[i];
-            s.iter().copied().max().unwrap_or(0) < 3
+        let Some(ty) = types[root].or(types[i]) else {
+            continue;
         };
+        let weak = only_initial[i]
+            && !keys[i].contains(' ')
+            && lexe[i].is_none()
+            && mention_target[m].is_none()
+            && {
+                let s = scores[i];
+                s.iter().copied().max().unwrap_or(0) < 3
+            };
         if weak && group_size[dsu.find(i)] == 1 {
             continue;
         }
@@ -263,14 +321,20 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
         assignment[m] = Some(e);
     }
     for e in &mut entities {
-        if let Some(name) = e.mentions.iter().find_map(|&m| cands[m].administration_of.as_ref()) {
+        if let Some(name) = e
+            .mentions
+            .iter()
+            .find_map(|&m| cands[m].administration_of.as_ref())
+        {
             let surname = name.split_whitespace().last().unwrap_or(name);
             e.label = format!("{surname} administration");
             e.id = node_id(e.etype, &e.label);
             continue;
         }
         e.label = match e.lex {
-            Some(x) if matches!(lex.entries[x].kind, Kind::Entity(t) if t == e.etype) => lex.entries[x].name.clone(),
+            Some(x) if matches!(lex.entries[x].kind, Kind::Entity(t) if t == e.etype) => {
+                lex.entries[x].name.clone()
+            }
             _ => pick_label(&e.aliases),
         };
         e.id = node_id(e.etype, &e.label);
@@ -281,9 +345,17 @@ pub fn resolve_document(doc: &str, cands: &[Candidate], lex: &Lexicon) -> (Vec<L
 /// The most complete form among aliases; an ALL-CAPS dateline form is title-cased when it is
 /// the only one ("CARACAS" → "Caracas").
 pub fn pick_label(aliases: &BTreeSet<String>) -> String {
-    let short_acronym = |a: &str| is_acronym(a) && a.chars().filter(|c| c.is_alphabetic()).count() <= 5;
-    let mixed: Vec<&String> = aliases.iter().filter(|a| a.chars().any(char::is_lowercase) || short_acronym(a)).collect();
-    let pool: Vec<&String> = if mixed.is_empty() { aliases.iter().collect() } else { mixed };
+    let short_acronym =
+        |a: &str| is_acronym(a) && a.chars().filter(|c| c.is_alphabetic()).count() <= 5;
+    let mixed: Vec<&String> = aliases
+        .iter()
+        .filter(|a| a.chars().any(char::is_lowercase) || short_acronym(a))
+        .collect();
+    let pool: Vec<&String> = if mixed.is_empty() {
+        aliases.iter().collect()
+    } else {
+        mixed
+    };
     let mut best: Option<&String> = None;
     for a in pool {
         if best.is_none_or(|b| better_label(a, b)) {
@@ -291,7 +363,10 @@ pub fn pick_label(aliases: &BTreeSet<String>) -> String {
         }
     }
     let best = best.cloned().unwrap_or_default();
-    if !best.chars().any(char::is_lowercase) && best.chars().filter(|c| c.is_alphabetic()).count() > 4 && !short_acronym(&best) {
+    if !best.chars().any(char::is_lowercase)
+        && best.chars().filter(|c| c.is_alphabetic()).count() > 4
+        && !short_acronym(&best)
+    {
         return title_case(&best);
     }
     best
@@ -302,7 +377,10 @@ fn title_case(s: &str) -> String {
         .map(|w| {
             let mut c = w.chars();
             match c.next() {
-                Some(f) => f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect(),
+                Some(f) => f
+                    .to_uppercase()
+                    .chain(c.flat_map(char::to_lowercase))
+                    .collect(),
                 None => String::new(),
             }
         })
@@ -316,9 +394,14 @@ fn title_case(s: &str) -> String {
 pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
     // Keys once per node; people indexed by the words of their names and organizations by
     // their initials, so the joins cost time linear in the number of nodes.
-    let nodes: Vec<(String, EntityType, String, String)> =
-        graph.nodes().into_iter().map(|n| (n.id.clone(), n.etype, n.label.clone(), fold_key(&n.label))).collect();
-    let persons: Vec<usize> = (0..nodes.len()).filter(|&i| nodes[i].1 == EntityType::Person).collect();
+    let nodes: Vec<(String, EntityType, String, String)> = graph
+        .nodes()
+        .into_iter()
+        .map(|n| (n.id.clone(), n.etype, n.label.clone(), fold_key(&n.label)))
+        .collect();
+    let persons: Vec<usize> = (0..nodes.len())
+        .filter(|&i| nodes[i].1 == EntityType::Person)
+        .collect();
     let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
     for &i in &persons {
         let mut seen = BTreeSet::new();
@@ -347,7 +430,13 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
                 .collect(),
             EntityType::Organization if is_acronym(&n.2) => {
                 let acr: String = n.2.chars().filter(|c| c.is_alphabetic()).collect();
-                by_initials.get(&acr).into_iter().flatten().copied().filter(|&j| j != i).collect()
+                by_initials
+                    .get(&acr)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&j| j != i)
+                    .collect()
             }
             _ => Vec::new(),
         };
@@ -391,8 +480,10 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
     for (old, new) in &relabel {
         graph.rename_node(old, new);
     }
-    let mut out: BTreeMap<String, String> =
-        resolved.into_iter().map(|(from, to)| (from, relabel.get(&to).cloned().unwrap_or(to))).collect();
+    let mut out: BTreeMap<String, String> = resolved
+        .into_iter()
+        .map(|(from, to)| (from, relabel.get(&to).cloned().unwrap_or(to)))
+        .collect();
     out.extend(relabel);
     out
 }
@@ -430,14 +521,27 @@ mod tests {
 
     #[test]
     fn accents_come_back_into_labels() {
-        let aliases: BTreeSet<String> = ["Héctor Guerrero", "Hector Guerrero Flores"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(restore_accents("Hector Guerrero Flores", &aliases), "Héctor Guerrero Flores");
-        assert_eq!(restore_accents("Nicolás Maduro", &aliases), "Nicolás Maduro");
+        let aliases: BTreeSet<String> = ["Héctor Guerrero", "Hector Guerrero Flores"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            restore_accents("Hector Guerrero Flores", &aliases),
+            "Héctor Guerrero Flores"
+        );
+        assert_eq!(
+            restore_accents("Nicolás Maduro", &aliases),
+            "Nicolás Maduro"
+        );
     }
 
     #[test]
     fn labels_from_aliases() {
-        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
+        let set = |v: &[&str]| {
+            v.iter()
+                .map(|s| s.to_string())
+                .collect::<BTreeSet<String>>()
+        };
         assert_eq!(pick_label(&set(&["CARACAS"])), "Caracas");
         assert_eq!(pick_label(&set(&["CARACAS", "Caracas"])), "Caracas");
         assert_eq!(pick_label(&set(&["ICE"])), "ICE");

@@ -28,11 +28,12 @@ impl Token {
 
 /// Short words after which a period belongs to the word ("Sen.", "Fla.", "Jr.").
 const DOTTED: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt", "cmdr", "adm", "maj",
-    "st", "mt", "ft", "jr", "sr", "rev", "hon", "pres", "det", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "inc", "corp", "co", "ltd", "bros", "dept", "ala", "ariz", "ark", "calif",
-    "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky", "la", "md", "mass", "mich", "minn", "miss",
-    "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn", "vt", "va", "wash", "wis", "wyo", "no", "vs",
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "capt",
+    "cmdr", "adm", "maj", "st", "mt", "ft", "jr", "sr", "rev", "hon", "pres", "det", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "corp", "co",
+    "ltd", "bros", "dept", "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga",
+    "ill", "ind", "kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb",
+    "nev", "okla", "ore", "pa", "tenn", "vt", "va", "wash", "wis", "wyo", "no", "vs",
 ];
 
 fn is_joiner(c: char) -> bool {
@@ -78,7 +79,8 @@ pub fn tokenize(doc: &str, span: Span) -> Vec<Token> {
             // Trailing period of abbreviations and dotted acronyms.
             if j < n && chars[j].1 == '.' {
                 let lw = word.to_lowercase();
-                let dotted_acronym = word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2);
+                let dotted_acronym =
+                    word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2);
                 let initial = word.chars().count() == 1 && c.is_uppercase();
                 if DOTTED.contains(&lw.as_str()) || dotted_acronym || initial {
                     j += 1;
@@ -91,37 +93,71 @@ pub fn tokenize(doc: &str, span: Span) -> Vec<Token> {
                 if let Some(h) = word.rfind('-') {
                     let tail = &word[h + 1..];
                     if !tail.is_empty() && tail.chars().all(|x| x.is_lowercase()) && h > 0 {
-                        out.push(Token { span: Span::new(base + s, base + s + h), kind: TokKind::Word });
-                        out.push(Token { span: Span::new(base + s + h, base + s + h + 1), kind: TokKind::Punct });
-                        out.push(Token { span: Span::new(base + s + h + 1, base + word_end), kind: TokKind::Word });
+                        out.push(Token {
+                            span: Span::new(base + s, base + s + h),
+                            kind: TokKind::Word,
+                        });
+                        out.push(Token {
+                            span: Span::new(base + s + h, base + s + h + 1),
+                            kind: TokKind::Punct,
+                        });
+                        out.push(Token {
+                            span: Span::new(base + s + h + 1, base + word_end),
+                            kind: TokKind::Word,
+                        });
                         i = j;
                         continue;
                     }
                 }
             }
-            let kind = if word.chars().all(|x| x.is_ascii_digit() || x == ',' || x == '.') { TokKind::Number } else { TokKind::Word };
-            out.push(Token { span: Span::new(base + s, base + word_end), kind });
+            let kind = if word
+                .chars()
+                .all(|x| x.is_ascii_digit() || x == ',' || x == '.')
+            {
+                TokKind::Number
+            } else {
+                TokKind::Word
+            };
+            out.push(Token {
+                span: Span::new(base + s, base + word_end),
+                kind,
+            });
             i = j;
             continue;
         }
-        if matches!(c, '\'' | '’') && i + 1 < n && matches!(chars[i + 1].1, 's' | 'S')
+        if matches!(c, '\'' | '’')
+            && i + 1 < n
+            && matches!(chars[i + 1].1, 's' | 'S')
             && (i + 2 >= n || !chars[i + 2].1.is_alphanumeric())
             && !out.is_empty()
         {
-            out.push(Token { span: Span::new(base + s, base + end_of(i + 2)), kind: TokKind::Possessive });
+            out.push(Token {
+                span: Span::new(base + s, base + end_of(i + 2)),
+                kind: TokKind::Possessive,
+            });
             i += 2;
             continue;
         }
         // Bare possessive apostrophe after a plural or an s-final name: "Hamas' refusal".
         if matches!(c, '\'' | '’')
-            && out.last().is_some_and(|t: &Token| t.kind == TokKind::Word && doc[t.span.start..t.span.end].ends_with(['s', 'S']) && t.span.end == base + s)
+            && out.last().is_some_and(|t: &Token| {
+                t.kind == TokKind::Word
+                    && doc[t.span.start..t.span.end].ends_with(['s', 'S'])
+                    && t.span.end == base + s
+            })
             && (i + 1 >= n || chars[i + 1].1.is_whitespace())
         {
-            out.push(Token { span: Span::new(base + s, base + end_of(i + 1)), kind: TokKind::Possessive });
+            out.push(Token {
+                span: Span::new(base + s, base + end_of(i + 1)),
+                kind: TokKind::Possessive,
+            });
             i += 1;
             continue;
         }
-        out.push(Token { span: Span::new(base + s, base + end_of(i + 1)), kind: TokKind::Punct });
+        out.push(Token {
+            span: Span::new(base + s, base + end_of(i + 1)),
+            kind: TokKind::Punct,
+        });
         i += 1;
     }
     out
@@ -136,17 +172,36 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<&str> {
-        tokenize(text, Span::new(0, text.len())).iter().map(|t| t.text(text)).collect()
+        tokenize(text, Span::new(0, text.len()))
+            .iter()
+            .map(|t| t.text(text))
+            .collect()
     }
 
     #[test]
     fn table() {
         for (text, expected) in [
-            ("U.S. President Donald Trump’s plan", vec!["U.S.", "President", "Donald", "Trump", "’s", "plan"]),
-            ("the MS-13 gang, Ben-Gvir and O'Brien.", vec!["the", "MS-13", "gang", ",", "Ben-Gvir", "and", "O'Brien", "."]),
-            ("Hamas-led militants", vec!["Hamas", "-", "led", "militants"]),
+            (
+                "U.S. President Donald Trump’s plan",
+                vec!["U.S.", "President", "Donald", "Trump", "’s", "plan"],
+            ),
+            (
+                "the MS-13 gang, Ben-Gvir and O'Brien.",
+                vec![
+                    "the", "MS-13", "gang", ",", "Ben-Gvir", "and", "O'Brien", ".",
+                ],
+            ),
+            (
+                "Hamas-led militants",
+                vec!["Hamas", "-", "led", "militants"],
+            ),
             ("Hamas' refusal", vec!["Hamas", "'", "refusal"]),
-            ("Sen. Smith of Fla. won $5 million.", vec!["Sen.", "Smith", "of", "Fla.", "won", "$", "5", "million", "."]),
+            (
+                "Sen. Smith of Fla. won $5 million.",
+                vec![
+                    "Sen.", "Smith", "of", "Fla.", "won", "$", "5", "million", ".",
+                ],
+            ),
             ("“ liberate Aurora ”", vec!["“", "liberate", "Aurora", "”"]),
             ("Rísquez's book", vec!["Rísquez", "'s", "book"]),
         ] {

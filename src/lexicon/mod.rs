@@ -26,11 +26,26 @@ use crate::text::fold_key;
 
 /// The built-in lexicon files, embedded so the binary works from any folder.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("schemas/lexicon/places.tsv", include_str!("../../schemas/lexicon/places.tsv")),
-    ("schemas/lexicon/organizations.tsv", include_str!("../../schemas/lexicon/organizations.tsv")),
-    ("schemas/lexicon/demonyms.tsv", include_str!("../../schemas/lexicon/demonyms.tsv")),
-    ("schemas/lexicon/given_names.tsv", include_str!("../../schemas/lexicon/given_names.tsv")),
-    ("schemas/lexicon/words.tsv", include_str!("../../schemas/lexicon/words.tsv")),
+    (
+        "schemas/lexicon/places.tsv",
+        include_str!("../../schemas/lexicon/places.tsv"),
+    ),
+    (
+        "schemas/lexicon/organizations.tsv",
+        include_str!("../../schemas/lexicon/organizations.tsv"),
+    ),
+    (
+        "schemas/lexicon/demonyms.tsv",
+        include_str!("../../schemas/lexicon/demonyms.tsv"),
+    ),
+    (
+        "schemas/lexicon/given_names.tsv",
+        include_str!("../../schemas/lexicon/given_names.tsv"),
+    ),
+    (
+        "schemas/lexicon/words.tsv",
+        include_str!("../../schemas/lexicon/words.tsv"),
+    ),
 ];
 
 /// What a lexicon line is.
@@ -105,7 +120,9 @@ pub struct Lexicon {
 
 impl std::fmt::Debug for Lexicon {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Lexicon").field("entries", &self.entries.len()).finish()
+        f.debug_struct("Lexicon")
+            .field("entries", &self.entries.len())
+            .finish()
     }
 }
 
@@ -164,8 +181,20 @@ impl Lexicon {
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
-            .map_err(|e| Error::config("schemas/lexicon", format!("cannot compile the lexicon automaton: {e}")))?;
-        Ok(Lexicon { entries, names, words, automaton, pattern_entry, max_phrase_words })
+            .map_err(|e| {
+                Error::config(
+                    "schemas/lexicon",
+                    format!("cannot compile the lexicon automaton: {e}"),
+                )
+            })?;
+        Ok(Lexicon {
+            entries,
+            names,
+            words,
+            automaton,
+            pattern_entry,
+            max_phrase_words,
+        })
     }
 
     /// Named-entity entries whose name or alias has this key.
@@ -175,12 +204,21 @@ impl Lexicon {
 
     /// Word-list entries of one kind with this key.
     pub fn words_of(&self, key: &str, kind: Kind) -> impl Iterator<Item = &Entry> {
-        self.words.get(key).into_iter().flatten().map(|&i| &self.entries[i]).filter(move |e| e.kind == kind)
+        self.words
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entries[i])
+            .filter(move |e| e.kind == kind)
     }
 
     /// Index of the first word-list entry of `kind` with this key.
     pub fn word_entry(&self, key: &str, kind: Kind) -> Option<usize> {
-        self.words.get(key)?.iter().copied().find(|&i| self.entries[i].kind == kind)
+        self.words
+            .get(key)?
+            .iter()
+            .copied()
+            .find(|&i| self.entries[i].kind == kind)
     }
 
     /// Whether `text` (any form) is in a word list of `kind`.
@@ -203,7 +241,11 @@ impl Lexicon {
             let after_ok = e == bytes.len() || !is_word_byte(text, e, false);
             let first = text[s..].chars().next().unwrap_or(' ');
             if before_ok && after_ok && (first.is_uppercase() || first.is_ascii_digit()) {
-                out.push(NameMatch { start: s, end: e, entry: self.pattern_entry[m.pattern().as_usize()] });
+                out.push(NameMatch {
+                    start: s,
+                    end: e,
+                    entry: self.pattern_entry[m.pattern().as_usize()],
+                });
             }
         }
         out
@@ -212,7 +254,11 @@ impl Lexicon {
 
 /// Whether the character touching byte `at` (before it when `before`) is part of a word.
 fn is_word_byte(text: &str, at: usize, before: bool) -> bool {
-    let c = if before { text[..at].chars().next_back() } else { text[at..].chars().next() };
+    let c = if before {
+        text[..at].chars().next_back()
+    } else {
+        text[at..].chars().next()
+    };
     c.is_some_and(|c| c.is_alphanumeric())
 }
 
@@ -241,14 +287,28 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Entry>> {
                 ),
             )
         })?;
-        let cell = |k: usize| cols.get(k).map(|s| s.trim()).filter(|s| !s.is_empty() && *s != "-").unwrap_or("");
+        let cell = |k: usize| {
+            cols.get(k)
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty() && *s != "-")
+                .unwrap_or("")
+        };
         let entity_name = cell(1);
         if entity_name.is_empty() {
             let col = cols[0].len() + 2;
-            return Err(Error::config(format!("{name}:{n}:{col}"), "empty name (columns are tab-separated: kind, name, aliases, subtype, parent)"));
+            return Err(Error::config(
+                format!("{name}:{n}:{col}"),
+                "empty name (columns are tab-separated: kind, name, aliases, subtype, parent)",
+            ));
         }
         // 1-based column where cell `k` starts, for messages.
-        let column = |k: usize| cols.iter().take(k).map(|c| c.chars().count() + 1).sum::<usize>() + 1;
+        let column = |k: usize| {
+            cols.iter()
+                .take(k)
+                .map(|c| c.chars().count() + 1)
+                .sum::<usize>()
+                + 1
+        };
         // Empty trailing cells (spreadsheets write them) are fine; text beyond the fifth is not.
         if cols.len() > 5 && cols[5..].iter().any(|c| !c.trim().is_empty()) {
             return Err(Error::config(
@@ -263,7 +323,12 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Entry>> {
                 format!("empty alias in {alias_cell:?}; aliases are separated by single `;`"),
             ));
         }
-        let aliases = alias_cell.split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        let aliases = alias_cell
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
         out.push(Entry {
             kind,
             name: entity_name.to_string(),
@@ -289,7 +354,11 @@ mod tests {
         .unwrap();
         let lex = Lexicon::compile(entries).unwrap();
         let text = "The U.S. and Bogota, not USB or us.";
-        let found: Vec<&str> = lex.find_names(text).iter().map(|m| &text[m.start..m.end]).collect();
+        let found: Vec<&str> = lex
+            .find_names(text)
+            .iter()
+            .map(|m| &text[m.start..m.end])
+            .collect();
         assert_eq!(found, ["U.S.", "Bogota"]);
         assert!(lex.is("Pres.", Kind::Title));
         assert_eq!(lex.names("us").len(), 1);
@@ -297,13 +366,17 @@ mod tests {
 
     #[test]
     fn errors_name_file_line_column() {
-        let err = parse("x.tsv", "place\tA\nplase\tB\n").unwrap_err().to_string();
+        let err = parse("x.tsv", "place\tA\nplase\tB\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("x.tsv:2:1:"), "{err}");
         let err = parse("x.tsv", "place\t\tA\n").unwrap_err().to_string();
         assert!(err.starts_with("x.tsv:1:7:"), "{err}");
         let err = parse("x.tsv", "place\tA\tB;\n").unwrap_err().to_string();
         assert!(err.starts_with("x.tsv:1:9: empty alias"), "{err}");
-        let err = parse("x.tsv", "place\tA\t-\t-\t-\t-\n").unwrap_err().to_string();
+        let err = parse("x.tsv", "place\tA\t-\t-\t-\t-\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("x.tsv:1:15: too many columns (6)"), "{err}");
         assert!(parse("x.tsv", "place\tA\t-\t-\t-\t\t\n").is_ok());
     }

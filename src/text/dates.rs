@@ -20,7 +20,11 @@ impl Ymd {
 
     /// Days since 1970-01-01 (proleptic Gregorian).
     fn days(&self) -> i64 {
-        let (y, m) = if self.m <= 2 { (self.y as i64 - 1, self.m as i64 + 9) } else { (self.y as i64, self.m as i64 - 3) };
+        let (y, m) = if self.m <= 2 {
+            (self.y as i64 - 1, self.m as i64 + 9)
+        } else {
+            (self.y as i64, self.m as i64 - 3)
+        };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
         let doy = (153 * m + 2) / 5 + self.d as i64 - 1;
@@ -38,7 +42,11 @@ impl Ymd {
         let mp = (5 * doy + 2) / 153;
         let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        Ymd { y: (if m <= 2 { y + 1 } else { y }) as i32, m, d }
+        Ymd {
+            y: (if m <= 2 { y + 1 } else { y }) as i32,
+            m,
+            d,
+        }
     }
 
     /// 0 = Monday … 6 = Sunday.
@@ -109,10 +117,29 @@ pub fn find_date(text: &str, reference: Option<Ymd>) -> Option<String> {
         let at = c.get(0).map(|m| m.start()).unwrap_or(0);
         let value = match *kind {
             "iso" => Some(format!("{}-{}-{}", &c[1], &c[2], &c[3])),
-            "mdy" => month_number(&c[1]).map(|mo| format!("{}-{:02}-{:02}", &c[3], mo, c[2].parse::<u32>().unwrap_or(1))),
-            "dmy" => month_number(&c[2]).map(|mo| format!("{}-{:02}-{:02}", &c[3], mo, c[1].parse::<u32>().unwrap_or(1))),
+            "mdy" => month_number(&c[1]).map(|mo| {
+                format!(
+                    "{}-{:02}-{:02}",
+                    &c[3],
+                    mo,
+                    c[2].parse::<u32>().unwrap_or(1)
+                )
+            }),
+            "dmy" => month_number(&c[2]).map(|mo| {
+                format!(
+                    "{}-{:02}-{:02}",
+                    &c[3],
+                    mo,
+                    c[1].parse::<u32>().unwrap_or(1)
+                )
+            }),
             "md" => match (month_number(&c[1]), reference) {
-                (Some(mo), Some(r)) => Some(format!("{}-{:02}-{:02}", r.y, mo, c[2].parse::<u32>().unwrap_or(1))),
+                (Some(mo), Some(r)) => Some(format!(
+                    "{}-{:02}-{:02}",
+                    r.y,
+                    mo,
+                    c[2].parse::<u32>().unwrap_or(1)
+                )),
                 _ => None,
             },
             "my" => month_number(&c[1]).map(|mo| format!("{}-{:02}", &c[2], mo)),
@@ -161,8 +188,22 @@ fn find_date_full(text: &str) -> Option<String> {
             let at = c.get(0).map(|m| m.start()).unwrap_or(0);
             let v = match *kind {
                 "iso" => Some(format!("{}-{}-{}", &c[1], &c[2], &c[3])),
-                "mdy" => month_number(&c[1]).map(|mo| format!("{}-{:02}-{:02}", &c[3], mo, c[2].parse::<u32>().unwrap_or(1))),
-                _ => month_number(&c[2]).map(|mo| format!("{}-{:02}-{:02}", &c[3], mo, c[1].parse::<u32>().unwrap_or(1))),
+                "mdy" => month_number(&c[1]).map(|mo| {
+                    format!(
+                        "{}-{:02}-{:02}",
+                        &c[3],
+                        mo,
+                        c[2].parse::<u32>().unwrap_or(1)
+                    )
+                }),
+                _ => month_number(&c[2]).map(|mo| {
+                    format!(
+                        "{}-{:02}-{:02}",
+                        &c[3],
+                        mo,
+                        c[1].parse::<u32>().unwrap_or(1)
+                    )
+                }),
             };
             if let Some(v) = v {
                 if best.as_ref().is_none_or(|(b, _)| at < *b) {
@@ -198,7 +239,11 @@ mod tests {
 
     #[test]
     fn table() {
-        let r = Some(Ymd { y: 2025, m: 3, d: 18 });
+        let r = Some(Ymd {
+            y: 2025,
+            m: 3,
+            d: 18,
+        });
         for (text, expected) in [
             ("when he invoked the law on Saturday", Some("2025-03-15")),
             ("found in Santiago, Chile, in March 2024.", Some("2024-03")),
@@ -210,7 +255,18 @@ mod tests {
         ] {
             assert_eq!(find_date(text, r).as_deref(), expected, "{text}");
         }
-        assert_eq!(Ymd { y: 2025, m: 3, d: 18 }.weekday(), 1);
-        assert_eq!(document_date("Title\n\n2025-03-18 09:07 Last Updated", None), r);
+        assert_eq!(
+            Ymd {
+                y: 2025,
+                m: 3,
+                d: 18
+            }
+            .weekday(),
+            1
+        );
+        assert_eq!(
+            document_date("Title\n\n2025-03-18 09:07 Last Updated", None),
+            r
+        );
     }
 }

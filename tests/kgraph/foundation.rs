@@ -19,7 +19,10 @@ fn build_writes_graph_json_for_the_seeds() {
 fn two_builds_give_identical_bytes() {
     let a = build(&[&root().join("seeds")]);
     let b = build(&[&root().join("seeds")]);
-    let mut names: Vec<_> = fs::read_dir(a.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut names: Vec<_> = fs::read_dir(a.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     names.sort();
     assert!(names.len() >= 2, "{names:?}");
     for name in names {
@@ -27,7 +30,10 @@ fn two_builds_give_identical_bytes() {
         if x.is_dir() {
             continue;
         }
-        assert!(fs::read(&x).unwrap() == fs::read(&y).unwrap(), "{name:?} differs between two builds");
+        assert!(
+            fs::read(&x).unwrap() == fs::read(&y).unwrap(),
+            "{name:?} differs between two builds"
+        );
     }
 }
 
@@ -36,9 +42,16 @@ fn thread_count_does_not_change_output() {
     let one = tempdir();
     let two = tempdir();
     for (dir, n) in [(&one, "1"), (&two, "2")] {
-        kgraph().args(["build", "--quiet", "--threads", n, "seeds", "-o"]).arg(dir.path()).assert().success();
+        kgraph()
+            .args(["build", "--quiet", "--threads", n, "seeds", "-o"])
+            .arg(dir.path())
+            .assert()
+            .success();
     }
-    assert_eq!(fs::read(one.path().join("graph.json")).unwrap(), fs::read(two.path().join("graph.json")).unwrap());
+    assert_eq!(
+        fs::read(one.path().join("graph.json")).unwrap(),
+        fs::read(two.path().join("graph.json")).unwrap()
+    );
 }
 
 #[test]
@@ -50,7 +63,10 @@ fn every_extracted_mention_slices_back_to_its_text() {
         let m: serde_json::Value = serde_json::from_str(line).unwrap();
         let doc = m["doc"].as_str().unwrap();
         let text = fs::read_to_string(root().join("seeds").join(doc)).unwrap();
-        let (s, e) = (m["start"].as_u64().unwrap() as usize, m["end"].as_u64().unwrap() as usize);
+        let (s, e) = (
+            m["start"].as_u64().unwrap() as usize,
+            m["end"].as_u64().unwrap() as usize,
+        );
         assert_eq!(&text[s..e], m["text"].as_str().unwrap(), "{line}");
         assert!(m["entity"].as_str().unwrap().contains(':'));
         count += 1;
@@ -60,7 +76,11 @@ fn every_extracted_mention_slices_back_to_its_text() {
 
 #[test]
 fn missing_input_is_one_line_naming_the_path() {
-    let out = kgraph().args(["build", "no/such/path", "-o"]).arg(tempdir().path()).output().unwrap();
+    let out = kgraph()
+        .args(["build", "no/such/path", "-o"])
+        .arg(tempdir().path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.trim().lines().count(), 1, "{err}");
@@ -70,8 +90,14 @@ fn missing_input_is_one_line_naming_the_path() {
 #[test]
 fn extracted_mention_entities_exist_in_the_graph() {
     let dir = build(&[&root().join("seeds")]);
-    let v: serde_json::Value = serde_json::from_slice(&fs::read(dir.path().join("graph.json")).unwrap()).unwrap();
-    let ids: std::collections::BTreeSet<&str> = v["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    let v: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("graph.json")).unwrap()).unwrap();
+    let ids: std::collections::BTreeSet<&str> = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
     let out = kgraph().args(["extract", "seeds"]).output().unwrap();
     for line in String::from_utf8(out.stdout).unwrap().lines() {
         let m: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -90,7 +116,11 @@ fn inputs_html_jsonl_and_stdin() {
     assert!(text.contains("\"doc\":\"k1\""), "{text}");
     assert!(text.contains("\"doc\":\"b.jsonl:2\""), "{text}");
     assert!(text.contains("Nicolás Maduro"), "{text}");
-    let out = kgraph().args(["extract", "-"]).write_stdin("Senator Jane Doe met Mr. John Smith in Paris.").output().unwrap();
+    let out = kgraph()
+        .args(["extract", "-"])
+        .write_stdin("Senator Jane Doe met Mr. John Smith in Paris.")
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("\"doc\":\"stdin\""), "{text}");
     assert!(text.contains("John Smith"), "{text}");

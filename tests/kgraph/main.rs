@@ -7,5 +7,5 @@ mod export;
 mod foundation;
 mod html;
 mod quality;
-mod scale;
 mod reliability;
+mod scale;

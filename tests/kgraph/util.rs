@@ -38,10 +38,15 @@ pub fn tools_required() -> bool {
 /// after saying the check is skipped.
 pub fn tool(name: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).map(|d| d.join(name)).find(|p| p.is_file())
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
     });
     if found.is_none() {
-        assert!(!tools_required(), "required tool `{name}` is missing (run the README's test command, which installs it)");
+        assert!(
+            !tools_required(),
+            "required tool `{name}` is missing (run the README's test command, which installs it)"
+        );
         eprintln!("skipping a check: `{name}` is not installed");
     }
     found
@@ -53,7 +58,10 @@ pub fn python() -> Option<PathBuf> {
     if p.is_file() {
         return Some(p);
     }
-    assert!(!tools_required(), "the test venv .venv is missing (run the README's test command)");
+    assert!(
+        !tools_required(),
+        "the test venv .venv is missing (run the README's test command)"
+    );
     eprintln!("skipping a check: .venv/bin/python is missing");
     None
 }
@@ -74,6 +82,11 @@ pub fn build(inputs: &[&Path]) -> tempfile::TempDir {
 /// Runs a command and returns stdout, panicking with stderr on failure.
 pub fn run_ok(cmd: &mut Command) -> String {
     let out = cmd.output().expect("command runs");
-    assert!(out.status.success(), "{:?} failed: {}", cmd, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{:?} failed: {}",
+        cmd,
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
