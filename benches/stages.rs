@@ -40,6 +40,7 @@ fn seeds() -> Vec<Document> {
 fn stages(c: &mut Criterion) {
     let docs = seeds();
     let lex = Lexicon::load(&[] as &[&Path]).expect("built-in lexicons");
+    let onto = kgraph::ontology::Ontology::builtin().expect("built-in ontology");
     let bytes: u64 = docs.iter().map(|d| d.text.len() as u64).sum();
     let mut group = c.benchmark_group("seeds");
     group.throughput(Throughput::Bytes(bytes));
@@ -84,14 +85,14 @@ fn stages(c: &mut Criterion) {
     group.bench_function("extract_document", |b| {
         b.iter(|| {
             for d in &docs {
-                black_box(extract_document(d, &lex));
+                black_box(extract_document(d, &lex, &onto));
             }
         })
     });
 
     let mut unresolved = KnowledgeGraph::new();
     for d in &docs {
-        extract_document(d, &lex).add_to(&mut unresolved);
+        extract_document(d, &lex, &onto).add_to(&mut unresolved);
     }
     group.bench_function("resolve_corpus", |b| {
         b.iter_batched(

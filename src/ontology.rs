@@ -236,19 +236,20 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
                 format!("pattern {:?} does not compile: {e}", p.id),
             )
         })?;
-        let certainty =
-            match p.certainty.as_deref() {
-                None => None,
-                Some("stated") => Some(crate::graph::Certainty::Stated),
-                Some("alleged") => Some(crate::graph::Certainty::Alleged),
-                Some(other) => return Err(Error::config(
+        let certainty = match p.certainty.as_deref() {
+            None => None,
+            Some("stated") => Some(crate::graph::Certainty::Stated),
+            Some("alleged") => Some(crate::graph::Certainty::Alleged),
+            Some(other) => {
+                return Err(Error::config(
                     loc,
                     format!(
                         "pattern {:?}: certainty must be \"stated\" or \"alleged\", not {other:?}",
                         p.id
                     ),
-                )),
-            };
+                ))
+            }
+        };
         let letters = |name: &str| -> String {
             let start = source
                 .find(&format!("(?P<{name}>@["))
