@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::error::{json_location, Error, Result};
@@ -117,8 +117,6 @@ pub struct Ontology {
     pub relations: BTreeMap<String, RelationType>,
     pub hedges: Vec<String>,
     pub patterns: Vec<Pattern>,
-    /// All pattern regexes, for a single-pass prefilter per sentence.
-    pub set: RegexSet,
 }
 
 impl Ontology {
@@ -268,19 +266,12 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
             object_letters,
         });
     }
-    let set = RegexSet::new(patterns.iter().map(|p| p.regex.as_str())).map_err(|e| {
-        Error::config(
-            name.to_string(),
-            format!("patterns do not compile together: {e}"),
-        )
-    })?;
     Ok(Ontology {
         version: raw.version,
         entity_types,
         relations,
         hedges: raw.hedges.into_iter().map(|h| h.to_lowercase()).collect(),
         patterns,
-        set,
     })
 }
 

@@ -786,10 +786,6 @@ fn title_before(s: &SentenceInput<'_>, a: usize, lex: &Lexicon) -> Option<usize>
     None
 }
 
-fn lex_index(lex: &Lexicon, key: &str, kind: Kind) -> Option<usize> {
-    lex.word_entry(key, kind)
-}
-
 fn candidate(
     s: &SentenceInput<'_>,
     a: usize,
@@ -931,7 +927,7 @@ fn candidate(
             if lex.is(tok(s, k), Kind::Demonym)
                 && tok(s, k).chars().next().is_some_and(char::is_uppercase)
             {
-                demonym = lex_index(lex, &fold_key(tok(s, k)), Kind::Demonym);
+                demonym = lex.word_entry(&fold_key(tok(s, k)), Kind::Demonym);
                 break;
             }
         }

@@ -67,6 +67,18 @@ pub struct SlotSpan {
     pub entities: Vec<usize>,
 }
 
+impl SlotSpan {
+    /// A span of tokens `[first, last)` standing for one entity.
+    pub fn one(first: usize, last: usize, letter: char, entity: usize) -> SlotSpan {
+        SlotSpan {
+            first,
+            last,
+            letter,
+            entities: vec![entity],
+        }
+    }
+}
+
 /// Normalized token text for the shadow.
 fn shadow_token(t: &str, kind: TokKind) -> String {
     if kind == TokKind::Possessive {
@@ -182,13 +194,8 @@ pub fn sentence_spans(
     while i < toks.len() {
         if let Some(&(e, last)) = mention_entity.get(&(sentence, i)) {
             // The candidate covers tokens [i, last).
-            spans.push(SlotSpan {
-                first: i,
-                last,
-                letter: letter(ents[e].etype),
-                entities: vec![e],
-            });
-            recent.see(e, ents[e].etype, ctx, e);
+            spans.push(SlotSpan::one(i, last, letter(ents[e].etype), e));
+            recent.see(e, ents[e].etype);
             i = last;
             continue;
         }
@@ -198,12 +205,7 @@ pub fn sentence_spans(
         if toks[i].kind == TokKind::Word && w.chars().next().is_some_and(char::is_uppercase) {
             if let Some(entry) = lex.word_entry(&fold_key(w), Kind::Demonym) {
                 if let Some(e) = demonym_entity(entry) {
-                    spans.push(SlotSpan {
-                        first: i,
-                        last: i + 1,
-                        letter: 'D',
-                        entities: vec![e],
-                    });
+                    spans.push(SlotSpan::one(i, i + 1, 'D', e));
                 }
                 i += 1;
                 continue;
@@ -214,13 +216,8 @@ pub fn sentence_spans(
             let noun = toks[i + 1].text(text).to_lowercase();
             if ORG_ANAPHORS.contains(&noun.as_str()) {
                 if let Some(e) = recent.org_for(&noun) {
-                    spans.push(SlotSpan {
-                        first: i,
-                        last: i + 2,
-                        letter: 'O',
-                        entities: vec![e],
-                    });
-                    recent.see(e, EntityType::Organization, ctx, e);
+                    spans.push(SlotSpan::one(i, i + 2, 'O', e));
+                    recent.see(e, EntityType::Organization);
                     i += 2;
                     continue;
                 }
@@ -235,24 +232,14 @@ pub fn sentence_spans(
             )
         {
             if let Some(e) = recent.org_for(&lw) {
-                spans.push(SlotSpan {
-                    first: i,
-                    last: i + 1,
-                    letter: 'O',
-                    entities: vec![e],
-                });
+                spans.push(SlotSpan::one(i, i + 1, 'O', e));
                 i += 1;
                 continue;
             }
         }
         if matches!(lw.as_str(), "he" | "his" | "him" | "she" | "her") {
             if let Some(e) = recent.person {
-                spans.push(SlotSpan {
-                    first: i,
-                    last: i + 1,
-                    letter: 'P',
-                    entities: vec![e],
-                });
+                spans.push(SlotSpan::one(i, i + 1, 'P', e));
                 i += 1;
                 continue;
             }
@@ -260,12 +247,7 @@ pub fn sentence_spans(
         if let (true, Some(e)) = (matches!(lw.as_str(), "its" | "it"), recent.org) {
             // Only when an organization is the latest entity named: "it" too often means a thing.
             if recent.last_type == Some(EntityType::Organization) || lw == "its" {
-                spans.push(SlotSpan {
-                    first: i,
-                    last: i + 1,
-                    letter: 'O',
-                    entities: vec![e],
-                });
+                spans.push(SlotSpan::one(i, i + 1, 'O', e));
                 i += 1;
                 continue;
             }
@@ -301,7 +283,7 @@ impl Recent {
         }
     }
 
-    fn see(&mut self, e: usize, t: EntityType, _ctx: &DocContext<'_>, _id: usize) {
+    fn see(&mut self, e: usize, t: EntityType) {
         match t {
             EntityType::Person => self.person = Some(e),
             EntityType::Organization => {

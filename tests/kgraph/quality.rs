@@ -176,10 +176,9 @@ fn the_edges_analysts_look_for_exist_with_evidence() {
         .any(|a| a == "ELN"));
 }
 
-#[test]
-fn every_evidence_span_slices_to_its_sentence() {
-    let g = seeds_graph();
-    let mut n = 0;
+/// Every evidence item of a seeds graph: its document's text, its span and the item itself.
+fn evidence(g: &serde_json::Value) -> Vec<(String, usize, usize, serde_json::Value)> {
+    let mut out = Vec::new();
     for e in g["edges"].as_array().unwrap() {
         for ev in e["evidence"].as_array().unwrap() {
             let text =
@@ -188,11 +187,20 @@ fn every_evidence_span_slices_to_its_sentence() {
                 ev["start"].as_u64().unwrap() as usize,
                 ev["end"].as_u64().unwrap() as usize,
             );
-            assert_eq!(&text[s..t], ev["text"].as_str().unwrap());
-            n += 1;
+            out.push((text, s, t, ev.clone()));
         }
     }
-    assert!(n > 50, "only {n} evidence items");
+    out
+}
+
+#[test]
+fn every_evidence_span_slices_to_its_sentence() {
+    let g = seeds_graph();
+    let items = evidence(&g);
+    for (text, s, t, ev) in &items {
+        assert_eq!(&text[*s..*t], ev["text"].as_str().unwrap());
+    }
+    assert!(items.len() > 50, "only {} evidence items", items.len());
 }
 
 /// Byte ranges of the seeds' boilerplate lines, found by hand-written rules independent of the
@@ -261,22 +269,14 @@ fn no_mention_or_evidence_comes_from_boilerplate() {
     }
     assert!(checked > 100);
     let g = seeds_graph();
-    for e in g["edges"].as_array().unwrap() {
-        for ev in e["evidence"].as_array().unwrap() {
-            let text =
-                fs::read_to_string(root().join("seeds").join(ev["doc"].as_str().unwrap())).unwrap();
-            let (s, t) = (
-                ev["start"].as_u64().unwrap() as usize,
-                ev["end"].as_u64().unwrap() as usize,
+    for (text, s, t, ev) in evidence(&g) {
+        for (a, b) in boilerplate_ranges(&text) {
+            assert!(
+                t <= a || s >= b,
+                "evidence {:?} touches boilerplate {:?}",
+                ev["text"],
+                &text[a..b]
             );
-            for (a, b) in boilerplate_ranges(&text) {
-                assert!(
-                    t <= a || s >= b,
-                    "evidence {:?} touches boilerplate {:?}",
-                    ev["text"],
-                    &text[a..b]
-                );
-            }
         }
     }
     // And no node is named like a navigation widget.
