@@ -277,14 +277,81 @@ pub struct SentenceInput<'a> {
     pub sentence: usize,
     /// The sentence opens its paragraph (datelines live there).
     pub paragraph_start: bool,
+    /// Per-token forms and word-list kinds, computed once for the sentence.
+    pub feats: &'a TokenFeats,
+}
+
+/// What detection asks about each token again and again (its lower-case form, its key, the
+/// word lists it is in), computed once per sentence into buffers reused from sentence to
+/// sentence.
+#[derive(Debug, Default)]
+pub struct TokenFeats {
+    text: String,
+    /// Per token: lower-case form and key, as byte ranges of `text`.
+    lower: Vec<(u32, u32)>,
+    key: Vec<(u32, u32)>,
+    /// Per token: [`Lexicon::key_kinds`] of its key.
+    kinds: Vec<u32>,
+    scratch: String,
+}
+
+impl TokenFeats {
+    /// Fills the features of `tokens`.
+    pub fn compute(&mut self, doc: &str, tokens: &[Token], lex: &Lexicon) {
+        self.text.clear();
+        self.lower.clear();
+        self.key.clear();
+        self.kinds.clear();
+        for t in tokens {
+            let w = t.text(doc);
+            let start = self.text.len();
+            if w.is_ascii() {
+                self.text
+                    .extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+            } else {
+                self.text.push_str(&w.to_lowercase());
+            }
+            let mid = self.text.len();
+            crate::text::fold_key_into(w, &mut self.scratch);
+            self.text.push_str(&self.scratch);
+            self.lower.push((start as u32, mid as u32));
+            self.key.push((mid as u32, self.text.len() as u32));
+            self.kinds.push(lex.key_kinds(&self.scratch));
+        }
+    }
+
+    fn lower(&self, i: usize) -> &str {
+        let (a, b) = self.lower[i];
+        &self.text[a as usize..b as usize]
+    }
+
+    fn key(&self, i: usize) -> &str {
+        let (a, b) = self.key[i];
+        &self.text[a as usize..b as usize]
+    }
+
+    fn is(&self, i: usize, kind: Kind) -> bool {
+        self.kinds[i] & kind.bit() != 0
+    }
 }
 
 fn tok<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
     s.tokens[i].text(s.doc)
 }
 
-fn lower(s: &SentenceInput<'_>, i: usize) -> String {
-    tok(s, i).to_lowercase()
+/// The token's lower-case form.
+fn lower<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
+    s.feats.lower(i)
+}
+
+/// The token's key ([`fold_key`]).
+fn key_of<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
+    s.feats.key(i)
+}
+
+/// Whether the token is in a word list of `kind` (the same as `lex.is(tok(s, i), kind)`).
+fn is(s: &SentenceInput<'_>, i: usize, kind: Kind) -> bool {
+    s.feats.is(i, kind)
 }
 
 fn is_capword(s: &SentenceInput<'_>, i: usize) -> bool {
@@ -298,7 +365,7 @@ fn is_capword(s: &SentenceInput<'_>, i: usize) -> bool {
         Some(c) if c.is_uppercase() => true,
         // "al-Qaida", "el-Sisi"
         Some(_) => {
-            let lw = w.to_lowercase();
+            let lw = lower(s, i);
             (lw.starts_with("al-") || lw.starts_with("el-"))
                 && w[3..].chars().next().is_some_and(char::is_uppercase)
         }
@@ -344,7 +411,7 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
             }
             // Up to two connectors between capitalized words: "Tren de Aragua", "Bank of the West".
             let mut k = j;
-            while k < n && k < j + 2 && is_connector(s, k, lex) {
+            while k < n && k < j + 2 && is_connector(s, k) {
                 k += 1;
             }
             if k > j && k < n && is_capword(s, k) {
@@ -365,8 +432,8 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
     for k in 0..n.saturating_sub(1) {
         let w = tok(s, k);
         if w.chars().next().is_some_and(char::is_uppercase)
-            && lex.is(w, Kind::Demonym)
-            && DEMONYM_ORGS.contains(&lower(s, k + 1).as_str())
+            && is(s, k, Kind::Demonym)
+            && DEMONYM_ORGS.contains(&lower(s, k + 1))
             && !out.iter().any(|c| c.first <= k + 1 && k < c.last)
         {
             let span = Span::new(s.tokens[k].span.start, s.tokens[k + 1].span.end);
@@ -435,7 +502,7 @@ fn extend(s: &SentenceInput<'_>, c: &mut Candidate, lex: &Lexicon) {
     if k < n && lower(s, k) == "administration" && c.scores[ti(EntityType::Place)] < 8 {
         c.administration_of = Some(c.text(s.doc).to_string());
         // One key for "Trump administration", "Trump's administration", "Donald Trump's administration".
-        c.key = format!("{} administration", fold_key(tok(s, c.last - 1)));
+        c.key = format!("{} administration", key_of(s, c.last - 1));
         c.last = k + 1;
         c.span = Span::new(c.span.start, s.tokens[k].span.end);
         c.lex = None;
@@ -445,7 +512,7 @@ fn extend(s: &SentenceInput<'_>, c: &mut Candidate, lex: &Lexicon) {
     }
     let k = c.last;
     if k < n
-        && matches!(lower(s, k).as_str(), "cartel" | "clan")
+        && matches!(lower(s, k), "cartel" | "clan")
         && (c.last == c.first + 1
             || c.lex
                 .is_some_and(|e| lex.entries[e].kind == Kind::Entity(EntityType::Place)))
@@ -459,22 +526,21 @@ fn extend(s: &SentenceInput<'_>, c: &mut Candidate, lex: &Lexicon) {
     }
 }
 
-fn is_connector(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> bool {
+fn is_connector(s: &SentenceInput<'_>, i: usize) -> bool {
     let t = &s.tokens[i];
     let w = tok(s, i);
     (t.kind == TokKind::Word
         && w.chars().next().is_some_and(char::is_lowercase)
-        && lex.is(w, Kind::Connector))
+        && is(s, i, Kind::Connector))
         || w == "&"
 }
 
 /// Cuts a run of capitalized words into name pieces.
 fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(usize, usize)> {
-    let key =
-        |x: usize, y: usize| fold_key(&s.doc[s.tokens[x].span.start..s.tokens[y - 1].span.end]);
+    let text = |x: usize, y: usize| &s.doc[s.tokens[x].span.start..s.tokens[y - 1].span.end];
     // Named events and laws are whole: "World War II", "18th Century Alien Enemies Act".
     let mut a = a;
-    while a < b && matches!(lower(s, a).as_str(), "the" | "a" | "an") {
+    while a < b && matches!(lower(s, a), "the" | "a" | "an") {
         a += 1;
     }
     if a >= b {
@@ -492,15 +558,15 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
     if b > a + 1
         && tok(s, a).ends_with('.')
         && tok(s, a).chars().filter(|c| c.is_alphabetic()).count() >= 2
-        && lex.names(&key(a, b)).is_empty()
-        && !ends_with_head(s, a, b, lex)
+        && lex.names_of_text(text(a, b)).is_empty()
+        && !ends_with_head(s, a, b)
         && title_at(s, a + 1, b, lex) == 0
     {
         let mut out = split_run(s, a, a + 1, lex);
         out.extend(split_run(s, a + 1, b, lex));
         return out;
     }
-    let is_lex = |x: usize, y: usize| !lex.names(&key(x, y)).is_empty();
+    let is_lex = |x: usize, y: usize| !lex.names_of_text(text(x, y)).is_empty();
     // Whole run is a known name or ends in an organization head: keep "and"/"of" inside.
     let mut pieces = vec![(a, b)];
     // Split at titles ("U.S. President Donald Trump") and demonyms ("Venezuelan President").
@@ -508,7 +574,6 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
     let mut x = a;
     let mut piece_start = a;
     while x < b {
-        let w = tok(s, x);
         let mut title_len = title_at(s, x, b, lex);
         // "Minister of Finance", "Secretary of State": the portfolio belongs to the title.
         if title_len > 0
@@ -528,9 +593,9 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
             continue;
         }
         if x == piece_start
-            && lex.is(w, Kind::Demonym)
+            && is(s, x, Kind::Demonym)
             && x + 1 < b
-            && !ends_with_head(s, x, b, lex)
+            && !ends_with_head(s, x, b)
             && !is_lex(x, b)
         {
             x += 1;
@@ -549,10 +614,10 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
     let mut out = Vec::new();
     for (p, q) in pieces {
         let mut parts = vec![(p, q)];
-        if !is_lex(p, q) && !ends_with_head(s, p, q, lex) {
+        if !is_lex(p, q) && !ends_with_head(s, p, q) {
             parts.clear();
             let ands: Vec<usize> = (p..q)
-                .filter(|&y| matches!(lower(s, y).as_str(), "and" | "&"))
+                .filter(|&y| matches!(lower(s, y), "and" | "&"))
                 .collect();
             let mut st = p;
             let mut k = 0;
@@ -572,7 +637,7 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
                 if let Some(&e) = ends
                     .iter()
                     .rev()
-                    .find(|&&e| e > y + 1 && (is_lex(st, e) || ends_with_head(s, st, e, lex)))
+                    .find(|&&e| e > y + 1 && (is_lex(st, e) || ends_with_head(s, st, e)))
                 {
                     parts.push((st, e));
                     st = e + 1;
@@ -594,12 +659,12 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
             let mut st = p;
             for y in p..q {
                 if matches!(
-                    lower(s, y).as_str(),
+                    lower(s, y),
                     "of" | "for" | "on" | "the" | "in" | "at" | "to"
                 ) && !is_lex(p, q)
                 {
                     let before_head = y > st
-                        && (lex.key_is(&fold_key(tok(s, y - 1)), Kind::OrgHead)
+                        && (is(s, y - 1, Kind::OrgHead)
                             || OF_HEADS.contains(&tok(s, y - 1)));
                     if !before_head {
                         if y > st {
@@ -617,15 +682,15 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
     // Trim connectors and function words at either end.
     out.into_iter()
         .filter_map(|(mut p, mut q)| {
-            let all_nonentity = (p..q).all(|x| lex.is(tok(s, x), Kind::NonEntity));
+            let all_nonentity = (p..q).all(|x| is(s, x, Kind::NonEntity));
             while p < q
-                && (is_connector(s, p, lex)
+                && (is_connector(s, p)
                     || trimmable(s, p, lex, all_nonentity, true) && !is_lex(p, q))
             {
                 p += 1;
             }
             while q > p
-                && (is_connector(s, q - 1, lex)
+                && (is_connector(s, q - 1)
                     || trimmable(s, q - 1, lex, all_nonentity, false) && !is_lex(p, q))
             {
                 q -= 1;
@@ -650,8 +715,7 @@ fn trimmable(
     if w.ends_with('.') && w.chars().filter(|c| c.is_alphabetic()).count() == 1 {
         return false;
     }
-    let key = fold_key(w);
-    lex.words_of(&key, Kind::NonEntity).any(|e| {
+    lex.words_of(key_of(s, i), Kind::NonEntity).any(|e| {
         all_nonentity
             || match e.subtype.as_str() {
                 "boilerplate" => false,
@@ -718,9 +782,8 @@ const OF_HEADS: &[&str] = &[
     "Navy",
 ];
 
-fn ends_with_head(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> bool {
-    let last = fold_key(tok(s, b - 1));
-    b > a + 1 && (lex.key_is(&last, Kind::OrgHead) || lex.key_is(&last, Kind::OrgSuffix))
+fn ends_with_head(s: &SentenceInput<'_>, a: usize, b: usize) -> bool {
+    b > a + 1 && (is(s, b - 1, Kind::OrgHead) || is(s, b - 1, Kind::OrgSuffix))
 }
 
 /// Length in tokens of a title starting at `x` ("Vice President" = 2), or 0.
@@ -728,7 +791,12 @@ fn title_at(s: &SentenceInput<'_>, x: usize, b: usize, lex: &Lexicon) -> usize {
     let max = lex.max_phrase_words.min(b - x);
     for len in (1..=max).rev() {
         let text = &s.doc[s.tokens[x].span.start..s.tokens[x + len - 1].span.end];
-        if lex.is(text, Kind::Title) && text.chars().next().is_some_and(char::is_uppercase) {
+        let title = if len == 1 {
+            is(s, x, Kind::Title)
+        } else {
+            lex.is(text, Kind::Title)
+        };
+        if title && text.chars().next().is_some_and(char::is_uppercase) {
             return len;
         }
     }
@@ -745,9 +813,15 @@ fn title_before(s: &SentenceInput<'_>, a: usize, lex: &Lexicon) -> Option<usize>
         for len in (1..=max.min(end)).rev() {
             let x = end - len;
             let text = &s.doc[s.tokens[x].span.start..s.tokens[end - 1].span.end];
-            let key = fold_key(text);
+            let folded;
+            let key = if len == 1 {
+                key_of(s, x)
+            } else {
+                folded = fold_key(text);
+                &folded
+            };
             for kind in [Kind::Title, Kind::Role] {
-                if let Some(e) = lex.word_entry(&key, kind) {
+                if let Some(e) = lex.word_entry(key, kind) {
                     return Some(e);
                 }
             }
@@ -755,7 +829,7 @@ fn title_before(s: &SentenceInput<'_>, a: usize, lex: &Lexicon) -> Option<usize>
         // Skip one modifier word and look again: "former President", "Venezuelan journalist".
         let w = lower(s, end - 1);
         if matches!(
-            w.as_str(),
+            w,
             "former"
                 | "then"
                 | "then-"
@@ -773,7 +847,7 @@ fn title_before(s: &SentenceInput<'_>, a: usize, lex: &Lexicon) -> Option<usize>
                 | "the"
                 | "a"
                 | "an"
-        ) || lex.is(tok(s, end - 1), Kind::Demonym)
+        ) || is(s, end - 1, Kind::Demonym)
         {
             end -= 1;
             if a - end > 3 {
@@ -813,15 +887,15 @@ fn candidate(
             let before = if a > 0 {
                 lower(s, a - 1)
             } else {
-                String::new()
+                ""
             };
             let after = if b < s.tokens.len() {
                 lower(s, b)
             } else {
-                String::new()
+                ""
             };
-            if METONYMY_BEFORE.contains(&before.as_str())
-                || METONYMY_AFTER.contains(&after.as_str())
+            if METONYMY_BEFORE.contains(&before)
+                || METONYMY_AFTER.contains(&after)
             {
                 if let Some(&country) = lex
                     .names(&fold_key(&entry.parent))
@@ -842,11 +916,10 @@ fn candidate(
     }
     // A lone demonym, title or function word is no entity.
     if lex_entry.is_none() && b == a + 1 {
-        let w = tok(s, a);
-        if lex.is(w, Kind::Demonym)
-            || lex.is(w, Kind::NonEntity)
-            || lex.is(w, Kind::Title)
-            || lex.is(w, Kind::Role)
+        if is(s, a, Kind::Demonym)
+            || is(s, a, Kind::NonEntity)
+            || is(s, a, Kind::Title)
+            || is(s, a, Kind::Role)
         {
             return None;
         }
@@ -854,7 +927,7 @@ fn candidate(
     let all_caps = (a..b).all(|i| {
         s.tokens[i].kind != TokKind::Word
             || is_all_caps_word(tok(s, i))
-            || lex.is(tok(s, i), Kind::Connector)
+            || is(s, i, Kind::Connector)
     });
     // In a shouted headline only known names count.
     if shouted && lex_entry.is_none() {
@@ -873,7 +946,7 @@ fn candidate(
             scores[ti(t)] += 10;
         }
     }
-    let last_key = fold_key(tok(s, b - 1));
+    let last_key = key_of(s, b - 1);
     let first_word = tok(s, a);
     // Organization and facility heads.
     if b > a + 1 || lex_entry.is_none() {
@@ -890,8 +963,8 @@ fn candidate(
         } else if org_head && (b > a + 1) {
             // "Center" is a facility after words like "Confinement", "Detention", "Medical".
             if last_key == "center" || last_key == "centre" {
-                let prev = fold_key(tok(s, b - 2));
-                if FACILITY_CENTERS.contains(&prev.as_str()) {
+                let prev = key_of(s, b - 2);
+                if FACILITY_CENTERS.contains(&prev) {
                     scores[ti(EntityType::Place)] += 6;
                 } else {
                     scores[ti(EntityType::Organization)] += 5;
@@ -904,7 +977,7 @@ fn candidate(
         if let Some(of) = (a..b).find(|&i| lower(s, i) == "of") {
             if of > a
                 && lex
-                    .words_of(&fold_key(tok(s, of - 1)), Kind::OrgHead)
+                    .words_of(key_of(s, of - 1), Kind::OrgHead)
                     .any(|e| e.subtype != "place")
             {
                 scores[ti(EntityType::Organization)] += 6;
@@ -912,7 +985,7 @@ fn candidate(
         }
     }
     // Person evidence: given name first, title or role before, apposition or speech after.
-    if b > a + 1 && lex.is(first_word, Kind::GivenName) {
+    if b > a + 1 && is(s, a, Kind::GivenName) {
         scores[ti(EntityType::Person)] += 4;
     }
     if a > 0 {
@@ -924,10 +997,10 @@ fn candidate(
         let mut k = a;
         while k > 0 && k + 4 > a {
             k -= 1;
-            if lex.is(tok(s, k), Kind::Demonym)
+            if is(s, k, Kind::Demonym)
                 && tok(s, k).chars().next().is_some_and(char::is_uppercase)
             {
-                demonym = lex.word_entry(&fold_key(tok(s, k)), Kind::Demonym);
+                demonym = lex.word_entry(key_of(s, k), Kind::Demonym);
                 break;
             }
         }
@@ -947,7 +1020,7 @@ fn candidate(
         }
     };
     if let Some(w) = next(0) {
-        if SPEECH.contains(&w.as_str()) {
+        if SPEECH.contains(&w) {
             scores[ti(EntityType::Person)] += if b > a + 1 { 4 } else { 3 };
         }
         if w == "," {
@@ -969,7 +1042,7 @@ fn candidate(
                             scores[ti(EntityType::Person)] += 5;
                             break;
                         }
-                        Some(x) if ORG_NOUNS.contains(&x.as_str()) => {
+                        Some(x) if ORG_NOUNS.contains(&x) => {
                             scores[ti(EntityType::Organization)] += 3;
                             break;
                         }
@@ -982,7 +1055,7 @@ fn candidate(
             if b + 1 < s.tokens.len() && is_capword(s, b + 1) {
                 let mut e = b + 2;
                 while e < s.tokens.len()
-                    && (is_capword(s, e) || is_connector(s, e, lex))
+                    && (is_capword(s, e) || is_connector(s, e))
                     && e < b + 5
                 {
                     e += 1;
@@ -999,7 +1072,7 @@ fn candidate(
                 }
             }
         }
-        if ORG_NOUNS.contains(&w.as_str()) {
+        if ORG_NOUNS.contains(&w) {
             scores[ti(EntityType::Organization)] += 5;
         }
         // "Varga's envoy" (a person's), "the Cuervos' leader" (a group's).
@@ -1008,13 +1081,13 @@ fn candidate(
             if owned
                 .iter()
                 .flatten()
-                .any(|x| PERSON_POSSESSIONS.contains(&x.as_str()))
+                .any(|x| PERSON_POSSESSIONS.contains(&x))
             {
                 scores[ti(EntityType::Person)] += 3;
             } else if owned
                 .iter()
                 .flatten()
-                .any(|x| ORG_POSSESSIONS.contains(&x.as_str()))
+                .any(|x| ORG_POSSESSIONS.contains(&x))
             {
                 scores[ti(EntityType::Organization)] += 3;
             }
@@ -1036,7 +1109,7 @@ fn candidate(
             scores[ti(EntityType::Place)] += 5;
         }
         if matches!(
-            w.as_str(),
+            w,
             "state" | "province" | "county" | "region" | "department"
         ) && lex_entry.is_none()
         {
@@ -1044,10 +1117,10 @@ fn candidate(
         }
     }
     if let Some(p) = prev(0) {
-        if PLACE_PREPS.contains(&p.as_str()) && lex_entry.is_none() {
+        if PLACE_PREPS.contains(&p) && lex_entry.is_none() {
             scores[ti(EntityType::Place)] += 2;
         }
-        if p == "of" && prev(1).is_some_and(|x| ORG_OF.contains(&x.as_str())) {
+        if p == "of" && prev(1).is_some_and(|x| ORG_OF.contains(&x)) {
             scores[ti(EntityType::Organization)] += 3;
         }
         if p == "of"
@@ -1071,7 +1144,7 @@ fn candidate(
         if p == "said" && b > a + 1 {
             scores[ti(EntityType::Person)] += 3;
         }
-        if matches!(p.as_str(), "mr." | "mrs." | "ms." | "dr.") {
+        if matches!(p, "mr." | "mrs." | "ms." | "dr.") {
             scores[ti(EntityType::Person)] += 6;
         }
     }
@@ -1109,7 +1182,7 @@ fn candidate(
     if b > a + 1
         && lex_entry.is_none()
         && matches!(first_word, "Los" | "Las" | "El" | "La" | "Les" | "Le")
-        && !lex.is(tok(s, a + 1), Kind::GivenName)
+        && !is(s, a + 1, Kind::GivenName)
     {
         scores[ti(EntityType::Organization)] += 2;
     }

@@ -101,13 +101,16 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
     let mut tokens = Vec::with_capacity(seg.sentences.len());
     let mut cands = Vec::new();
     let mut last_para = usize::MAX;
+    let mut feats = detect::TokenFeats::default();
     for (si, s) in seg.sentences.iter().enumerate() {
         let toks = tokenize(text, s.span);
+        feats.compute(text, &toks, lex);
         let input = SentenceInput {
             doc: text,
             tokens: &toks,
             sentence: si,
             paragraph_start: s.paragraph != last_para,
+            feats: &feats,
         };
         last_para = s.paragraph;
         cands.extend(detect(&input, lex));

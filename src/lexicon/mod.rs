@@ -15,6 +15,7 @@
 //! context: `demonym`, `given_name`, `title`, `role`, `org_head`, `org_suffix`, `trigger`,
 //! `nonentity`, `connector`. Empty cells may be left out or written `-`.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -22,7 +23,23 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::error::{Error, Result};
 use crate::graph::EntityType;
-use crate::text::fold_key;
+use crate::text::{fold_key, fold_key_into};
+
+/// Hot look-ups (every token of every document) use a fast non-cryptographic hash: the keys
+/// come from lexicon files, and iteration order never reaches the output.
+type FastMap<V> = HashMap<String, V, rustc_hash::FxBuildHasher>;
+
+/// Word-list entries sharing one key, with the kinds among them as a bit set.
+#[derive(Debug, Default)]
+struct WordIds {
+    kinds: u32,
+    ids: Vec<usize>,
+}
+
+thread_local! {
+    /// The key [`Lexicon::is`] folds its text into, reused between calls.
+    static KEY: RefCell<String> = const { RefCell::new(String::new()) };
+}
 
 /// The built-in lexicon files, embedded so the binary works from any folder.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -64,6 +81,22 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// This kind's bit in [`WordIds::kinds`].
+    pub fn bit(self) -> u32 {
+        1 << match self {
+            Kind::Entity(t) => t as u32,
+            Kind::Demonym => 8,
+            Kind::GivenName => 9,
+            Kind::Title => 10,
+            Kind::Role => 11,
+            Kind::OrgHead => 12,
+            Kind::OrgSuffix => 13,
+            Kind::Trigger => 14,
+            Kind::NonEntity => 15,
+            Kind::Connector => 16,
+        }
+    }
+
     fn parse(s: &str) -> Option<Kind> {
         Some(match s {
             "person" => Kind::Entity(EntityType::Person),
@@ -108,9 +141,9 @@ pub struct NameMatch {
 pub struct Lexicon {
     pub entries: Vec<Entry>,
     /// Named entities by the key of each name and alias.
-    names: HashMap<String, Vec<usize>>,
+    names: FastMap<Vec<usize>>,
     /// Word-list entries by key.
-    words: HashMap<String, Vec<usize>>,
+    words: FastMap<WordIds>,
     automaton: AhoCorasick,
     /// Pattern index → entry index.
     pattern_entry: Vec<usize>,
@@ -143,8 +176,8 @@ impl Lexicon {
 
     /// Compiles parsed entries.
     pub fn compile(entries: Vec<Entry>) -> Result<Lexicon> {
-        let mut names: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut words: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut names: FastMap<Vec<usize>> = FastMap::default();
+        let mut words: FastMap<WordIds> = FastMap::default();
         let mut patterns: Vec<String> = Vec::new();
         let mut pattern_entry = Vec::new();
         let mut max_phrase_words = 1;
@@ -170,9 +203,10 @@ impl Lexicon {
                 _ => {
                     for f in forms {
                         max_phrase_words = max_phrase_words.max(f.split_whitespace().count());
-                        let ids = words.entry(fold_key(f)).or_default();
-                        if !ids.contains(&i) {
-                            ids.push(i);
+                        let w = words.entry(fold_key(f)).or_default();
+                        if !w.ids.contains(&i) {
+                            w.ids.push(i);
+                            w.kinds |= e.kind.bit();
                         }
                     }
                 }
@@ -202,33 +236,59 @@ impl Lexicon {
         self.names.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// Named-entity entries whose name or alias is `text` (any form): [`Lexicon::names`] of
+    /// its key, without allocating.
+    pub fn names_of_text(&self, text: &str) -> &[usize] {
+        KEY.with(|k| match k.try_borrow_mut() {
+            Ok(mut k) => {
+                fold_key_into(text, &mut k);
+                self.names(&k)
+            }
+            Err(_) => self.names(&fold_key(text)),
+        })
+    }
+
     /// Word-list entries of one kind with this key.
     pub fn words_of(&self, key: &str, kind: Kind) -> impl Iterator<Item = &Entry> {
         self.words
             .get(key)
+            .filter(|w| w.kinds & kind.bit() != 0)
             .into_iter()
-            .flatten()
+            .flat_map(|w| w.ids.iter())
             .map(|&i| &self.entries[i])
             .filter(move |e| e.kind == kind)
     }
 
     /// Index of the first word-list entry of `kind` with this key.
     pub fn word_entry(&self, key: &str, kind: Kind) -> Option<usize> {
-        self.words
-            .get(key)?
-            .iter()
-            .copied()
-            .find(|&i| self.entries[i].kind == kind)
+        let w = self.words.get(key)?;
+        if w.kinds & kind.bit() == 0 {
+            return None;
+        }
+        w.ids.iter().copied().find(|&i| self.entries[i].kind == kind)
+    }
+
+    /// The kinds of word list holding this key, as a set of [`Kind::bit`]s.
+    pub fn key_kinds(&self, key: &str) -> u32 {
+        self.words.get(key).map_or(0, |w| w.kinds)
     }
 
     /// Whether `text` (any form) is in a word list of `kind`.
     pub fn is(&self, text: &str, kind: Kind) -> bool {
-        self.words_of(&fold_key(text), kind).next().is_some()
+        KEY.with(|k| match k.try_borrow_mut() {
+            Ok(mut k) => {
+                fold_key_into(text, &mut k);
+                self.key_is(&k, kind)
+            }
+            Err(_) => self.key_is(&fold_key(text), kind),
+        })
     }
 
     /// Same as [`Lexicon::is`] for an already folded key.
     pub fn key_is(&self, key: &str, kind: Kind) -> bool {
-        self.words_of(key, kind).next().is_some()
+        self.words
+            .get(key)
+            .is_some_and(|w| w.kinds & kind.bit() != 0)
     }
 
     /// Named entities in `text`, whole words only, each starting with an upper-case letter or digit.

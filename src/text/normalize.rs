@@ -3,36 +3,75 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+use std::cell::RefCell;
+
 /// Accent-stripped, lower-cased form with typographic apostrophes and dashes unified:
 /// "Héctor" → "hector", "Rísquez’s" → "risquez's".
 pub fn fold(s: &str) -> String {
-    if s.is_ascii() {
-        // The common case, without the decomposition machinery: the same result.
-        return s
-            .bytes()
-            .map(|b| {
-                if b == b'`' {
-                    '\''
-                } else {
-                    b.to_ascii_lowercase() as char
-                }
-            })
-            .collect();
-    }
-    general_fold(s)
+    let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
 }
 
+/// [`fold`] written into `out` (cleared first), so hot loops reuse one buffer.
+pub fn fold_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.is_ascii() {
+        // The common case, without the decomposition machinery: the same result.
+        out.extend(s.bytes().map(|b| fold_ascii(b) as char));
+        return;
+    }
+    // Character by character: each character's canonical decomposition, marks dropped. This
+    // equals decomposing the whole string, because canonical reordering only moves
+    // non-starters among themselves and every non-starter is a mark that is dropped; a
+    // non-starter that is not a mark (none in current Unicode) sends the string to the
+    // general path.
+    let mut odd = false;
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(fold_ascii(c as u8) as char);
+            continue;
+        }
+        unicode_normalization::char::decompose_canonical(c, |d| {
+            if is_combining_mark(d) {
+                return;
+            }
+            if unicode_normalization::char::canonical_combining_class(d) != 0 {
+                odd = true;
+            }
+            fold_char(d, out);
+        });
+    }
+    if odd {
+        *out = general_fold(s);
+    }
+}
+
+fn fold_ascii(b: u8) -> u8 {
+    if b == b'`' {
+        b'\''
+    } else {
+        b.to_ascii_lowercase()
+    }
+}
+
+/// One decomposed, non-mark character of [`fold`].
+fn fold_char(c: char, out: &mut String) {
+    match c {
+        '’' | '‘' | '`' | '´' => out.push('\''),
+        '‐' | '‑' | '‒' | '–' | '—' => out.push('-'),
+        _ => out.extend(c.to_lowercase()),
+    }
+}
+
+/// The definition of [`fold`], kept for the tests that check the fast paths against it.
 fn general_fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.nfd() {
         if is_combining_mark(c) {
             continue;
         }
-        match c {
-            '’' | '‘' | '`' | '´' => out.push('\''),
-            '‐' | '‑' | '‒' | '–' | '—' => out.push('-'),
-            _ => out.extend(c.to_lowercase()),
-        }
+        fold_char(c, &mut out);
     }
     out
 }
@@ -40,19 +79,41 @@ fn general_fold(s: &str) -> String {
 /// The matching key of a name: folded, periods and possessive endings dropped, inner white
 /// space collapsed. "U.S." and "US" share a key; so do "Maduro's" and "Maduro".
 pub fn fold_key(s: &str) -> String {
-    if s.is_ascii() {
-        return ascii_key(s.as_bytes());
-    }
-    general_key(s)
+    let mut out = String::with_capacity(s.len());
+    fold_key_into(s, &mut out);
+    out
 }
 
-fn general_key(s: &str) -> String {
-    let f = fold(s);
+thread_local! {
+    /// The folded form [`fold_key_into`] works on, reused between calls.
+    static FOLDED: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// [`fold_key`] written into `out` (cleared first), without allocating once the buffers have
+/// grown: lexicon look-ups run this for most tokens of every document.
+pub fn fold_key_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.is_ascii() {
+        ascii_key(s.as_bytes(), out);
+        return;
+    }
+    FOLDED.with(|f| {
+        // A re-entrant call (none today) would find the buffer taken: it gets its own.
+        let mut own = String::new();
+        let mut guard = f.try_borrow_mut().ok();
+        let f = guard.as_deref_mut().unwrap_or(&mut own);
+        fold_into(s, f);
+        key_of_folded(f, out);
+    });
+}
+
+/// The key of an already folded string: possessive ending dropped, then periods, white space
+/// collapsed.
+fn key_of_folded(f: &str, out: &mut String) {
     let f = f
         .strip_suffix("'s")
         .or_else(|| f.strip_suffix('\''))
-        .unwrap_or(&f);
-    let mut out = String::with_capacity(f.len());
+        .unwrap_or(f);
     for word in f
         .split(|c: char| c.is_whitespace())
         .filter(|w| !w.is_empty())
@@ -62,27 +123,40 @@ fn general_key(s: &str) -> String {
         }
         out.extend(word.chars().filter(|c| *c != '.'));
     }
+}
+
+/// The definition of [`fold_key`], kept for the tests.
+#[cfg(test)]
+fn general_key(s: &str) -> String {
+    let mut out = String::new();
+    key_of_folded(&general_fold(s), &mut out);
     out
 }
 
-/// [`fold_key`] of ASCII text in one pass and one allocation (the same result as the general
-/// path, word for word: a word of periods only still counts as a word).
-fn ascii_key(s: &[u8]) -> String {
-    let fold = |b: u8| {
-        if b == b'`' {
-            b'\''
-        } else {
-            b.to_ascii_lowercase()
-        }
-    };
+/// [`fold_key`] of ASCII text in one pass (the same result as the general path, word for
+/// word: a word of periods only still counts as a word).
+fn ascii_key(s: &[u8], out: &mut String) {
     // The possessive ending goes first ("Maduro's", "Paris'"), as in the general path.
     let end = match s {
-        [.., a, b] if fold(*a) == b'\'' && fold(*b) == b's' => s.len() - 2,
-        [.., a] if fold(*a) == b'\'' => s.len() - 1,
+        [.., a, b] if fold_ascii(*a) == b'\'' && fold_ascii(*b) == b's' => s.len() - 2,
+        [.., a] if fold_ascii(*a) == b'\'' => s.len() - 1,
         _ => s.len(),
     };
-    let mut out = String::with_capacity(end);
-    for word in s[..end]
+    let s = &s[..end];
+    // Already a key (lower case, no periods, single inner spaces): one copy.
+    let changed = |b: u8| {
+        b.is_ascii_uppercase() || b == b'.' || b == b'`' || b == 0x0B || b.is_ascii_whitespace()
+    };
+    let plain = s.iter().all(|&b| b == b' ' || !changed(b))
+        && !s.starts_with(b" ")
+        && !s.ends_with(b" ")
+        && !s.windows(2).any(|w| w == b"  ");
+    if plain {
+        // ASCII bytes are whole characters.
+        out.push_str(std::str::from_utf8(s).unwrap_or_default());
+        return;
+    }
+    for word in s
         .split(|&b| b.is_ascii_whitespace() || b == 0x0B)
         .filter(|w| !w.is_empty())
     {
@@ -92,10 +166,9 @@ fn ascii_key(s: &[u8]) -> String {
         out.extend(
             word.iter()
                 .filter(|&&b| b != b'.')
-                .map(|&b| fold(b) as char),
+                .map(|&b| fold_ascii(b) as char),
         );
     }
-    out
 }
 
 /// A stable id fragment: `[a-z0-9]` runs joined by `-` ("Héctor Guerrero Flores" →
@@ -134,6 +207,12 @@ pub fn slug(s: &str) -> String {
 
 /// Unicode NFC, the form labels are written in.
 pub fn nfc(s: &str) -> String {
+    // ASCII text, and text the quick check finds already composed, is its own NFC.
+    if s.is_ascii()
+        || unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        return s.to_string();
+    }
     s.nfc().collect()
 }
 
@@ -205,6 +284,15 @@ mod tests {
         fn ascii_keys_agree_with_the_general_path(s in "[ -~\t\n\r\x0B\x0C]{0,24}") {
             proptest::prop_assert_eq!(fold(&s), general_fold(&s));
             proptest::prop_assert_eq!(fold_key(&s), general_key(&s));
+        }
+
+        #[test]
+        fn unicode_keys_agree_with_the_general_path(
+            s in "[a-zA-Z .'`\u{2019}\u{2018}\u{b4}\u{2013}\u{2014}\u{a0}\u{85}\u{e9}\u{c9}\u{f1}\u{fc}\u{e7}\u{301}\u{308}\u{327}\u{323}\u{1e9e}\u{130}\u{3a3}\u{3c2}\u{1f08}\u{345}\u{5d0}\u{5b4}\u{4e2d}\u{ac00}]{0,16}"
+        ) {
+            proptest::prop_assert_eq!(fold(&s), general_fold(&s));
+            proptest::prop_assert_eq!(fold_key(&s), general_key(&s));
+            proptest::prop_assert_eq!(nfc(&s), s.nfc().collect::<String>());
         }
     }
 }
