@@ -11,6 +11,12 @@ use clap::Parser;
 mod cli;
 mod cmd;
 
+/// mimalloc instead of the system allocator: extraction makes many small, short-lived
+/// allocations, and glibc's malloc and free took about an eighth of a run's instructions
+/// (BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     // A panic is a bug, never the user's fault: one clear line, exit status 2 (not Rust's 101).
