@@ -8,7 +8,7 @@ use std::path::Path;
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use kgraph::corpus::Document;
 use kgraph::export::{json::Json, Exporter};
-use kgraph::extract::detect::{detect, SentenceInput};
+use kgraph::extract::detect::{detect, SentenceInput, TokenFeats};
 use kgraph::extract::resolve::{resolve_corpus, resolve_document};
 use kgraph::extract::tokens::tokenize;
 use kgraph::extract::{analyze, extract_document};
@@ -58,13 +58,16 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             for (d, seg) in docs.iter().zip(&segmented) {
                 let mut last_para = usize::MAX;
+                let mut feats = TokenFeats::default();
                 for (si, s) in seg.sentences.iter().enumerate() {
                     let tokens = tokenize(&d.text, s.span);
+                    feats.compute(&d.text, &tokens, &lex);
                     let input = SentenceInput {
                         doc: &d.text,
                         tokens: &tokens,
                         sentence: si,
                         paragraph_start: s.paragraph != last_para,
+                        feats: &feats,
                     };
                     last_para = s.paragraph;
                     black_box(detect(&input, &lex));

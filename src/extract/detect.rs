@@ -664,8 +664,7 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
                 ) && !is_lex(p, q)
                 {
                     let before_head = y > st
-                        && (is(s, y - 1, Kind::OrgHead)
-                            || OF_HEADS.contains(&tok(s, y - 1)));
+                        && (is(s, y - 1, Kind::OrgHead) || OF_HEADS.contains(&tok(s, y - 1)));
                     if !before_head {
                         if y > st {
                             out.push((st, y));
@@ -884,19 +883,9 @@ fn candidate(
     if let Some(&e) = names.iter().find(|&&x| lex.entries[x].subtype == "city") {
         let entry = &lex.entries[e];
         if !entry.parent.is_empty() {
-            let before = if a > 0 {
-                lower(s, a - 1)
-            } else {
-                ""
-            };
-            let after = if b < s.tokens.len() {
-                lower(s, b)
-            } else {
-                ""
-            };
-            if METONYMY_BEFORE.contains(&before)
-                || METONYMY_AFTER.contains(&after)
-            {
+            let before = if a > 0 { lower(s, a - 1) } else { "" };
+            let after = if b < s.tokens.len() { lower(s, b) } else { "" };
+            if METONYMY_BEFORE.contains(&before) || METONYMY_AFTER.contains(&after) {
                 if let Some(&country) = lex
                     .names(&fold_key(&entry.parent))
                     .iter()
@@ -915,14 +904,14 @@ fn candidate(
         return None;
     }
     // A lone demonym, title or function word is no entity.
-    if lex_entry.is_none() && b == a + 1 {
-        if is(s, a, Kind::Demonym)
+    if lex_entry.is_none()
+        && b == a + 1
+        && (is(s, a, Kind::Demonym)
             || is(s, a, Kind::NonEntity)
             || is(s, a, Kind::Title)
-            || is(s, a, Kind::Role)
-        {
-            return None;
-        }
+            || is(s, a, Kind::Role))
+    {
+        return None;
     }
     let all_caps = (a..b).all(|i| {
         s.tokens[i].kind != TokKind::Word
@@ -952,12 +941,12 @@ fn candidate(
     if b > a + 1 || lex_entry.is_none() {
         let facility = (b > a + 1)
             && lex
-                .words_of(&last_key, Kind::OrgHead)
+                .words_of(last_key, Kind::OrgHead)
                 .any(|e| e.subtype == "place");
         let org_head = lex
-            .words_of(&last_key, Kind::OrgHead)
+            .words_of(last_key, Kind::OrgHead)
             .any(|e| e.subtype != "place")
-            || lex.key_is(&last_key, Kind::OrgSuffix);
+            || lex.key_is(last_key, Kind::OrgSuffix);
         if facility {
             scores[ti(EntityType::Place)] += 6;
         } else if org_head && (b > a + 1) {
@@ -997,9 +986,7 @@ fn candidate(
         let mut k = a;
         while k > 0 && k + 4 > a {
             k -= 1;
-            if is(s, k, Kind::Demonym)
-                && tok(s, k).chars().next().is_some_and(char::is_uppercase)
-            {
+            if is(s, k, Kind::Demonym) && tok(s, k).chars().next().is_some_and(char::is_uppercase) {
                 demonym = lex.word_entry(key_of(s, k), Kind::Demonym);
                 break;
             }
@@ -1026,19 +1013,16 @@ fn candidate(
         if w == "," {
             // ", 41," — an age.
             if next(1).is_some_and(|x| x.chars().all(|c| c.is_ascii_digit()) && x.len() <= 3)
-                && next(2).as_deref() == Some(",")
+                && next(2) == Some(",")
             {
                 scores[ti(EntityType::Person)] += 5;
             }
             // ", a Venezuelan journalist", ", the leader of".
-            if matches!(
-                next(1).as_deref(),
-                Some("a" | "an" | "the" | "who" | "whose")
-            ) {
+            if matches!(next(1), Some("a" | "an" | "the" | "who" | "whose")) {
                 let mut k = 2;
                 while k < 6 {
                     match next(k) {
-                        Some(x) if lex.is(&x, Kind::Role) || lex.is(&x, Kind::Title) => {
+                        Some(x) if lex.is(x, Kind::Role) || lex.is(x, Kind::Title) => {
                             scores[ti(EntityType::Person)] += 5;
                             break;
                         }
@@ -1054,10 +1038,7 @@ fn candidate(
             // "Tecoluca, El Salvador": followed by a known country or region.
             if b + 1 < s.tokens.len() && is_capword(s, b + 1) {
                 let mut e = b + 2;
-                while e < s.tokens.len()
-                    && (is_capword(s, e) || is_connector(s, e))
-                    && e < b + 5
-                {
+                while e < s.tokens.len() && (is_capword(s, e) || is_connector(s, e)) && e < b + 5 {
                     e += 1;
                 }
                 for end in (b + 2..=e).rev() {
@@ -1081,37 +1062,26 @@ fn candidate(
             if owned
                 .iter()
                 .flatten()
-                .any(|x| PERSON_POSSESSIONS.contains(&x))
+                .any(|x| PERSON_POSSESSIONS.contains(x))
             {
                 scores[ti(EntityType::Person)] += 3;
-            } else if owned
-                .iter()
-                .flatten()
-                .any(|x| ORG_POSSESSIONS.contains(&x))
-            {
+            } else if owned.iter().flatten().any(|x| ORG_POSSESSIONS.contains(x)) {
                 scores[ti(EntityType::Organization)] += 3;
             }
         }
         // "X, under the leadership of …": a group.
         if w == ","
-            && next(1).as_deref() == Some("under")
-            && matches!(next(2).as_deref(), Some("the") | Some("his") | Some("her"))
-            && next(3).as_deref() == Some("leadership")
+            && next(1) == Some("under")
+            && matches!(next(2), Some("the") | Some("his") | Some("her"))
+            && next(3) == Some("leadership")
         {
             scores[ti(EntityType::Organization)] += 4;
         }
-        if w == "-"
-            && matches!(
-                next(1).as_deref(),
-                Some("based" | "born" | "area" | "region")
-            )
-        {
+        if w == "-" && matches!(next(1), Some("based" | "born" | "area" | "region")) {
             scores[ti(EntityType::Place)] += 5;
         }
-        if matches!(
-            w,
-            "state" | "province" | "county" | "region" | "department"
-        ) && lex_entry.is_none()
+        if matches!(w, "state" | "province" | "county" | "region" | "department")
+            && lex_entry.is_none()
         {
             scores[ti(EntityType::Place)] += 5;
         }
@@ -1125,7 +1095,7 @@ fn candidate(
         }
         if p == "of"
             && matches!(
-                prev(1).as_deref(),
+                prev(1),
                 Some(
                     "state"
                         | "city"
@@ -1149,7 +1119,7 @@ fn candidate(
         }
     }
     // Dateline: "CARACAS, Venezuela (AP) —" at the start of a paragraph.
-    if s.paragraph_start && a == 0 && all_caps && next(0).as_deref() == Some(",") {
+    if s.paragraph_start && a == 0 && all_caps && next(0) == Some(",") {
         scores[ti(EntityType::Place)] += 8;
     }
     if super::events::named_event(text) {
@@ -1313,16 +1283,51 @@ mod tests {
     fn run(text: &str) -> Vec<(String, Option<EntityType>)> {
         let lex = Lexicon::load(&[] as &[&str]).unwrap();
         let tokens = tokenize(text, Span::new(0, text.len()));
+        let mut feats = TokenFeats::default();
+        feats.compute(text, &tokens, &lex);
         let s = SentenceInput {
             doc: text,
             tokens: &tokens,
             sentence: 0,
             paragraph_start: true,
+            feats: &feats,
         };
         detect(&s, &lex)
             .into_iter()
             .map(|c| (c.text(text).to_string(), c.best_type()))
             .collect()
+    }
+
+    #[test]
+    fn token_features_match_their_definitions() {
+        let lex = Lexicon::load(&[] as &[&str]).unwrap();
+        let text = "Venezuelan President Nicolás Maduro’s envoy met ÉCOLE officials of the Tren de Aragua and U.S. Attorney General’s staff in Bogotá.";
+        let tokens = tokenize(text, Span::new(0, text.len()));
+        let mut feats = TokenFeats::default();
+        feats.compute(text, &tokens, &lex);
+        let kinds = [
+            Kind::Demonym,
+            Kind::GivenName,
+            Kind::Title,
+            Kind::Role,
+            Kind::OrgHead,
+            Kind::OrgSuffix,
+            Kind::Trigger,
+            Kind::NonEntity,
+            Kind::Connector,
+        ];
+        let mut seen = 0;
+        for (i, t) in tokens.iter().enumerate() {
+            let w = t.text(text);
+            assert_eq!(feats.lower(i), w.to_lowercase(), "{w}");
+            assert_eq!(feats.key(i), fold_key(w), "{w}");
+            for k in kinds {
+                assert_eq!(feats.is(i, k), lex.is(w, k), "{w} {k:?}");
+                seen += usize::from(feats.is(i, k));
+            }
+        }
+        // The sentence holds a demonym, a title, a given name and connectors.
+        assert!(seen >= 4, "{seen}");
     }
 
     #[test]

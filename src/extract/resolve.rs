@@ -139,6 +139,7 @@ pub fn resolve_document(
         }
     }
     // 4. Acronyms by initials, when exactly one organization-like name matches.
+    let mut inits: Vec<Option<String>> = vec![None; k];
     for i in 0..k {
         if !is_acronym(&surface[i]) || lexe[i].is_some() {
             continue;
@@ -148,7 +149,7 @@ pub fn resolve_document(
             .filter(|&j| {
                 j != i
                     && keys[j].contains(' ')
-                    && initials(&surface[j]) == acr
+                    && *inits[j].get_or_insert_with(|| initials(&surface[j])) == acr
                     && scores[j][ti(EntityType::Person)]
                         <= scores[j][ti(EntityType::Organization)]
                             .max(scores[j][ti(EntityType::Place)])

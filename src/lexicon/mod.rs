@@ -265,7 +265,10 @@ impl Lexicon {
         if w.kinds & kind.bit() == 0 {
             return None;
         }
-        w.ids.iter().copied().find(|&i| self.entries[i].kind == kind)
+        w.ids
+            .iter()
+            .copied()
+            .find(|&i| self.entries[i].kind == kind)
     }
 
     /// The kinds of word list holding this key, as a set of [`Kind::bit`]s.

@@ -209,7 +209,8 @@ pub fn slug(s: &str) -> String {
 pub fn nfc(s: &str) -> String {
     // ASCII text, and text the quick check finds already composed, is its own NFC.
     if s.is_ascii()
-        || unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+        || unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
     {
         return s.to_string();
     }

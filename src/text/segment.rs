@@ -5,8 +5,6 @@
 //! such as "Next Article". Boilerplate paragraphs get no sentences (so they yield nothing); a
 //! rail starts a new section so the appended article's entities stay apart from the story's.
 
-use std::collections::HashSet;
-
 use super::Span;
 
 /// Where a section comes from on the page.
@@ -198,7 +196,7 @@ const NAV_WORDS: &[&str] = &[
 pub fn segment(text: &str) -> Segmented {
     let mut seg = Segmented::default();
     let paragraphs = paragraph_spans(text);
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: rustc_hash::FxHashSet<String> = Default::default();
     let mut section = 0usize;
     let mut section_start = 0usize;
     seg.sections.push(Section {
@@ -252,7 +250,14 @@ pub fn segment(text: &str) -> Segmented {
 }
 
 fn normalized_line(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(line.len());
+    for w in line.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// Paragraph spans: runs of non-blank lines, split where a line ends a sentence or looks like a
@@ -320,10 +325,12 @@ fn classify(line: &str) -> Option<BoilerplateKind> {
     if is_timestamp(&lower) {
         return Some(BoilerplateKind::Timestamp);
     }
+    // The tests below only ask whether there are at most 15, 8 or 2 words: 16 are enough.
     let words: Vec<&str> = lower
         .split(|c: char| c.is_whitespace() || c == '|' || c == '·' || c == '•' || c == '/')
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
         .filter(|w| !w.is_empty())
+        .take(16)
         .collect();
     if (lower.contains("http://") || lower.contains("https://") || lower.contains("www."))
         && words.len() <= 15
@@ -392,6 +399,7 @@ fn is_timestamp(lower: &str) -> bool {
     let tokens: Vec<&str> = s
         .split(|c: char| c.is_whitespace() || c == ',' || c == '|')
         .filter(|t| !t.is_empty())
+        .take(9)
         .collect();
     if tokens.is_empty() || tokens.len() > 8 {
         return false;
@@ -489,7 +497,8 @@ fn is_weekday(t: &str) -> bool {
 
 /// "Goodman reported from Miami.", "By Jane Doe", "Associated Press writer X contributed to this report."
 fn is_byline(line: &str, lower: &str) -> bool {
-    let words = line.split_whitespace().count();
+    // Only "at most 8" and "at most 6" are asked.
+    let words = line.split_whitespace().take(9).count();
     if words <= 8 && (lower.contains(" reported from ") || lower.contains(" reported this story")) {
         return true;
     }
