@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::error::{json_location, Error, Result};
@@ -99,6 +100,8 @@ pub struct RelationType {
 pub struct Pattern {
     pub id: String,
     pub relation: String,
+    /// The pattern as written in the ontology.
+    pub pattern: String,
     pub regex: Regex,
     /// Forced certainty (`stated`/`alleged`); otherwise hedges decide.
     pub certainty: Option<crate::graph::Certainty>,
@@ -107,6 +110,67 @@ pub struct Pattern {
     /// without one of each cannot match, and is not searched.
     pub subject_letters: String,
     pub object_letters: String,
+    /// The same letters as bit masks (see [`letter_bit`]).
+    subject_mask: u8,
+    object_mask: u8,
+    /// Words the shadow must hold for the pattern to match: in each group, all the words of
+    /// one alternative (ids into `Ontology::words`). Empty when nothing could be derived.
+    needs: Vec<Vec<Box<[u32]>>>,
+}
+
+impl Pattern {
+    /// Whether a shadow with these slot letters (a [`letter_bit`] mask) and these words may
+    /// match: `false` only when the pattern's regex cannot match it, so it need not run.
+    pub fn may_match(&self, letters: u8, words: &WordSet) -> bool {
+        self.subject_mask & letters != 0
+            && self.object_mask & letters != 0
+            && self.needs.iter().all(|group| {
+                group
+                    .iter()
+                    .any(|alt| alt.iter().all(|&id| words.contains(id)))
+            })
+    }
+}
+
+/// The bit of a slot letter (`P`, `O`, `L`, `E`, `D`) in the masks of [`Pattern::may_match`].
+pub fn letter_bit(letter: char) -> u8 {
+    match letter {
+        'P' => 1,
+        'O' => 2,
+        'L' => 4,
+        'E' => 8,
+        'D' => 16,
+        _ => 0,
+    }
+}
+
+/// Which of the patterns' required words a shadow sentence holds: a bit per word id, filled
+/// once per shadow so that each pattern's check is a few bit tests.
+#[derive(Debug, Default, Clone)]
+pub struct WordSet {
+    bits: Vec<u64>,
+}
+
+impl WordSet {
+    /// The required words among the shadow's tokens (split at its single spaces).
+    pub fn fill(&mut self, onto: &Ontology, shadow: &str) {
+        self.bits.clear();
+        self.bits.resize(onto.words.len().div_ceil(64), 0);
+        if onto.words.is_empty() {
+            return;
+        }
+        for token in shadow.split(' ') {
+            if let Some(&id) = onto.words.get(token) {
+                self.bits[id as usize / 64] |= 1 << (id % 64);
+            }
+        }
+    }
+
+    pub fn contains(&self, id: u32) -> bool {
+        self.bits
+            .get(id as usize / 64)
+            .is_some_and(|b| b & (1 << (id % 64)) != 0)
+    }
 }
 
 /// The compiled ontology.
@@ -117,6 +181,8 @@ pub struct Ontology {
     pub relations: BTreeMap<String, RelationType>,
     pub hedges: Vec<String>,
     pub patterns: Vec<Pattern>,
+    /// The words patterns require (see [`required_words`]), each with its id.
+    words: FxHashMap<Box<str>, u32>,
 }
 
 impl Ontology {
@@ -211,6 +277,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         );
     }
     let mut patterns = Vec::new();
+    let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut seen = std::collections::BTreeSet::new();
     for p in raw.patterns {
         let loc = at(&format!("\"id\": \"{}\"", p.id));
@@ -256,14 +323,36 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
             source[start..].split(']').next().unwrap_or("").to_string()
         };
         let (subject_letters, object_letters) = (letters("s"), letters("o"));
+        let mask = |letters: &str| letters.chars().map(letter_bit).fold(0, |a, b| a | b);
+        let needs = required_words(&p.pattern)
+            .into_iter()
+            .map(|group| {
+                group
+                    .into_iter()
+                    .map(|alternative| {
+                        alternative
+                            .into_iter()
+                            .map(|w| {
+                                let next = words.len() as u32;
+                                *words.entry(w.into_boxed_str()).or_insert(next)
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
         patterns.push(Pattern {
             id: p.id,
             relation: p.relation,
+            pattern: p.pattern,
             regex,
             certainty,
             examples: p.examples,
+            subject_mask: mask(&subject_letters),
+            object_mask: mask(&object_letters),
             subject_letters,
             object_letters,
+            needs,
         });
     }
     Ok(Ontology {
@@ -272,7 +361,92 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         relations,
         hedges: raw.hedges.into_iter().map(|h| h.to_lowercase()).collect(),
         patterns,
+        words,
     })
+}
+
+/// Whether `token` opens with an unnamed slot (`{LOC}`, `{ANY}`), which [`words`] turns into
+/// a self-contained class.
+fn starts_with_unnamed_slot(token: &str) -> bool {
+    token
+        .strip_prefix('{')
+        .and_then(|rest| rest.split_once('}'))
+        .is_some_and(|(inner, _)| !inner.contains(':') && slot_class(inner).is_ok())
+}
+
+/// Whether an element's text is one literal token: no regex syntax, no space.
+fn is_plain_word(w: &str) -> bool {
+    !w.is_empty()
+        && !w
+            .chars()
+            .any(|c| c.is_whitespace() || "\\.+*?()|[]{}^$".contains(c))
+}
+
+/// The literal words every match of a (compiled) pattern contains, as groups of alternatives
+/// of which one must be present with all its words: a plain word (`president`) gives a group
+/// of one, a required group (`(led|leads|grew up)`) its alternatives' plain tokens
+/// (`[[led], [leads], [grew, up]]`). Slots, gaps, optional groups
+/// and elements with regex syntax give nothing. Each element of the compiled regex starts
+/// after a space (or at the start) and ends with one, so a plain word matches exactly one
+/// whole token of the shadow. A pattern whose elements could change the regex's structure
+/// (`|`, parentheses, escapes or classes outside a group's plain alternatives) gets no groups
+/// at all: its regex always runs.
+pub(crate) fn required_words(pattern: &str) -> Vec<Vec<Vec<String>>> {
+    // Inside a group, `|` separates the group's own alternatives. A token starting with a
+    // repetition (`?`, `*`, `+`, `{2}`) would make the space before it optional.
+    let restructures = |s: &str, in_group: bool| {
+        s.contains(['(', ')', '\\', '[', ']'])
+            || (!in_group && s.contains('|'))
+            || s.split([' ', '|']).any(|token| {
+                token.starts_with(['?', '*', '+'])
+                    || (token.starts_with('{') && !starts_with_unnamed_slot(token))
+            })
+    };
+    let Ok(elements) = split_elements(pattern) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for el in &elements {
+        if el.starts_with('~') || (el.starts_with('{') && el.ends_with('}') && el.contains(':')) {
+            continue;
+        }
+        let group = el
+            .strip_prefix('(')
+            .and_then(|g| g.strip_suffix(")?").map(|inner| (inner, true)))
+            .or_else(|| {
+                el.strip_prefix('(')
+                    .and_then(|g| g.strip_suffix(')'))
+                    .map(|inner| (inner, false))
+            });
+        match group {
+            Some((inner, _)) if restructures(inner, true) => return Vec::new(),
+            Some((_, true)) => {}
+            Some((inner, false)) => {
+                // Every token of an alternative is whole in the shadow: an alternative needs
+                // all its plain tokens ("in an interview with" needs "interview" too).
+                let alternatives: Vec<Vec<String>> = inner
+                    .split('|')
+                    .map(|alt| {
+                        let mut tokens: Vec<String> = alt
+                            .split(' ')
+                            .filter(|w| is_plain_word(w))
+                            .map(String::from)
+                            .collect();
+                        tokens.sort();
+                        tokens.dedup();
+                        tokens
+                    })
+                    .collect();
+                if alternatives.iter().all(|alt| !alt.is_empty()) {
+                    out.push(alternatives);
+                }
+            }
+            None if restructures(el, false) => return Vec::new(),
+            None if is_plain_word(el) => out.push(vec![vec![el.clone()]]),
+            None => {}
+        }
+    }
+    out
 }
 
 /// Slot type letters in the shadow string.
@@ -462,5 +636,199 @@ mod tests {
             err.starts_with("o.json:2:16:") && err.contains("does not compile"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn required_words_of_patterns() {
+        let w = |groups: &[&[&[&str]]]| -> Vec<Vec<Vec<String>>> {
+            groups
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|a| a.iter().map(|x| x.to_string()).collect())
+                        .collect()
+                })
+                .collect()
+        };
+        let table: &[(&str, Vec<Vec<Vec<String>>>)] = &[
+            (
+                "{s:PER} , (the)? leader of {o:ORG}",
+                w(&[&[&[","]], &[&["leader"]], &[&["of"]]]),
+            ),
+            (
+                "{s:PER} ~4(in an interview with|spoke to) (the)? {o:ORG}",
+                w(&[&[&["an", "in", "interview", "with"], &["spoke", "to"]]]),
+            ),
+            // Regex syntax in a token: that element gives nothing, the others still count.
+            (
+                "{s:ORG} ~4rewards? (for|on) ~6{o:PER}",
+                w(&[&[&["for"], &["on"]]]),
+            ),
+            ("{s:PER} (and)? (his|her)? ,? {o:PER}", w(&[])),
+            // An unnamed slot in an alternative: that alternative needs its other words.
+            (
+                "{s:PER} (of {ANY} 's|for) {o:ORG}",
+                w(&[&[&["'s", "of"], &["for"]]]),
+            ),
+            // An alternative of regex syntax alone: the group says nothing.
+            ("{s:PER} (a.|b) x {o:ORG}", w(&[&[&["x"]]])),
+            // Syntax that could reshape the regex around other elements: no prefilter at all.
+            ("{s:PER} leads|runs x {o:ORG}", w(&[])),
+            ("{s:PER} x ?y {o:ORG}", w(&[])),
+            ("{s:PER} x {2}y {o:ORG}", w(&[])),
+            ("{s:PER} (x|(?i)y) z {o:ORG}", w(&[])),
+            ("{s:PER} (a\\) z {o:ORG}", w(&[])),
+            ("{s:PER} [ab] z {o:ORG}", w(&[])),
+            ("{s:PER} ({LOC|ORG} x) z {o:ORG}", w(&[])),
+        ];
+        for (pattern, want) in table {
+            assert_eq!(&required_words(pattern), want, "{pattern}");
+        }
+    }
+
+    /// A small deterministic generator (xorshift), so failures are reproducible.
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len())]
+        }
+    }
+
+    /// A shadow sentence the pattern matches, built from its elements (`None` for elements
+    /// of regex syntax this generator does not know), with noise around it.
+    fn sample(pattern: &str, rng: &mut Rng, noise: &[&str]) -> Option<String> {
+        let placeholder = |class: &str, rng: &mut Rng| {
+            let letters: Vec<char> = class.chars().collect();
+            format!("@{}{} ", letters[rng.below(letters.len())], rng.below(20))
+        };
+        let tokens = |text: &str, out: &mut String, rng: &mut Rng| -> Option<()> {
+            for t in text.split(' ') {
+                if let Some(types) = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                    out.push_str(&placeholder(&slot_class(types).ok()?, rng));
+                } else if let Some(word) = t.strip_suffix('?').filter(|w| is_plain_word(w)) {
+                    // "rewards?", ",?": with or without the last character.
+                    let mut keep = word.to_string();
+                    if rng.below(2) == 0 {
+                        keep.pop();
+                    }
+                    // (",?" then leaves an empty token: the regex wants its space.)
+                    out.push_str(&keep);
+                    out.push(' ');
+                } else if is_plain_word(t) {
+                    out.push_str(t);
+                    out.push(' ');
+                } else {
+                    return None;
+                }
+            }
+            Some(())
+        };
+        let mut out = String::new();
+        for _ in 0..rng.below(4) {
+            out.push_str(rng.pick(noise));
+            out.push(' ');
+        }
+        for el in split_elements(pattern).ok()? {
+            if let Some(n) = el.strip_prefix('~') {
+                for _ in 0..rng.below(n.parse::<usize>().ok()? + 1) {
+                    out.push_str(rng.pick(noise));
+                    out.push(' ');
+                }
+            } else if el.starts_with('{') && el.contains(':') {
+                let (_, types) = el[1..el.len() - 1].split_once(':')?;
+                out.push_str(&placeholder(&slot_class(types).ok()?, rng));
+            } else if let Some(inner) = el.strip_prefix('(').and_then(|e| e.strip_suffix(")?")) {
+                if rng.below(2) == 0 {
+                    let alts: Vec<&str> = inner.split('|').collect();
+                    tokens(rng.pick(&alts), &mut out, rng)?;
+                }
+            } else if let Some(inner) = el.strip_prefix('(').and_then(|e| e.strip_suffix(')')) {
+                let alts: Vec<&str> = inner.split('|').collect();
+                tokens(rng.pick(&alts), &mut out, rng)?;
+            } else {
+                tokens(&el, &mut out, rng)?;
+            }
+        }
+        for _ in 0..rng.below(4) {
+            out.push_str(rng.pick(noise));
+            out.push(' ');
+        }
+        Some(out)
+    }
+
+    fn letters_of(shadow: &str) -> u8 {
+        shadow
+            .split(' ')
+            .filter_map(|t| t.strip_prefix('@')?.chars().next())
+            .fold(0, |m, c| m | letter_bit(c))
+    }
+
+    /// The prefilter never skips a pattern on a sentence it matches: sentences generated from
+    /// every built-in pattern pass it, and so do random sentences over the patterns' words
+    /// whenever a regex matches them.
+    #[test]
+    fn prefilter_never_skips_a_match() {
+        let onto = Ontology::builtin().unwrap();
+        let mut vocabulary: Vec<&str> = onto.words.keys().map(|w| &**w).collect();
+        vocabulary.sort();
+        let noise: Vec<&str> = ["the", "of", ",", "said", "x", "@P9", "'s"]
+            .into_iter()
+            .chain(vocabulary.iter().copied())
+            .collect();
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut words = WordSet::default();
+        let mut generated = 0;
+        for p in &onto.patterns {
+            assert!(!p.needs.is_empty(), "{}: no required words", p.id);
+            for _ in 0..50 {
+                let Some(shadow) = sample(&p.pattern, &mut rng, &noise) else {
+                    continue;
+                };
+                assert!(
+                    p.regex.is_match(&shadow),
+                    "{}: generator gave {shadow:?}",
+                    p.id
+                );
+                words.fill(&onto, &shadow);
+                assert!(
+                    p.may_match(letters_of(&shadow), &words),
+                    "{} skipped on {shadow:?}",
+                    p.id
+                );
+                generated += 1;
+            }
+        }
+        assert!(generated >= 50 * 90, "only {generated} generated sentences");
+        let slots = ["@P1", "@O2", "@L3", "@E4", "@D5"];
+        let mut matched = 0;
+        for _ in 0..20_000 {
+            let mut shadow = String::new();
+            for _ in 0..3 + rng.below(10) {
+                shadow.push_str(if rng.below(3) == 0 {
+                    rng.pick(&slots)
+                } else {
+                    rng.pick(&noise)
+                });
+                shadow.push(' ');
+            }
+            words.fill(&onto, &shadow);
+            for p in &onto.patterns {
+                if p.regex.is_match(&shadow) {
+                    matched += 1;
+                    assert!(
+                        p.may_match(letters_of(&shadow), &words),
+                        "{} skipped on {shadow:?}",
+                        p.id
+                    );
+                }
+            }
+        }
+        assert!(matched >= 100, "only {matched} random matches");
     }
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use crate::graph::{Certainty, EntityType, Evidence};
 use crate::lexicon::{Kind, Lexicon};
-use crate::ontology::Ontology;
+use crate::ontology::{letter_bit, Ontology, WordSet};
 use crate::text::fold_key;
 
 use super::tokens::TokKind;
@@ -360,11 +360,17 @@ pub fn apply_patterns(
     if slots.len() < 2 {
         return;
     }
-    let present: String = slots.iter().map(|s| s.letter).collect();
+    let letters = slots.iter().fold(0, |m, s| m | letter_bit(s.letter));
+    let mut words = WordSet::default();
+    words.fill(onto, shadow);
     for p in &onto.patterns {
-        if !p.subject_letters.chars().any(|c| present.contains(c))
-            || !p.object_letters.chars().any(|c| present.contains(c))
-        {
+        // Most patterns lack a slot type or a word they need: their regex is not run.
+        if !p.may_match(letters, &words) {
+            debug_assert!(
+                !p.regex.is_match(shadow),
+                "prefilter skipped pattern {} that matches {shadow:?}",
+                p.id
+            );
             continue;
         }
         if !p.regex.is_match(shadow) {
