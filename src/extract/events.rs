@@ -7,9 +7,10 @@
 use crate::graph::{Certainty, EntityType, Evidence};
 use crate::lexicon::{Kind, Lexicon};
 use crate::text::dates::{find_date, Ymd};
+use crate::text::fold_key;
 
 use super::relate::{EntityRef, SlotSpan};
-use super::tokens::TokKind;
+use super::tokens::{TokKind, Token};
 use super::{DocContext, RelationRecord};
 
 /// Event classes that are crimes or attacks (their agents are perpetrators, their targets victims).
@@ -316,28 +317,27 @@ pub fn sentence_events(
     let word = |i: usize| toks[i].text(text).to_lowercase();
     let slot_at = |i: usize| slots.iter().find(|s| s.first <= i && i < s.last);
     let mut out = Vec::new();
+    let mut keys = SentenceKeys::new(text, toks, slots);
     let mut i = 0;
     while i < toks.len() {
-        if toks[i].kind != TokKind::Word || slot_at(i).is_some() {
+        if toks[i].kind != TokKind::Word || keys.in_slot(i) {
             i += 1;
             continue;
         }
-        // Longest trigger phrase at i: "took control", "kidnapping".
-        let mut found = None;
-        for len in (1..=3usize).rev() {
-            if i + len > toks.len() || (i..i + len).any(|k| slot_at(k).is_some()) {
-                continue;
-            }
-            let phrase = (i..i + len).map(word).collect::<Vec<_>>().join(" ");
-            if let Some(e) = lex.word_entry(&crate::text::fold_key(&phrase), Kind::Trigger) {
-                found = Some((e, len, phrase));
-                break;
-            }
-        }
-        let Some((entry_ix, len, w)) = found else {
+        // Longest trigger phrase at i: "took control", "kidnapping". A phrase stops before the
+        // first token inside a slot.
+        let free = (i..toks.len().min(i + 3))
+            .take_while(|&k| !keys.in_slot(k))
+            .count();
+        let found = (1..=free).rev().find_map(|len| {
+            let key = keys.phrase(text, toks, i, len);
+            lex.word_entry(key, Kind::Trigger).map(|e| (e, len))
+        });
+        let Some((entry_ix, len)) = found else {
             i += 1;
             continue;
         };
+        let w = (i..i + len).map(word).collect::<Vec<_>>().join(" ");
         let entry = &lex.entries[entry_ix];
         let class = entry.subtype.clone();
         let noun = if entry.parent.is_empty() {
@@ -853,6 +853,157 @@ pub fn sentence_events(
     out
 }
 
+/// The lexicon keys of one sentence's tokens, folded once, so that the key of a phrase of a few
+/// tokens is a slice of one buffer instead of a new string per token and phrase length.
+struct SentenceKeys {
+    /// Folded keys of the ASCII tokens outside slots, one space apart.
+    buf: String,
+    forms: Vec<KeyForm>,
+    /// Buffers of the general path.
+    scratch: String,
+    key: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyForm {
+    /// Inside an entity slot: never part of a trigger phrase.
+    Slot,
+    /// ASCII without white space: its key is `buf[start..end]`. `tail` when it ends in an
+    /// apostrophe or "'s", which `fold_key` drops at the end of a phrase.
+    Ascii {
+        start: usize,
+        end: usize,
+        tail: bool,
+    },
+    /// Anything else: phrases with it take the general path.
+    Other,
+}
+
+impl SentenceKeys {
+    fn new(text: &str, toks: &[Token], slots: &[SlotSpan]) -> SentenceKeys {
+        let mut forms = vec![KeyForm::Other; toks.len()];
+        for sl in slots {
+            for f in &mut forms[sl.first.min(toks.len())..sl.last.min(toks.len())] {
+                *f = KeyForm::Slot;
+            }
+        }
+        let mut buf = String::new();
+        for (t, form) in toks.iter().zip(forms.iter_mut()) {
+            let raw = t.text(text).as_bytes();
+            if *form == KeyForm::Slot
+                || !raw.is_ascii()
+                || raw.iter().any(|&b| b.is_ascii_whitespace() || b == 0x0B)
+            {
+                continue;
+            }
+            // The per-byte folding of `fold_key` on ASCII: it commutes with joining words by
+            // spaces, except for the possessive ending (only at the end of a phrase, hence
+            // `tail`) and a phrase whose first word is all periods (its key is empty: general
+            // path).
+            let start = buf.len();
+            buf.extend(
+                raw.iter()
+                    .filter(|&&b| b != b'.')
+                    .map(|&b| fold_byte(b) as char),
+            );
+            let tail = matches!(raw, [.., a] if fold_byte(*a) == b'\'')
+                || matches!(raw, [.., a, b] if fold_byte(*a) == b'\'' && fold_byte(*b) == b's');
+            *form = KeyForm::Ascii {
+                start,
+                end: buf.len(),
+                tail,
+            };
+            buf.push(' ');
+        }
+        SentenceKeys {
+            buf,
+            forms,
+            scratch: String::new(),
+            key: String::new(),
+        }
+    }
+
+    fn in_slot(&self, i: usize) -> bool {
+        self.forms[i] == KeyForm::Slot
+    }
+
+    /// The key of tokens `i..i + len` (none in a slot), as `fold_key` gives for the words
+    /// lower-cased and joined by spaces.
+    fn phrase(&mut self, text: &str, toks: &[Token], i: usize, len: usize) -> &str {
+        let last = i + len - 1;
+        if let (
+            KeyForm::Ascii { start, end, .. },
+            KeyForm::Ascii {
+                end: stop, tail, ..
+            },
+        ) = (self.forms[i], self.forms[last])
+        {
+            let contiguous = self.forms[i..=last]
+                .iter()
+                .all(|f| matches!(f, KeyForm::Ascii { .. }));
+            if contiguous && !tail && end > start {
+                return &self.buf[start..stop];
+            }
+        }
+        phrase_key(text, &toks[i..=last], &mut self.scratch, &mut self.key);
+        &self.key
+    }
+}
+
+fn fold_byte(b: u8) -> u8 {
+    if b == b'`' {
+        b'\''
+    } else {
+        b.to_ascii_lowercase()
+    }
+}
+
+/// Writes into `key` the lexicon key of `toks` lower-cased and joined by spaces: the same as
+/// `fold_key(&words.join(" "))` with each word `to_lowercase`d, without allocating for ASCII
+/// text (nearly every token), which is looked up for every word of every sentence.
+fn phrase_key(text: &str, toks: &[Token], scratch: &mut String, key: &mut String) {
+    scratch.clear();
+    for (n, t) in toks.iter().enumerate() {
+        if n > 0 {
+            scratch.push(' ');
+        }
+        scratch.push_str(t.text(text));
+    }
+    key.clear();
+    if scratch.is_ascii() {
+        ascii_key_into(scratch.as_bytes(), key);
+    } else {
+        let lower: Vec<String> = toks.iter().map(|t| t.text(text).to_lowercase()).collect();
+        key.push_str(&fold_key(&lower.join(" ")));
+    }
+}
+
+/// `fold_key` of ASCII text, appended to `out`: lower-cased, '`' as '\'', a possessive ending
+/// dropped, words split at white space and joined by one space, periods dropped (a word of
+/// periods only still counts as a word).
+fn ascii_key_into(s: &[u8], out: &mut String) {
+    let fold = fold_byte;
+    let end = match s {
+        [.., a, b] if fold(*a) == b'\'' && fold(*b) == b's' => s.len() - 2,
+        [.., a] if fold(*a) == b'\'' => s.len() - 1,
+        _ => s.len(),
+    };
+    let start = out.len();
+    for word in s[..end]
+        .split(|&b| b.is_ascii_whitespace() || b == 0x0B)
+        .filter(|w| !w.is_empty())
+    {
+        if out.len() > start {
+            out.push(' ');
+        }
+        out.extend(
+            word.iter()
+                .filter(|&&b| b != b'.')
+                .map(|&b| fold(b) as char),
+        );
+    }
+}
+
 fn head_label_for_victim(noun: &str, head: &str, is_verb: bool) -> String {
     if is_verb || !head.contains(" and ") {
         noun.to_string()
@@ -899,5 +1050,125 @@ pub fn event_relations(
             },
             evidence: ev,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tokens::tokenize;
+    use crate::text::Span;
+
+    /// The key as the trigger search built it before [`SentenceKeys`]: every word lower-cased,
+    /// joined by spaces, then `fold_key`.
+    fn old_key(text: &str, toks: &[Token]) -> String {
+        let words: Vec<String> = toks.iter().map(|t| t.text(text).to_lowercase()).collect();
+        fold_key(&words.join(" "))
+    }
+
+    /// Every phrase of one to three free tokens of `text` (with `slots`) has the old key.
+    fn check_phrases(text: &str, toks: &[Token], slots: &[SlotSpan]) {
+        let mut keys = SentenceKeys::new(text, toks, slots);
+        for i in 0..toks.len() {
+            let in_slot = slots.iter().any(|s| s.first <= i && i < s.last);
+            assert_eq!(keys.in_slot(i), in_slot, "{text:?} token {i}");
+            for len in 1..=3 {
+                if i + len > toks.len() || (i..i + len).any(|k| keys.in_slot(k)) {
+                    continue;
+                }
+                let expected = old_key(text, &toks[i..i + len]);
+                assert_eq!(
+                    keys.phrase(text, toks, i, len),
+                    expected,
+                    "{text:?} tokens {i}..{}",
+                    i + len
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_key_into_is_fold_key() {
+        for s in [
+            "",
+            "Kidnapping",
+            "took control",
+            "Maduro's",
+            "Hamas'",
+            "x`S",
+            "U.S. forces",
+            ". x",
+            "a . b",
+            "a .",
+            " Tren  de\tAragua \n",
+            "a\x0Bb",
+            "O`Brien",
+            "x.'s",
+        ] {
+            let mut out = String::new();
+            ascii_key_into(s.as_bytes(), &mut out);
+            assert_eq!(out, fold_key(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn phrase_keys_of_the_seeds_match_the_old_keys() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("seeds folder")
+            .map(|e| e.expect("seed entry").path())
+            .collect();
+        files.sort();
+        assert!(files.len() >= 5);
+        let mut phrases = 0;
+        for f in files {
+            let text = std::fs::read_to_string(&f).expect("seed text");
+            for s in crate::text::segment(&text).sentences {
+                let toks = tokenize(&text, s.span);
+                check_phrases(&text, &toks, &[]);
+                // The same sentence with every third token in a slot.
+                let slots: Vec<SlotSpan> = (0..toks.len())
+                    .step_by(3)
+                    .map(|k| SlotSpan::one(k, k + 1, 'P', 0))
+                    .collect();
+                check_phrases(&text, &toks, &slots);
+                phrases += toks.len();
+            }
+        }
+        assert!(phrases > 1000, "{phrases} tokens");
+    }
+
+    #[test]
+    fn phrase_keys_of_odd_tokens_match_the_old_keys() {
+        for text in [
+            "Maduro's kidnapping",
+            "Hamas ' attack",
+            "the coup d'état of 2002",
+            "Rísquez ’s book",
+            "... killed . them",
+            "O`Brien `s KIDNAPPING 's",
+            "U.S. strikes",
+            "x's killings",
+            "ΣΊΣΥΦΟΣ kidnapped",
+            "“ liberate Aurora ”",
+        ] {
+            check_phrases(text, &tokenize(text, Span::new(0, text.len())), &[]);
+        }
+    }
+
+    proptest::proptest! {
+        /// Tokens of any characters, one space apart (the tokenizer never yields such tokens,
+        /// but the keys must not depend on that).
+        #[test]
+        fn phrase_keys_match_the_old_keys(words in proptest::collection::vec("[a-zA-Z.'`sS’éΣ\u{301}-]{1,6}", 1..8)) {
+            let text = words.join(" ");
+            let mut toks = Vec::new();
+            let mut at = 0;
+            for w in &words {
+                toks.push(Token { span: Span::new(at, at + w.len()), kind: TokKind::Word });
+                at += w.len() + 1;
+            }
+            check_phrases(&text, &toks, &[]);
+        }
     }
 }
