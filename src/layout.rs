@@ -15,14 +15,17 @@
 //! library either. Coordinates are rounded to 0.01, and no two nodes share a spot.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::graph::KnowledgeGraph;
 
-/// Steps of the simulation.
+/// Steps of the simulation of a component of up to [`FULL_STEPS_UP_TO`] nodes.
 const STEPS: usize = 300;
+/// Components of more nodes get fewer steps (see [`steps_for`]).
+const FULL_STEPS_UP_TO: usize = 5_000;
+/// The fewest steps a component gets, however big.
+const MIN_STEPS: usize = 30;
 /// Barnes–Hut opening criterion: a cell whose side is below `THETA` times its distance counts as
 /// one body at its centre of mass.
 const THETA: f64 = 0.9;
@@ -49,41 +52,23 @@ pub fn positions(graph: &KnowledgeGraph) -> BTreeMap<String, (f64, f64)> {
         .iter()
         .filter_map(|e| Some((*index.get(e.source)?, *index.get(e.target)?)))
         .collect();
-    // Several exporters of one build ask for the same layout: the last one is kept and given
-    // back when the node ids and edges are the same (the layout depends on nothing else).
-    let mut cache = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(last) = cache.as_ref() {
-        if last.edges == edges && last.ids.iter().map(String::as_str).eq(ids.iter().copied()) {
-            return last.positions.clone();
-        }
-    }
-    let positions = compute(&ids, &edges);
-    *cache = Some(Cached {
-        ids: ids.iter().map(|s| s.to_string()).collect(),
-        edges,
-        positions: positions.clone(),
-    });
-    positions
+    compute(&ids, &edges)
 }
 
-/// The positions of nodes `ids` (in id order) joined by `edges`, without the cache.
-fn compute(ids: &[&str], edges: &[(usize, usize)]) -> BTreeMap<String, (f64, f64)> {
+/// The positions of nodes `ids` (in id order) joined by `edges` (indices into `ids`), in the
+/// order of `ids`: what [`positions`] gives, without the map.
+pub fn place(ids: &[&str], edges: &[(usize, usize)]) -> Vec<(f64, f64)> {
     let xy = layout(ids, edges);
-    let placed = fit_and_round(&xy, side_for(ids.len()));
+    fit_and_round(&xy, side_for(ids.len()))
+}
+
+/// The positions of nodes `ids` (in id order) joined by `edges`, by id.
+fn compute(ids: &[&str], edges: &[(usize, usize)]) -> BTreeMap<String, (f64, f64)> {
     ids.iter()
-        .zip(placed)
+        .zip(place(ids, edges))
         .map(|(id, p)| (id.to_string(), p))
         .collect()
 }
-
-/// The last layout computed, with what it was computed from.
-struct Cached {
-    ids: Vec<String>,
-    edges: Vec<(usize, usize)>,
-    positions: BTreeMap<String, (f64, f64)>,
-}
-
-static LAST: Mutex<Option<Cached>> = Mutex::new(None);
 
 /// Side of the square the layout is scaled into.
 fn side_for(n: usize) -> f64 {
@@ -214,8 +199,9 @@ fn spring(ids: &[&str], edges: &[(usize, usize)]) -> Vec<[f64; 2]> {
         .into_iter()
         .collect();
     let t0 = spread * 0.1;
-    for step in 0..STEPS {
-        let temperature = t0 * (1.0 - step as f64 / STEPS as f64) + k * 0.01;
+    let steps = steps_for(n);
+    for step in 0..steps {
+        let temperature = t0 * (1.0 - step as f64 / steps as f64) + k * 0.01;
         let tree = QuadTree::build(&pos);
         let mut disp: Vec<[f64; 2]> = (0..n)
             .into_par_iter()
@@ -244,6 +230,17 @@ fn spring(ids: &[&str], edges: &[(usize, usize)]) -> Vec<[f64; 2]> {
         }
     }
     pos
+}
+
+/// Steps of the simulation of a component of `n` nodes: [`STEPS`] up to [`FULL_STEPS_UP_TO`]
+/// nodes, then inversely proportional to `n` (the same work as a component of
+/// `FULL_STEPS_UP_TO` nodes), never fewer than [`MIN_STEPS`].
+fn steps_for(n: usize) -> usize {
+    if n <= FULL_STEPS_UP_TO {
+        STEPS
+    } else {
+        (STEPS * FULL_STEPS_UP_TO / n).max(MIN_STEPS)
+    }
 }
 
 /// A point in the square of side `2 * spread` picked by a hash of `id`: the same id always

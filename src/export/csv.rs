@@ -15,11 +15,11 @@
 //! or carriage return) is written with a leading `'`, as OWASP advises; ids and numbers never
 //! start that way.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::values::{clean, date_interval, evidence_summary, join};
-use super::Exporter;
-use crate::graph::KnowledgeGraph;
+use super::values::{clean, date_interval, push_evidence_summary, push_join};
+use super::{no_such_file, Exporter, GraphView};
 
 pub struct GephiCsv;
 
@@ -51,20 +51,26 @@ pub const EDGE_HEADER: [&str; 11] = [
 
 /// A text cell made safe to open in a spreadsheet: cleaned, and prefixed with `'` when it would
 /// otherwise start a formula.
-pub fn safe_cell(s: &str) -> String {
+pub fn safe_cell(s: &str) -> Cow<'_, str> {
     let s = clean(s);
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
+        Cow::Owned(format!("'{s}"))
     } else {
         s
     }
 }
 
 /// A CSV writer with the settings every CSV we write shares.
-pub(crate) fn writer(out: &mut dyn Write) -> ::csv::Writer<&mut dyn Write> {
+pub(crate) fn writer<W: Write>(out: W) -> ::csv::Writer<W> {
     ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 16)
         .from_writer(out)
+}
+
+/// Ends the record whose fields were written one by one with `write_field`.
+pub(crate) fn end_record<W: Write>(w: &mut ::csv::Writer<W>) -> ::csv::Result<()> {
+    w.write_record(None::<&[u8]>)
 }
 
 impl Exporter for GephiCsv {
@@ -77,64 +83,70 @@ impl Exporter for GephiCsv {
     fn extra_files(&self) -> &'static [&'static str] {
         &["edges.csv"]
     }
-    fn write(&self, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
-        let dense = graph.dense_ids();
-        let mut w = writer(out);
-        w.write_record(NODE_HEADER)?;
-        for n in graph.nodes() {
-            let interval = n
-                .date
-                .as_deref()
-                .and_then(date_interval)
-                .map(|(a, b)| format!("<[{a},{b}]>"))
-                .unwrap_or_default();
-            w.write_record([
-                clean(&n.id),
-                safe_cell(&n.label),
-                n.etype.as_str().to_string(),
-                safe_cell(&join(&n.aliases)),
-                n.mentions.to_string(),
-                safe_cell(&join(&n.docs)),
-                safe_cell(n.date.as_deref().unwrap_or("")),
-                interval,
-                safe_cell(n.place.as_deref().unwrap_or("")),
-                dense.get(n.id.as_str()).copied().unwrap_or(0).to_string(),
-            ])?;
+    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+        match file {
+            "nodes.csv" => write_nodes(view, out),
+            "edges.csv" => write_edges(view, out),
+            _ => Err(no_such_file(self.name(), file)),
         }
-        w.flush()
     }
-    fn write_extra(
-        &self,
-        file: &str,
-        graph: &KnowledgeGraph,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        if file != "edges.csv" {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("csv writes no file {file}"),
-            ));
-        }
-        let mut w = writer(out);
-        w.write_record(EDGE_HEADER)?;
-        for (i, e) in graph.edges().iter().enumerate() {
-            let relation = safe_cell(&e.edge.relation);
-            w.write_record([
-                clean(e.source),
-                clean(e.target),
-                "Directed".to_string(),
-                format!("e{i}"),
-                relation.clone(),
-                e.edge.weight().to_string(),
-                relation,
-                e.edge.certainty.as_str().to_string(),
-                safe_cell(&evidence_summary(e.edge)),
-                e.edge.weight().to_string(),
-                safe_cell(&join(&e.edge.docs)),
-            ])?;
-        }
-        w.flush()
+}
+
+fn write_nodes(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = writer(out);
+    w.write_record(NODE_HEADER)?;
+    let mut list = String::new();
+    for (dense, n) in view.nodes.iter().enumerate() {
+        let interval = n
+            .date
+            .as_deref()
+            .and_then(date_interval)
+            .map(|(a, b)| format!("<[{a},{b}]>"))
+            .unwrap_or_default();
+        w.write_field(&*clean(&n.id))?;
+        w.write_field(&*safe_cell(&n.label))?;
+        w.write_field(n.etype.as_str())?;
+        list.clear();
+        push_join(&mut list, &n.aliases);
+        w.write_field(&*safe_cell(&list))?;
+        w.write_field(n.mentions.to_string())?;
+        list.clear();
+        push_join(&mut list, &n.docs);
+        w.write_field(&*safe_cell(&list))?;
+        w.write_field(&*safe_cell(n.date.as_deref().unwrap_or("")))?;
+        w.write_field(interval)?;
+        w.write_field(&*safe_cell(n.place.as_deref().unwrap_or("")))?;
+        w.write_field(dense.to_string())?;
+        end_record(&mut w)?;
     }
+    w.flush()
+}
+
+fn write_edges(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = writer(out);
+    w.write_record(EDGE_HEADER)?;
+    let mut list = String::new();
+    for (i, e) in view.edges.iter().enumerate() {
+        let relation = safe_cell(&e.edge.relation);
+        let weight = e.edge.weight().to_string();
+        w.write_field(&*clean(e.source))?;
+        w.write_field(&*clean(e.target))?;
+        w.write_field("Directed")?;
+        w.write_field(format!("e{i}"))?;
+        w.write_field(&*relation)?;
+        w.write_field(&weight)?;
+        w.write_field(&*relation)?;
+        w.write_field(e.edge.certainty.as_str())?;
+        list.clear();
+        push_evidence_summary(&mut list, e.edge);
+        w.write_field(&*safe_cell(&list))?;
+        w.write_field(&weight)?;
+        list.clear();
+        push_join(&mut list, &e.edge.docs);
+        w.write_field(&*safe_cell(&list))?;
+        end_record(&mut w)?;
+    }
+    w.flush()
 }
 
 #[cfg(test)]

@@ -15,10 +15,10 @@
 //! [`SFDP_FROM`] nodes or more ask for the `sfdp` engine (`layout="sfdp"`) themselves.
 
 use std::collections::BTreeMap;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 
 use super::values::{clean, number, style, truncate};
-use super::Exporter;
+use super::{no_such_file, Exporter, GraphView};
 use crate::graph::{Certainty, EntityType, KnowledgeGraph};
 
 pub struct Dot;
@@ -35,9 +35,23 @@ const CHUNK_BYTES: usize = 8_000;
 /// `s` as a DOT double-quoted string: cleaned, `\` → `\\`, `"` → `\"`, newline → `\n`, other
 /// control characters dropped; long strings become `"…" + "…"`, which Graphviz concatenates.
 pub fn quote(s: &str) -> String {
+    let mut out = Vec::with_capacity(s.len() + 2);
+    write_quoted(&mut out, s).expect("writing to a Vec cannot fail");
+    String::from_utf8(out).expect("quoting keeps UTF-8")
+}
+
+/// Writes [`quote`]`(s)`.
+fn write_quoted<W: Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
     let s = clean(s);
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
+    // The common case: nothing to escape and short enough to be one piece. (After `clean`, tab
+    // is the only control character left.)
+    if s.len() <= CHUNK_BYTES && !s.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n' | b'\t')) {
+        out.write_all(b"\"")?;
+        out.write_all(s.as_bytes())?;
+        return out.write_all(b"\"");
+    }
+    let mut quoted = String::with_capacity(s.len() + 2);
+    quoted.push('"');
     let mut chunk = 0;
     for c in s.chars() {
         let mut buf = [0u8; 4];
@@ -49,14 +63,14 @@ pub fn quote(s: &str) -> String {
             c => c.encode_utf8(&mut buf),
         };
         if chunk + piece.len() > CHUNK_BYTES {
-            out.push_str("\" + \"");
+            quoted.push_str("\" + \"");
             chunk = 0;
         }
         chunk += piece.len();
-        out.push_str(piece);
+        quoted.push_str(piece);
     }
-    out.push('"');
-    out
+    quoted.push('"');
+    out.write_all(quoted.as_bytes())
 }
 
 impl Exporter for Dot {
@@ -66,9 +80,13 @@ impl Exporter for Dot {
     fn file_name(&self) -> &'static str {
         "graph.dot"
     }
-    fn write(&self, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
-        let nodes = graph.nodes();
-        let edges = graph.edges();
+    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+        if file != self.file_name() {
+            return Err(no_such_file(self.name(), file));
+        }
+        let graph = view.graph;
+        let mut out = BufWriter::with_capacity(1 << 16, out);
+        let out = &mut out;
         writeln!(out, "digraph \"kgraph\" {{")?;
         let mut graph_attrs = vec![
             ("charset", quote("UTF-8")),
@@ -79,7 +97,7 @@ impl Exporter for Dot {
             ("fontsize", "12".into()),
             ("outputorder", quote("edgesfirst")),
         ];
-        if nodes.len() >= SFDP_FROM {
+        if view.nodes.len() >= SFDP_FROM {
             graph_attrs.extend([
                 ("layout", quote("sfdp")),
                 ("overlap", quote("prism")),
@@ -92,46 +110,45 @@ impl Exporter for Dot {
             "  node [style=\"filled\", fontname=\"Helvetica\", fontsize=10, color=\"#555555\"];"
         )?;
         writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\", fontcolor=\"#333333\"];")?;
-        for n in &nodes {
+        let mut tooltip = String::new();
+        for n in &view.nodes {
             let st = style(n.etype);
             let label = clean(&n.label);
-            writeln!(
+            let label = truncate(&label, LABEL_CHARS);
+            out.write_all(b"  ")?;
+            write_quoted(out, &n.id)?;
+            out.write_all(b" [label=")?;
+            write_quoted(out, &label)?;
+            write!(
                 out,
-                "  {} [{}];",
-                quote(&n.id),
-                attrs(&[
-                    ("label", quote(&truncate(&label, LABEL_CHARS))),
-                    ("shape", quote(st.dot_shape)),
-                    ("fillcolor", quote(&st.hex())),
-                    (
-                        "tooltip",
-                        quote(&format!("{} ({})", truncate(&label, LABEL_CHARS), n.etype))
-                    ),
-                ])
+                ", shape=\"{}\", fillcolor=\"{}\", tooltip=",
+                st.dot_shape,
+                st.hex()
             )?;
+            tooltip.clear();
+            tooltip.push_str(&label);
+            tooltip.push_str(" (");
+            tooltip.push_str(n.etype.as_str());
+            tooltip.push(')');
+            write_quoted(out, &tooltip)?;
+            out.write_all(b"];\n")?;
         }
-        for (i, e) in edges.iter().enumerate() {
+        for (i, e) in view.edges.iter().enumerate() {
             let weight = e.edge.weight().max(1) as f64;
-            let mut a = vec![
-                ("id", quote(&format!("e{i}"))),
-                (
-                    "label",
-                    quote(&truncate(&clean(&e.edge.relation), LABEL_CHARS)),
-                ),
-                ("penwidth", number(1.0 + weight.ln(), 2)),
-            ];
+            out.write_all(b"  ")?;
+            write_quoted(out, e.source)?;
+            out.write_all(b" -> ")?;
+            write_quoted(out, e.target)?;
+            write!(out, " [id=\"e{i}\", label=")?;
+            write_quoted(out, &truncate(&clean(&e.edge.relation), LABEL_CHARS))?;
+            write!(out, ", penwidth={}", number(1.0 + weight.ln(), 2))?;
             if e.edge.certainty == Certainty::Alleged {
-                a.push(("style", quote("dashed")));
+                out.write_all(b", style=\"dashed\"")?;
             }
-            writeln!(
-                out,
-                "  {} -> {} [{}];",
-                quote(e.source),
-                quote(e.target),
-                attrs(&a)
-            )?;
+            out.write_all(b"];\n")?;
         }
-        writeln!(out, "}}")
+        writeln!(out, "}}")?;
+        out.flush()
     }
 }
 

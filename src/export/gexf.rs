@@ -20,13 +20,12 @@
 //! read by Gephi and NetworkX `read_gexf`.
 
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 
-use super::values::{clean, date_interval, evidence_summary, join, number, style};
-use super::xml::escape;
-use super::Exporter;
-use crate::graph::{Certainty, KnowledgeGraph};
-use crate::layout;
+use super::values::{clean, date_interval, number, push_evidence_summary, push_join, style};
+use super::xml::{escape, write_escaped};
+use super::{no_such_file, Exporter, GraphView};
+use crate::graph::Certainty;
 
 pub struct Gexf;
 
@@ -55,21 +54,35 @@ impl Exporter for Gexf {
     fn file_name(&self) -> &'static str {
         "graph.gexf"
     }
-    fn write(&self, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
-        let nodes = graph.nodes();
-        let edges = graph.edges();
-        let intervals: HashMap<&str, (String, String)> = nodes
-            .iter()
-            .filter_map(|n| Some((n.id.as_str(), date_interval(n.date.as_deref()?)?)))
-            .collect();
-        let mut degree: HashMap<&str, usize> = HashMap::new();
-        for e in &edges {
-            *degree.entry(e.source).or_default() += 1;
-            *degree.entry(e.target).or_default() += 1;
+    fn uses_layout(&self) -> bool {
+        true
+    }
+    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+        if file != self.file_name() {
+            return Err(no_such_file(self.name(), file));
         }
-        let positions = layout::positions(graph);
-        let dense = graph.dense_ids();
+        let (nodes, edges) = (&view.nodes, &view.edges);
+        let intervals: Vec<Option<(String, String)>> = nodes
+            .iter()
+            .map(|n| date_interval(n.date.as_deref()?))
+            .collect();
+        let index: HashMap<&str, usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect();
+        let mut degree = vec![0usize; nodes.len()];
+        for e in edges {
+            for end in [e.source, e.target] {
+                if let Some(&i) = index.get(end) {
+                    degree[i] += 1;
+                }
+            }
+        }
+        let positions = view.positions();
 
+        let mut out = BufWriter::with_capacity(1 << 16, out);
+        let out = &mut out;
         writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
         writeln!(out, "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" version=\"1.3\">")?;
         writeln!(out, "  <meta>")?;
@@ -78,9 +91,9 @@ impl Exporter for Gexf {
             "    <creator>kgraph {}</creator>",
             env!("CARGO_PKG_VERSION")
         )?;
-        writeln!(out, "    <description>Knowledge graph of {} documents: entities and the relations stated between them</description>", graph.meta.documents)?;
+        writeln!(out, "    <description>Knowledge graph of {} documents: entities and the relations stated between them</description>", view.graph.meta.documents)?;
         writeln!(out, "  </meta>")?;
-        let mode = if intervals.is_empty() {
+        let mode = if intervals.iter().all(Option::is_none) {
             "mode=\"static\""
         } else {
             "mode=\"dynamic\" timeformat=\"date\""
@@ -100,31 +113,35 @@ impl Exporter for Gexf {
             writeln!(out, "    </attributes>")?;
         }
         writeln!(out, "    <nodes count=\"{}\">", nodes.len())?;
-        for n in &nodes {
-            let time = match intervals.get(n.id.as_str()) {
-                Some((start, end)) => format!(" start=\"{start}\" end=\"{end}\""),
-                None => String::new(),
-            };
-            writeln!(
-                out,
-                "      <node id=\"{}\" label=\"{}\"{time}>",
-                escape(&clean(&n.id), true),
-                escape(&clean(&n.label), true)
-            )?;
-            let values = [
-                n.etype.as_str().to_string(),
-                join(&n.aliases),
-                n.mentions.to_string(),
-                join(&n.docs),
-                n.date.as_deref().map(clean).unwrap_or_default(),
-                n.place.as_deref().map(clean).unwrap_or_default(),
-                dense.get(n.id.as_str()).copied().unwrap_or(0).to_string(),
-            ];
-            attvalues(out, &NODE_ATTRIBUTES, &values)?;
+        let mut list = String::new();
+        for (i, n) in nodes.iter().enumerate() {
+            out.write_all(b"      <node id=\"")?;
+            write_escaped(out, &clean(&n.id), true)?;
+            out.write_all(b"\" label=\"")?;
+            write_escaped(out, &clean(&n.label), true)?;
+            out.write_all(b"\"")?;
+            if let Some((start, end)) = &intervals[i] {
+                write!(out, " start=\"{start}\" end=\"{end}\"")?;
+            }
+            out.write_all(b">\n        <attvalues>\n")?;
+            let [etype, aliases, mentions, docs, date, place, dense_id] =
+                NODE_ATTRIBUTES.map(|a| a.0);
+            attvalue(out, etype, n.etype.as_str())?;
+            list.clear();
+            push_join(&mut list, &n.aliases);
+            attvalue(out, aliases, &list)?;
+            attvalue(out, mentions, &n.mentions.to_string())?;
+            list.clear();
+            push_join(&mut list, &n.docs);
+            attvalue(out, docs, &list)?;
+            attvalue(out, date, &clean(n.date.as_deref().unwrap_or("")))?;
+            attvalue(out, place, &clean(n.place.as_deref().unwrap_or("")))?;
+            attvalue(out, dense_id, &i.to_string())?;
+            out.write_all(b"        </attvalues>\n")?;
             let st = style(n.etype);
             let (r, g, b) = st.rgb;
-            let d = degree.get(n.id.as_str()).copied().unwrap_or(0) as f64;
-            let (x, y) = positions.get(&n.id).copied().unwrap_or((0.0, 0.0));
+            let d = degree[i] as f64;
+            let (x, y) = positions[i];
             writeln!(out, "        <viz:color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>")?;
             writeln!(
                 out,
@@ -138,59 +155,59 @@ impl Exporter for Gexf {
                 number(y, 3)
             )?;
             writeln!(out, "        <viz:shape value=\"{}\"/>", st.gexf_shape)?;
-            writeln!(out, "      </node>")?;
+            out.write_all(b"      </node>\n")?;
         }
         writeln!(out, "    </nodes>")?;
         writeln!(out, "    <edges count=\"{}\">", edges.len())?;
         for (i, e) in edges.iter().enumerate() {
             let relation = clean(&e.edge.relation);
             let rel = escape(&relation, true);
+            write!(out, "      <edge id=\"e{i}\" source=\"")?;
+            write_escaped(out, &clean(e.source), true)?;
+            out.write_all(b"\" target=\"")?;
+            write_escaped(out, &clean(e.target), true)?;
             writeln!(
                 out,
-                "      <edge id=\"e{i}\" source=\"{}\" target=\"{}\" label=\"{rel}\" kind=\"{rel}\" weight=\"{}\">",
-                escape(&clean(e.source), true),
-                escape(&clean(e.target), true),
+                "\" label=\"{rel}\" kind=\"{rel}\" weight=\"{}\">",
                 e.edge.weight()
             )?;
-            let values = [
-                relation.clone(),
-                e.edge.certainty.as_str().to_string(),
-                evidence_summary(e.edge),
-                e.edge.weight().to_string(),
-                join(&e.edge.docs),
-            ];
-            attvalues(out, &EDGE_ATTRIBUTES, &values)?;
+            out.write_all(b"        <attvalues>\n")?;
+            let [rel_key, certainty, evidence, evidence_count, docs] = EDGE_ATTRIBUTES.map(|a| a.0);
+            attvalue(out, rel_key, &relation)?;
+            attvalue(out, certainty, e.edge.certainty.as_str())?;
+            list.clear();
+            push_evidence_summary(&mut list, e.edge);
+            attvalue(out, evidence, &list)?;
+            attvalue(out, evidence_count, &e.edge.weight().to_string())?;
+            list.clear();
+            push_join(&mut list, &e.edge.docs);
+            attvalue(out, docs, &list)?;
+            out.write_all(b"        </attvalues>\n")?;
             if e.edge.certainty == Certainty::Alleged {
                 writeln!(out, "        <viz:shape value=\"dashed\"/>")?;
             }
-            writeln!(out, "      </edge>")?;
+            out.write_all(b"      </edge>\n")?;
         }
         writeln!(out, "    </edges>")?;
         writeln!(out, "  </graph>")?;
-        writeln!(out, "</gexf>")
+        writeln!(out, "</gexf>")?;
+        out.flush()
     }
 }
 
-fn attvalues(
-    out: &mut dyn Write,
-    attributes: &[(&str, &str)],
-    values: &[String],
-) -> io::Result<()> {
-    writeln!(out, "        <attvalues>")?;
-    for ((id, _), value) in attributes.iter().zip(values) {
-        writeln!(
-            out,
-            "          <attvalue for=\"{id}\" value=\"{}\"/>",
-            escape(value, true)
-        )?;
-    }
-    writeln!(out, "        </attvalues>")
+/// One `<attvalue for="…" value="…"/>` line.
+fn attvalue<W: Write>(out: &mut W, id: &str, value: &str) -> io::Result<()> {
+    out.write_all(b"          <attvalue for=\"")?;
+    out.write_all(id.as_bytes())?;
+    out.write_all(b"\" value=\"")?;
+    write_escaped(out, value, true)?;
+    out.write_all(b"\"/>\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::{EntityType, Node};
+    use crate::graph::{EntityType, KnowledgeGraph, Node};
 
     fn render(dates: &[Option<&str>]) -> String {
         let mut g = KnowledgeGraph::new();

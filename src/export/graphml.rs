@@ -17,13 +17,11 @@
 //! does not apply `<default>` per element. Validates against the GraphML XSD; read by NetworkX
 //! `read_graphml`, igraph `Graph.Read_GraphML`, Gephi, yEd and Cytoscape.
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 
-use super::values::{clean, evidence_summary, join, number};
-use super::xml::escape;
-use super::Exporter;
-use crate::graph::KnowledgeGraph;
-use crate::layout;
+use super::values::{clean, number, push_evidence_summary, push_join};
+use super::xml::write_escaped;
+use super::{no_such_file, Exporter, GraphView};
 
 pub struct GraphMl;
 
@@ -58,7 +56,15 @@ impl Exporter for GraphMl {
     fn file_name(&self) -> &'static str {
         "graph.graphml"
     }
-    fn write(&self, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+    fn uses_layout(&self) -> bool {
+        true
+    }
+    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+        if file != self.file_name() {
+            return Err(no_such_file(self.name(), file));
+        }
+        let mut out = BufWriter::with_capacity(1 << 16, out);
+        let out = &mut out;
         writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
         writeln!(
             out,
@@ -71,64 +77,65 @@ impl Exporter for GraphMl {
             )?;
         }
         writeln!(out, "  <graph id=\"kgraph\" edgedefault=\"directed\">")?;
-        let positions = layout::positions(graph);
-        let dense = graph.dense_ids();
-        for n in graph.nodes() {
-            let (x, y) = positions.get(&n.id).copied().unwrap_or((0.0, 0.0));
-            let values = [
-                clean(&n.label),
-                n.etype.as_str().to_string(),
-                join(&n.aliases),
-                n.mentions.to_string(),
-                join(&n.docs),
-                n.date.as_deref().map(clean).unwrap_or_default(),
-                n.place.as_deref().map(clean).unwrap_or_default(),
-                dense.get(n.id.as_str()).copied().unwrap_or(0).to_string(),
-                number(x, 3),
-                number(y, 3),
-            ];
-            writeln!(out, "    <node id=\"{}\">", escape(&clean(&n.id), true))?;
-            data(out, &NODE_KEYS, &values)?;
-            writeln!(out, "    </node>")?;
+        let positions = view.positions();
+        let mut list = String::new();
+        for (dense, (n, &(x, y))) in view.nodes.iter().zip(positions).enumerate() {
+            out.write_all(b"    <node id=\"")?;
+            write_escaped(out, &clean(&n.id), true)?;
+            out.write_all(b"\">\n")?;
+            let [label, etype, aliases, mentions, docs, date, place, dense_id, xk, yk] =
+                NODE_KEYS.map(|k| k.0);
+            data(out, label, &clean(&n.label))?;
+            data(out, etype, n.etype.as_str())?;
+            list.clear();
+            push_join(&mut list, &n.aliases);
+            data(out, aliases, &list)?;
+            data(out, mentions, &n.mentions.to_string())?;
+            list.clear();
+            push_join(&mut list, &n.docs);
+            data(out, docs, &list)?;
+            data(out, date, &clean(n.date.as_deref().unwrap_or("")))?;
+            data(out, place, &clean(n.place.as_deref().unwrap_or("")))?;
+            data(out, dense_id, &dense.to_string())?;
+            data(out, xk, &number(x, 3))?;
+            data(out, yk, &number(y, 3))?;
+            out.write_all(b"    </node>\n")?;
         }
-        for (i, e) in graph.edges().iter().enumerate() {
+        for (i, e) in view.edges.iter().enumerate() {
             let relation = clean(&e.edge.relation);
-            let values = [
-                relation.clone(),
-                relation,
-                format!("{}.0", e.edge.weight()),
-                e.edge.certainty.as_str().to_string(),
-                evidence_summary(e.edge),
-                e.edge.weight().to_string(),
-                join(&e.edge.docs),
-            ];
-            writeln!(
-                out,
-                "    <edge id=\"e{i}\" source=\"{}\" target=\"{}\">",
-                escape(&clean(e.source), true),
-                escape(&clean(e.target), true)
-            )?;
-            data(out, &EDGE_KEYS, &values)?;
-            writeln!(out, "    </edge>")?;
+            write!(out, "    <edge id=\"e{i}\" source=\"")?;
+            write_escaped(out, &clean(e.source), true)?;
+            out.write_all(b"\" target=\"")?;
+            write_escaped(out, &clean(e.target), true)?;
+            out.write_all(b"\">\n")?;
+            let [edgelabel, rel, weight, certainty, evidence, evidence_count, edgedocs] =
+                EDGE_KEYS.map(|k| k.0);
+            data(out, edgelabel, &relation)?;
+            data(out, rel, &relation)?;
+            data(out, weight, &format!("{}.0", e.edge.weight()))?;
+            data(out, certainty, e.edge.certainty.as_str())?;
+            list.clear();
+            push_evidence_summary(&mut list, e.edge);
+            data(out, evidence, &list)?;
+            data(out, evidence_count, &e.edge.weight().to_string())?;
+            list.clear();
+            push_join(&mut list, &e.edge.docs);
+            data(out, edgedocs, &list)?;
+            out.write_all(b"    </edge>\n")?;
         }
         writeln!(out, "  </graph>")?;
-        writeln!(out, "</graphml>")
+        writeln!(out, "</graphml>")?;
+        out.flush()
     }
 }
 
-fn data(
-    out: &mut dyn Write,
-    keys: &[(&str, &str, &str, &str)],
-    values: &[String],
-) -> io::Result<()> {
-    for ((id, ..), value) in keys.iter().zip(values) {
-        writeln!(
-            out,
-            "      <data key=\"{id}\">{}</data>",
-            escape(value, false)
-        )?;
-    }
-    Ok(())
+/// One `<data key="…">value</data>` line.
+fn data<W: Write>(out: &mut W, key: &str, value: &str) -> io::Result<()> {
+    out.write_all(b"      <data key=\"")?;
+    out.write_all(key.as_bytes())?;
+    out.write_all(b"\">")?;
+    write_escaped(out, value, false)?;
+    out.write_all(b"</data>\n")
 }
 
 #[cfg(test)]

@@ -16,13 +16,13 @@
 //! JSON, `<`, `>`, `&`, U+2028 and U+2029 are written as `\u003c`, `\u003e`, `\u0026`, `\u2028`,
 //! `\u2029`, so no text from an article can close the script element.
 
-use std::io::{self, Write};
+use std::collections::BTreeSet;
+use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
 
-use super::Exporter;
-use crate::graph::{Certainty, KnowledgeGraph};
-use crate::layout;
+use super::{no_such_file, Exporter, GraphView};
+use crate::graph::{Certainty, Edge, EdgeRefView};
 
 /// Evidence sentences embedded per edge (the total count is always given).
 pub const EVIDENCE_SHOWN: usize = 5;
@@ -36,8 +36,8 @@ pub struct Html;
 #[derive(Serialize)]
 struct ViewData<'a> {
     graph: ViewInfo,
-    nodes: Vec<ViewNode<'a>>,
-    edges: Vec<ViewEdge<'a>>,
+    nodes: ViewNodes<'a>,
+    edges: ViewEdges<'a>,
 }
 
 #[derive(Serialize)]
@@ -53,8 +53,8 @@ struct ViewNode<'a> {
     label: &'a str,
     #[serde(rename = "type")]
     etype: &'static str,
-    aliases: Vec<&'a str>,
-    docs: Vec<&'a str>,
+    aliases: &'a BTreeSet<String>,
+    docs: &'a BTreeSet<String>,
     mentions: u64,
     x: f64,
     y: f64,
@@ -71,7 +71,7 @@ struct ViewEdge<'a> {
     relation: &'a str,
     weight: usize,
     certainty: Certainty,
-    evidence: Vec<ViewEvidence<'a>>,
+    evidence: ViewEvidenceList<'a>,
     evidence_total: usize,
 }
 
@@ -81,6 +81,73 @@ struct ViewEvidence<'a> {
     text: &'a str,
 }
 
+/// The nodes with their positions, each made into a [`ViewNode`] as it is written.
+struct ViewNodes<'a>(&'a GraphView<'a>);
+
+impl Serialize for ViewNodes<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        let view = self.0;
+        serializer.collect_seq(view.nodes.iter().zip(view.positions()).map(|(n, &(x, y))| {
+            ViewNode {
+                id: &n.id,
+                label: &n.label,
+                etype: n.etype.as_str(),
+                aliases: &n.aliases,
+                docs: &n.docs,
+                mentions: n.mentions,
+                x,
+                y,
+                date: n.date.as_deref(),
+                place: n.place.as_deref(),
+            }
+        }))
+    }
+}
+
+/// The edges, each made into a [`ViewEdge`] as it is written.
+struct ViewEdges<'a>(&'a [EdgeRefView<'a>]);
+
+impl Serialize for ViewEdges<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|e| ViewEdge {
+            source: e.source,
+            target: e.target,
+            relation: &e.edge.relation,
+            weight: e.edge.weight(),
+            certainty: e.edge.certainty,
+            evidence: ViewEvidenceList(e.edge),
+            evidence_total: e.edge.evidence.len(),
+        }))
+    }
+}
+
+/// The first [`EVIDENCE_SHOWN`] evidence items of an edge.
+struct ViewEvidenceList<'a>(&'a Edge);
+
+impl Serialize for ViewEvidenceList<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.0
+                .evidence
+                .iter()
+                .take(EVIDENCE_SHOWN)
+                .map(|ev| ViewEvidence {
+                    doc: &ev.doc,
+                    text: &ev.text,
+                }),
+        )
+    }
+}
+
 impl Exporter for Html {
     fn name(&self) -> &'static str {
         "html"
@@ -88,87 +155,79 @@ impl Exporter for Html {
     fn file_name(&self) -> &'static str {
         "graph.html"
     }
-    fn write(&self, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
-        let json = script_safe_json(&view_data(graph))?;
+    fn uses_layout(&self) -> bool {
+        true
+    }
+    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+        if file != self.file_name() {
+            return Err(no_such_file(self.name(), file));
+        }
+        let graph = view.graph;
+        let data = ViewData {
+            graph: ViewInfo {
+                name: "kgraph",
+                generator: format!("kgraph {}", env!("CARGO_PKG_VERSION")),
+                documents: graph.meta.documents,
+            },
+            nodes: ViewNodes(view),
+            edges: ViewEdges(&view.edges),
+        };
         let title = format!(
             "kgraph: {} entities, {} relations",
             graph.node_count(),
             graph.edge_count()
         );
-        write_page(out, &html_escape(&title), &json)
+        let mut out = BufWriter::with_capacity(1 << 16, out);
+        write_page(&mut out, &html_escape(&title), |w| {
+            write_script_safe_json(w, &data)
+        })?;
+        out.flush()
     }
 }
 
-fn view_data(graph: &KnowledgeGraph) -> ViewData<'_> {
-    let pos = layout::positions(graph);
-    let nodes = graph
-        .nodes()
-        .into_iter()
-        .map(|n| {
-            let (x, y) = pos.get(&n.id).copied().unwrap_or((0.0, 0.0));
-            ViewNode {
-                id: &n.id,
-                label: &n.label,
-                etype: n.etype.as_str(),
-                aliases: n.aliases.iter().map(String::as_str).collect(),
-                docs: n.docs.iter().map(String::as_str).collect(),
-                mentions: n.mentions,
-                x,
-                y,
-                date: n.date.as_deref(),
-                place: n.place.as_deref(),
-            }
-        })
-        .collect();
-    let edges = graph
-        .edges()
-        .into_iter()
-        .map(|e| ViewEdge {
-            source: e.source,
-            target: e.target,
-            relation: &e.edge.relation,
-            weight: e.edge.weight(),
-            certainty: e.edge.certainty,
-            evidence: e
-                .edge
-                .evidence
-                .iter()
-                .take(EVIDENCE_SHOWN)
-                .map(|ev| ViewEvidence {
-                    doc: &ev.doc,
-                    text: &ev.text,
-                })
-                .collect(),
-            evidence_total: e.edge.evidence.len(),
-        })
-        .collect();
-    ViewData {
-        graph: ViewInfo {
-            name: "kgraph",
-            generator: format!("kgraph {}", env!("CARGO_PKG_VERSION")),
-            documents: graph.meta.documents,
-        },
-        nodes,
-        edges,
-    }
+/// Writes `value` as JSON that can sit inside a `<script>` element: the characters HTML or
+/// JavaScript could read as markup or line ends are written as `\u` escapes (they only ever
+/// occur inside strings).
+fn write_script_safe_json<W: Write>(out: &mut W, value: &impl Serialize) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, ScriptSafe);
+    value.serialize(&mut ser).map_err(io::Error::from)
 }
 
-/// JSON that can sit inside a `<script>` element: the characters HTML or JavaScript could read
-/// as markup or line ends are written as `\u` escapes (they only ever occur inside strings).
+/// [`write_script_safe_json`] into a string.
+#[cfg(test)]
 fn script_safe_json(value: &impl Serialize) -> io::Result<String> {
-    let raw = serde_json::to_string(value)?;
-    let mut out = String::with_capacity(raw.len() + raw.len() / 16);
-    for c in raw.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    let mut out = Vec::new();
+    write_script_safe_json(&mut out, value)?;
+    Ok(String::from_utf8(out).expect("JSON is UTF-8"))
+}
+
+/// serde_json's compact format, with `<`, `>`, `&`, U+2028 and U+2029 inside strings escaped.
+/// Every string (keys included) reaches the writer through `write_string_fragment` as whole
+/// characters, so the runs between those characters are copied as they are.
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut run = 0;
+        for (i, c) in fragment.char_indices() {
+            let escaped = match c {
+                '<' => "\\u003c",
+                '>' => "\\u003e",
+                '&' => "\\u0026",
+                '\u{2028}' => "\\u2028",
+                '\u{2029}' => "\\u2029",
+                _ => continue,
+            };
+            writer.write_all(&fragment.as_bytes()[run..i])?;
+            writer.write_all(escaped.as_bytes())?;
+            run = i + c.len_utf8();
         }
+        writer.write_all(&fragment.as_bytes()[run..])
     }
-    Ok(out)
 }
 
 /// Text for an HTML element or attribute.
@@ -187,9 +246,13 @@ fn html_escape(s: &str) -> String {
     out
 }
 
-/// The template with its `{{title}}`, `{{css}}`, `{{js}}` and `{{data}}` slots filled. Only the
-/// template is searched for slots, never the filled-in text.
-fn write_page(out: &mut dyn Write, title: &str, json: &str) -> io::Result<()> {
+/// The template with its `{{title}}`, `{{css}}`, `{{js}}` and `{{data}}` slots filled (`data`
+/// writes the last). Only the template is searched for slots, never the filled-in text.
+fn write_page<W: Write>(
+    out: &mut W,
+    title: &str,
+    data: impl Fn(&mut W) -> io::Result<()>,
+) -> io::Result<()> {
     let mut rest = TEMPLATE;
     while let Some(open) = rest.find("{{") {
         let close = rest[open..]
@@ -201,7 +264,10 @@ fn write_page(out: &mut dyn Write, title: &str, json: &str) -> io::Result<()> {
             "title" => title,
             "css" => CSS,
             "js" => JS,
-            "data" => json,
+            "data" => {
+                data(out)?;
+                ""
+            }
             other => return Err(bad_template(other)),
         };
         out.write_all(value.as_bytes())?;
@@ -223,7 +289,7 @@ fn bad_template(at: &str) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::{EntityType, Evidence, Node};
+    use crate::graph::{EntityType, Evidence, KnowledgeGraph, Node};
 
     fn page(graph: &KnowledgeGraph) -> String {
         let mut buf = Vec::new();

@@ -12,14 +12,14 @@
 //! is `schemas/graph.schema.json`. [`read_graph`] reads it back (for `merge` and `explain`).
 
 use std::collections::BTreeSet;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::Exporter;
+use super::{no_such_file, Exporter, GraphView};
 use crate::error::{json_location, Error, Result};
-use crate::graph::{Certainty, Evidence, GraphMeta, KnowledgeGraph, Node};
+use crate::graph::{Certainty, EdgeRefView, Evidence, GraphMeta, KnowledgeGraph, Node};
 
 pub struct Json;
 
@@ -54,6 +54,59 @@ struct EdgeRecord {
     evidence: Vec<Evidence>,
 }
 
+/// What [`Json`] writes: the same fields as [`GraphRecord`], borrowed from the graph.
+#[derive(Serialize)]
+struct GraphOut<'a> {
+    directed: bool,
+    multigraph: bool,
+    graph: GraphInfoOut<'a>,
+    nodes: &'a [&'a Node],
+    edges: EdgesOut<'a>,
+}
+
+#[derive(Serialize)]
+struct GraphInfoOut<'a> {
+    name: &'static str,
+    generator: String,
+    #[serde(flatten)]
+    meta: &'a GraphMeta,
+}
+
+#[derive(Serialize)]
+struct EdgeOut<'a> {
+    id: String,
+    source: &'a str,
+    target: &'a str,
+    key: &'a str,
+    relation: &'a str,
+    weight: usize,
+    certainty: Certainty,
+    docs: &'a BTreeSet<String>,
+    evidence: &'a BTreeSet<Evidence>,
+}
+
+/// The edges, each made into an [`EdgeOut`] as it is written.
+struct EdgesOut<'a>(&'a [EdgeRefView<'a>]);
+
+impl Serialize for EdgesOut<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().enumerate().map(|(i, e)| EdgeOut {
+            id: format!("e{i}"),
+            source: e.source,
+            target: e.target,
+            key: &e.edge.relation,
+            relation: &e.edge.relation,
+            weight: e.edge.weight(),
+            certainty: e.edge.certainty,
+            docs: &e.edge.docs,
+            evidence: &e.edge.evidence,
+        }))
+    }
+}
+
 impl Exporter for Json {
     fn name(&self) -> &'static str {
         "json"
@@ -61,35 +114,25 @@ impl Exporter for Json {
     fn file_name(&self) -> &'static str {
         "graph.json"
     }
-    fn write(&self, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
-        let record = GraphRecord {
+    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+        if file != self.file_name() {
+            return Err(no_such_file(self.name(), file));
+        }
+        let record = GraphOut {
             directed: true,
             multigraph: true,
-            graph: GraphInfo {
-                name: "kgraph".into(),
+            graph: GraphInfoOut {
+                name: "kgraph",
                 generator: format!("kgraph {}", env!("CARGO_PKG_VERSION")),
-                meta: graph.meta.clone(),
+                meta: &view.graph.meta,
             },
-            nodes: graph.nodes().into_iter().cloned().collect(),
-            edges: graph
-                .edges()
-                .into_iter()
-                .enumerate()
-                .map(|(i, e)| EdgeRecord {
-                    id: format!("e{i}"),
-                    source: e.source.to_string(),
-                    target: e.target.to_string(),
-                    key: e.edge.relation.clone(),
-                    relation: e.edge.relation.clone(),
-                    weight: e.edge.weight(),
-                    certainty: e.edge.certainty,
-                    docs: e.edge.docs.clone(),
-                    evidence: e.edge.evidence.iter().cloned().collect(),
-                })
-                .collect(),
+            nodes: &view.nodes,
+            edges: EdgesOut(&view.edges),
         };
-        serde_json::to_writer_pretty(&mut *out, &record)?;
-        out.write_all(b"\n")
+        let mut out = BufWriter::with_capacity(1 << 16, out);
+        serde_json::to_writer_pretty(&mut out, &record)?;
+        out.write_all(b"\n")?;
+        out.flush()
     }
 }
 

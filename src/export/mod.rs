@@ -15,12 +15,15 @@ pub mod xml;
 #[cfg(test)]
 mod proptests;
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
-use crate::graph::KnowledgeGraph;
+use crate::graph::{EdgeRefView, KnowledgeGraph, Node};
+use crate::layout;
 
 /// One output format.
 pub trait Exporter: Sync {
@@ -28,11 +31,20 @@ pub trait Exporter: Sync {
     fn name(&self) -> &'static str;
     /// The file it writes, relative to the output folder.
     fn file_name(&self) -> &'static str;
-    /// Writes the whole graph.
-    fn write(&self, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()>;
-    /// Further files the format writes beside `file_name` (relative paths), each by `write_extra`.
+    /// Further files the format writes beside `file_name` (relative paths).
     fn extra_files(&self) -> &'static [&'static str] {
         &[]
+    }
+    /// Whether the format draws the graph (reads [`GraphView::positions`]): the layout is then
+    /// computed once, before the formats are written in parallel.
+    fn uses_layout(&self) -> bool {
+        false
+    }
+    /// Writes `file` (`file_name` or one of `extra_files`) of the graph seen through `view`.
+    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()>;
+    /// Writes the main file of the whole graph.
+    fn write(&self, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
+        self.write_file(self.file_name(), &GraphView::new(graph), out)
     }
     /// Writes one of `extra_files`.
     fn write_extra(
@@ -41,11 +53,54 @@ pub trait Exporter: Sync {
         graph: &KnowledgeGraph,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        let _ = (graph, out);
-        Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{} writes no file {file}", self.name()),
-        ))
+        if !self.extra_files().contains(&file) {
+            return Err(no_such_file(self.name(), file));
+        }
+        self.write_file(file, &GraphView::new(graph), out)
+    }
+}
+
+/// The error of asking a format for a file it does not write.
+pub(crate) fn no_such_file(format: &str, file: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("{format} writes no file {file}"),
+    )
+}
+
+/// What every writer reads, computed once per export: nodes sorted by id (a node's index is its
+/// dense id), edges sorted by (source, relation, target) (an edge's index `i` is its id `e<i>`),
+/// and the layout, computed on first use.
+pub struct GraphView<'g> {
+    pub graph: &'g KnowledgeGraph,
+    pub nodes: Vec<&'g Node>,
+    pub edges: Vec<EdgeRefView<'g>>,
+    positions: OnceLock<Vec<(f64, f64)>>,
+}
+
+impl<'g> GraphView<'g> {
+    pub fn new(graph: &'g KnowledgeGraph) -> GraphView<'g> {
+        GraphView {
+            graph,
+            nodes: graph.nodes(),
+            edges: graph.edges(),
+            positions: OnceLock::new(),
+        }
+    }
+
+    /// The position of each node of [`GraphView::nodes`], in that order (see [`layout`]).
+    pub fn positions(&self) -> &[(f64, f64)] {
+        self.positions.get_or_init(|| {
+            let ids: Vec<&str> = self.nodes.iter().map(|n| n.id.as_str()).collect();
+            let index: HashMap<&str, usize> =
+                ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+            let edges: Vec<(usize, usize)> = self
+                .edges
+                .iter()
+                .filter_map(|e| Some((*index.get(e.source)?, *index.get(e.target)?)))
+                .collect();
+            layout::place(&ids, &edges)
+        })
     }
 }
 
@@ -105,9 +160,10 @@ pub fn write_all(graph: &KnowledgeGraph, dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Writes `graph` with each of `exporters` into `dir` (created if missing), each file
-/// atomically, the formats in parallel (each file depends on the graph only, so the bytes do not
-/// depend on the thread count). Returns the main paths written, in the order given; `build` and
-/// `merge` both end here.
+/// atomically. The layout is computed first (itself on every thread), then the files are
+/// written in parallel: each depends on the graph only, so the bytes do not depend on the
+/// thread count. Returns the main paths written, in the order given; `build` and `merge` both
+/// end here.
 pub fn write_selected(
     exporters: &[Box<dyn Exporter>],
     graph: &KnowledgeGraph,
@@ -115,12 +171,23 @@ pub fn write_selected(
 ) -> Result<Vec<PathBuf>> {
     use rayon::prelude::*;
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let results: Vec<Result<PathBuf>> = exporters
+    let view = GraphView::new(graph);
+    if exporters.iter().any(|e| e.uses_layout()) {
+        view.positions();
+    }
+    let jobs: Vec<(&dyn Exporter, &str)> = exporters
+        .iter()
+        .flat_map(|e| files(e.as_ref()).into_iter().map(move |f| (e.as_ref(), f)))
+        .collect();
+    let results: Vec<Result<()>> = jobs
         .par_iter()
-        .map(|exporter| write_to_dir(exporter.as_ref(), graph, dir))
+        .map(|&(exporter, file)| {
+            write_atomic(&dir.join(file), |w| exporter.write_file(file, &view, w))
+        })
         .collect();
     // The first failure in format order, whichever thread met it first.
-    results.into_iter().collect()
+    results.into_iter().collect::<Result<Vec<()>>>()?;
+    Ok(exporters.iter().map(|e| dir.join(e.file_name())).collect())
 }
 
 /// Writes `graph` with `exporter` into `dir`, each file atomically. Returns the main file's path.
@@ -129,12 +196,11 @@ pub fn write_to_dir(
     graph: &KnowledgeGraph,
     dir: &Path,
 ) -> Result<PathBuf> {
-    let path = dir.join(exporter.file_name());
-    write_atomic(&path, |w| exporter.write(graph, w))?;
-    for extra in exporter.extra_files() {
-        write_atomic(&dir.join(extra), |w| exporter.write_extra(extra, graph, w))?;
+    let view = GraphView::new(graph);
+    for file in files(exporter) {
+        write_atomic(&dir.join(file), |w| exporter.write_file(file, &view, w))?;
     }
-    Ok(path)
+    Ok(dir.join(exporter.file_name()))
 }
 
 /// Creates the output folder if missing and checks that a file can be created in it, so a run

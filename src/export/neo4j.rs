@@ -16,10 +16,10 @@
 
 use std::io::{self, Write};
 
-use super::csv::writer;
-use super::values::{clean, evidence_summary, join};
-use super::Exporter;
-use crate::graph::{EntityType, KnowledgeGraph};
+use super::csv::{end_record, writer};
+use super::values::{clean, push_evidence_summary, push_join};
+use super::{no_such_file, Exporter, GraphView};
+use crate::graph::EntityType;
 
 pub struct Neo4j;
 
@@ -87,59 +87,62 @@ impl Exporter for Neo4j {
     fn extra_files(&self) -> &'static [&'static str] {
         &["neo4j/relationships.csv", "neo4j/README.md"]
     }
-    fn write(&self, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
-        let dense = graph.dense_ids();
-        let mut w = writer(out);
-        w.write_record(NODE_HEADER)?;
-        for n in graph.nodes() {
-            w.write_record([
-                clean(&n.id),
-                label(n.etype).to_string(),
-                clean(&n.label),
-                n.etype.as_str().to_string(),
-                join(&n.aliases),
-                n.mentions.to_string(),
-                join(&n.docs),
-                n.date.as_deref().map(clean).unwrap_or_default(),
-                n.place.as_deref().map(clean).unwrap_or_default(),
-                dense.get(n.id.as_str()).copied().unwrap_or(0).to_string(),
-            ])?;
-        }
-        w.flush()
-    }
-    fn write_extra(
-        &self,
-        file: &str,
-        graph: &KnowledgeGraph,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
+    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
         match file {
-            "neo4j/relationships.csv" => {
-                let mut w = writer(out);
-                w.write_record(RELATIONSHIP_HEADER)?;
-                for (i, e) in graph.edges().iter().enumerate() {
-                    w.write_record([
-                        clean(e.source),
-                        clean(e.target),
-                        relationship_type(&e.edge.relation),
-                        format!("e{i}"),
-                        clean(&e.edge.relation),
-                        format!("{}.0", e.edge.weight()),
-                        e.edge.certainty.as_str().to_string(),
-                        evidence_summary(e.edge),
-                        e.edge.weight().to_string(),
-                        join(&e.edge.docs),
-                    ])?;
-                }
-                w.flush()
-            }
+            "neo4j/nodes.csv" => write_nodes(view, out),
+            "neo4j/relationships.csv" => write_relationships(view, out),
             "neo4j/README.md" => out.write_all(README.as_bytes()),
-            _ => Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("neo4j writes no file {file}"),
-            )),
+            _ => Err(no_such_file(self.name(), file)),
         }
     }
+}
+
+fn write_nodes(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = writer(out);
+    w.write_record(NODE_HEADER)?;
+    let mut list = String::new();
+    for (dense, n) in view.nodes.iter().enumerate() {
+        w.write_field(&*clean(&n.id))?;
+        w.write_field(label(n.etype))?;
+        w.write_field(&*clean(&n.label))?;
+        w.write_field(n.etype.as_str())?;
+        list.clear();
+        push_join(&mut list, &n.aliases);
+        w.write_field(&list)?;
+        w.write_field(n.mentions.to_string())?;
+        list.clear();
+        push_join(&mut list, &n.docs);
+        w.write_field(&list)?;
+        w.write_field(&*clean(n.date.as_deref().unwrap_or("")))?;
+        w.write_field(&*clean(n.place.as_deref().unwrap_or("")))?;
+        w.write_field(dense.to_string())?;
+        end_record(&mut w)?;
+    }
+    w.flush()
+}
+
+fn write_relationships(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = writer(out);
+    w.write_record(RELATIONSHIP_HEADER)?;
+    let mut list = String::new();
+    for (i, e) in view.edges.iter().enumerate() {
+        w.write_field(&*clean(e.source))?;
+        w.write_field(&*clean(e.target))?;
+        w.write_field(relationship_type(&e.edge.relation))?;
+        w.write_field(format!("e{i}"))?;
+        w.write_field(&*clean(&e.edge.relation))?;
+        w.write_field(format!("{}.0", e.edge.weight()))?;
+        w.write_field(e.edge.certainty.as_str())?;
+        list.clear();
+        push_evidence_summary(&mut list, e.edge);
+        w.write_field(&list)?;
+        w.write_field(e.edge.weight().to_string())?;
+        list.clear();
+        push_join(&mut list, &e.edge.docs);
+        w.write_field(&list)?;
+        end_record(&mut w)?;
+    }
+    w.flush()
 }
 
 /// The README written beside the CSV files.

@@ -364,7 +364,7 @@ fn csv_rows(text: &str) -> Vec<Vec<String>> {
 fn check_graph(labels: &[String]) -> Result<(), TestCaseError> {
     let g = hostile_graph(labels);
     let nodes = g.nodes();
-    let want: Vec<String> = nodes.iter().map(|n| clean(&n.label)).collect();
+    let want: Vec<String> = nodes.iter().map(|n| clean(&n.label).into_owned()).collect();
     let (n, m) = (g.node_count(), g.edge_count());
     for exporter in all() {
         let out = render(exporter.as_ref(), &g);
@@ -440,7 +440,10 @@ fn check_graph(labels: &[String]) -> Result<(), TestCaseError> {
                     .iter()
                     .all(|r| r.len() == super::csv::NODE_HEADER.len()));
                 let got: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
-                let safe: Vec<String> = nodes.iter().map(|x| safe_cell(&x.label)).collect();
+                let safe: Vec<String> = nodes
+                    .iter()
+                    .map(|x| safe_cell(&x.label).into_owned())
+                    .collect();
                 prop_assert_eq!(got, safe.iter().map(String::as_str).collect::<Vec<_>>());
                 let edges = csv_rows(&out["edges.csv"]);
                 prop_assert_eq!(edges.len(), m + 1);
@@ -517,4 +520,70 @@ fn dot_reader_rejects_what_graphviz_rejects() {
     }
     let (nodes, _) = read_dot("digraph \"g\" { \"a\" [label=\"x\" + \"y\\n\"]; }").unwrap();
     assert_eq!(nodes["a"]["label"], "xy\n");
+}
+
+/// The character-by-character XML escaping the byte scanner of `xml::write_escaped` replaced.
+fn escape_reference(s: &str, attr: bool) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' if attr => out.push_str("&#10;"),
+            '\t' if attr => out.push_str("&#9;"),
+            '\u{0}'..='\u{8}'
+            | '\u{B}'
+            | '\u{C}'
+            | '\u{E}'..='\u{1F}'
+            | '\u{FFFE}'
+            | '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// `clean` borrows only when the full cleaning would give the same text back, and gives
+    /// what the full cleaning gives.
+    #[test]
+    fn clean_fast_path_agrees_with_the_full_cleaning(s in hostile_string()) {
+        let full = super::values::clean_slow(&s);
+        let got = clean(&s);
+        prop_assert_eq!(&*got, full.as_str());
+        if let std::borrow::Cow::Borrowed(_) = got {
+            prop_assert_eq!(full.as_str(), s.as_str());
+        }
+    }
+
+    #[test]
+    fn xml_escape_agrees_with_the_char_by_char_escaping(s in hostile_string(), attr in any::<bool>()) {
+        prop_assert_eq!(super::xml::escape(&s, attr).into_owned(), escape_reference(&s, attr));
+    }
+}
+
+#[test]
+fn xml_escape_keeps_characters_that_share_a_first_byte_with_non_characters() {
+    // U+FFFD (EF BF BD), U+FEFF (EF BB BF) and U+F000 (EF 80 80) stay; U+FFFE and U+FFFF go.
+    for s in [
+        "\u{FFFD}",
+        "\u{FEFF}x",
+        "a\u{F000}",
+        "\u{FFFE}\u{FFFD}\u{FFFF}",
+        "\u{EFFF}",
+    ] {
+        for attr in [false, true] {
+            assert_eq!(
+                super::xml::escape(s, attr),
+                escape_reference(s, attr),
+                "{s:?}"
+            );
+        }
+    }
 }

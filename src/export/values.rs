@@ -20,8 +20,40 @@ pub const EVIDENCE_SEP: &str = " | ";
 
 /// NFC-normalized text without the characters XML 1.0 forbids or that break a line-based reader:
 /// control characters other than tab and line feed are dropped, `\r\n` and lone `\r` become `\n`,
-/// and the non-characters U+FFFE and U+FFFF are dropped.
-pub fn clean(s: &str) -> String {
+/// and the non-characters U+FFFE and U+FFFF are dropped. Borrowed when `s` is already clean,
+/// which is nearly always.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    if is_clean(s) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(clean_slow(s))
+    }
+}
+
+/// Whether [`clean`] leaves `s` as it is: only printable ASCII, tab and line feed up to the
+/// first non-ASCII byte (one pass over the bytes, the common case), then no control character
+/// or non-character in the rest and a quick NFC check that says yes for sure ("maybe" takes the
+/// slow path, which gives the exact answer).
+fn is_clean(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let Some(first) = bytes
+        .iter()
+        .position(|&b| !(b >= 0x20 && b < 0x7f || b == b'\t' || b == b'\n'))
+    else {
+        return true;
+    };
+    if bytes[first] < 0x80 {
+        return false;
+    }
+    let rest = &s[first..];
+    !rest
+        .chars()
+        .any(|c| (c.is_control() && c != '\t' && c != '\n') || c == '\u{FFFE}' || c == '\u{FFFF}')
+        && unicode_normalization::is_nfc_quick(rest.chars())
+            == unicode_normalization::IsNormalized::Yes
+}
+
+pub(crate) fn clean_slow(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -56,23 +88,39 @@ pub fn truncate(s: &str, max_chars: usize) -> Cow<'_, str> {
     }
 }
 
+/// Cleaned items joined with [`LIST_SEP`], appended to `out`.
+pub fn push_join<S: AsRef<str>>(out: &mut String, items: impl IntoIterator<Item = S>) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(LIST_SEP);
+        }
+        out.push_str(&clean(item.as_ref()));
+    }
+}
+
 /// Cleaned items joined with [`LIST_SEP`].
-pub fn join<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
-    items
-        .into_iter()
-        .map(|s| clean(s))
-        .collect::<Vec<_>>()
-        .join(LIST_SEP)
+pub fn join<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let mut out = String::new();
+    push_join(&mut out, items);
+    out
+}
+
+/// The first [`EVIDENCE_KEPT`] evidence sentences of an edge, cleaned, joined with
+/// [`EVIDENCE_SEP`], appended to `out`.
+pub fn push_evidence_summary(out: &mut String, edge: &Edge) {
+    for (i, e) in edge.evidence.iter().take(EVIDENCE_KEPT).enumerate() {
+        if i > 0 {
+            out.push_str(EVIDENCE_SEP);
+        }
+        out.push_str(&clean(&e.text));
+    }
 }
 
 /// The first [`EVIDENCE_KEPT`] evidence sentences of an edge, cleaned, joined with [`EVIDENCE_SEP`].
 pub fn evidence_summary(edge: &Edge) -> String {
-    edge.evidence
-        .iter()
-        .take(EVIDENCE_KEPT)
-        .map(|e| clean(&e.text))
-        .collect::<Vec<_>>()
-        .join(EVIDENCE_SEP)
+    let mut out = String::new();
+    push_evidence_summary(&mut out, edge);
+    out
 }
 
 /// A finite number with at most `decimals` decimals, trailing zeros kept off (`1.5`, `3`, `-0.25`).
@@ -200,8 +248,19 @@ mod tests {
             ("non\u{FFFE}char\u{FFFF}", "nonchar"),
             ("Ne\u{301}stor", "Néstor"),
             ("emoji 🙂 עברית", "emoji 🙂 עברית"),
+            ("Néstor", "Néstor"),
+            ("\u{212B}ngstr\u{f6}m", "\u{C5}ngstr\u{f6}m"),
+            ("a\u{300}\u{316}", "\u{e0}\u{316}"),
+            ("x\u{85}\u{9f}y", "xy"),
+            ("", ""),
         ] {
             assert_eq!(clean(input), expected, "{input:?}");
+            // Borrowed exactly when nothing changes.
+            assert_eq!(
+                matches!(clean(input), Cow::Borrowed(_)),
+                input == expected,
+                "{input:?}"
+            );
         }
     }
 

@@ -3,6 +3,7 @@
 //! same text.
 
 use std::borrow::Cow;
+use std::io::{self, Write};
 
 /// `s` escaped for XML content (`attr = false`) or a double-quoted attribute value (`attr = true`).
 ///
@@ -10,33 +11,66 @@ use std::borrow::Cow;
 /// references (a parser would otherwise normalize them to spaces) and `\r` always does. Characters
 /// XML 1.0 forbids are dropped here too, as a last guard behind [`super::values::clean`].
 pub fn escape(s: &str, attr: bool) -> Cow<'_, str> {
-    let needs = s
-        .chars()
-        .any(|c| matches!(c, '&' | '<' | '>' | '"' | '\'' | '\t' | '\n' | '\r') || forbidden(c));
-    if !needs {
+    if next_special(s.as_bytes(), 0, attr).is_none() {
         return Cow::Borrowed(s);
     }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\r' => out.push_str("&#13;"),
-            '\n' if attr => out.push_str("&#10;"),
-            '\t' if attr => out.push_str("&#9;"),
-            c if forbidden(c) => {}
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+    let mut out = Vec::with_capacity(s.len() + 16);
+    write_escaped(&mut out, s, attr).expect("writing to a Vec cannot fail");
+    // Only whole characters are copied or dropped, so the bytes stay UTF-8.
+    Cow::Owned(String::from_utf8(out).expect("escaping keeps UTF-8"))
 }
 
-/// Whether XML 1.0 forbids `c` anywhere in a document.
-fn forbidden(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+/// Writes `s` escaped as [`escape`] does, copying the runs between special characters whole.
+pub fn write_escaped<W: Write + ?Sized>(out: &mut W, s: &str, attr: bool) -> io::Result<()> {
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    let mut at = 0;
+    while let Some(i) = next_special(bytes, at, attr) {
+        out.write_all(&bytes[run..i])?;
+        let (replacement, len): (&[u8], usize) = match bytes[i] {
+            b'&' => (b"&amp;", 1),
+            b'<' => (b"&lt;", 1),
+            b'>' => (b"&gt;", 1),
+            b'"' => (b"&quot;", 1),
+            b'\'' => (b"&apos;", 1),
+            b'\r' => (b"&#13;", 1),
+            b'\n' => (b"&#10;", 1),
+            b'\t' => (b"&#9;", 1),
+            // U+FFFE or U+FFFF (three bytes)
+            0xEF => (b"", 3),
+            // A forbidden control character.
+            _ => (b"", 1),
+        };
+        out.write_all(replacement)?;
+        at = i + len;
+        run = at;
+    }
+    out.write_all(&bytes[run..])
+}
+
+/// The index of the next byte at or after `from` that [`write_escaped`] does not copy as it is:
+/// markup characters, `\r`, tab and line feed in attributes, forbidden control characters and
+/// the first byte of U+FFFE and U+FFFF.
+fn next_special(bytes: &[u8], from: usize, attr: bool) -> Option<usize> {
+    let mut i = from;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let special = match b {
+            b'&' | b'<' | b'>' | b'"' | b'\'' | b'\r' => true,
+            b'\n' | b'\t' => attr,
+            0x00..=0x1F => true,
+            // EF BF BE and EF BF BF are U+FFFE and U+FFFF.
+            0xEF => {
+                bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))
+            }
+            _ => false,
+        };
+        if special {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 #[cfg(test)]
