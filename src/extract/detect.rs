@@ -306,8 +306,28 @@ impl TokenFeats {
             let w = t.text(doc);
             let start = self.text.len();
             if w.is_ascii() {
-                self.text
-                    .extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+                self.text.push_str(w);
+                self.text[start..].make_ascii_lowercase();
+                // Without periods, backticks or spaces the key is the lower-case form minus
+                // a possessive ending: a sub-range, no second copy.
+                if !w
+                    .bytes()
+                    .any(|b| b == b'.' || b == b'`' || b.is_ascii_whitespace() || b == 0x0B)
+                {
+                    let mid = self.text.len();
+                    let lw = &self.text[start..mid];
+                    let end = if lw.ends_with("'s") {
+                        mid - 2
+                    } else if lw.ends_with('\'') {
+                        mid - 1
+                    } else {
+                        mid
+                    };
+                    self.lower.push((start as u32, mid as u32));
+                    self.key.push((start as u32, end as u32));
+                    self.kinds.push(lex.key_kinds(&self.text[start..end]));
+                    continue;
+                }
             } else {
                 self.text.push_str(&w.to_lowercase());
             }
@@ -1301,7 +1321,7 @@ mod tests {
     #[test]
     fn token_features_match_their_definitions() {
         let lex = Lexicon::load(&[] as &[&str]).unwrap();
-        let text = "Venezuelan President Nicolás Maduro’s envoy met ÉCOLE officials of the Tren de Aragua and U.S. Attorney General’s staff in Bogotá.";
+        let text = "Venezuelan President Nicolás Maduro’s envoy met ÉCOLE officials of the Tren de Aragua and U.S. Attorney General’s staff in Bogotá, O'Brien's and Paris' `quoted` Mr. Jones's ’s 's ' Hamas-led AP.";
         let tokens = tokenize(text, Span::new(0, text.len()));
         let mut feats = TokenFeats::default();
         feats.compute(text, &tokens, &lex);
