@@ -828,8 +828,20 @@ fn title_before(s: &SentenceInput<'_>, a: usize, lex: &Lexicon) -> Option<usize>
     let mut end = a;
     // "Journalist Ronna Rísquez", "criminology professor Luis Izquiel", "President Donald Trump".
     let max = lex.max_phrase_words;
+    let wanted = Kind::Title.bit() | Kind::Role.bit();
     while end > 0 {
+        // A phrase of two or more tokens ending here: when white space stands before the last
+        // token and its key is not empty, the phrase's key ends with that key, so no title or
+        // role can match unless one ends with it (an exact test that spares most look-ups).
+        let last = key_of(s, end - 1);
+        let phrases_possible = end < 2
+            || s.tokens[end - 2].span.end == s.tokens[end - 1].span.start
+            || last.is_empty()
+            || lex.last_word_kinds(last) & wanted != 0;
         for len in (1..=max.min(end)).rev() {
+            if len > 1 && !phrases_possible {
+                continue;
+            }
             let x = end - len;
             let text = &s.doc[s.tokens[x].span.start..s.tokens[end - 1].span.end];
             let folded;

@@ -149,6 +149,8 @@ pub struct Lexicon {
     pattern_entry: Vec<usize>,
     /// Longest word-list phrase, in words.
     pub max_phrase_words: usize,
+    /// Last word of every word-list key → the kinds of the keys ending with it.
+    last_words: FastMap<u32>,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -212,6 +214,11 @@ impl Lexicon {
                 }
             }
         }
+        let mut last_words: FastMap<u32> = FastMap::default();
+        for (key, w) in &words {
+            let last = key.rsplit(' ').next().unwrap_or(key);
+            *last_words.entry(last.to_string()).or_default() |= w.kinds;
+        }
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
@@ -228,6 +235,7 @@ impl Lexicon {
             automaton,
             pattern_entry,
             max_phrase_words,
+            last_words,
         })
     }
 
@@ -274,6 +282,11 @@ impl Lexicon {
     /// The kinds of word list holding this key, as a set of [`Kind::bit`]s.
     pub fn key_kinds(&self, key: &str) -> u32 {
         self.words.get(key).map_or(0, |w| w.kinds)
+    }
+
+    /// The kinds of the word-list keys whose last word (after the last space) is `word`.
+    pub fn last_word_kinds(&self, word: &str) -> u32 {
+        self.last_words.get(word).copied().unwrap_or(0)
     }
 
     /// Whether `text` (any form) is in a word list of `kind`.
