@@ -241,15 +241,7 @@ impl Pipeline {
                 .map(|(_, s)| s)
                 .collect();
         }
-        let sizes: Vec<u64> = sources
-            .iter()
-            .map(|s| {
-                s.path
-                    .as_ref()
-                    .and_then(|p| std::fs::metadata(p).ok())
-                    .map_or(0, |m| m.len())
-            })
-            .collect();
+        let sizes: Vec<u64> = sources.iter().map(Source::size).collect();
         let progress = Progress::new(options.progress, sources.len(), sizes.iter().sum());
 
         let windows = windows(&sizes, WINDOW_BYTES, WINDOW_SOURCES);

@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
         id: "fuzz".into(),
         path: None,
         kind,
+        part: None,
     };
     let mut warnings = Vec::new();
     let docs = documents_from_bytes(&source, rest.to_vec(), &mut warnings);

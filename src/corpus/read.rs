@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use super::{html_to_text, Document, Warning};
@@ -37,9 +37,33 @@ pub struct Source {
     /// `None` for standard input.
     pub path: Option<PathBuf>,
     pub kind: SourceKind,
+    /// For a large JSON Lines file, the part of it this source reads.
+    pub part: Option<Part>,
 }
 
+/// A run of whole lines of a JSON Lines file: bytes `[start, end)`, the first being line
+/// `first_line` (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Part {
+    pub start: u64,
+    pub end: u64,
+    pub first_line: usize,
+}
+
+/// JSON Lines files larger than this are read in parts of about this size, each cut after a
+/// line end: one big file is never held whole, and its parts are extracted in parallel.
+pub const PART_BYTES: u64 = 8 << 20;
+
 impl Source {
+    /// Bytes this source reads, when known (0 for standard input).
+    pub fn size(&self) -> u64 {
+        match (&self.part, &self.path) {
+            (Some(p), _) => p.end - p.start,
+            (None, Some(path)) => fs::metadata(path).map_or(0, |m| m.len()),
+            (None, None) => 0,
+        }
+    }
+
     pub fn display(&self) -> String {
         match &self.path {
             Some(p) => p.display().to_string(),
@@ -59,6 +83,7 @@ pub fn list_inputs(inputs: &[PathBuf], warnings: &mut Vec<Warning>) -> Result<Ve
                 id: "stdin".into(),
                 path: None,
                 kind: SourceKind::Text,
+                part: None,
             });
             continue;
         }
@@ -79,6 +104,7 @@ pub fn list_inputs(inputs: &[PathBuf], warnings: &mut Vec<Warning>) -> Result<Ve
                 id: name,
                 path: Some(input.clone()),
                 kind,
+                part: None,
             });
         }
     }
@@ -93,7 +119,82 @@ pub fn list_inputs(inputs: &[PathBuf], warnings: &mut Vec<Warning>) -> Result<Ve
             }
         }
     }
-    Ok(out)
+    let mut parted = Vec::with_capacity(out.len());
+    for s in out {
+        parted.extend(split_parts(s, PART_BYTES, warnings));
+    }
+    Ok(parted)
+}
+
+/// A large JSON Lines file as parts of whole lines of about `part_bytes` each (any other
+/// source, or a file that cannot be read now, stays whole: reading it reports the problem).
+/// Finding the cuts reads the file once, counting lines, without holding it.
+fn split_parts(s: Source, part_bytes: u64, warnings: &mut Vec<Warning>) -> Vec<Source> {
+    let Some(path) = s.path.as_ref().filter(|_| s.kind == SourceKind::JsonLines) else {
+        return vec![s];
+    };
+    let size = fs::metadata(path).map_or(0, |m| m.len());
+    if size <= part_bytes {
+        return vec![s];
+    }
+    let Ok(mut file) = fs::File::open(path) else {
+        return vec![s];
+    };
+    let mut parts = Vec::new();
+    let (mut start, mut first_line) = (0u64, 1usize);
+    let (mut pos, mut line) = (0u64, 1usize);
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                warnings.push(Warning {
+                    location: path.display().to_string(),
+                    message: format!("cannot read: {e}; read whole"),
+                });
+                return vec![s];
+            }
+        };
+        // UTF-16 files are decoded whole: their line ends are two bytes wide.
+        if pos == 0 && matches!(buf[..n], [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]) {
+            return vec![s];
+        }
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b != b'\n' {
+                continue;
+            }
+            line += 1;
+            let after = pos + i as u64 + 1;
+            if after - start >= part_bytes {
+                parts.push(Part {
+                    start,
+                    end: after,
+                    first_line,
+                });
+                (start, first_line) = (after, line);
+            }
+        }
+        pos += n as u64;
+    }
+    if pos > start {
+        parts.push(Part {
+            start,
+            end: pos,
+            first_line,
+        });
+    }
+    if parts.len() <= 1 {
+        return vec![s];
+    }
+    parts
+        .into_iter()
+        .map(|p| Source {
+            part: Some(p),
+            ..s.clone()
+        })
+        .collect()
 }
 
 fn walk(
@@ -167,6 +268,7 @@ fn walk(
                 id,
                 path: Some(path),
                 kind,
+                part: None,
             });
         }
     }
@@ -188,7 +290,7 @@ pub fn read_source(source: &Source, warnings: &mut Vec<Warning>) -> Vec<Document
             }
             buf
         }
-        Some(p) => match fs::read(p) {
+        Some(p) => match read_part(p, source.part) {
             Ok(b) => b,
             Err(e) => {
                 warnings.push(Warning {
@@ -202,6 +304,18 @@ pub fn read_source(source: &Source, warnings: &mut Vec<Warning>) -> Vec<Document
     documents_from_bytes(source, bytes, warnings)
 }
 
+/// The bytes of a file, or of one part of it.
+fn read_part(path: &Path, part: Option<Part>) -> std::io::Result<Vec<u8>> {
+    let Some(p) = part else {
+        return fs::read(path);
+    };
+    let mut file = fs::File::open(path)?;
+    file.seek(SeekFrom::Start(p.start))?;
+    let mut buf = Vec::with_capacity((p.end - p.start) as usize);
+    file.take(p.end - p.start).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
 /// Turns the bytes of one source into its documents (the part of [`read_source`] after the
 /// read, for callers that already hold the bytes: tests, fuzzing, embedding).
 pub fn documents_from_bytes(
@@ -210,7 +324,8 @@ pub fn documents_from_bytes(
     warnings: &mut Vec<Warning>,
 ) -> Vec<Document> {
     let location = source.display();
-    let text = match decode(bytes, &location, warnings) {
+    let offset = source.part.map_or(0, |p| p.start);
+    let text = match decode(bytes, offset, &location, warnings) {
         Some(t) => t,
         None => return Vec::new(),
     };
@@ -263,7 +378,12 @@ fn looks_binary(bytes: &[u8]) -> bool {
 /// The text of a file: UTF-8 (a byte order mark dropped), UTF-16 with a byte order mark, or a
 /// lossy UTF-8 decode with one warning naming the first bad byte. `None` (with a warning) for
 /// binary files.
-fn decode(bytes: Vec<u8>, location: &str, warnings: &mut Vec<Warning>) -> Option<String> {
+fn decode(
+    bytes: Vec<u8>,
+    offset: u64,
+    location: &str,
+    warnings: &mut Vec<Warning>,
+) -> Option<String> {
     if let Some(text) = decode_utf16_bom(&bytes, location, warnings) {
         return Some(text);
     }
@@ -281,7 +401,7 @@ fn decode(bytes: Vec<u8>, location: &str, warnings: &mut Vec<Warning>) -> Option
     Some(match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
-            let at = e.utf8_error().valid_up_to();
+            let at = offset + e.utf8_error().valid_up_to() as u64;
             warnings.push(Warning {
                 location: location.to_string(),
                 message: format!(
@@ -348,8 +468,9 @@ fn read_json_lines(
     warnings: &mut Vec<Warning>,
 ) -> Vec<Document> {
     let mut docs = Vec::new();
+    let first_line = source.part.map_or(1, |p| p.first_line);
     for (i, line) in text.lines().enumerate() {
-        let n = i + 1;
+        let n = first_line + i;
         if line.trim().is_empty() {
             continue;
         }
@@ -415,6 +536,7 @@ mod tests {
             id: "a.jsonl".into(),
             path: None,
             kind: SourceKind::JsonLines,
+            part: None,
         };
         let mut w = Vec::new();
         let docs = read_json_lines(
@@ -432,9 +554,69 @@ mod tests {
     }
 
     #[test]
+    fn json_lines_parts_read_like_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.jsonl");
+        let mut body = String::new();
+        for i in 0..40 {
+            match i {
+                7 => body.push_str("{broken\r\n"),
+                12 => body.push('\n'),
+                20 => body.push_str("{\"text\":\"caf\u{e9} \u{2019}s\"}\n"),
+                _ => body.push_str(&format!("{{\"text\":\"article {i}\"}}\n")),
+            }
+        }
+        body.push_str("{\"text\":\"last, no line end\"}");
+        fs::write(&path, &body).unwrap();
+        let whole = Source {
+            id: "big.jsonl".into(),
+            path: Some(path.clone()),
+            kind: SourceKind::JsonLines,
+            part: None,
+        };
+        let read_all = |sources: &[Source]| {
+            let mut w = Vec::new();
+            let docs: Vec<(String, String)> = sources
+                .iter()
+                .flat_map(|s| read_source(s, &mut w))
+                .map(|d| (d.id, d.text))
+                .collect();
+            let w: Vec<String> = w.into_iter().map(|w| w.location).collect();
+            (docs, w)
+        };
+        let expected = read_all(std::slice::from_ref(&whole));
+        assert_eq!(expected.0.len(), 39);
+        for part_bytes in [1, 10, 30, 100, 500] {
+            let mut w = Vec::new();
+            let parts = split_parts(whole.clone(), part_bytes, &mut w);
+            assert!(w.is_empty());
+            assert!(parts.len() > 1, "{part_bytes}");
+            // The parts tile the file, each cut right after a line end.
+            assert_eq!(parts[0].part.unwrap().start, 0);
+            assert_eq!(parts.last().unwrap().part.unwrap().end, body.len() as u64);
+            for pair in parts.windows(2) {
+                let (a, b) = (pair[0].part.unwrap(), pair[1].part.unwrap());
+                assert_eq!(a.end, b.start);
+                assert_eq!(body.as_bytes()[a.end as usize - 1], b'\n');
+            }
+            assert_eq!(read_all(&parts), expected, "{part_bytes}");
+        }
+        // Small files, other kinds and UTF-16 files stay whole.
+        let mut w = Vec::new();
+        assert_eq!(split_parts(whole.clone(), 1 << 20, &mut w).len(), 1);
+        let text = Source {
+            kind: SourceKind::Text,
+            ..whole.clone()
+        };
+        assert_eq!(split_parts(text, 10, &mut w).len(), 1);
+        fs::write(&path, b"\xFF\xFE{\0}\0\n\0{\0}\0\n\0").unwrap();
+        assert_eq!(split_parts(whole, 2, &mut w).len(), 1);
+    }
+
+    #[test]
     fn lossy_decode_names_first_bad_byte() {
         let mut w = Vec::new();
-        let s = decode(b"ab\xffcd".to_vec(), "f.txt", &mut w).unwrap();
+        let s = decode(b"ab\xffcd".to_vec(), 0, "f.txt", &mut w).unwrap();
         assert_eq!(s, "ab\u{FFFD}cd");
         assert!(w[0].message.contains("byte 2"));
     }
@@ -444,6 +626,7 @@ mod tests {
             id: "f".into(),
             path: Some(PathBuf::from("dir/f")),
             kind,
+            part: None,
         };
         let mut w = Vec::new();
         let docs = documents_from_bytes(&src, bytes.to_vec(), &mut w);

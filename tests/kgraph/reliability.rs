@@ -1197,7 +1197,7 @@ mod properties {
         fn any_bytes_as_any_kind_of_source_never_panic(kind in 0u8..3, bytes in prop::collection::vec(any::<u8>(), 0..400), t in text()) {
             let kind = [SourceKind::Text, SourceKind::Html, SourceKind::JsonLines][kind as usize];
             for input in [bytes, t.into_bytes()] {
-                let source = Source { id: "p".into(), path: None, kind };
+                let source = Source { id: "p".into(), path: None, kind, part: None };
                 let mut warnings = Vec::new();
                 for doc in documents_from_bytes(&source, input, &mut warnings) {
                     check(&doc)?;
