@@ -343,7 +343,8 @@ impl Recent {
     }
 }
 
-/// Runs every pattern on one shadow sentence.
+/// Runs every pattern on one shadow sentence (only those of symmetric relations with
+/// `symmetric_only`).
 #[allow(clippy::too_many_arguments)]
 pub fn apply_patterns(
     onto: &Ontology,
@@ -353,6 +354,7 @@ pub fn apply_patterns(
     doc_id: &str,
     evidence_span: (usize, usize, &str),
     hedged: bool,
+    symmetric_only: bool,
     out: &mut Vec<RelationRecord>,
 ) {
     // Each pattern alone: one lazy-DFA pass per pattern is far cheaper than a RegexSet, whose
@@ -373,12 +375,12 @@ pub fn apply_patterns(
             );
             continue;
         }
-        if !p.regex.is_match(shadow) {
-            continue;
-        }
         let Some(rel) = onto.relation(&p.relation) else {
             continue;
         };
+        if symmetric_only && !rel.symmetric {
+            continue;
+        }
         // Every match start, overlapping ones included ("NBC reported that DHS estimated …").
         let mut pos = 0;
         while let Some(caps) = p.regex.captures_at(shadow, pos) {
