@@ -16,6 +16,7 @@
 
 use std::collections::BTreeMap;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
@@ -173,6 +174,16 @@ impl WordSet {
     }
 }
 
+/// The hedges in one automaton (see `extract::relate::is_hedged`).
+#[derive(Debug)]
+pub struct HedgeFinder {
+    /// ASCII-case-insensitive, reporting overlapping matches, pattern ids in hedge order.
+    pub automaton: AhoCorasick,
+    /// Whether a hedge holds an apostrophe (`'` or `’`): text with `’` must then be
+    /// searched with `’` read as `'`.
+    pub apostrophe: bool,
+}
+
 /// The compiled ontology.
 #[derive(Debug)]
 pub struct Ontology {
@@ -180,6 +191,9 @@ pub struct Ontology {
     pub entity_types: Vec<EntityType>,
     pub relations: BTreeMap<String, RelationType>,
     pub hedges: Vec<String>,
+    /// The hedges compiled for a one-pass search; `None` when a hedge is empty (that one
+    /// matches everywhere: the plain search handles it).
+    pub hedge_finder: Option<HedgeFinder>,
     pub patterns: Vec<Pattern>,
     /// The words patterns require (see [`required_words`]), each with its id.
     words: FxHashMap<Box<str>, u32>,
@@ -355,11 +369,26 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
             needs,
         });
     }
+    let hedges: Vec<String> = raw.hedges.into_iter().map(|h| h.to_lowercase()).collect();
+    let hedge_finder = if hedges.iter().any(String::is_empty) {
+        None
+    } else {
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(&hedges)
+            .map_err(|e| Error::config(at("\"hedges\""), format!("hedges: {e}")))?;
+        Some(HedgeFinder {
+            automaton,
+            apostrophe: hedges.iter().any(|h| h.contains(['\'', '’'])),
+        })
+    };
     Ok(Ontology {
         version: raw.version,
         entity_types,
         relations,
-        hedges: raw.hedges.into_iter().map(|h| h.to_lowercase()).collect(),
+        hedges,
+        hedge_finder,
         patterns,
         words,
     })

@@ -418,13 +418,13 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             &doc.id,
             (span.start, span.end, sentence_text),
             hedged,
+            false,
             &mut out.relations,
         );
         // Lists joined into one slot hide pairs inside them ("between Venezuela and Colombia"):
         // a second pass without joining, for symmetric relations only.
         if joined.len() != spans.len() {
             let (shadow, slots) = relate::shadow(&ctx, si, &spans);
-            let mut pairs = Vec::new();
             relate::apply_patterns(
                 onto,
                 &shadow,
@@ -433,12 +433,8 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
                 &doc.id,
                 (span.start, span.end, sentence_text),
                 hedged,
-                &mut pairs,
-            );
-            out.relations.extend(
-                pairs
-                    .into_iter()
-                    .filter(|r| onto.relation(&r.relation).is_some_and(|t| t.symmetric)),
+                true,
+                &mut out.relations,
             );
         }
     }

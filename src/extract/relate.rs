@@ -343,7 +343,8 @@ impl Recent {
     }
 }
 
-/// Runs every pattern on one shadow sentence.
+/// Runs every pattern on one shadow sentence (only those of symmetric relations with
+/// `symmetric_only`).
 #[allow(clippy::too_many_arguments)]
 pub fn apply_patterns(
     onto: &Ontology,
@@ -353,6 +354,7 @@ pub fn apply_patterns(
     doc_id: &str,
     evidence_span: (usize, usize, &str),
     hedged: bool,
+    symmetric_only: bool,
     out: &mut Vec<RelationRecord>,
 ) {
     // Each pattern alone: one lazy-DFA pass per pattern is far cheaper than a RegexSet, whose
@@ -373,12 +375,12 @@ pub fn apply_patterns(
             );
             continue;
         }
-        if !p.regex.is_match(shadow) {
-            continue;
-        }
         let Some(rel) = onto.relation(&p.relation) else {
             continue;
         };
+        if symmetric_only && !rel.symmetric {
+            continue;
+        }
         // Every match start, overlapping ones included ("NBC reported that DHS estimated …").
         let mut pos = 0;
         while let Some(caps) = p.regex.captures_at(shadow, pos) {
@@ -489,20 +491,198 @@ fn slot_index(s: &str) -> Option<usize> {
     s.get(2..)?.parse().ok()
 }
 
-/// Whether a sentence is hedged ("accused", "alleged", "according to", "is thought to").
+/// Whether a sentence is hedged ("accused", "alleged", "according to", "is thought to"): a
+/// hedge occurs in the lower-cased sentence (’ read as ') between non-alphanumeric characters.
 pub fn is_hedged(onto: &Ontology, sentence: &str) -> bool {
-    let lower = sentence.to_lowercase().replace('’', "'");
-    onto.hedges.iter().any(|h| {
-        lower.match_indices(h.as_str()).any(|(at, _)| {
-            let before = lower[..at]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
-            let after = lower[at + h.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric());
-            before && after
-        })
+    let Some(finder) = &onto.hedge_finder else {
+        return is_hedged_plain(&onto.hedges, sentence);
+    };
+    // Text whose lower-casing changes only ASCII letters is searched as it is (the automaton
+    // ignores ASCII case: positions and boundaries are those of the lower-cased text); other
+    // text is lower-cased first, as the plain search does.
+    let lower;
+    let text = if sentence.is_ascii() || lowercase_in_place(sentence, finder.apostrophe) {
+        sentence
+    } else {
+        lower = sentence.to_lowercase().replace('’', "'");
+        lower.as_str()
+    };
+    // The plain search takes each hedge's occurrences left to right without overlap, and
+    // checks only those: `next[h]` is where hedge `h` may next occur. The automaton reports
+    // every occurrence, in order of end, so of one hedge in order of start.
+    let mut next: Vec<usize> = Vec::new();
+    for m in finder.automaton.find_overlapping_iter(text) {
+        let h = m.pattern().as_usize();
+        if next.is_empty() {
+            next.resize(onto.hedges.len(), 0);
+        }
+        if m.start() < next[h] {
+            continue;
+        }
+        next[h] = m.end();
+        if word_bounded(text, m.start(), m.end()) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether lower-casing `text` (with `’` read as `'`) changes only ASCII letters, each into
+/// one byte: every other character is its own lower case, or a `’` while no hedge holds an
+/// apostrophe (it is then never inside a match, and a boundary like `'`).
+fn lowercase_in_place(text: &str, apostrophe: bool) -> bool {
+    text.chars().all(|c| {
+        if c.is_ascii() {
+            true
+        } else if c == '’' {
+            !apostrophe
+        } else {
+            let mut lower = c.to_lowercase();
+            lower.next() == Some(c) && lower.next().is_none()
+        }
     })
+}
+
+/// Whether `text[start..end]` stands between non-alphanumeric characters (or the ends).
+fn word_bounded(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric());
+    let after = text[end..]
+        .chars()
+        .next()
+        .is_none_or(|c| !c.is_alphanumeric());
+    before && after
+}
+
+/// [`is_hedged`] one hedge at a time: for hedge lists the automaton cannot take (an empty
+/// hedge), and the reference the automaton is tested against.
+fn is_hedged_plain(hedges: &[String], sentence: &str) -> bool {
+    let lower = sentence.to_lowercase().replace('’', "'");
+    hedges.iter().any(|h| {
+        lower
+            .match_indices(h.as_str())
+            .any(|(at, _)| word_bounded(&lower, at, at + h.len()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_hedges(hedges: &[&str]) -> Ontology {
+        let text = format!(
+            r#"{{"entity_types": [{{"name": "person"}}], "hedges": {}, "relations": []}}"#,
+            serde_json::to_string(hedges).unwrap()
+        );
+        crate::ontology::parse("test.json", &text).unwrap()
+    }
+
+    #[test]
+    fn hedged_sentences() {
+        let onto = Ontology::builtin().unwrap();
+        let table = [
+            ("He was accused of fraud.", true),
+            ("ACCORDING TO police, he fled.", true),
+            ("The unaccused man left.", false),
+            ("Allegedly, it happened.", true),
+            ("The gang is thought to control the port.", true),
+            ("Según la policía, the gang — allegedly — grew.", true),
+            ("“Reportedly” was the word.", true),
+            ("The suspected’s lawyer spoke.", true),
+            ("Accusedly is not a word.", false),
+            ("Ça ne va pas.", false),
+            ("", false),
+        ];
+        for (sentence, want) in table {
+            assert_eq!(is_hedged(&onto, sentence), want, "{sentence}");
+            assert_eq!(is_hedged_plain(&onto.hedges, sentence), want, "{sentence}");
+        }
+    }
+
+    /// The automaton agrees with the plain search, hedges that overlap themselves and each
+    /// other, apostrophes, non-ASCII case and an empty hedge included.
+    #[test]
+    fn hedge_automaton_agrees_with_plain_search() {
+        // Occurrences are taken left to right without overlap: in "ba a a" the second "a a"
+        // overlaps the first (which is not at a word start) and is not looked at.
+        let onto = with_hedges(&["a a"]);
+        for (sentence, want) in [("ba a a", false), ("ba a, a a", true), ("a a", true)] {
+            assert_eq!(is_hedged_plain(&onto.hedges, sentence), want, "{sentence}");
+            assert_eq!(is_hedged(&onto, sentence), want, "{sentence}");
+        }
+        let lists: [&[&str]; 5] = [
+            &["a a"],
+            &[
+                "accused",
+                "according to",
+                "it's said",
+                "aa",
+                "a a",
+                "éé",
+                "x-x",
+            ],
+            &["said to be", "to be", "be"],
+            &["ab", "b", "bab"],
+            &["", "accused"],
+        ];
+        let pieces = [
+            "a",
+            "A",
+            "b",
+            "B",
+            " ",
+            "aa",
+            "AA",
+            "a a",
+            " a a",
+            "accused",
+            "ACCUSED",
+            "according",
+            " to",
+            "it’s",
+            "it's",
+            " said",
+            "éé",
+            "ÉÉ",
+            "É",
+            "x",
+            "-",
+            "é",
+            ",",
+            "İ",
+            "ß",
+            "bab",
+            "be",
+            "Σ",
+            "σ",
+            "—",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut below = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for hedges in lists {
+            let onto = with_hedges(hedges);
+            assert_eq!(onto.hedge_finder.is_some(), !hedges.contains(&""));
+            let apostrophe = onto.hedge_finder.as_ref().is_some_and(|f| f.apostrophe);
+            assert_eq!(apostrophe, hedges.iter().any(|h| h.contains('\'')));
+            let mut hits = 0;
+            for _ in 0..5_000 {
+                let sentence: String = (0..below(8)).map(|_| pieces[below(pieces.len())]).collect();
+                let want = is_hedged_plain(&onto.hedges, &sentence);
+                assert_eq!(
+                    is_hedged(&onto, &sentence),
+                    want,
+                    "{hedges:?} in {sentence:?}"
+                );
+                hits += usize::from(want);
+            }
+            assert!(hits > 20 && hits < 4_980, "{hedges:?}: {hits} hedged");
+        }
+    }
 }
