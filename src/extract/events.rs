@@ -855,99 +855,151 @@ pub fn sentence_events(
 
 /// The lexicon keys of one sentence's tokens, folded once, so that the key of a phrase of a few
 /// tokens is a slice of one buffer instead of a new string per token and phrase length.
+///
+/// `fold_key` of words joined by spaces is the join of each word's fold (periods dropped),
+/// except for a possessive ending, dropped only at the end of the phrase (hence `Tail`), a
+/// word that folds to nothing or to something with white space in it (`Other`), and a first
+/// word of periods only (its key is empty): those phrases take the general path.
 struct SentenceKeys {
-    /// Folded keys of the ASCII tokens outside slots, one space apart.
+    /// Folded keys of the tokens outside slots, each followed by a space.
     buf: String,
-    forms: Vec<KeyForm>,
+    keys: Vec<TokKey>,
     /// Buffers of the general path.
     scratch: String,
     key: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct TokKey {
+    /// Its key is `buf[start..end]` (unless `Slot` or `Other`).
+    start: usize,
+    end: usize,
+    form: KeyForm,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KeyForm {
     /// Inside an entity slot: never part of a trigger phrase.
     Slot,
-    /// ASCII without white space: its key is `buf[start..end]`. `tail` when it ends in an
-    /// apostrophe or "'s", which `fold_key` drops at the end of a phrase.
-    Ascii {
-        start: usize,
-        end: usize,
-        tail: bool,
-    },
-    /// Anything else: phrases with it take the general path.
+    Plain,
+    /// Ends in an apostrophe or "'s", which `fold_key` drops at the end of a phrase.
+    Tail,
+    /// Phrases with it take the general path.
     Other,
 }
 
 impl SentenceKeys {
     fn new(text: &str, toks: &[Token], slots: &[SlotSpan]) -> SentenceKeys {
-        let mut forms = vec![KeyForm::Other; toks.len()];
+        let other = TokKey {
+            start: 0,
+            end: 0,
+            form: KeyForm::Other,
+        };
+        let mut keys = vec![other; toks.len()];
         for sl in slots {
-            for f in &mut forms[sl.first.min(toks.len())..sl.last.min(toks.len())] {
-                *f = KeyForm::Slot;
+            for k in &mut keys[sl.first.min(toks.len())..sl.last.min(toks.len())] {
+                k.form = KeyForm::Slot;
             }
         }
-        let mut buf = String::new();
-        for (t, form) in toks.iter().zip(forms.iter_mut()) {
-            let raw = t.text(text).as_bytes();
-            if *form == KeyForm::Slot
-                || !raw.is_ascii()
-                || raw.iter().any(|&b| b.is_ascii_whitespace() || b == 0x0B)
-            {
+        let size = match (toks.first(), toks.last()) {
+            (Some(a), Some(z)) => z.span.end.saturating_sub(a.span.start) + 1,
+            _ => 0,
+        };
+        let mut buf = String::with_capacity(size);
+        for (t, k) in toks.iter().zip(keys.iter_mut()) {
+            if k.form == KeyForm::Slot {
                 continue;
             }
-            // The per-byte folding of `fold_key` on ASCII: it commutes with joining words by
-            // spaces, except for the possessive ending (only at the end of a phrase, hence
-            // `tail`) and a phrase whose first word is all periods (its key is empty: general
-            // path).
+            let word = t.text(text);
             let start = buf.len();
-            buf.extend(
-                raw.iter()
-                    .filter(|&&b| b != b'.')
-                    .map(|&b| fold_byte(b) as char),
-            );
-            let tail = matches!(raw, [.., a] if fold_byte(*a) == b'\'')
-                || matches!(raw, [.., a, b] if fold_byte(*a) == b'\'' && fold_byte(*b) == b's');
-            *form = KeyForm::Ascii {
+            let tail = match ascii_shape(word.as_bytes()) {
+                AsciiShape::Lower => {
+                    // Most words: the key is the word itself.
+                    buf.push_str(word);
+                    false
+                }
+                AsciiShape::Mixed => {
+                    buf.extend(
+                        word.bytes()
+                            .filter(|&b| b != b'.')
+                            .map(|b| fold_byte(b) as char),
+                    );
+                    matches!(word.as_bytes(), [.., a] if fold_byte(*a) == b'\'')
+                        || matches!(word.as_bytes(), [.., a, b] if fold_byte(*a) == b'\'' && fold_byte(*b) == b's')
+                }
+                AsciiShape::Space => continue,
+                AsciiShape::NotAscii => {
+                    let f = crate::text::fold(&word.to_lowercase());
+                    if f.is_empty() || f.chars().any(char::is_whitespace) {
+                        continue;
+                    }
+                    buf.extend(f.chars().filter(|&c| c != '.'));
+                    f.ends_with("'s") || f.ends_with('\'')
+                }
+            };
+            *k = TokKey {
                 start,
                 end: buf.len(),
-                tail,
+                form: if tail { KeyForm::Tail } else { KeyForm::Plain },
             };
             buf.push(' ');
         }
         SentenceKeys {
             buf,
-            forms,
+            keys,
             scratch: String::new(),
             key: String::new(),
         }
     }
 
     fn in_slot(&self, i: usize) -> bool {
-        self.forms[i] == KeyForm::Slot
+        self.keys[i].form == KeyForm::Slot
     }
 
     /// The key of tokens `i..i + len` (none in a slot), as `fold_key` gives for the words
     /// lower-cased and joined by spaces.
     fn phrase(&mut self, text: &str, toks: &[Token], i: usize, len: usize) -> &str {
         let last = i + len - 1;
-        if let (
-            KeyForm::Ascii { start, end, .. },
-            KeyForm::Ascii {
-                end: stop, tail, ..
-            },
-        ) = (self.forms[i], self.forms[last])
-        {
-            let contiguous = self.forms[i..=last]
+        let (first, end) = (self.keys[i], self.keys[last]);
+        let joinable = first.end > first.start
+            && end.form == KeyForm::Plain
+            && self.keys[i..last]
                 .iter()
-                .all(|f| matches!(f, KeyForm::Ascii { .. }));
-            if contiguous && !tail && end > start {
-                return &self.buf[start..stop];
-            }
+                .all(|k| matches!(k.form, KeyForm::Plain | KeyForm::Tail));
+        if joinable {
+            // Tokens with keys are one space apart in `buf`.
+            return &self.buf[first.start..end.end];
         }
         phrase_key(text, &toks[i..=last], &mut self.scratch, &mut self.key);
         &self.key
     }
+}
+
+/// What folding an ASCII word takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AsciiShape {
+    /// Lower-case ASCII without periods, backquotes, apostrophes or white space: its own key.
+    Lower,
+    /// Other ASCII without white space: folded byte by byte.
+    Mixed,
+    /// ASCII with white space inside.
+    Space,
+    NotAscii,
+}
+
+fn ascii_shape(word: &[u8]) -> AsciiShape {
+    let mut shape = AsciiShape::Lower;
+    for &b in word {
+        match b {
+            0x80.. => return AsciiShape::NotAscii,
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => shape = AsciiShape::Space,
+            b'A'..=b'Z' | b'.' | b'`' | b'\'' if shape == AsciiShape::Lower => {
+                shape = AsciiShape::Mixed
+            }
+            _ => {}
+        }
+    }
+    shape
 }
 
 fn fold_byte(b: u8) -> u8 {
@@ -1151,8 +1203,30 @@ mod tests {
             "x's killings",
             "ΣΊΣΥΦΟΣ kidnapped",
             "“ liberate Aurora ”",
+            "\u{212A}illed İstanbul",
+            "a\u{a0}b killing",
+            "\u{301} killing",
+            "killing \u{301} \u{301}",
         ] {
             check_phrases(text, &tokenize(text, Span::new(0, text.len())), &[]);
+        }
+    }
+
+    #[test]
+    fn ascii_shapes() {
+        for (word, shape) in [
+            ("kidnapping", AsciiShape::Lower),
+            ("ms-13", AsciiShape::Lower),
+            ("Kidnapping", AsciiShape::Mixed),
+            ("u.s.", AsciiShape::Mixed),
+            ("o'brien", AsciiShape::Mixed),
+            ("x`s", AsciiShape::Mixed),
+            ("a\tb", AsciiShape::Space),
+            ("A b", AsciiShape::Space),
+            ("Rísquez", AsciiShape::NotAscii),
+            ("A b’", AsciiShape::NotAscii),
+        ] {
+            assert_eq!(ascii_shape(word.as_bytes()), shape, "{word:?}");
         }
     }
 
@@ -1160,7 +1234,7 @@ mod tests {
         /// Tokens of any characters, one space apart (the tokenizer never yields such tokens,
         /// but the keys must not depend on that).
         #[test]
-        fn phrase_keys_match_the_old_keys(words in proptest::collection::vec("[a-zA-Z.'`sS’éΣ\u{301}-]{1,6}", 1..8)) {
+        fn phrase_keys_match_the_old_keys(words in proptest::collection::vec("[a-zA-Z.'`sS’éΣ\u{301}\u{212A}\u{130}\u{a0}\t-]{1,6}", 1..8)) {
             let text = words.join(" ");
             let mut toks = Vec::new();
             let mut at = 0;
