@@ -318,6 +318,8 @@ pub fn sentence_events(
     let slot_at = |i: usize| slots.iter().find(|s| s.first <= i && i < s.last);
     let mut out = Vec::new();
     let mut keys = SentenceKeys::new(text, toks, slots);
+    // The sentence's date, looked for once, when its first event is found.
+    let mut date: Option<Option<String>> = None;
     let mut i = 0;
     while i < toks.len() {
         if toks[i].kind != TokKind::Word || keys.in_slot(i) {
@@ -788,7 +790,9 @@ pub fn sentence_events(
             i = last;
             continue;
         };
-        let date = find_date(sentence_text, reference);
+        let date = date
+            .get_or_insert_with(|| find_date(sentence_text, reference))
+            .clone();
         let mut rels: Vec<(String, usize, bool)> = Vec::new(); // (relation, entity, event_is_subject)
         if let Some(v) = victim {
             if crime {
@@ -1121,6 +1125,8 @@ mod tests {
     /// Every phrase of one to three free tokens of `text` (with `slots`) has the old key.
     fn check_phrases(text: &str, toks: &[Token], slots: &[SlotSpan]) {
         let mut keys = SentenceKeys::new(text, toks, slots);
+        // The sentence's date, looked for once, when its first event is found.
+        let mut date: Option<Option<String>> = None;
         for i in 0..toks.len() {
             let in_slot = slots.iter().any(|s| s.first <= i && i < s.last);
             assert_eq!(keys.in_slot(i), in_slot, "{text:?} token {i}");
