@@ -1125,8 +1125,6 @@ mod tests {
     /// Every phrase of one to three free tokens of `text` (with `slots`) has the old key.
     fn check_phrases(text: &str, toks: &[Token], slots: &[SlotSpan]) {
         let mut keys = SentenceKeys::new(text, toks, slots);
-        // The sentence's date, looked for once, when its first event is found.
-        let mut date: Option<Option<String>> = None;
         for i in 0..toks.len() {
             let in_slot = slots.iter().any(|s| s.first <= i && i < s.last);
             assert_eq!(keys.in_slot(i), in_slot, "{text:?} token {i}");
