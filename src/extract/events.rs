@@ -4,6 +4,8 @@
 //! a place when stated, plus their argument edges: victim_of, occurred_in, carried_out_by,
 //! perpetrated_by or (hedged) accused_of, targets.
 
+use std::borrow::Cow;
+
 use crate::graph::{Certainty, EntityType, Evidence};
 use crate::lexicon::{Kind, Lexicon};
 use crate::text::dates::{find_date, Ymd};
@@ -290,6 +292,16 @@ pub struct FoundEvent {
     pub last: usize,
 }
 
+/// `s.to_lowercase()`, borrowed when that would change nothing (ASCII without capitals: most
+/// words), so looking at the words around a trigger allocates nothing.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
+}
+
 fn cap_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -314,7 +326,7 @@ pub fn sentence_events(
     let text = ctx.text();
     let span = ctx.sentence_span(sentence);
     let sentence_text = span.slice(text);
-    let word = |i: usize| toks[i].text(text).to_lowercase();
+    let word = |i: usize| lower(toks[i].text(text));
     let slot_at = |i: usize| slots.iter().find(|s| s.first <= i && i < s.last);
     let mut out = Vec::new();
     let mut keys = SentenceKeys::new(text, toks, slots);
@@ -347,14 +359,18 @@ pub fn sentence_events(
         } else {
             entry.parent.clone()
         };
-        let prev = if i > 0 { word(i - 1) } else { String::new() };
+        let prev = if i > 0 {
+            word(i - 1)
+        } else {
+            Cow::Borrowed("")
+        };
         let next = if i + len < toks.len() {
             word(i + len)
         } else {
-            String::new()
+            Cow::Borrowed("")
         };
         let determiner = matches!(
-            prev.as_str(),
+            &*prev,
             "a" | "an"
                 | "the"
                 | "this"
@@ -369,7 +385,7 @@ pub fn sentence_events(
         ) || (i > 0 && toks[i - 1].kind == TokKind::Possessive)
             || (i > 0 && slot_at(i - 1).is_some());
         let verb_context = matches!(
-            prev.as_str(),
+            &*prev,
             "to" | "will"
                 | "would"
                 | "could"
@@ -390,11 +406,8 @@ pub fn sentence_events(
                     && !noun.to_lowercase().ends_with("ing")
                     && !w.starts_with(&noun.to_lowercase()))
                 || (w == entry.name.to_lowercase()
-                    && matches!(
-                        next.as_str(),
-                        "the" | "a" | "an" | "his" | "her" | "their" | "its"
-                    )
-                    && !MODIFIERS.contains(&prev.as_str())));
+                    && matches!(&*next, "the" | "a" | "an" | "his" | "her" | "their" | "its")
+                    && !MODIFIERS.contains(&&*prev)));
         let mut last = i + len;
         // "kidnapping and murder": a second trigger joined by "and".
         let mut head = w.clone();
@@ -413,10 +426,10 @@ pub fn sentence_events(
             let mut k = i;
             while k > 0 {
                 let p = word(k - 1);
-                if MODIFIERS.contains(&p.as_str())
-                    || (p == "and" && k >= 2 && MODIFIERS.contains(&word(k - 2).as_str()))
+                if MODIFIERS.contains(&&*p)
+                    || (p == "and" && k >= 2 && MODIFIERS.contains(&&*word(k - 2)))
                 {
-                    mods.insert(0, p);
+                    mods.insert(0, p.into_owned());
                     k -= 1;
                 } else if let Some(sl) = slot_at(k - 1).filter(|sl| sl.letter == 'D') {
                     // "Israeli strikes": the demonym's country is the agent.
@@ -437,7 +450,7 @@ pub fn sentence_events(
         let mut target_org: Option<usize> = None;
         let mut k = last;
         let mut has_of = false;
-        if k < toks.len() && matches!(word(k).as_str(), "of" | "on" | "against") {
+        if k < toks.len() && matches!(&*word(k), "of" | "on" | "against") {
             has_of = true;
             k += 1;
         }
@@ -521,14 +534,14 @@ pub fn sentence_events(
                     break;
                 }
             }
-            let lw = t.to_lowercase();
-            if stops_phrase(&lw) || VERBS.contains(&lw.as_str()) || phrase.len() >= 5 {
+            let lw = lower(t);
+            if stops_phrase(&lw) || VERBS.contains(&&*lw) || phrase.len() >= 5 {
                 break;
             }
             phrase.push(if slot_at(j).is_some() {
                 t.to_string()
             } else {
-                lw.clone()
+                lw.into_owned()
             });
             j += 1;
         }
@@ -605,10 +618,7 @@ pub fn sentence_events(
             if sl.first >= last
                 && sl.first <= last + 16
                 && place.is_none()
-                && matches!(
-                    p.as_str(),
-                    "in" | "outside" | "at" | "near" | "inside" | "across"
-                )
+                && matches!(&*p, "in" | "outside" | "at" | "near" | "inside" | "across")
             {
                 place = sl.entities.first().copied();
             }
@@ -631,7 +641,7 @@ pub fn sentence_events(
                         sl.first >= last
                             && sl.letter == 'O'
                             && sl.first >= 2
-                            && matches!(word(sl.first - 2).as_str(), "on" | "at")
+                            && matches!(&*word(sl.first - 2), "on" | "at")
                     })
                     .map(|sl| sl.entities[0])
                     .next();
@@ -643,7 +653,7 @@ pub fn sentence_events(
         let mut agent: Vec<usize> = slots
             .iter()
             .filter(|sl| sl.last <= i && i - sl.last <= 12 && sl.letter != 'D' && sl.letter != 'E')
-            .filter(|sl| !(sl.first..i).any(|k| matches!(word(k).as_str(), ";" | "--" | "—" | "(")))
+            .filter(|sl| !(sl.first..i).any(|k| matches!(&*word(k), ";" | "--" | "—" | "(")))
             .find(|sl| {
                 matches!(
                     ents[sl.entities[0]].etype,
@@ -655,7 +665,7 @@ pub fn sentence_events(
         // "murder rates", "kidnapping charges": the trigger modifies another noun.
         if !is_verb
             && matches!(
-                next.as_str(),
+                &*next,
                 "rate"
                     | "rates"
                     | "charges"
@@ -696,7 +706,7 @@ pub fn sentence_events(
             }
         } else if i >= 1 {
             if let Some(sl) = slot_at(i - 1)
-                .filter(|sl| sl.letter == 'P' && matches!(word(i - 1).as_str(), "his" | "her"))
+                .filter(|sl| sl.letter == 'P' && matches!(&*word(i - 1), "his" | "her"))
             {
                 possessor = sl.entities.first().copied();
             }
@@ -723,7 +733,7 @@ pub fn sentence_events(
         let mod_start = i - mods.len();
         let det_before_mods = mod_start > 0
             && (matches!(
-                word(mod_start - 1).as_str(),
+                &*word(mod_start - 1),
                 "a" | "an" | "the" | "this" | "that" | "its" | "his" | "her" | "their"
             ) || toks[mod_start - 1].kind == TokKind::Possessive);
         if bare
@@ -1213,6 +1223,25 @@ mod tests {
             "killing \u{301} \u{301}",
         ] {
             check_phrases(text, &tokenize(text, Span::new(0, text.len())), &[]);
+        }
+    }
+
+    #[test]
+    fn lower_is_to_lowercase() {
+        for (word, borrowed) in [
+            ("kidnapping", true),
+            ("'s", true),
+            (";", true),
+            ("", true),
+            ("Kidnapping", false),
+            ("’s", false),
+            ("\u{212A}ill", false),
+            ("ΣΊΣΥΦΟΣ", false),
+            ("é", false),
+        ] {
+            let l = lower(word);
+            assert_eq!(l, word.to_lowercase(), "{word:?}");
+            assert_eq!(matches!(l, Cow::Borrowed(_)), borrowed, "{word:?}");
         }
     }
 
