@@ -1002,18 +1002,34 @@ enum AsciiShape {
 }
 
 fn ascii_shape(word: &[u8]) -> AsciiShape {
-    let mut shape = AsciiShape::Lower;
-    for &b in word {
-        match b {
-            0x80.. => return AsciiShape::NotAscii,
-            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => shape = AsciiShape::Space,
-            b'A'..=b'Z' | b'.' | b'`' | b'\'' if shape == AsciiShape::Lower => {
-                shape = AsciiShape::Mixed
-            }
-            _ => {}
+    // One table look-up per byte, the classes OR-ed together.
+    const FOLD: u8 = 1;
+    const SPACE: u8 = 2;
+    const HIGH: u8 = 4;
+    const CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            t[b] = match b as u8 {
+                0x80.. => HIGH,
+                b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => SPACE,
+                b'A'..=b'Z' | b'.' | b'`' | b'\'' => FOLD,
+                _ => 0,
+            };
+            b += 1;
         }
+        t
+    };
+    let classes = word.iter().fold(0, |m, &b| m | CLASS[b as usize]);
+    if classes & HIGH != 0 {
+        AsciiShape::NotAscii
+    } else if classes & SPACE != 0 {
+        AsciiShape::Space
+    } else if classes & FOLD != 0 {
+        AsciiShape::Mixed
+    } else {
+        AsciiShape::Lower
     }
-    shape
 }
 
 fn fold_byte(b: u8) -> u8 {
@@ -1026,7 +1042,9 @@ fn fold_byte(b: u8) -> u8 {
 
 /// Writes into `key` the lexicon key of `toks` lower-cased and joined by spaces: the same as
 /// `fold_key(&words.join(" "))` with each word `to_lowercase`d, without allocating for ASCII
-/// text (nearly every token), which is looked up for every word of every sentence.
+/// text. The general path of [`SentenceKeys::phrase`], rarely taken (kept out of line).
+#[cold]
+#[inline(never)]
 fn phrase_key(text: &str, toks: &[Token], scratch: &mut String, key: &mut String) {
     scratch.clear();
     for (n, t) in toks.iter().enumerate() {
