@@ -4,6 +4,8 @@
 //! a place when stated, plus their argument edges: victim_of, occurred_in, carried_out_by,
 //! perpetrated_by or (hedged) accused_of, targets.
 
+use std::borrow::Cow;
+
 use crate::graph::{Certainty, EntityType, Evidence};
 use crate::lexicon::{Kind, Lexicon};
 use crate::text::dates::{find_date, Ymd};
@@ -290,6 +292,16 @@ pub struct FoundEvent {
     pub last: usize,
 }
 
+/// `s.to_lowercase()`, borrowed when that would change nothing (ASCII without capitals: most
+/// words), so looking at the words around a trigger allocates nothing.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
+}
+
 fn cap_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -314,10 +326,12 @@ pub fn sentence_events(
     let text = ctx.text();
     let span = ctx.sentence_span(sentence);
     let sentence_text = span.slice(text);
-    let word = |i: usize| toks[i].text(text).to_lowercase();
+    let word = |i: usize| lower(toks[i].text(text));
     let slot_at = |i: usize| slots.iter().find(|s| s.first <= i && i < s.last);
     let mut out = Vec::new();
     let mut keys = SentenceKeys::new(text, toks, slots);
+    // The sentence's date, looked for once, when its first event is found.
+    let mut date: Option<Option<String>> = None;
     let mut i = 0;
     while i < toks.len() {
         if toks[i].kind != TokKind::Word || keys.in_slot(i) {
@@ -345,14 +359,18 @@ pub fn sentence_events(
         } else {
             entry.parent.clone()
         };
-        let prev = if i > 0 { word(i - 1) } else { String::new() };
+        let prev = if i > 0 {
+            word(i - 1)
+        } else {
+            Cow::Borrowed("")
+        };
         let next = if i + len < toks.len() {
             word(i + len)
         } else {
-            String::new()
+            Cow::Borrowed("")
         };
         let determiner = matches!(
-            prev.as_str(),
+            &*prev,
             "a" | "an"
                 | "the"
                 | "this"
@@ -367,7 +385,7 @@ pub fn sentence_events(
         ) || (i > 0 && toks[i - 1].kind == TokKind::Possessive)
             || (i > 0 && slot_at(i - 1).is_some());
         let verb_context = matches!(
-            prev.as_str(),
+            &*prev,
             "to" | "will"
                 | "would"
                 | "could"
@@ -388,11 +406,8 @@ pub fn sentence_events(
                     && !noun.to_lowercase().ends_with("ing")
                     && !w.starts_with(&noun.to_lowercase()))
                 || (w == entry.name.to_lowercase()
-                    && matches!(
-                        next.as_str(),
-                        "the" | "a" | "an" | "his" | "her" | "their" | "its"
-                    )
-                    && !MODIFIERS.contains(&prev.as_str())));
+                    && matches!(&*next, "the" | "a" | "an" | "his" | "her" | "their" | "its")
+                    && !MODIFIERS.contains(&&*prev)));
         let mut last = i + len;
         // "kidnapping and murder": a second trigger joined by "and".
         let mut head = w.clone();
@@ -411,10 +426,10 @@ pub fn sentence_events(
             let mut k = i;
             while k > 0 {
                 let p = word(k - 1);
-                if MODIFIERS.contains(&p.as_str())
-                    || (p == "and" && k >= 2 && MODIFIERS.contains(&word(k - 2).as_str()))
+                if MODIFIERS.contains(&&*p)
+                    || (p == "and" && k >= 2 && MODIFIERS.contains(&&*word(k - 2)))
                 {
-                    mods.insert(0, p);
+                    mods.insert(0, p.into_owned());
                     k -= 1;
                 } else if let Some(sl) = slot_at(k - 1).filter(|sl| sl.letter == 'D') {
                     // "Israeli strikes": the demonym's country is the agent.
@@ -435,7 +450,7 @@ pub fn sentence_events(
         let mut target_org: Option<usize> = None;
         let mut k = last;
         let mut has_of = false;
-        if k < toks.len() && matches!(word(k).as_str(), "of" | "on" | "against") {
+        if k < toks.len() && matches!(&*word(k), "of" | "on" | "against") {
             has_of = true;
             k += 1;
         }
@@ -519,14 +534,14 @@ pub fn sentence_events(
                     break;
                 }
             }
-            let lw = t.to_lowercase();
-            if stops_phrase(&lw) || VERBS.contains(&lw.as_str()) || phrase.len() >= 5 {
+            let lw = lower(t);
+            if stops_phrase(&lw) || VERBS.contains(&&*lw) || phrase.len() >= 5 {
                 break;
             }
             phrase.push(if slot_at(j).is_some() {
                 t.to_string()
             } else {
-                lw.clone()
+                lw.into_owned()
             });
             j += 1;
         }
@@ -603,10 +618,7 @@ pub fn sentence_events(
             if sl.first >= last
                 && sl.first <= last + 16
                 && place.is_none()
-                && matches!(
-                    p.as_str(),
-                    "in" | "outside" | "at" | "near" | "inside" | "across"
-                )
+                && matches!(&*p, "in" | "outside" | "at" | "near" | "inside" | "across")
             {
                 place = sl.entities.first().copied();
             }
@@ -629,7 +641,7 @@ pub fn sentence_events(
                         sl.first >= last
                             && sl.letter == 'O'
                             && sl.first >= 2
-                            && matches!(word(sl.first - 2).as_str(), "on" | "at")
+                            && matches!(&*word(sl.first - 2), "on" | "at")
                     })
                     .map(|sl| sl.entities[0])
                     .next();
@@ -641,7 +653,7 @@ pub fn sentence_events(
         let mut agent: Vec<usize> = slots
             .iter()
             .filter(|sl| sl.last <= i && i - sl.last <= 12 && sl.letter != 'D' && sl.letter != 'E')
-            .filter(|sl| !(sl.first..i).any(|k| matches!(word(k).as_str(), ";" | "--" | "—" | "(")))
+            .filter(|sl| !(sl.first..i).any(|k| matches!(&*word(k), ";" | "--" | "—" | "(")))
             .find(|sl| {
                 matches!(
                     ents[sl.entities[0]].etype,
@@ -653,7 +665,7 @@ pub fn sentence_events(
         // "murder rates", "kidnapping charges": the trigger modifies another noun.
         if !is_verb
             && matches!(
-                next.as_str(),
+                &*next,
                 "rate"
                     | "rates"
                     | "charges"
@@ -694,7 +706,7 @@ pub fn sentence_events(
             }
         } else if i >= 1 {
             if let Some(sl) = slot_at(i - 1)
-                .filter(|sl| sl.letter == 'P' && matches!(word(i - 1).as_str(), "his" | "her"))
+                .filter(|sl| sl.letter == 'P' && matches!(&*word(i - 1), "his" | "her"))
             {
                 possessor = sl.entities.first().copied();
             }
@@ -721,7 +733,7 @@ pub fn sentence_events(
         let mod_start = i - mods.len();
         let det_before_mods = mod_start > 0
             && (matches!(
-                word(mod_start - 1).as_str(),
+                &*word(mod_start - 1),
                 "a" | "an" | "the" | "this" | "that" | "its" | "his" | "her" | "their"
             ) || toks[mod_start - 1].kind == TokKind::Possessive);
         if bare
@@ -788,7 +800,9 @@ pub fn sentence_events(
             i = last;
             continue;
         };
-        let date = find_date(sentence_text, reference);
+        let date = date
+            .get_or_insert_with(|| find_date(sentence_text, reference))
+            .clone();
         let mut rels: Vec<(String, usize, bool)> = Vec::new(); // (relation, entity, event_is_subject)
         if let Some(v) = victim {
             if crime {
@@ -855,98 +869,166 @@ pub fn sentence_events(
 
 /// The lexicon keys of one sentence's tokens, folded once, so that the key of a phrase of a few
 /// tokens is a slice of one buffer instead of a new string per token and phrase length.
+///
+/// `fold_key` of words joined by spaces is the join of each word's fold (periods dropped),
+/// except for a possessive ending, dropped only at the end of the phrase (hence `Tail`), a
+/// word that folds to nothing or to something with white space in it (`Other`), and a first
+/// word of periods only (its key is empty): those phrases take the general path.
 struct SentenceKeys {
-    /// Folded keys of the ASCII tokens outside slots, one space apart.
+    /// Folded keys of the tokens outside slots, each followed by a space.
     buf: String,
-    forms: Vec<KeyForm>,
+    keys: Vec<TokKey>,
     /// Buffers of the general path.
     scratch: String,
     key: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct TokKey {
+    /// Its key is `buf[start..end]` (unless `Slot` or `Other`).
+    start: usize,
+    end: usize,
+    form: KeyForm,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KeyForm {
     /// Inside an entity slot: never part of a trigger phrase.
     Slot,
-    /// ASCII without white space: its key is `buf[start..end]`. `tail` when it ends in an
-    /// apostrophe or "'s", which `fold_key` drops at the end of a phrase.
-    Ascii {
-        start: usize,
-        end: usize,
-        tail: bool,
-    },
-    /// Anything else: phrases with it take the general path.
+    Plain,
+    /// Ends in an apostrophe or "'s", which `fold_key` drops at the end of a phrase.
+    Tail,
+    /// Phrases with it take the general path.
     Other,
 }
 
 impl SentenceKeys {
     fn new(text: &str, toks: &[Token], slots: &[SlotSpan]) -> SentenceKeys {
-        let mut forms = vec![KeyForm::Other; toks.len()];
+        let other = TokKey {
+            start: 0,
+            end: 0,
+            form: KeyForm::Other,
+        };
+        let mut keys = vec![other; toks.len()];
         for sl in slots {
-            for f in &mut forms[sl.first.min(toks.len())..sl.last.min(toks.len())] {
-                *f = KeyForm::Slot;
+            for k in &mut keys[sl.first.min(toks.len())..sl.last.min(toks.len())] {
+                k.form = KeyForm::Slot;
             }
         }
-        let mut buf = String::new();
-        for (t, form) in toks.iter().zip(forms.iter_mut()) {
-            let raw = t.text(text).as_bytes();
-            if *form == KeyForm::Slot
-                || !raw.is_ascii()
-                || raw.iter().any(|&b| b.is_ascii_whitespace() || b == 0x0B)
-            {
+        let size = match (toks.first(), toks.last()) {
+            (Some(a), Some(z)) => z.span.end.saturating_sub(a.span.start) + 1,
+            _ => 0,
+        };
+        let mut buf = String::with_capacity(size);
+        for (t, k) in toks.iter().zip(keys.iter_mut()) {
+            if k.form == KeyForm::Slot {
                 continue;
             }
-            // The per-byte folding of `fold_key` on ASCII: it commutes with joining words by
-            // spaces, except for the possessive ending (only at the end of a phrase, hence
-            // `tail`) and a phrase whose first word is all periods (its key is empty: general
-            // path).
+            let word = t.text(text);
             let start = buf.len();
-            buf.extend(
-                raw.iter()
-                    .filter(|&&b| b != b'.')
-                    .map(|&b| fold_byte(b) as char),
-            );
-            let tail = matches!(raw, [.., a] if fold_byte(*a) == b'\'')
-                || matches!(raw, [.., a, b] if fold_byte(*a) == b'\'' && fold_byte(*b) == b's');
-            *form = KeyForm::Ascii {
+            let tail = match ascii_shape(word.as_bytes()) {
+                AsciiShape::Lower => {
+                    // Most words: the key is the word itself.
+                    buf.push_str(word);
+                    false
+                }
+                AsciiShape::Mixed => {
+                    buf.extend(
+                        word.bytes()
+                            .filter(|&b| b != b'.')
+                            .map(|b| fold_byte(b) as char),
+                    );
+                    matches!(word.as_bytes(), [.., a] if fold_byte(*a) == b'\'')
+                        || matches!(word.as_bytes(), [.., a, b] if fold_byte(*a) == b'\'' && fold_byte(*b) == b's')
+                }
+                AsciiShape::Space => continue,
+                AsciiShape::NotAscii => {
+                    let f = crate::text::fold(&word.to_lowercase());
+                    if f.is_empty() || f.chars().any(char::is_whitespace) {
+                        continue;
+                    }
+                    buf.extend(f.chars().filter(|&c| c != '.'));
+                    f.ends_with("'s") || f.ends_with('\'')
+                }
+            };
+            *k = TokKey {
                 start,
                 end: buf.len(),
-                tail,
+                form: if tail { KeyForm::Tail } else { KeyForm::Plain },
             };
             buf.push(' ');
         }
         SentenceKeys {
             buf,
-            forms,
+            keys,
             scratch: String::new(),
             key: String::new(),
         }
     }
 
     fn in_slot(&self, i: usize) -> bool {
-        self.forms[i] == KeyForm::Slot
+        self.keys[i].form == KeyForm::Slot
     }
 
     /// The key of tokens `i..i + len` (none in a slot), as `fold_key` gives for the words
     /// lower-cased and joined by spaces.
     fn phrase(&mut self, text: &str, toks: &[Token], i: usize, len: usize) -> &str {
         let last = i + len - 1;
-        if let (
-            KeyForm::Ascii { start, end, .. },
-            KeyForm::Ascii {
-                end: stop, tail, ..
-            },
-        ) = (self.forms[i], self.forms[last])
-        {
-            let contiguous = self.forms[i..=last]
+        let (first, end) = (self.keys[i], self.keys[last]);
+        let joinable = first.end > first.start
+            && end.form == KeyForm::Plain
+            && self.keys[i..last]
                 .iter()
-                .all(|f| matches!(f, KeyForm::Ascii { .. }));
-            if contiguous && !tail && end > start {
-                return &self.buf[start..stop];
-            }
+                .all(|k| matches!(k.form, KeyForm::Plain | KeyForm::Tail));
+        if joinable {
+            // Tokens with keys are one space apart in `buf`.
+            return &self.buf[first.start..end.end];
         }
         phrase_key(text, &toks[i..=last], &mut self.scratch, &mut self.key);
         &self.key
+    }
+}
+
+/// What folding an ASCII word takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AsciiShape {
+    /// Lower-case ASCII without periods, backquotes, apostrophes or white space: its own key.
+    Lower,
+    /// Other ASCII without white space: folded byte by byte.
+    Mixed,
+    /// ASCII with white space inside.
+    Space,
+    NotAscii,
+}
+
+fn ascii_shape(word: &[u8]) -> AsciiShape {
+    // One table look-up per byte, the classes OR-ed together.
+    const FOLD: u8 = 1;
+    const SPACE: u8 = 2;
+    const HIGH: u8 = 4;
+    const CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            t[b] = match b as u8 {
+                0x80.. => HIGH,
+                b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => SPACE,
+                b'A'..=b'Z' | b'.' | b'`' | b'\'' => FOLD,
+                _ => 0,
+            };
+            b += 1;
+        }
+        t
+    };
+    let classes = word.iter().fold(0, |m, &b| m | CLASS[b as usize]);
+    if classes & HIGH != 0 {
+        AsciiShape::NotAscii
+    } else if classes & SPACE != 0 {
+        AsciiShape::Space
+    } else if classes & FOLD != 0 {
+        AsciiShape::Mixed
+    } else {
+        AsciiShape::Lower
     }
 }
 
@@ -960,7 +1042,9 @@ fn fold_byte(b: u8) -> u8 {
 
 /// Writes into `key` the lexicon key of `toks` lower-cased and joined by spaces: the same as
 /// `fold_key(&words.join(" "))` with each word `to_lowercase`d, without allocating for ASCII
-/// text (nearly every token), which is looked up for every word of every sentence.
+/// text. The general path of [`SentenceKeys::phrase`], rarely taken (kept out of line).
+#[cold]
+#[inline(never)]
 fn phrase_key(text: &str, toks: &[Token], scratch: &mut String, key: &mut String) {
     scratch.clear();
     for (n, t) in toks.iter().enumerate() {
@@ -1151,8 +1235,49 @@ mod tests {
             "x's killings",
             "ΣΊΣΥΦΟΣ kidnapped",
             "“ liberate Aurora ”",
+            "\u{212A}illed İstanbul",
+            "a\u{a0}b killing",
+            "\u{301} killing",
+            "killing \u{301} \u{301}",
         ] {
             check_phrases(text, &tokenize(text, Span::new(0, text.len())), &[]);
+        }
+    }
+
+    #[test]
+    fn lower_is_to_lowercase() {
+        for (word, borrowed) in [
+            ("kidnapping", true),
+            ("'s", true),
+            (";", true),
+            ("", true),
+            ("Kidnapping", false),
+            ("’s", false),
+            ("\u{212A}ill", false),
+            ("ΣΊΣΥΦΟΣ", false),
+            ("é", false),
+        ] {
+            let l = lower(word);
+            assert_eq!(l, word.to_lowercase(), "{word:?}");
+            assert_eq!(matches!(l, Cow::Borrowed(_)), borrowed, "{word:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_shapes() {
+        for (word, shape) in [
+            ("kidnapping", AsciiShape::Lower),
+            ("ms-13", AsciiShape::Lower),
+            ("Kidnapping", AsciiShape::Mixed),
+            ("u.s.", AsciiShape::Mixed),
+            ("o'brien", AsciiShape::Mixed),
+            ("x`s", AsciiShape::Mixed),
+            ("a\tb", AsciiShape::Space),
+            ("A b", AsciiShape::Space),
+            ("Rísquez", AsciiShape::NotAscii),
+            ("A b’", AsciiShape::NotAscii),
+        ] {
+            assert_eq!(ascii_shape(word.as_bytes()), shape, "{word:?}");
         }
     }
 
@@ -1160,7 +1285,7 @@ mod tests {
         /// Tokens of any characters, one space apart (the tokenizer never yields such tokens,
         /// but the keys must not depend on that).
         #[test]
-        fn phrase_keys_match_the_old_keys(words in proptest::collection::vec("[a-zA-Z.'`sS’éΣ\u{301}-]{1,6}", 1..8)) {
+        fn phrase_keys_match_the_old_keys(words in proptest::collection::vec("[a-zA-Z.'`sS’éΣ\u{301}\u{212A}\u{130}\u{a0}\t-]{1,6}", 1..8)) {
             let text = words.join(" ");
             let mut toks = Vec::new();
             let mut at = 0;

@@ -109,10 +109,89 @@ fn patterns() -> &'static [(Regex, &'static str)] {
     })
 }
 
+/// Literals that every match of some patterns holds, found in one pass over a text. Most
+/// sentences have no month name, no weekday and no "19"/"20", and a pattern with `\b` on text
+/// that is not ASCII runs the slow regex engines over the whole sentence, so a pattern whose
+/// literal is missing is not run at all.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Literals {
+    /// A '-' before a digit or a non-ASCII character (`\d` is Unicode).
+    dash_digit: bool,
+    /// The first three letters of a month name (every name in `MONTHS` starts so).
+    month: bool,
+    /// "day", in every weekday name.
+    day: bool,
+    /// "19" or "20" before a digit or a non-ASCII character: a year.
+    century: bool,
+}
+
+impl Literals {
+    fn of(text: &str) -> Literals {
+        let b = text.as_bytes();
+        let mut l = Literals::default();
+        for i in 0..b.len() {
+            match b[i] {
+                b'-' => {
+                    l.dash_digit |= b
+                        .get(i + 1)
+                        .is_some_and(|&n| n.is_ascii_digit() || n >= 0x80)
+                }
+                b'1' | b'2' => {
+                    l.century |= matches!(b.get(i..i + 2), Some(b"19" | b"20"))
+                        && b.get(i + 2)
+                            .is_some_and(|&n| n.is_ascii_digit() || n >= 0x80)
+                }
+                b'd' => l.day |= b.get(i + 1..i + 3) == Some(b"ay"),
+                b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D' => {
+                    l.month |= matches!(
+                        b.get(i..i + 3),
+                        Some(
+                            b"Jan"
+                                | b"Feb"
+                                | b"Mar"
+                                | b"Apr"
+                                | b"May"
+                                | b"Jun"
+                                | b"Jul"
+                                | b"Aug"
+                                | b"Sep"
+                                | b"Oct"
+                                | b"Nov"
+                                | b"Dec"
+                        )
+                    )
+                }
+                _ => {}
+            }
+        }
+        l
+    }
+
+    /// Whether the pattern of `kind` can match.
+    fn allow(&self, kind: &str) -> bool {
+        match kind {
+            "iso" => self.dash_digit,
+            "mdy" | "dmy" | "md" | "my" => self.month,
+            "weekday" => self.day,
+            "year" => self.century,
+            _ => true,
+        }
+    }
+}
+
 /// The first date stated in `text`, resolved against `reference` for weekdays.
 pub fn find_date(text: &str, reference: Option<Ymd>) -> Option<String> {
+    find_date_in(text, reference, true)
+}
+
+/// [`find_date`], with the [`Literals`] check on or (to test it) off.
+fn find_date_in(text: &str, reference: Option<Ymd>, check: bool) -> Option<String> {
     let mut best: Option<(usize, String)> = None;
+    let literals = Literals::of(text);
     for (re, kind) in patterns() {
+        if check && !literals.allow(kind) {
+            continue;
+        }
         let Some(c) = re.captures(text) else { continue };
         let at = c.get(0).map(|m| m.start()).unwrap_or(0);
         let value = match *kind {
@@ -268,5 +347,65 @@ mod tests {
             document_date("Title\n\n2025-03-18 09:07 Last Updated", None),
             r
         );
+    }
+
+    /// Texts where the literal check must let a pattern run: each pattern, with Unicode digits
+    /// and spaces where the patterns take them.
+    #[test]
+    fn literal_check_keeps_every_kind() {
+        for (text, kind) in [
+            ("2025-03-18", "iso"),
+            ("२०२५-०३-१८", "iso"),
+            ("March 16, 2025", "mdy"),
+            ("16 Sept. 2025", "dmy"),
+            ("on Jan. 18", "md"),
+            ("May\u{a0}2020", "my"),
+            ("last Sunday", "weekday"),
+            ("since 1998", "year"),
+            ("in 20٢٥", "year"),
+        ] {
+            assert!(Literals::of(text).allow(kind), "{text:?} {kind}");
+            assert!(patterns()
+                .iter()
+                .any(|(re, k)| *k == kind && re.is_match(text)));
+        }
+        let none = Literals::of("nothing here, 2 1 9 - x mar ay D");
+        assert_eq!(none, Literals::default());
+    }
+
+    fn same_with_and_without_the_check(text: &str) {
+        let r = Some(Ymd {
+            y: 2025,
+            m: 3,
+            d: 18,
+        });
+        for reference in [r, None] {
+            assert_eq!(
+                find_date_in(text, reference, true),
+                find_date_in(text, reference, false),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn literal_check_changes_no_date_of_the_seeds() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut n = 0;
+        for f in std::fs::read_dir(&dir).expect("seeds folder") {
+            let text = std::fs::read_to_string(f.expect("seed").path()).expect("seed text");
+            for s in crate::text::segment(&text).sentences {
+                same_with_and_without_the_check(s.span.slice(&text));
+                n += 1;
+            }
+        }
+        assert!(n > 100, "{n} sentences");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn literal_check_changes_no_date(text in "(on |in |of |Sept?\\.? |Mar(ch)? |May |Monday|Sunday's |day |19|20|2025|-|0|7|٣| |\u{a0}|,|é|x)*") {
+            same_with_and_without_the_check(&text);
+        }
     }
 }
