@@ -753,7 +753,7 @@ pub fn predicted_from_graph(
                 .edge
                 .evidence
                 .iter()
-                .filter(|ev| gold_docs.contains(&ev.doc))
+                .filter(|ev| gold_docs.contains(&*ev.doc))
                 .collect();
             PredictedEdge {
                 source: e.source.to_string(),
@@ -763,7 +763,7 @@ pub fn predicted_from_graph(
                 evidence: in_gold
                     .first()
                     .or(e.edge.evidence.iter().next().as_ref())
-                    .map(|ev| ev.text.clone()),
+                    .map(|ev| ev.text.to_string()),
             }
         })
         .collect();

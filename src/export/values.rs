@@ -38,7 +38,7 @@ fn is_clean(s: &str) -> bool {
     let bytes = s.as_bytes();
     let Some(first) = bytes
         .iter()
-        .position(|&b| !(b >= 0x20 && b < 0x7f || b == b'\t' || b == b'\n'))
+        .position(|&b| !((0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n'))
     else {
         return true;
     };
