@@ -229,11 +229,16 @@ fn label_rank(s: &str) -> (usize, usize, usize, bool, std::cmp::Reverse<String>)
 
 /// A typed relation between two entities with its evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `docs` and `evidence` are sorted vectors without repeats (a set per edge would cost a
+/// B-tree node of eleven slots even for the one or two items most edges have).
 pub struct Edge {
     pub relation: String,
     pub certainty: Certainty,
-    pub docs: BTreeSet<Arc<str>>,
-    pub evidence: BTreeSet<EdgeEvidence>,
+    /// Sorted, each document once.
+    pub docs: Vec<Arc<str>>,
+    /// Sorted by (doc, start, end, text, rule), one item per sentence.
+    pub evidence: Vec<EdgeEvidence>,
 }
 
 impl Edge {
@@ -268,10 +273,12 @@ pub struct GraphMeta {
     pub texts: BTreeMap<String, String>,
 }
 
-/// The empty shared string (smallest of all, for range probes), allocated once.
-fn empty() -> Arc<str> {
-    static EMPTY: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
-    EMPTY.get_or_init(|| Arc::from("")).clone()
+/// Room for one more item in `v`, growing by half (not doubling, and from one item rather than
+/// four): most edges keep one or two items, so the spare capacity is what would cost memory.
+fn grow<T>(v: &mut Vec<T>) {
+    if v.len() == v.capacity() {
+        v.reserve_exact((v.len() / 2).max(1));
+    }
 }
 
 /// The knowledge graph.
@@ -351,8 +358,8 @@ impl KnowledgeGraph {
                     Edge {
                         relation: relation.to_string(),
                         certainty,
-                        docs: BTreeSet::new(),
-                        evidence: BTreeSet::new(),
+                        docs: Vec::new(),
+                        evidence: Vec::new(),
                     },
                 );
                 self.edge_ids.insert(key, e);
@@ -365,30 +372,24 @@ impl KnowledgeGraph {
             ev.doc = self.shared(&ev.doc);
             ev.rule = self.shared(&ev.rule);
             let edge = &mut self.g[e];
-            edge.docs.insert(ev.doc.clone());
+            if let Err(i) = edge.docs.binary_search(&ev.doc) {
+                grow(&mut edge.docs);
+                edge.docs.insert(i, ev.doc.clone());
+            }
             // One item per sentence: when several rules find the same edge in one sentence,
             // the smallest rule id stands for them (whatever the order they came in).
-            let probe = EdgeEvidence {
-                doc: ev.doc.clone(),
-                start: ev.start,
-                end: ev.end,
-                text: empty(),
-                rule: empty(),
-            };
-            let same = edge
+            let at = edge
                 .evidence
-                .range(probe..)
-                .next()
-                .filter(|x| x.doc == ev.doc && x.start == ev.start && x.end == ev.end)
-                .cloned();
-            match same {
-                Some(old) if old.rule <= ev.rule => {}
-                Some(old) => {
-                    edge.evidence.remove(&old);
-                    edge.evidence.insert(ev);
+                .partition_point(|x| (&x.doc, x.start, x.end) < (&ev.doc, ev.start, ev.end));
+            match edge.evidence.get_mut(at) {
+                Some(old) if (&old.doc, old.start, old.end) == (&ev.doc, ev.start, ev.end) => {
+                    if ev.rule < old.rule {
+                        *old = ev;
+                    }
                 }
-                None => {
-                    edge.evidence.insert(ev);
+                _ => {
+                    grow(&mut edge.evidence);
+                    edge.evidence.insert(at, ev);
                 }
             }
         }

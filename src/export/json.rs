@@ -85,11 +85,11 @@ struct EdgeOut<'a> {
     weight: usize,
     certainty: Certainty,
     docs: Docs<'a>,
-    evidence: &'a BTreeSet<EdgeEvidence>,
+    evidence: &'a [EdgeEvidence],
 }
 
 /// An edge's documents, as a list of strings.
-struct Docs<'a>(&'a BTreeSet<Arc<str>>);
+struct Docs<'a>(&'a [Arc<str>]);
 
 impl Serialize for Docs<'_> {
     fn serialize<S: serde::Serializer>(
