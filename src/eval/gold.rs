@@ -762,7 +762,7 @@ pub fn predicted_from_graph(
                 in_gold_docs: !in_gold.is_empty(),
                 evidence: in_gold
                     .first()
-                    .or(e.edge.evidence.iter().next().as_ref())
+                    .or(e.edge.evidence.first().as_ref())
                     .map(|ev| ev.text.to_string()),
             }
         })
