@@ -5,12 +5,14 @@
 //! [`KnowledgeGraph::nodes`] and [`KnowledgeGraph::edges`], sorted by id and by
 //! (source, relation, target), so the same input always gives the same bytes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use petgraph::Direction;
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::text::slug;
 
@@ -83,7 +85,7 @@ impl Certainty {
     }
 }
 
-/// A sentence that supports an edge.
+/// A sentence that supports an edge, as extraction finds it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Evidence {
     pub doc: String,
@@ -91,6 +93,57 @@ pub struct Evidence {
     pub end: usize,
     pub text: String,
     pub rule: String,
+}
+
+/// A sentence that supports an edge, as the graph keeps it: the same fields as [`Evidence`]
+/// (in the same order, so sorted and serialized the same way), with the strings shared. Every
+/// item of one document holds the same `doc`, items of one rule the same `rule`, and the edges
+/// one sentence supports the same `text` (see [`KnowledgeGraph::add_edge`]): a large corpus
+/// keeps each sentence once however many edges it supports.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EdgeEvidence {
+    pub doc: Arc<str>,
+    pub start: usize,
+    pub end: usize,
+    pub text: Arc<str>,
+    pub rule: Arc<str>,
+}
+
+impl From<Evidence> for EdgeEvidence {
+    fn from(e: Evidence) -> EdgeEvidence {
+        EdgeEvidence {
+            doc: e.doc.into(),
+            start: e.start,
+            end: e.end,
+            text: e.text.into(),
+            rule: e.rule.into(),
+        }
+    }
+}
+
+impl From<&EdgeEvidence> for Evidence {
+    fn from(e: &EdgeEvidence) -> Evidence {
+        Evidence {
+            doc: e.doc.to_string(),
+            start: e.start,
+            end: e.end,
+            text: e.text.to_string(),
+            rule: e.rule.to_string(),
+        }
+    }
+}
+
+impl Serialize for EdgeEvidence {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Exactly as the derived serialization of `Evidence`.
+        let mut s = serializer.serialize_struct("Evidence", 5)?;
+        s.serialize_field("doc", &*self.doc)?;
+        s.serialize_field("start", &self.start)?;
+        s.serialize_field("end", &self.end)?;
+        s.serialize_field("text", &*self.text)?;
+        s.serialize_field("rule", &*self.rule)?;
+        s.end()
+    }
 }
 
 /// An entity.
@@ -176,11 +229,16 @@ fn label_rank(s: &str) -> (usize, usize, usize, bool, std::cmp::Reverse<String>)
 
 /// A typed relation between two entities with its evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `docs` and `evidence` are sorted vectors without repeats (a set per edge would cost a
+/// B-tree node of eleven slots even for the one or two items most edges have).
 pub struct Edge {
     pub relation: String,
     pub certainty: Certainty,
-    pub docs: BTreeSet<String>,
-    pub evidence: BTreeSet<Evidence>,
+    /// Sorted, each document once.
+    pub docs: Vec<Arc<str>>,
+    /// Sorted by (doc, start, end, text, rule), one item per sentence.
+    pub evidence: Vec<EdgeEvidence>,
 }
 
 impl Edge {
@@ -215,12 +273,22 @@ pub struct GraphMeta {
     pub texts: BTreeMap<String, String>,
 }
 
+/// Room for one more item in `v`, growing by half (not doubling, and from one item rather than
+/// four): most edges keep one or two items, so the spare capacity is what would cost memory.
+fn grow<T>(v: &mut Vec<T>) {
+    if v.len() == v.capacity() {
+        v.reserve_exact((v.len() / 2).max(1));
+    }
+}
+
 /// The knowledge graph.
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
     g: StableDiGraph<Node, Edge>,
     ids: HashMap<String, NodeIndex>,
     edge_ids: HashMap<(NodeIndex, String, NodeIndex), EdgeIndex>,
+    /// Document ids and rule ids of the evidence, each kept once.
+    names: HashSet<Arc<str>>,
     pub meta: GraphMeta,
 }
 
@@ -253,15 +321,26 @@ impl KnowledgeGraph {
         }
     }
 
+    /// The shared copy of a document id or rule id.
+    fn shared(&mut self, s: &Arc<str>) -> Arc<str> {
+        match self.names.get(&**s) {
+            Some(kept) => kept.clone(),
+            None => {
+                self.names.insert(s.clone());
+                s.clone()
+            }
+        }
+    }
+
     /// Adds evidence for `source -relation-> target`; both nodes must exist. Returns false (and
     /// adds nothing) when one does not, or for a self-loop.
-    pub fn add_edge(
+    pub fn add_edge<E: Into<EdgeEvidence>>(
         &mut self,
         source: &str,
         relation: &str,
         target: &str,
         certainty: Certainty,
-        evidence: impl IntoIterator<Item = Evidence>,
+        evidence: impl IntoIterator<Item = E>,
     ) -> bool {
         let (Some(&s), Some(&t)) = (self.ids.get(source), self.ids.get(target)) else {
             return false;
@@ -279,41 +358,38 @@ impl KnowledgeGraph {
                     Edge {
                         relation: relation.to_string(),
                         certainty,
-                        docs: BTreeSet::new(),
-                        evidence: BTreeSet::new(),
+                        docs: Vec::new(),
+                        evidence: Vec::new(),
                     },
                 );
                 self.edge_ids.insert(key, e);
                 e
             }
         };
-        let edge = &mut self.g[e];
-        edge.certainty = edge.certainty.max(certainty);
+        self.g[e].certainty = self.g[e].certainty.max(certainty);
         for ev in evidence {
-            edge.docs.insert(ev.doc.clone());
+            let mut ev: EdgeEvidence = ev.into();
+            ev.doc = self.shared(&ev.doc);
+            ev.rule = self.shared(&ev.rule);
+            let edge = &mut self.g[e];
+            if let Err(i) = edge.docs.binary_search(&ev.doc) {
+                grow(&mut edge.docs);
+                edge.docs.insert(i, ev.doc.clone());
+            }
             // One item per sentence: when several rules find the same edge in one sentence,
             // the smallest rule id stands for them (whatever the order they came in).
-            let probe = Evidence {
-                doc: ev.doc.clone(),
-                start: ev.start,
-                end: ev.end,
-                text: String::new(),
-                rule: String::new(),
-            };
-            let same = edge
+            let at = edge
                 .evidence
-                .range(probe..)
-                .next()
-                .filter(|x| x.doc == ev.doc && x.start == ev.start && x.end == ev.end)
-                .cloned();
-            match same {
-                Some(old) if old.rule <= ev.rule => {}
-                Some(old) => {
-                    edge.evidence.remove(&old);
-                    edge.evidence.insert(ev);
+                .partition_point(|x| (&x.doc, x.start, x.end) < (&ev.doc, ev.start, ev.end));
+            match edge.evidence.get_mut(at) {
+                Some(old) if (&old.doc, old.start, old.end) == (&ev.doc, ev.start, ev.end) => {
+                    if ev.rule < old.rule {
+                        *old = ev;
+                    }
                 }
-                None => {
-                    edge.evidence.insert(ev);
+                _ => {
+                    grow(&mut edge.evidence);
+                    edge.evidence.insert(at, ev);
                 }
             }
         }

@@ -6,10 +6,11 @@
 //! same bytes with 1 or N threads. With a [`Shard`], only a slice of the sources is read and
 //! the graph is left unresolved (a partial graph for `kgraph merge`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -19,7 +20,7 @@ use crate::corpus::{list_inputs, read_source, Document, Source, Warning};
 use crate::error::{Error, Result};
 use crate::export::json::read_graph;
 use crate::extract::{extract_document, resolve, DocExtraction, MentionRecord};
-use crate::graph::{EntityType, KnowledgeGraph};
+use crate::graph::{EdgeEvidence, EntityType, KnowledgeGraph};
 use crate::lexicon::Lexicon;
 use crate::ontology::Ontology;
 
@@ -292,7 +293,8 @@ impl Pipeline {
     /// hash of each document so that `merge` can tell duplicates across shards.
     pub fn build(&self, options: &BuildOptions) -> Result<(KnowledgeGraph, BuildStats)> {
         let mut graph = KnowledgeGraph::new();
-        let (stats, texts, progress) = self.stream(options, false, |ex| ex.add_to(&mut graph))?;
+        let (stats, texts, progress) =
+            self.stream(options, false, |ex| add_extraction(&mut graph, ex))?;
         match options.shard {
             Some(shard) => {
                 graph.meta.partial = true;
@@ -318,9 +320,9 @@ impl Pipeline {
     pub fn mentions(&self, options: &BuildOptions) -> Result<(Vec<MentionRecord>, BuildStats)> {
         let mut graph = KnowledgeGraph::new();
         let mut mentions = Vec::new();
-        let (stats, _, progress) = self.stream(options, true, |ex| {
-            ex.add_to(&mut graph);
-            mentions.extend(ex.mentions);
+        let (stats, _, progress) = self.stream(options, true, |mut ex| {
+            mentions.append(&mut ex.mentions);
+            add_extraction(&mut graph, ex);
         })?;
         progress.phase(format!(
             "resolving {} entities across the corpus",
@@ -337,6 +339,32 @@ impl Pipeline {
             }
         }
         Ok((mentions, stats))
+    }
+}
+
+/// Adds one document's nodes and relations to the graph, as [`DocExtraction::add_to`] does,
+/// without copying them: the nodes move in, and the relations found in one sentence share one
+/// copy of its text.
+fn add_extraction(graph: &mut KnowledgeGraph, ex: DocExtraction) {
+    graph.meta.documents += 1;
+    for n in ex.nodes {
+        graph.add_node(n);
+    }
+    let mut sentences: HashMap<(usize, usize), Arc<str>> = HashMap::new();
+    for r in ex.relations {
+        let ev = r.evidence;
+        let text = sentences
+            .entry((ev.start, ev.end))
+            .or_insert_with(|| Arc::from(ev.text))
+            .clone();
+        let shared = EdgeEvidence {
+            doc: Arc::from(ev.doc),
+            start: ev.start,
+            end: ev.end,
+            text,
+            rule: Arc::from(ev.rule),
+        };
+        graph.add_edge(&r.source, &r.relation, &r.target, r.certainty, [shared]);
     }
 }
 
@@ -633,6 +661,52 @@ mod tests {
         let mut v = Vec::new();
         Json.write(g, &mut v).unwrap();
         v
+    }
+
+    #[test]
+    fn one_sentence_is_kept_once_for_every_edge_it_supports() {
+        use crate::extract::RelationRecord;
+        let mut ex = DocExtraction {
+            doc: "d".into(),
+            ..Default::default()
+        };
+        for label in ["A", "B", "C"] {
+            ex.nodes.push(node(
+                EntityType::Person,
+                &format!("person:{label}"),
+                label,
+                "d",
+                None,
+            ));
+        }
+        for (target, start) in [("person:B", 0), ("person:C", 0), ("person:C", 9)] {
+            ex.relations.push(RelationRecord {
+                source: "person:A".into(),
+                relation: "knows".into(),
+                target: target.into(),
+                certainty: Certainty::Stated,
+                evidence: ev("d", start),
+            });
+        }
+        let mut by_copy = KnowledgeGraph::new();
+        ex.add_to(&mut by_copy);
+        let mut g = KnowledgeGraph::new();
+        add_extraction(&mut g, ex);
+        assert_eq!(json(&g), json(&by_copy), "the same graph either way");
+        let items: Vec<&EdgeEvidence> = g.edges().iter().flat_map(|e| &e.edge.evidence).collect();
+        assert_eq!(items.len(), 3);
+        let first = |start: usize| items.iter().filter(move |x| x.start == start);
+        let at0: Vec<_> = first(0).collect();
+        assert!(
+            Arc::ptr_eq(&at0[0].text, &at0[1].text),
+            "one copy of the sentence"
+        );
+        assert!(
+            items
+                .windows(2)
+                .all(|w| Arc::ptr_eq(&w[0].doc, &w[1].doc) && Arc::ptr_eq(&w[0].rule, &w[1].rule)),
+            "one copy of the document and rule ids"
+        );
     }
 
     #[test]

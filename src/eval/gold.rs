@@ -753,7 +753,7 @@ pub fn predicted_from_graph(
                 .edge
                 .evidence
                 .iter()
-                .filter(|ev| gold_docs.contains(&ev.doc))
+                .filter(|ev| gold_docs.contains(&*ev.doc))
                 .collect();
             PredictedEdge {
                 source: e.source.to_string(),
@@ -762,8 +762,8 @@ pub fn predicted_from_graph(
                 in_gold_docs: !in_gold.is_empty(),
                 evidence: in_gold
                     .first()
-                    .or(e.edge.evidence.iter().next().as_ref())
-                    .map(|ev| ev.text.clone()),
+                    .or(e.edge.evidence.first().as_ref())
+                    .map(|ev| ev.text.to_string()),
             }
         })
         .collect();

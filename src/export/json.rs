@@ -14,12 +14,15 @@
 use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::{no_such_file, Exporter, GraphView};
 use crate::error::{json_location, Error, Result};
-use crate::graph::{Certainty, EdgeRefView, Evidence, GraphMeta, KnowledgeGraph, Node};
+use crate::graph::{
+    Certainty, EdgeEvidence, EdgeRefView, Evidence, GraphMeta, KnowledgeGraph, Node,
+};
 
 pub struct Json;
 
@@ -81,8 +84,20 @@ struct EdgeOut<'a> {
     relation: &'a str,
     weight: usize,
     certainty: Certainty,
-    docs: &'a BTreeSet<String>,
-    evidence: &'a BTreeSet<Evidence>,
+    docs: Docs<'a>,
+    evidence: &'a [EdgeEvidence],
+}
+
+/// An edge's documents, as a list of strings.
+struct Docs<'a>(&'a [Arc<str>]);
+
+impl Serialize for Docs<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|d| &**d))
+    }
 }
 
 /// The edges, each made into an [`EdgeOut`] as it is written.
@@ -101,7 +116,7 @@ impl Serialize for EdgesOut<'_> {
             relation: &e.edge.relation,
             weight: e.edge.weight(),
             certainty: e.edge.certainty,
-            docs: &e.edge.docs,
+            docs: Docs(&e.edge.docs),
             evidence: &e.edge.evidence,
         }))
     }

@@ -119,7 +119,13 @@ fn hostile_graph(labels: &[String]) -> KnowledgeGraph {
         Certainty::Alleged,
         [ev(&labels[3])],
     );
-    g.add_edge(&ids[3], "involved", &ids[0], Certainty::Stated, []);
+    g.add_edge(
+        &ids[3],
+        "involved",
+        &ids[0],
+        Certainty::Stated,
+        [] as [Evidence; 0],
+    );
     g
 }
 

@@ -38,7 +38,7 @@ fn is_clean(s: &str) -> bool {
     let bytes = s.as_bytes();
     let Some(first) = bytes
         .iter()
-        .position(|&b| !(b >= 0x20 && b < 0x7f || b == b'\t' || b == b'\n'))
+        .position(|&b| !((0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n'))
     else {
         return true;
     };
@@ -46,10 +46,23 @@ fn is_clean(s: &str) -> bool {
         return false;
     }
     let rest = &s[first..];
-    !rest
-        .chars()
-        .any(|c| (c.is_control() && c != '\t' && c != '\n') || c == '\u{FFFE}' || c == '\u{FFFF}')
-        && unicode_normalization::is_nfc_quick(rest.chars())
+    // Below U+0300 (ASCII, Latin-1, Latin Extended) every character is its own NFC form and
+    // combines with nothing, so text made only of those needs no normalization check.
+    let mut below_combining = true;
+    for c in rest.chars() {
+        if c < '\u{300}' {
+            if c.is_control() && c != '\t' && c != '\n' {
+                return false;
+            }
+        } else {
+            below_combining = false;
+            if c == '\u{FFFE}' || c == '\u{FFFF}' {
+                return false;
+            }
+        }
+    }
+    below_combining
+        || unicode_normalization::is_nfc_quick(rest.chars())
             == unicode_normalization::IsNormalized::Yes
 }
 

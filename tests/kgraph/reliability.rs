@@ -1179,7 +1179,7 @@ mod properties {
         let graph = pipeline().build_graph(vec![doc.clone()]);
         for e in graph.edges() {
             for ev in &e.edge.evidence {
-                prop_assert_eq!(doc.text.get(ev.start..ev.end), Some(ev.text.as_str()));
+                prop_assert_eq!(doc.text.get(ev.start..ev.end), Some(&*ev.text));
             }
         }
         Ok(())
