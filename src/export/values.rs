@@ -45,25 +45,48 @@ fn is_clean(s: &str) -> bool {
     if bytes[first] < 0x80 {
         return false;
     }
-    let rest = &s[first..];
-    // Below U+0300 (ASCII, Latin-1, Latin Extended) every character is its own NFC form and
-    // combines with nothing, so text made only of those needs no normalization check.
-    let mut below_combining = true;
-    for c in rest.chars() {
-        if c < '\u{300}' {
-            if c.is_control() && c != '\t' && c != '\n' {
+    // The rest, a run of ASCII or of other characters at a time. ASCII characters are their
+    // own NFC form and never reorder with their neighbours (combining class 0), so a quick NFC
+    // check of each non-ASCII run on its own answers for the whole text.
+    let mut i = first;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if !((0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n') {
                 return false;
             }
-        } else {
-            below_combining = false;
-            if c == '\u{FFFE}' || c == '\u{FFFF}' {
-                return false;
+            i += 1;
+            continue;
+        }
+        let end = bytes[i..]
+            .iter()
+            .position(|&b| b < 0x80)
+            .map_or(bytes.len(), |n| i + n);
+        let run = &s[i..end];
+        // Below U+0300 (Latin-1, Latin Extended) every character is its own NFC form and
+        // combines with nothing; only C1 controls need dropping there.
+        let mut below_combining = true;
+        for c in run.chars() {
+            if c < '\u{300}' {
+                if c.is_control() {
+                    return false;
+                }
+            } else {
+                below_combining = false;
+                if c == '\u{FFFE}' || c == '\u{FFFF}' {
+                    return false;
+                }
             }
         }
+        if !below_combining
+            && unicode_normalization::is_nfc_quick(run.chars())
+                != unicode_normalization::IsNormalized::Yes
+        {
+            return false;
+        }
+        i = end;
     }
-    below_combining
-        || unicode_normalization::is_nfc_quick(rest.chars())
-            == unicode_normalization::IsNormalized::Yes
+    true
 }
 
 pub(crate) fn clean_slow(s: &str) -> String {
@@ -265,6 +288,9 @@ mod tests {
             ("\u{212B}ngstr\u{f6}m", "\u{C5}ngstr\u{f6}m"),
             ("a\u{300}\u{316}", "\u{e0}\u{316}"),
             ("x\u{85}\u{9f}y", "xy"),
+            ("«Café» don’t — 🙂", "«Café» don’t — 🙂"),
+            ("x\u{300}\u{316}y", "x\u{316}\u{300}y"),
+            ("’e\u{301}’", "’\u{e9}’"),
             ("", ""),
         ] {
             assert_eq!(clean(input), expected, "{input:?}");
