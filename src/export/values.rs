@@ -36,10 +36,7 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 /// slow path, which gives the exact answer).
 fn is_clean(s: &str) -> bool {
     let bytes = s.as_bytes();
-    let Some(first) = bytes
-        .iter()
-        .position(|&b| !((0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n'))
-    else {
+    let Some(first) = first_not_plain(bytes) else {
         return true;
     };
     if bytes[first] < 0x80 {
@@ -52,7 +49,7 @@ fn is_clean(s: &str) -> bool {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            if !((0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n') {
+            if !plain(b) {
                 return false;
             }
             i += 1;
@@ -87,6 +84,38 @@ fn is_clean(s: &str) -> bool {
         i = end;
     }
     true
+}
+
+/// Whether `b` is printable ASCII, tab or line feed: kept as it is by [`clean`] and by NFC.
+fn plain(b: u8) -> bool {
+    (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n'
+}
+
+/// The index of the first byte that is not [`plain`]. Eight bytes at a time: a word none of
+/// whose bytes has its high bit set, is below 0x20 or is 0x7F is skipped whole (tab and line
+/// feed, rare, send their word through the byte-by-byte check).
+fn first_not_plain(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let del = w ^ (ONES * 0x7f);
+        let is_del = del.wrapping_sub(ONES) & !del & HIGH;
+        if (w & HIGH) | below_space | is_del != 0 {
+            if let Some(i) = chunk.iter().position(|&b| !plain(b)) {
+                return Some(at + i);
+            }
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| !plain(b))
+        .map(|i| at + i)
 }
 
 pub(crate) fn clean_slow(s: &str) -> String {
@@ -301,6 +330,38 @@ mod tests {
                 "{input:?}"
             );
         }
+    }
+
+    #[test]
+    fn first_not_plain_finds_every_byte_at_every_offset() {
+        // Each odd byte at each position of strings that span whole words and a remainder.
+        for bad in [0x00u8, 0x08, 0x0b, 0x0d, 0x1f, 0x7f, 0x80, 0xc3, 0xff] {
+            for len in [1, 7, 8, 9, 16, 23] {
+                for at in 0..len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = bad;
+                    assert_eq!(
+                        first_not_plain(&bytes),
+                        Some(at),
+                        "{bad:#x} at {at} of {len}"
+                    );
+                }
+            }
+        }
+        for plain_text in [
+            "",
+            "a",
+            "tab\tand\nline feed ~ !",
+            "exactly8",
+            "0123456789abcdef",
+        ] {
+            assert_eq!(
+                first_not_plain(plain_text.as_bytes()),
+                None,
+                "{plain_text:?}"
+            );
+        }
+        assert_eq!(first_not_plain(b"\t\n\t\n\t\n\t\n\t\x01"), Some(9));
     }
 
     #[test]
