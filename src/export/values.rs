@@ -36,34 +36,86 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 /// slow path, which gives the exact answer).
 fn is_clean(s: &str) -> bool {
     let bytes = s.as_bytes();
-    let Some(first) = bytes
-        .iter()
-        .position(|&b| !((0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n'))
-    else {
+    let Some(first) = first_not_plain(bytes) else {
         return true;
     };
     if bytes[first] < 0x80 {
         return false;
     }
-    let rest = &s[first..];
-    // Below U+0300 (ASCII, Latin-1, Latin Extended) every character is its own NFC form and
-    // combines with nothing, so text made only of those needs no normalization check.
-    let mut below_combining = true;
-    for c in rest.chars() {
-        if c < '\u{300}' {
-            if c.is_control() && c != '\t' && c != '\n' {
+    // The rest, a run of ASCII or of other characters at a time. ASCII characters are their
+    // own NFC form and never reorder with their neighbours (combining class 0), so a quick NFC
+    // check of each non-ASCII run on its own answers for the whole text.
+    let mut i = first;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if !plain(b) {
                 return false;
             }
-        } else {
-            below_combining = false;
-            if c == '\u{FFFE}' || c == '\u{FFFF}' {
-                return false;
+            i += 1;
+            continue;
+        }
+        let end = bytes[i..]
+            .iter()
+            .position(|&b| b < 0x80)
+            .map_or(bytes.len(), |n| i + n);
+        let run = &s[i..end];
+        // Below U+0300 (Latin-1, Latin Extended) every character is its own NFC form and
+        // combines with nothing; only C1 controls need dropping there.
+        let mut below_combining = true;
+        for c in run.chars() {
+            if c < '\u{300}' {
+                if c.is_control() {
+                    return false;
+                }
+            } else {
+                below_combining = false;
+                if c == '\u{FFFE}' || c == '\u{FFFF}' {
+                    return false;
+                }
             }
         }
+        if !below_combining
+            && unicode_normalization::is_nfc_quick(run.chars())
+                != unicode_normalization::IsNormalized::Yes
+        {
+            return false;
+        }
+        i = end;
     }
-    below_combining
-        || unicode_normalization::is_nfc_quick(rest.chars())
-            == unicode_normalization::IsNormalized::Yes
+    true
+}
+
+/// Whether `b` is printable ASCII, tab or line feed: kept as it is by [`clean`] and by NFC.
+fn plain(b: u8) -> bool {
+    (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n'
+}
+
+/// The index of the first byte that is not [`plain`]. Eight bytes at a time: a word none of
+/// whose bytes has its high bit set, is below 0x20 or is 0x7F is skipped whole (tab and line
+/// feed, rare, send their word through the byte-by-byte check).
+fn first_not_plain(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let del = w ^ (ONES * 0x7f);
+        let is_del = del.wrapping_sub(ONES) & !del & HIGH;
+        if (w & HIGH) | below_space | is_del != 0 {
+            if let Some(i) = chunk.iter().position(|&b| !plain(b)) {
+                return Some(at + i);
+            }
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| !plain(b))
+        .map(|i| at + i)
 }
 
 pub(crate) fn clean_slow(s: &str) -> String {
@@ -265,6 +317,9 @@ mod tests {
             ("\u{212B}ngstr\u{f6}m", "\u{C5}ngstr\u{f6}m"),
             ("a\u{300}\u{316}", "\u{e0}\u{316}"),
             ("x\u{85}\u{9f}y", "xy"),
+            ("«Café» don’t — 🙂", "«Café» don’t — 🙂"),
+            ("x\u{300}\u{316}y", "x\u{316}\u{300}y"),
+            ("’e\u{301}’", "’\u{e9}’"),
             ("", ""),
         ] {
             assert_eq!(clean(input), expected, "{input:?}");
@@ -275,6 +330,38 @@ mod tests {
                 "{input:?}"
             );
         }
+    }
+
+    #[test]
+    fn first_not_plain_finds_every_byte_at_every_offset() {
+        // Each odd byte at each position of strings that span whole words and a remainder.
+        for bad in [0x00u8, 0x08, 0x0b, 0x0d, 0x1f, 0x7f, 0x80, 0xc3, 0xff] {
+            for len in [1, 7, 8, 9, 16, 23] {
+                for at in 0..len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = bad;
+                    assert_eq!(
+                        first_not_plain(&bytes),
+                        Some(at),
+                        "{bad:#x} at {at} of {len}"
+                    );
+                }
+            }
+        }
+        for plain_text in [
+            "",
+            "a",
+            "tab\tand\nline feed ~ !",
+            "exactly8",
+            "0123456789abcdef",
+        ] {
+            assert_eq!(
+                first_not_plain(plain_text.as_bytes()),
+                None,
+                "{plain_text:?}"
+            );
+        }
+        assert_eq!(first_not_plain(b"\t\n\t\n\t\n\t\n\t\x01"), Some(9));
     }
 
     #[test]
