@@ -82,6 +82,11 @@ impl SlotSpan {
 
 /// Appends a token's shadow text: lower-cased, quotes and dashes made plain.
 fn push_shadow_token(out: &mut String, t: &str, kind: TokKind) {
+    // The patterns' gaps take a token as `[^ ]+` (see `ontology::compile_pattern`).
+    debug_assert!(
+        !t.contains(char::is_whitespace),
+        "token {t:?} holds a space"
+    );
     if kind == TokKind::Possessive {
         out.push_str("'s");
         return;
