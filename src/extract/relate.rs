@@ -302,44 +302,43 @@ pub fn sentence_spans(
                 continue;
             }
         }
-        let lw = Lower::of(w);
-        let lw = lw.as_str();
-        let next = |i: usize| toks.get(i + 1).map(|t| Lower::of(t.text(text)));
+        // Each token is classed once (most are `Other`); the rules below read the class.
+        let class = Cue::of(w);
+        let next = |i: usize| {
+            toks.get(i + 1)
+                .map_or(Cue::Other, |t| Cue::of(t.text(text)))
+        };
         // "the gang", "the group": the last organization named in this paragraph.
-        if matches!(lw, "the" | "this" | "that") {
-            let noun = next(i).and_then(|n| org_anaphor(n.as_str()));
-            if let Some(e) = noun.and_then(|noun| recent.org_for(noun)) {
-                spans.push(SlotSpan::one(i, i + 2, 'O', e));
-                recent.see(e, EntityType::Organization);
-                i += 2;
-                continue;
+        if class == Cue::Article {
+            if let Cue::Anaphor(noun) = next(i) {
+                if let Some(e) = recent.org_for(noun) {
+                    spans.push(SlotSpan::one(i, i + 2, 'O', e));
+                    recent.see(e, EntityType::Organization);
+                    i += 2;
+                    continue;
+                }
             }
         }
         // "a gang member", "gang members": the gang of this document.
-        if let Some(noun) = org_anaphor(lw).filter(|_| {
-            next(i).is_some_and(|n| {
-                matches!(
-                    n.as_str(),
-                    "member" | "members" | "leader" | "leaders" | "boss"
-                )
-            })
-        }) {
-            if let Some(e) = recent.org_for(noun) {
-                spans.push(SlotSpan::one(i, i + 1, 'O', e));
-                i += 1;
-                continue;
+        if let Cue::Anaphor(noun) = class {
+            if next(i) == Cue::Member {
+                if let Some(e) = recent.org_for(noun) {
+                    spans.push(SlotSpan::one(i, i + 1, 'O', e));
+                    i += 1;
+                    continue;
+                }
             }
         }
-        if matches!(lw, "he" | "his" | "him" | "she" | "her") {
+        if class == Cue::Pronoun {
             if let Some(e) = recent.person {
                 spans.push(SlotSpan::one(i, i + 1, 'P', e));
                 i += 1;
                 continue;
             }
         }
-        if let (true, Some(e)) = (matches!(lw, "its" | "it"), recent.org) {
+        if let (Cue::It { its }, Some(e)) = (class, recent.org) {
             // Only when an organization is the latest entity named: "it" too often means a thing.
-            if recent.last_type == Some(EntityType::Organization) || lw == "its" {
+            if recent.last_type == Some(EntityType::Organization) || its {
                 spans.push(SlotSpan::one(i, i + 1, 'O', e));
                 i += 1;
                 continue;
@@ -350,9 +349,43 @@ pub fn sentence_spans(
     spans
 }
 
-/// The noun of [`ORG_ANAPHORS`] that `lw` (lower-cased) is.
-fn org_anaphor(lw: &str) -> Option<&'static str> {
-    ORG_ANAPHORS.iter().copied().find(|a| *a == lw)
+/// What a token may signal to [`sentence_spans`], by its lower case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cue {
+    /// "the", "this", "that"
+    Article,
+    /// One of [`ORG_ANAPHORS`].
+    Anaphor(&'static str),
+    /// "member(s)", "leader(s)", "boss"
+    Member,
+    /// "he", "his", "him", "she", "her"
+    Pronoun,
+    /// "its" / "it"
+    It {
+        its: bool,
+    },
+    Other,
+}
+
+impl Cue {
+    fn of(w: &str) -> Cue {
+        // No cue is longer than 12 letters, and lower-casing keeps an ASCII word's length.
+        if w.len() > 12 && w.is_ascii() {
+            return Cue::Other;
+        }
+        let lw = Lower::of(w);
+        match lw.as_str() {
+            "the" | "this" | "that" => Cue::Article,
+            "member" | "members" | "leader" | "leaders" | "boss" => Cue::Member,
+            "he" | "his" | "him" | "she" | "her" => Cue::Pronoun,
+            "its" => Cue::It { its: true },
+            "it" => Cue::It { its: false },
+            lw => ORG_ANAPHORS
+                .iter()
+                .find(|a| **a == lw)
+                .map_or(Cue::Other, |a| Cue::Anaphor(a)),
+        }
+    }
 }
 
 /// The last entities named in the current paragraph.
