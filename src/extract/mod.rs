@@ -350,14 +350,18 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             &mut recent,
         );
         // Events of this sentence become entities and slots.
-        let evidence = Evidence {
-            doc: doc.id.clone(),
-            start: span.start,
-            end: span.end,
-            text: sentence_text.to_string(),
-            rule: String::new(),
-        };
         let found = events::sentence_events(&ctx, si, lex, &spans, &ents, reference, hedged);
+        let evidence = if found.is_empty() {
+            None
+        } else {
+            Some(Evidence {
+                doc: doc.id.clone(),
+                start: span.start,
+                end: span.end,
+                text: sentence_text.to_string(),
+                rule: String::new(),
+            })
+        };
         let mut spans = spans;
         for (ev, rels) in found {
             let id = node_id(EntityType::Event, &ev.label);
@@ -394,7 +398,9 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
                 node.place = ev.place.map(|p| ents[p].id.clone());
             }
             let eref = ents[idx].clone();
-            events::event_relations(&eref, &rels, &ents, &evidence, hedged, &mut out.relations);
+            if let Some(evidence) = &evidence {
+                events::event_relations(&eref, &rels, &ents, evidence, hedged, &mut out.relations);
+            }
             if !spans.iter().any(|s| s.first < ev.last && ev.first < s.last) {
                 spans.push(relate::SlotSpan {
                     first: ev.first,
@@ -405,7 +411,7 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             }
         }
         spans.sort_by_key(|s| s.first);
-        let joined = relate::coordinate(spans.clone(), &ctx, si);
+        let joined = relate::coordinate(&spans, &ctx, si);
         let (shadow, slots) = relate::shadow(&ctx, si, &joined);
         if debug_shadow() {
             eprintln!("shadow {}#{si}: {shadow}", doc.id);

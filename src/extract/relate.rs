@@ -8,6 +8,7 @@
 //! country. The ontology's patterns (regular expressions over the shadow) then give typed edges,
 //! each with the sentence as evidence.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::graph::{Certainty, EntityType, Evidence};
@@ -20,9 +21,9 @@ use super::{DocContext, RelationRecord};
 
 /// One slot of a shadow sentence: the entities it stands for.
 #[derive(Debug, Clone)]
-pub struct Slot {
+pub struct Slot<'s> {
     pub letter: char,
-    pub entities: Vec<usize>,
+    pub entities: &'s [usize],
 }
 
 /// Entities available to relations: the document's resolved entities plus those added later
@@ -79,34 +80,92 @@ impl SlotSpan {
     }
 }
 
-/// Normalized token text for the shadow.
-fn shadow_token(t: &str, kind: TokKind) -> String {
+/// Appends a token's shadow text: lower-cased, quotes and dashes made plain.
+fn push_shadow_token(out: &mut String, t: &str, kind: TokKind) {
+    // The patterns' gaps take a token as `[^ ]+` (see `ontology::compile_pattern`).
+    debug_assert!(
+        !t.contains(char::is_whitespace),
+        "token {t:?} holds a space"
+    );
     if kind == TokKind::Possessive {
-        return "'s".into();
+        out.push_str("'s");
+        return;
     }
     match t {
-        "“" | "”" | "\"" | "«" | "»" => "\"".into(),
-        "‘" | "’" | "'" => "'".into(),
-        "—" | "–" => "--".into(),
-        _ => t.to_lowercase().replace('’', "'"),
+        "“" | "”" | "\"" | "«" | "»" => out.push('"'),
+        "‘" | "’" | "'" => out.push('\''),
+        "—" | "–" => out.push_str("--"),
+        // Most tokens are ASCII: lower-cased straight into the shadow, no allocation.
+        _ if t.is_ascii() => out.extend(t.chars().map(|c| c.to_ascii_lowercase())),
+        _ => out.push_str(&t.to_lowercase().replace('’', "'")),
     }
 }
 
+/// A token's lower case, for comparison with the short ASCII words of the rules below: on
+/// the stack for short ASCII tokens (most of them), allocated otherwise.
+enum Lower {
+    Short([u8; 16], usize),
+    Long(String),
+}
+
+impl Lower {
+    fn of(w: &str) -> Lower {
+        if w.len() <= 16 && w.is_ascii() {
+            let mut buf = [0u8; 16];
+            for (b, c) in buf.iter_mut().zip(w.bytes()) {
+                *b = c.to_ascii_lowercase();
+            }
+            Lower::Short(buf, w.len())
+        } else {
+            Lower::Long(w.to_lowercase())
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // ASCII bytes: always UTF-8.
+            Lower::Short(buf, len) => std::str::from_utf8(&buf[..*len]).unwrap_or(""),
+            Lower::Long(s) => s,
+        }
+    }
+}
+
+/// The first of `targets` that is the lower case of `w`.
+fn lower_in<'t>(w: &str, targets: &[&'t str]) -> Option<&'t str> {
+    let lw = Lower::of(w);
+    targets.iter().copied().find(|t| *t == lw.as_str())
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut String, n: usize) {
+    if n >= 10 {
+        push_number(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
 /// Builds the shadow string of a sentence from its slot spans (sorted, non-overlapping).
-pub fn shadow(ctx: &DocContext<'_>, sentence: usize, spans: &[SlotSpan]) -> (String, Vec<Slot>) {
+pub fn shadow<'s>(
+    ctx: &DocContext<'_>,
+    sentence: usize,
+    spans: &'s [SlotSpan],
+) -> (String, Vec<Slot<'s>>) {
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
-    let mut out = String::new();
-    let mut slots = Vec::new();
+    let mut out = String::with_capacity(ctx.sentence_span(sentence).len() + 4 * spans.len() + 8);
+    let mut slots = Vec::with_capacity(spans.len());
     let mut i = 0;
     let mut sp = spans.iter().peekable();
     while i < toks.len() {
         if let Some(s) = sp.peek().copied() {
             if s.first == i {
-                out.push_str(&format!("@{}{} ", s.letter, slots.len()));
+                out.push('@');
+                out.push(s.letter);
+                push_number(&mut out, slots.len());
+                out.push(' ');
                 slots.push(Slot {
                     letter: s.letter,
-                    entities: s.entities.clone(),
+                    entities: &s.entities,
                 });
                 sp.next();
                 // An event slot stands before its trigger words, which stay readable
@@ -117,7 +176,7 @@ pub fn shadow(ctx: &DocContext<'_>, sentence: usize, spans: &[SlotSpan]) -> (Str
                 }
             }
         }
-        out.push_str(&shadow_token(toks[i].text(text), toks[i].kind));
+        push_shadow_token(&mut out, toks[i].text(text), toks[i].kind);
         out.push(' ');
         i += 1;
     }
@@ -125,41 +184,66 @@ pub fn shadow(ctx: &DocContext<'_>, sentence: usize, spans: &[SlotSpan]) -> (Str
 }
 
 /// Joins coordinated slots of one type: "@L1 , @L2 , @L3 and @L4" → one slot for all four.
-pub fn coordinate(spans: Vec<SlotSpan>, ctx: &DocContext<'_>, sentence: usize) -> Vec<SlotSpan> {
+/// Most sentences have no list: their spans are returned as they are, not copied.
+pub fn coordinate<'s>(
+    spans: &'s [SlotSpan],
+    ctx: &DocContext<'_>,
+    sentence: usize,
+) -> Cow<'s, [SlotSpan]> {
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
-    let word = |i: usize| toks[i].text(text).to_lowercase();
-    let mut out: Vec<SlotSpan> = Vec::new();
-    for s in spans {
-        if let Some(prev) = out.last_mut() {
-            if prev.letter == s.letter && prev.letter != 'E' && prev.letter != 'D' {
-                // Tokens between the two: only ",", "and", "or", "as well as", "even", "also".
-                let between: Vec<String> = (prev.last..s.first).map(word).collect();
-                let joiners = !between.is_empty()
-                    && between.iter().all(|w| {
-                        matches!(w.as_str(), "," | "and" | "or" | "even" | "also" | "the")
-                    })
-                    && between.len() <= 4
-                    && between.iter().any(|w| w == "," || w == "and" || w == "or");
-                // "Tecoluca, El Salvador" is a place and its country, not a list: a list of two
-                // needs "and" / "or"; a longer list needs it at its end (checked when it closes).
-                let joiners = joiners
-                    && (between.iter().any(|w| w == "and" || w == "or")
-                        || next_joins_list(&s, ctx, sentence));
-                if joiners {
-                    prev.last = s.last;
-                    for e in s.entities {
-                        if !prev.entities.contains(&e) {
-                            prev.entities.push(e);
+    let word = |i: usize| toks[i].text(text);
+    // Whether `s` joins the list ending at token `prev_last` with slots of letter `letter`.
+    let joins = |letter: char, prev_last: usize, s: &SlotSpan| {
+        if letter != s.letter || letter == 'E' || letter == 'D' {
+            return false;
+        }
+        // Tokens between the two: only ",", "and", "or", "as well as", "even", "also".
+        let between = prev_last..s.first;
+        let joiners = !between.is_empty()
+            && between.len() <= 4
+            && between
+                .clone()
+                .all(|i| lower_in(word(i), &[",", "and", "or", "even", "also", "the"]).is_some())
+            && between
+                .clone()
+                .any(|i| lower_in(word(i), &[",", "and", "or"]).is_some());
+        // "Tecoluca, El Salvador" is a place and its country, not a list: a list of two
+        // needs "and" / "or"; a longer list needs it at its end (checked when it closes).
+        joiners
+            && (between
+                .clone()
+                .any(|i| lower_in(word(i), &["and", "or"]).is_some())
+                || next_joins_list(s, ctx, sentence))
+    };
+    // The joined list, made only once a join is found.
+    let mut joined: Option<Vec<SlotSpan>> = None;
+    let mut prev: Option<(char, usize)> = None;
+    for (k, s) in spans.iter().enumerate() {
+        if let Some((letter, last)) = prev {
+            if joins(letter, last, s) {
+                let out = joined.get_or_insert_with(|| spans[..k].to_vec());
+                if let Some(list) = out.last_mut() {
+                    list.last = s.last;
+                    for &e in &s.entities {
+                        if !list.entities.contains(&e) {
+                            list.entities.push(e);
                         }
                     }
-                    continue;
                 }
+                prev = Some((letter, s.last));
+                continue;
             }
         }
-        out.push(s);
+        if let Some(out) = joined.as_mut() {
+            out.push(s.clone());
+        }
+        prev = Some((s.letter, s.last));
     }
-    out
+    match joined {
+        Some(list) => Cow::Owned(list),
+        None => Cow::Borrowed(spans),
+    }
 }
 
 /// Whether a list goes on after `s` and closes with "and"/"or" ("Colombia, Ecuador, Peru and
@@ -167,13 +251,12 @@ pub fn coordinate(spans: Vec<SlotSpan>, ctx: &DocContext<'_>, sentence: usize) -
 fn next_joins_list(s: &SlotSpan, ctx: &DocContext<'_>, sentence: usize) -> bool {
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
-    let window: Vec<String> = (s.last..(s.last + 8).min(toks.len()))
-        .map(|i| toks[i].text(text).to_lowercase())
-        .collect();
+    let mut window = (s.last..(s.last + 8).min(toks.len())).map(|i| toks[i].text(text));
     window
-        .first()
-        .is_some_and(|w| w == "," || w == "and" || w == "or")
-        && window.iter().any(|w| w == "and" || w == "or")
+        .clone()
+        .next()
+        .is_some_and(|w| lower_in(w, &[",", "and", "or"]).is_some())
+        && window.any(|w| lower_in(w, &["and", "or"]).is_some())
 }
 
 /// Finds slot spans of a sentence: entity mentions, demonyms, and safe nominal links.
@@ -190,9 +273,18 @@ pub fn sentence_spans(
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
     let mut spans: Vec<SlotSpan> = Vec::new();
+    // The mentions of this sentence by start token, walked along with `i`.
+    let mut mentions = mention_entity
+        .range((sentence, 0)..(sentence + 1, 0))
+        .peekable();
     let mut i = 0;
     while i < toks.len() {
-        if let Some(&(e, last)) = mention_entity.get(&(sentence, i)) {
+        while mentions.next_if(|(&(_, first), _)| first < i).is_some() {}
+        let here = mentions
+            .peek()
+            .filter(|(&(_, first), _)| first == i)
+            .map(|(_, &found)| found);
+        if let Some((e, last)) = here {
             // The candidate covers tokens [i, last).
             spans.push(SlotSpan::one(i, last, letter(ents[e].etype), e));
             recent.see(e, ents[e].etype);
@@ -200,7 +292,6 @@ pub fn sentence_spans(
             continue;
         }
         let w = toks[i].text(text);
-        let lw = w.to_lowercase();
         // Demonyms stand for their country.
         if toks[i].kind == TokKind::Word && w.chars().next().is_some_and(char::is_uppercase) {
             if let Some(entry) = lex.word_entry(&fold_key(w), Kind::Demonym) {
@@ -211,11 +302,16 @@ pub fn sentence_spans(
                 continue;
             }
         }
+        // Each token is classed once (most are `Other`); the rules below read the class.
+        let class = Cue::of(w);
+        let next = |i: usize| {
+            toks.get(i + 1)
+                .map_or(Cue::Other, |t| Cue::of(t.text(text)))
+        };
         // "the gang", "the group": the last organization named in this paragraph.
-        if (lw == "the" || lw == "this" || lw == "that") && i + 1 < toks.len() {
-            let noun = toks[i + 1].text(text).to_lowercase();
-            if ORG_ANAPHORS.contains(&noun.as_str()) {
-                if let Some(e) = recent.org_for(&noun) {
+        if class == Cue::Article {
+            if let Cue::Anaphor(noun) = next(i) {
+                if let Some(e) = recent.org_for(noun) {
                     spans.push(SlotSpan::one(i, i + 2, 'O', e));
                     recent.see(e, EntityType::Organization);
                     i += 2;
@@ -224,29 +320,25 @@ pub fn sentence_spans(
             }
         }
         // "a gang member", "gang members": the gang of this document.
-        if ORG_ANAPHORS.contains(&lw.as_str())
-            && i + 1 < toks.len()
-            && matches!(
-                toks[i + 1].text(text).to_lowercase().as_str(),
-                "member" | "members" | "leader" | "leaders" | "boss"
-            )
-        {
-            if let Some(e) = recent.org_for(&lw) {
-                spans.push(SlotSpan::one(i, i + 1, 'O', e));
-                i += 1;
-                continue;
+        if let Cue::Anaphor(noun) = class {
+            if next(i) == Cue::Member {
+                if let Some(e) = recent.org_for(noun) {
+                    spans.push(SlotSpan::one(i, i + 1, 'O', e));
+                    i += 1;
+                    continue;
+                }
             }
         }
-        if matches!(lw.as_str(), "he" | "his" | "him" | "she" | "her") {
+        if class == Cue::Pronoun {
             if let Some(e) = recent.person {
                 spans.push(SlotSpan::one(i, i + 1, 'P', e));
                 i += 1;
                 continue;
             }
         }
-        if let (true, Some(e)) = (matches!(lw.as_str(), "its" | "it"), recent.org) {
+        if let (Cue::It { its }, Some(e)) = (class, recent.org) {
             // Only when an organization is the latest entity named: "it" too often means a thing.
-            if recent.last_type == Some(EntityType::Organization) || lw == "its" {
+            if recent.last_type == Some(EntityType::Organization) || its {
                 spans.push(SlotSpan::one(i, i + 1, 'O', e));
                 i += 1;
                 continue;
@@ -255,6 +347,45 @@ pub fn sentence_spans(
         i += 1;
     }
     spans
+}
+
+/// What a token may signal to [`sentence_spans`], by its lower case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cue {
+    /// "the", "this", "that"
+    Article,
+    /// One of [`ORG_ANAPHORS`].
+    Anaphor(&'static str),
+    /// "member(s)", "leader(s)", "boss"
+    Member,
+    /// "he", "his", "him", "she", "her"
+    Pronoun,
+    /// "its" / "it"
+    It {
+        its: bool,
+    },
+    Other,
+}
+
+impl Cue {
+    fn of(w: &str) -> Cue {
+        // No cue is longer than 12 letters, and lower-casing keeps an ASCII word's length.
+        if w.len() > 12 && w.is_ascii() {
+            return Cue::Other;
+        }
+        let lw = Lower::of(w);
+        match lw.as_str() {
+            "the" | "this" | "that" => Cue::Article,
+            "member" | "members" | "leader" | "leaders" | "boss" => Cue::Member,
+            "he" | "his" | "him" | "she" | "her" => Cue::Pronoun,
+            "its" => Cue::It { its: true },
+            "it" => Cue::It { its: false },
+            lw => ORG_ANAPHORS
+                .iter()
+                .find(|a| **a == lw)
+                .map_or(Cue::Other, |a| Cue::Anaphor(a)),
+        }
+    }
 }
 
 /// The last entities named in the current paragraph.
@@ -349,7 +480,7 @@ impl Recent {
 pub fn apply_patterns(
     onto: &Ontology,
     shadow: &str,
-    slots: &[Slot],
+    slots: &[Slot<'_>],
     ents: &[EntityRef],
     doc_id: &str,
     evidence_span: (usize, usize, &str),
@@ -403,8 +534,8 @@ pub fn apply_patterns(
             let (Some(ss), Some(os)) = (slots.get(si), slots.get(oi)) else {
                 continue;
             };
-            for &a in &ss.entities {
-                for &b in &os.entities {
+            for &a in ss.entities {
+                for &b in os.entities {
                     let (ea, eb) = (&ents[a], &ents[b]);
                     if ea.id == eb.id
                         || !rel.subject.contains(&ea.etype)
@@ -683,6 +814,102 @@ mod tests {
                 hits += usize::from(want);
             }
             assert!(hits > 20 && hits < 4_980, "{hedges:?}: {hits} hedged");
+        }
+    }
+
+    #[test]
+    fn shadow_tokens() {
+        let table = [
+            ("Maduro", TokKind::Word, "maduro"),
+            ("U.S.", TokKind::Word, "u.s."),
+            ("’s", TokKind::Possessive, "'s"),
+            ("'", TokKind::Possessive, "'s"),
+            ("“", TokKind::Punct, "\""),
+            ("»", TokKind::Punct, "\""),
+            ("’", TokKind::Punct, "'"),
+            ("—", TokKind::Punct, "--"),
+            ("–", TokKind::Punct, "--"),
+            ("O’Brien", TokKind::Word, "o'brien"),
+            ("ÁLVARO", TokKind::Word, "álvaro"),
+            ("ΟΔΟΣ", TokKind::Word, "οδος"),
+            ("2024", TokKind::Number, "2024"),
+        ];
+        for (token, kind, want) in table {
+            let mut out = String::from("x ");
+            push_shadow_token(&mut out, token, kind);
+            assert_eq!(out, format!("x {want}"), "{token}");
+        }
+    }
+
+    #[test]
+    fn lower_case_comparisons() {
+        let table = [
+            ("The", Some("the")),
+            ("THIS", Some("this")),
+            ("that", Some("that")),
+            ("Them", None),
+            ("", None),
+            ("ÀND", None),
+            ("a-very-long-token-indeed", None),
+        ];
+        for (w, want) in table {
+            assert_eq!(lower_in(w, &["the", "this", "that"]), want, "{w}");
+        }
+        // Long and non-ASCII words are lower-cased in full.
+        assert_eq!(
+            lower_in("ORGANIZATIONS-LONG", &["organizations-long"]),
+            Some("organizations-long")
+        );
+        assert_eq!(lower_in("ÉTAT", &["état"]), Some("état"));
+        for w in ["Gang", "NETWORK", "x", "ΣΑΣ", "İs", "Straße"] {
+            assert_eq!(Lower::of(w).as_str(), w.to_lowercase(), "{w}");
+        }
+        for n in [0, 7, 10, 99, 100, 12345] {
+            let mut out = String::new();
+            push_number(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+    }
+
+    /// Lists of one type become one slot; a place and its country do not; sentences without
+    /// a list keep their spans (borrowed, not copied).
+    #[test]
+    fn coordinated_slots() {
+        let lex = Lexicon::load(&[] as &[&str]).unwrap();
+        let table = [
+            (
+                "Police raided homes in Colombia, Ecuador, Peru and Chile on Monday.",
+                1,
+                true,
+            ),
+            (
+                "Police raided homes in Colombia and Ecuador on Monday.",
+                1,
+                true,
+            ),
+            ("He was born in Tecoluca, El Salvador, in 1990.", 2, false),
+            ("Colombia sent troops to Ecuador.", 2, false),
+        ];
+        for (text, joined_len, owned) in table {
+            let doc = crate::corpus::Document::new("t.txt", text.to_string());
+            let ctx = super::super::analyze(&doc, &lex);
+            let spans: Vec<SlotSpan> = ctx
+                .cands
+                .iter()
+                .enumerate()
+                .filter_map(|(m, c)| {
+                    let e = ctx.assignment[m]?;
+                    Some(SlotSpan::one(c.first, c.last, 'L', e))
+                })
+                .collect();
+            let joined = coordinate(&spans, &ctx, 0);
+            assert_eq!(joined.len(), joined_len, "{text}: {spans:?}");
+            assert_eq!(matches!(joined, Cow::Owned(_)), owned, "{text}");
+            if owned {
+                assert_eq!(joined[0].first, spans[0].first);
+                assert_eq!(joined[0].last, spans[spans.len() - 1].last);
+                assert_eq!(joined[0].entities.len(), spans.len());
+            }
         }
     }
 }
