@@ -343,6 +343,17 @@ pub fn sentence_events(
         let free = (i..toks.len().min(i + 3))
             .take_while(|&k| !keys.in_slot(k))
             .count();
+        // A phrase's key starts with its first word's key (the words are joined by spaces), so
+        // no trigger starts here unless one starts with that word: one look-up spares three.
+        let first = keys.phrase(text, toks, i, 1);
+        if free > 0
+            && !first.is_empty()
+            && !first.contains(' ')
+            && lex.first_word_kinds(first) & Kind::Trigger.bit() == 0
+        {
+            i += 1;
+            continue;
+        }
         let found = (1..=free).rev().find_map(|len| {
             let key = keys.phrase(text, toks, i, len);
             lex.word_entry(key, Kind::Trigger).map(|e| (e, len))

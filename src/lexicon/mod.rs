@@ -151,6 +151,8 @@ pub struct Lexicon {
     pub max_phrase_words: usize,
     /// Last word of every word-list key → the kinds of the keys ending with it.
     last_words: FastMap<u32>,
+    /// First word of every word-list key → the kinds of the keys starting with it.
+    first_words: FastMap<u32>,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -215,9 +217,12 @@ impl Lexicon {
             }
         }
         let mut last_words: FastMap<u32> = FastMap::default();
+        let mut first_words: FastMap<u32> = FastMap::default();
         for (key, w) in &words {
             let last = key.rsplit(' ').next().unwrap_or(key);
             *last_words.entry(last.to_string()).or_default() |= w.kinds;
+            let first = key.split(' ').next().unwrap_or(key);
+            *first_words.entry(first.to_string()).or_default() |= w.kinds;
         }
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
@@ -236,6 +241,7 @@ impl Lexicon {
             pattern_entry,
             max_phrase_words,
             last_words,
+            first_words,
         })
     }
 
@@ -287,6 +293,11 @@ impl Lexicon {
     /// The kinds of the word-list keys whose last word (after the last space) is `word`.
     pub fn last_word_kinds(&self, word: &str) -> u32 {
         self.last_words.get(word).copied().unwrap_or(0)
+    }
+
+    /// The kinds of the word-list keys whose first word (before the first space) is `word`.
+    pub fn first_word_kinds(&self, word: &str) -> u32 {
+        self.first_words.get(word).copied().unwrap_or(0)
     }
 
     /// Whether `text` (any form) is in a word list of `kind`.
