@@ -5,7 +5,9 @@
 //! [`KnowledgeGraph::nodes`] and [`KnowledgeGraph::edges`], sorted by id and by
 //! (source, relation, target), so the same input always gives the same bytes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -285,10 +287,12 @@ fn grow<T>(v: &mut Vec<T>) {
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
     g: StableDiGraph<Node, Edge>,
-    ids: HashMap<String, NodeIndex>,
-    edge_ids: HashMap<(NodeIndex, String, NodeIndex), EdgeIndex>,
+    // Fast hashing for the look-ups every document makes; these maps are never iterated, so
+    // their order reaches no output.
+    ids: FxHashMap<String, NodeIndex>,
+    edge_ids: FxHashMap<(NodeIndex, String, NodeIndex), EdgeIndex>,
     /// Document ids and rule ids of the evidence, each kept once.
-    names: HashSet<Arc<str>>,
+    names: FxHashSet<Arc<str>>,
     pub meta: GraphMeta,
 }
 
