@@ -461,11 +461,12 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
             (from.clone(), to.clone())
         })
         .collect();
-    for (from, to) in &resolved {
-        if from != to {
-            graph.merge_nodes(from, to);
-        }
-    }
+    graph.merge_nodes_all(
+        resolved
+            .iter()
+            .filter(|(from, to)| from != to)
+            .map(|(from, to)| (from.as_str(), to.as_str())),
+    );
     // Accents the text gave anywhere go back into the label: "Hector Guerrero Flores" with an
     // alias "Héctor Guerrero" is labelled "Héctor Guerrero Flores".
     for n in graph.nodes_mut() {
