@@ -46,7 +46,7 @@ pub struct Candidate {
     pub all_caps: bool,
     /// An acronym given in parentheses or after ", or" right after this candidate: its token index.
     pub acronym_after: Option<usize>,
-    /// For "<Person> administration": the person's name as written.
+    /// For "`<Person>` administration": the person's name as written.
     pub administration_of: Option<String>,
 }
 
@@ -511,8 +511,8 @@ fn shouted_names(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
     out
 }
 
-/// Grows a candidate over a lower-case head that belongs to the name: "<Person> administration",
-/// "<Person>'s administration", "<Place> cartel".
+/// Grows a candidate over a lower-case head that belongs to the name: "`<Person>` administration",
+/// "`<Person>`'s administration", "`<Place>` cartel".
 fn extend(s: &SentenceInput<'_>, c: &mut Candidate, lex: &Lexicon) {
     let n = s.tokens.len();
     let mut k = c.last;

@@ -81,7 +81,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// This kind's bit in [`WordIds::kinds`].
+    /// This kind's bit in the sets of kinds [`Lexicon::key_kinds`] returns.
     pub fn bit(self) -> u32 {
         1 << match self {
             Kind::Entity(t) => t as u32,
