@@ -307,23 +307,7 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
         }
         let entry = recent.org_nouns.entry(e).or_default();
         for n in nouns {
-            if [
-                "gang",
-                "group",
-                "organization",
-                "organisation",
-                "cartel",
-                "militia",
-                "network",
-                "syndicate",
-                "movement",
-                "party",
-                "agency",
-                "company",
-            ]
-            .contains(&n.as_str())
-                && !entry.contains(&n)
-            {
+            if relate::ORG_ANAPHORS.contains(&n.as_str()) && !entry.contains(&n) {
                 entry.push(n);
             }
         }

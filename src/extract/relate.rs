@@ -35,7 +35,7 @@ pub struct EntityRef {
 }
 
 /// Nouns that refer back to an organization ("the gang").
-const ORG_ANAPHORS: &[&str] = &[
+pub(crate) const ORG_ANAPHORS: &[&str] = &[
     "gang",
     "group",
     "organization",
