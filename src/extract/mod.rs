@@ -400,32 +400,25 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
         if debug_shadow() {
             eprintln!("shadow {}#{si}: {shadow}", doc.id);
         }
-        relate::apply_patterns(
-            onto,
-            &shadow,
-            &slots,
-            &ents,
-            &doc.id,
-            (span.start, span.end, sentence_text),
-            hedged,
-            false,
-            &mut out.relations,
-        );
-        // Lists joined into one slot hide pairs inside them ("between Venezuela and Colombia"):
-        // a second pass without joining, for symmetric relations only.
-        if joined.len() != spans.len() {
-            let (shadow, slots) = relate::shadow(&ctx, si, &spans);
+        let run = |shadow: &str, slots: &[relate::Slot<'_>], symmetric_only, found: &mut _| {
             relate::apply_patterns(
                 onto,
-                &shadow,
-                &slots,
+                shadow,
+                slots,
                 &ents,
                 &doc.id,
                 (span.start, span.end, sentence_text),
                 hedged,
-                true,
-                &mut out.relations,
-            );
+                symmetric_only,
+                found,
+            )
+        };
+        run(&shadow, &slots, false, &mut out.relations);
+        // Lists joined into one slot hide pairs inside them ("between Venezuela and Colombia"):
+        // a second pass without joining, for symmetric relations only.
+        if joined.len() != spans.len() {
+            let (shadow, slots) = relate::shadow(&ctx, si, &spans);
+            run(&shadow, &slots, true, &mut out.relations);
         }
     }
     // Named events carry the date of their sentence.
