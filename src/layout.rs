@@ -210,11 +210,7 @@ fn spring(ids: &[&str], edges: &[(usize, usize)]) -> Vec<[f64; 2]> {
     let steps = steps_for(n);
     for step in 0..steps {
         let temperature = t0 * (1.0 - step as f64 / steps as f64) + k * 0.01;
-        let tree = QuadTree::build(&pos);
-        let mut disp: Vec<[f64; 2]> = (0..n)
-            .into_par_iter()
-            .map(|i| tree.repulsion(i, &pos, k))
-            .collect();
+        let mut disp = QuadTree::build(&pos).repulsions(k);
         for &(a, b) in &springs {
             let dx = pos[a][0] - pos[b][0];
             let dy = pos[a][1] - pos[b][1];
@@ -315,22 +311,28 @@ fn fit_and_round(xy: &[[f64; 2]], side: f64) -> Vec<(f64, f64)> {
 }
 
 /// A Barnes–Hut quadtree over the current positions. Cells live in one vector; a leaf owns a
-/// range of `order` (body indices grouped by leaf).
+/// range of `order` (body indices grouped by leaf, in index order within each cell), and
+/// `sorted` holds the bodies' positions in that same order, so a leaf's bodies are read from
+/// one contiguous run of memory and neighbouring bodies share the cells they visit.
 struct QuadTree {
     cells: Vec<Cell>,
     order: Vec<u32>,
+    sorted: Vec<[f64; 2]>,
     scratch: Vec<u32>,
+    quadrants: Vec<u8>,
 }
 
 struct Cell {
-    /// Side of the cell's square.
-    side: f64,
+    /// Square of the side of the cell (the opening test compares it with a squared distance).
+    side2: f64,
     /// Centre of mass and number of bodies.
     com: [f64; 2],
     mass: f64,
-    /// Children (0 = none: the root is never a child), or a leaf's range of `order`.
+    /// Children (0 = none: the root is never a child).
     children: [u32; 4],
-    leaf: Option<(u32, u32)>,
+    /// A leaf's range of `order` (`start < end`); `start == end` for an inner cell.
+    start: u32,
+    end: u32,
 }
 
 impl QuadTree {
@@ -344,12 +346,15 @@ impl QuadTree {
         }
         let side = (hi[0] - lo[0]).max(hi[1] - lo[1]).max(1e-9);
         let mut tree = QuadTree {
-            cells: Vec::with_capacity(pos.len()),
+            cells: Vec::with_capacity(pos.len() / 2 + 1),
             order: (0..pos.len() as u32).collect(),
+            sorted: Vec::new(),
             scratch: vec![0; pos.len()],
+            quadrants: vec![0; pos.len()],
         };
         let len = tree.order.len();
         tree.split(pos, 0, len, lo, side, 0);
+        tree.sorted = tree.order.iter().map(|&b| pos[b as usize]).collect();
         tree
     }
 
@@ -371,34 +376,40 @@ impl QuadTree {
             my += pos[b as usize][1];
         }
         let mass = (end - start) as f64;
+        let leaf = end - start <= LEAF || depth >= MAX_DEPTH;
         self.cells.push(Cell {
-            side,
+            side2: side * side,
             com: [mx / mass, my / mass],
             mass,
             children: [0; 4],
-            leaf: None,
+            start: if leaf { start as u32 } else { 0 },
+            end: if leaf { end as u32 } else { 0 },
         });
-        if end - start <= LEAF || depth >= MAX_DEPTH {
-            self.cells[me].leaf = Some((start as u32, end as u32));
+        if leaf {
             return me as u32;
         }
         let half = side / 2.0;
         let mid = [corner[0] + half, corner[1] + half];
-        let quadrant = |b: u32| -> usize {
-            let p = pos[b as usize];
-            usize::from(p[0] >= mid[0]) + 2 * usize::from(p[1] >= mid[1])
-        };
-        // A stable partition into the four quadrants (a counting sort through `scratch`).
+        // A stable partition into the four quadrants (a counting sort through `scratch`), so
+        // each child's bodies stay in index order.
         let mut bounds = [0usize; 5];
-        for &b in &self.order[start..end] {
-            bounds[quadrant(b) + 1] += 1;
+        for (&b, q) in self.order[start..end]
+            .iter()
+            .zip(&mut self.quadrants[start..end])
+        {
+            let p = pos[b as usize];
+            *q = u8::from(p[0] >= mid[0]) + 2 * u8::from(p[1] >= mid[1]);
+            bounds[usize::from(*q) + 1] += 1;
         }
         for q in 0..4 {
             bounds[q + 1] += bounds[q];
         }
         let mut fill = bounds;
-        for &b in &self.order[start..end] {
-            let q = quadrant(b);
+        for (&b, &q) in self.order[start..end]
+            .iter()
+            .zip(&self.quadrants[start..end])
+        {
+            let q = usize::from(q);
             self.scratch[fill[q]] = b;
             fill[q] += 1;
         }
@@ -418,42 +429,60 @@ impl QuadTree {
         me as u32
     }
 
-    /// The repulsive displacement on body `i`: k²/d from every other body, far cells as one.
-    fn repulsion(&self, i: usize, pos: &[[f64; 2]], k: f64) -> [f64; 2] {
-        let p = pos[i];
-        let k2 = k * k;
-        let mut f = [0.0, 0.0];
+    /// The repulsive displacement on every body, by body index. Bodies are visited in tree order
+    /// (neighbours one after another, for the caches); each body's sum is its own, so the order
+    /// of visits and the worker threads change nothing.
+    fn repulsions(&self, k: f64) -> Vec<[f64; 2]> {
+        let by_rank: Vec<[f64; 2]> = (0..self.order.len())
+            .into_par_iter()
+            .map(|r| self.repulsion(r, k))
+            .collect();
+        let mut out = vec![[0.0, 0.0]; by_rank.len()];
+        for (&b, f) in self.order.iter().zip(by_rank) {
+            out[b as usize] = f;
+        }
+        out
+    }
+
+    /// The repulsive displacement on the body at rank `r` of `order`: k²/d from every other
+    /// body, far cells as one. The x and y halves go through [`V2`] together, lane by lane:
+    /// the same operations in the same order as two scalar sums, so the same bits.
+    fn repulsion(&self, r: usize, k: f64) -> [f64; 2] {
+        let i = self.order[r] as usize;
+        let p = V2::new(self.sorted[r]);
+        let k2 = V2::splat(k * k);
+        let mut f = V2::splat(0.0);
         // Depth first: at most three siblings wait per level, so a fixed array is enough.
         let mut stack = [0u32; 4 * MAX_DEPTH + 4];
         let mut len = 1;
         while len > 0 {
             len -= 1;
-            let c = stack[len];
-            let cell = &self.cells[c as usize];
-            if let Some((s, e)) = cell.leaf {
-                for &b in &self.order[s as usize..e as usize] {
+            let cell = &self.cells[stack[len] as usize];
+            if cell.start < cell.end {
+                let (s, e) = (cell.start as usize, cell.end as usize);
+                for (&b, &q) in self.order[s..e].iter().zip(&self.sorted[s..e]) {
                     let j = b as usize;
                     if j == i {
                         continue;
                     }
-                    let (mut dx, mut dy) = (p[0] - pos[j][0], p[1] - pos[j][1]);
-                    let mut d2 = dx * dx + dy * dy;
+                    let mut d = p.sub(V2::new(q));
+                    let mut d2 = d.mul(d).sum();
                     if d2 < 1e-12 {
                         // Same spot: push apart along a direction fixed by the pair.
-                        dx = if i < j { 0.01 } else { -0.01 };
-                        dy = if (i + j) % 2 == 0 { 0.01 } else { -0.01 };
-                        d2 = dx * dx + dy * dy;
+                        d = V2::new([
+                            if i < j { 0.01 } else { -0.01 },
+                            if (i + j) % 2 == 0 { 0.01 } else { -0.01 },
+                        ]);
+                        d2 = d.mul(d).sum();
                     }
-                    f[0] += k2 * dx / d2;
-                    f[1] += k2 * dy / d2;
+                    f = f.add(k2.mul(d).div(V2::splat(d2)));
                 }
                 continue;
             }
-            let (dx, dy) = (p[0] - cell.com[0], p[1] - cell.com[1]);
-            let d2 = dx * dx + dy * dy;
-            if cell.side * cell.side < THETA * THETA * d2 {
-                f[0] += cell.mass * k2 * dx / d2;
-                f[1] += cell.mass * k2 * dy / d2;
+            let d = p.sub(V2::new(cell.com));
+            let d2 = d.mul(d).sum();
+            if cell.side2 < THETA * THETA * d2 {
+                f = f.add(V2::splat(cell.mass).mul(k2).mul(d).div(V2::splat(d2)));
                 continue;
             }
             for &child in cell.children.iter().rev() {
@@ -463,7 +492,93 @@ impl QuadTree {
                 }
             }
         }
-        f
+        f.get()
+    }
+}
+
+/// A pair of f64 (x, y) with lane-wise arithmetic: one SSE2 instruction for both lanes on
+/// x86-64 (where SSE2 is always present), plain scalar code elsewhere. Every lane operation is
+/// the IEEE 754 operation on that lane alone, so results are bit-for-bit those of scalar code.
+#[derive(Clone, Copy)]
+struct V2(Lanes);
+
+#[cfg(target_arch = "x86_64")]
+type Lanes = std::arch::x86_64::__m128d;
+#[cfg(not(target_arch = "x86_64"))]
+type Lanes = [f64; 2];
+
+// SAFETY (every `unsafe` below): these intrinsics only need SSE2, which every x86-64 CPU has
+// and Rust's x86-64 targets enable; none of them touches memory.
+#[cfg(target_arch = "x86_64")]
+impl V2 {
+    #[inline(always)]
+    fn new(v: [f64; 2]) -> V2 {
+        use std::arch::x86_64::_mm_set_pd;
+        V2(unsafe { _mm_set_pd(v[1], v[0]) })
+    }
+    #[inline(always)]
+    fn splat(v: f64) -> V2 {
+        V2(unsafe { std::arch::x86_64::_mm_set1_pd(v) })
+    }
+    #[inline(always)]
+    fn add(self, o: V2) -> V2 {
+        V2(unsafe { std::arch::x86_64::_mm_add_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn sub(self, o: V2) -> V2 {
+        V2(unsafe { std::arch::x86_64::_mm_sub_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn mul(self, o: V2) -> V2 {
+        V2(unsafe { std::arch::x86_64::_mm_mul_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn div(self, o: V2) -> V2 {
+        V2(unsafe { std::arch::x86_64::_mm_div_pd(self.0, o.0) })
+    }
+    #[inline(always)]
+    fn get(self) -> [f64; 2] {
+        use std::arch::x86_64::{_mm_cvtsd_f64, _mm_unpackhi_pd};
+        unsafe {
+            [
+                _mm_cvtsd_f64(self.0),
+                _mm_cvtsd_f64(_mm_unpackhi_pd(self.0, self.0)),
+            ]
+        }
+    }
+    /// x + y.
+    #[inline(always)]
+    fn sum(self) -> f64 {
+        let [x, y] = self.get();
+        x + y
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+impl V2 {
+    fn new(v: [f64; 2]) -> V2 {
+        V2(v)
+    }
+    fn splat(v: f64) -> V2 {
+        V2([v, v])
+    }
+    fn add(self, o: V2) -> V2 {
+        V2([self.0[0] + o.0[0], self.0[1] + o.0[1]])
+    }
+    fn sub(self, o: V2) -> V2 {
+        V2([self.0[0] - o.0[0], self.0[1] - o.0[1]])
+    }
+    fn mul(self, o: V2) -> V2 {
+        V2([self.0[0] * o.0[0], self.0[1] * o.0[1]])
+    }
+    fn div(self, o: V2) -> V2 {
+        V2([self.0[0] / o.0[0], self.0[1] / o.0[1]])
+    }
+    fn get(self) -> [f64; 2] {
+        self.0
+    }
+    fn sum(self) -> f64 {
+        self.0[0] + self.0[1]
     }
 }
 
@@ -744,6 +859,37 @@ mod tests {
             placed,
             vec![(-500.0, -500.0), (-499.99, -500.0), (500.0, 500.0)]
         );
+    }
+
+    #[test]
+    fn pair_arithmetic_gives_the_bits_of_scalar_arithmetic() {
+        let values = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.5,
+            0.1,
+            1.0 / 3.0,
+            1e-300,
+            4.9e-324,
+            1e300,
+            123_456.789,
+            -2.5e-7,
+        ];
+        for &a in &values {
+            for &b in &values {
+                for &c in &values {
+                    let (x, y) = (V2::new([a, b]), V2::new([c, a]));
+                    let bits = |v: [f64; 2]| v.map(f64::to_bits);
+                    assert_eq!(bits(x.add(y).get()), bits([a + c, b + a]));
+                    assert_eq!(bits(x.sub(y).get()), bits([a - c, b - a]));
+                    assert_eq!(bits(x.mul(y).get()), bits([a * c, b * a]));
+                    assert_eq!(bits(x.div(y).get()), bits([a / c, b / a]));
+                    assert_eq!(x.sum().to_bits(), (a + b).to_bits());
+                    assert_eq!(bits(V2::splat(c).get()), bits([c, c]));
+                }
+            }
+        }
     }
 
     #[test]
