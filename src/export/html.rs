@@ -212,21 +212,32 @@ impl serde_json::ser::Formatter for ScriptSafe {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // `<`, `>` and `&` are single bytes; U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+        let bytes = fragment.as_bytes();
         let mut run = 0;
-        for (i, c) in fragment.char_indices() {
-            let escaped = match c {
-                '<' => "\\u003c",
-                '>' => "\\u003e",
-                '&' => "\\u0026",
-                '\u{2028}' => "\\u2028",
-                '\u{2029}' => "\\u2029",
-                _ => continue,
+        let mut i = 0;
+        while i < bytes.len() {
+            let (escaped, len) = match bytes[i] {
+                b'<' => ("\\u003c", 1),
+                b'>' => ("\\u003e", 1),
+                b'&' => ("\\u0026", 1),
+                0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => {
+                    ("\\u2028", 3)
+                }
+                0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => {
+                    ("\\u2029", 3)
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
             };
-            writer.write_all(&fragment.as_bytes()[run..i])?;
+            writer.write_all(&bytes[run..i])?;
             writer.write_all(escaped.as_bytes())?;
-            run = i + c.len_utf8();
+            i += len;
+            run = i;
         }
-        writer.write_all(&fragment.as_bytes()[run..])
+        writer.write_all(&bytes[run..])
     }
 }
 

@@ -52,25 +52,49 @@ pub fn write_escaped<W: Write + ?Sized>(out: &mut W, s: &str, attr: bool) -> io:
 /// markup characters, `\r`, tab and line feed in attributes, forbidden control characters and
 /// the first byte of U+FFFE and U+FFFF.
 fn next_special(bytes: &[u8], from: usize, attr: bool) -> Option<usize> {
+    let table = if attr {
+        &SPECIAL_IN_ATTR
+    } else {
+        &SPECIAL_IN_TEXT
+    };
     let mut i = from;
     while i < bytes.len() {
         let b = bytes[i];
-        let special = match b {
-            b'&' | b'<' | b'>' | b'"' | b'\'' | b'\r' => true,
-            b'\n' | b'\t' => attr,
-            0x00..=0x1F => true,
-            // EF BF BE and EF BF BF are U+FFFE and U+FFFF.
-            0xEF => {
-                bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))
+        if table[usize::from(b)] {
+            // EF BF BE and EF BF BF are U+FFFE and U+FFFF; other characters starting with EF
+            // are copied.
+            if b != 0xEF
+                || (bytes.get(i + 1) == Some(&0xBF)
+                    && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
+            {
+                return Some(i);
             }
-            _ => false,
-        };
-        if special {
-            return Some(i);
         }
         i += 1;
     }
     None
+}
+
+/// Bytes [`next_special`] stops at in element content: markup characters, controls but tab and
+/// line feed, and 0xEF (the first byte of U+FFFE and U+FFFF, checked further there).
+const SPECIAL_IN_TEXT: [bool; 256] = special_bytes(false);
+/// The same in attribute values, where tab and line feed are escaped too.
+const SPECIAL_IN_ATTR: [bool; 256] = special_bytes(true);
+
+const fn special_bytes(attr: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = attr || (b != b'\n' as usize && b != b'\t' as usize);
+        b += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[0xEF] = true;
+    table
 }
 
 #[cfg(test)]
