@@ -109,11 +109,15 @@ if [ "$PEER_MB" != 0 ]; then
   c_mb=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log((r.bytes/1e6).toFixed(2))' "$LOGS/peer-compromise.out")
   c_docs=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(r.documents)' "$LOGS/peer-compromise.out")
   c_mbs=$(ratio "$c_mb" "$c_wall")
-  say "kgraph on the same subset, 1 thread"
-  run peer-kgraph -- "$KGRAPH" build --threads 1 "$SUBSET" -o target/bench-out-subset
-  k_mb=$(summary_mb peer-kgraph); k_mbs=$(ratio "$k_mb" "$WALL")
   peer_rows+=("| compromise $COMPROMISE_VERSION (node $(node --version)): people, places, organizations | 1 | $c_mb MB, $c_docs docs | $c_wall | $c_cpu | $c_mbs | $c_rss | 1× |")
-  peer_rows+=("| kgraph build, all exports, same subset | 1 | $k_mb MB | $WALL | $CPU | **$k_mbs** | $RSS | **$(ratio "$k_mbs" "$c_mbs")×** |")
+  # kgraph on the same files with each thread count of the whole-corpus runs: one thread is the
+  # like-for-like row (compromise runs on one); more is how a user runs kgraph on this machine.
+  for t in $THREADS; do
+    say "kgraph on the same subset, $t thread(s)"
+    run "peer-kgraph-t$t" -- "$KGRAPH" build --threads "$t" "$SUBSET" -o "target/bench-out-subset-t$t"
+    k_mb=$(summary_mb "peer-kgraph-t$t"); k_mbs=$(ratio "$k_mb" "$WALL")
+    peer_rows+=("| kgraph build, all exports, same subset | $t | $k_mb MB | $WALL | $CPU | **$k_mbs** | $RSS | **$(ratio "$k_mbs" "$c_mbs")×** |")
+  done
 fi
 
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
