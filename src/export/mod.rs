@@ -263,7 +263,7 @@ pub fn write_atomic(
     let tmp = temp_path(parent, &name);
     let result = (|| -> io::Result<()> {
         let file = fs::File::create(&tmp)?;
-        let mut w = BufWriter::new(file);
+        let mut w = BufWriter::with_capacity(1 << 18, file);
         fill(&mut w)?;
         w.flush()?;
         w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
