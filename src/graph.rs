@@ -209,10 +209,10 @@ fn better_value(a: Option<String>, b: Option<String>) -> Option<String> {
 /// Whether `a` is a more complete label than `b`: more words, then more letters, then accented
 /// over plain ("Héctor" over "Hector"), then mixed case over ALL CAPS, then the smaller string.
 pub fn better_label(a: &str, b: &str) -> bool {
-    label_rank(a) > label_rank(b)
+    a != b && label_rank(a) > label_rank(b)
 }
 
-fn label_rank(s: &str) -> (usize, usize, usize, bool, std::cmp::Reverse<String>) {
+fn label_rank(s: &str) -> (usize, usize, usize, bool, std::cmp::Reverse<&str>) {
     let words = s.split_whitespace().count();
     let letters = s.chars().filter(|c| c.is_alphanumeric()).count();
     let accented = s
@@ -220,13 +220,7 @@ fn label_rank(s: &str) -> (usize, usize, usize, bool, std::cmp::Reverse<String>)
         .filter(|c| !c.is_ascii() && c.is_alphabetic())
         .count();
     let mixed = s.chars().any(|c| c.is_lowercase());
-    (
-        words,
-        letters,
-        accented,
-        mixed,
-        std::cmp::Reverse(s.to_string()),
-    )
+    (words, letters, accented, mixed, std::cmp::Reverse(s))
 }
 
 /// A typed relation between two entities with its evidence.
@@ -290,7 +284,9 @@ pub struct KnowledgeGraph {
     // Fast hashing for the look-ups every document makes; these maps are never iterated, so
     // their order reaches no output.
     ids: FxHashMap<String, NodeIndex>,
-    edge_ids: FxHashMap<(NodeIndex, String, NodeIndex), EdgeIndex>,
+    edge_ids: FxHashMap<(NodeIndex, u32, NodeIndex), EdgeIndex>,
+    /// A number for each relation name, for the keys of `edge_ids` (no string per look-up).
+    relations: FxHashMap<Box<str>, u32>,
     /// Document ids and rule ids of the evidence, each kept once.
     names: FxHashSet<Arc<str>>,
     pub meta: GraphMeta,
@@ -325,6 +321,16 @@ impl KnowledgeGraph {
         }
     }
 
+    /// The number of relation name `relation` in `edge_ids`' keys.
+    fn relation_key(&mut self, relation: &str) -> u32 {
+        if let Some(&k) = self.relations.get(relation) {
+            return k;
+        }
+        let k = self.relations.len() as u32;
+        self.relations.insert(relation.into(), k);
+        k
+    }
+
     /// The shared copy of a document id or rule id.
     fn shared(&mut self, s: &Arc<str>) -> Arc<str> {
         match self.names.get(&**s) {
@@ -352,7 +358,7 @@ impl KnowledgeGraph {
         if s == t {
             return false;
         }
-        let key = (s, relation.to_string(), t);
+        let key = (s, self.relation_key(relation), t);
         let e = match self.edge_ids.get(&key) {
             Some(&e) => e,
             None => {
@@ -415,7 +421,8 @@ impl KnowledgeGraph {
             for e in ids {
                 let (s, d) = self.g.edge_endpoints(e).expect("edge exists");
                 let edge = self.g.remove_edge(e).expect("edge exists");
-                self.edge_ids.remove(&(s, edge.relation.clone(), d));
+                let key = (s, self.relation_key(&edge.relation), d);
+                self.edge_ids.remove(&key);
                 moved.push((if s == f { t } else { s }, edge, if d == f { t } else { d }));
             }
         }
@@ -492,7 +499,7 @@ impl KnowledgeGraph {
                 moved.push((s, d, edge));
                 continue;
             }
-            let key = (s, edge.relation.clone(), d);
+            let key = (s, self.relation_key(&edge.relation), d);
             let e = self.g.add_edge(s, d, edge);
             self.edge_ids.insert(key, e);
         }
