@@ -5,6 +5,9 @@
 //! such as "Next Article". Boilerplate paragraphs get no sentences (so they yield nothing); a
 //! rail starts a new section so the appended article's entities stay apart from the story's.
 
+use std::borrow::Cow;
+
+use super::chars::{is_space_normalized, lowercase_into, ws_len};
 use super::Span;
 
 /// Where a section comes from on the page.
@@ -196,7 +199,9 @@ const NAV_WORDS: &[&str] = &[
 pub fn segment(text: &str) -> Segmented {
     let mut seg = Segmented::default();
     let paragraphs = paragraph_spans(text);
-    let mut seen: rustc_hash::FxHashSet<String> = Default::default();
+    // Most lines are already space-normalized: the set borrows them from `text`.
+    let mut seen: rustc_hash::FxHashSet<Cow<'_, str>> = Default::default();
+    let mut lower = String::new();
     let mut section = 0usize;
     let mut section_start = 0usize;
     seg.sections.push(Section {
@@ -205,7 +210,7 @@ pub fn segment(text: &str) -> Segmented {
     });
     for (i, &span) in paragraphs.iter().enumerate() {
         let line = span.slice(text);
-        let mut kind = classify(line);
+        let mut kind = classify(line, &mut lower);
         if kind == Some(BoilerplateKind::Rail) && span.start > 0 {
             seg.sections[section].span = Span::new(section_start, span.start);
             section += 1;
@@ -235,21 +240,26 @@ pub fn segment(text: &str) -> Segmented {
             boilerplate: kind,
         });
         if kind.is_none() {
-            let p = seg.paragraphs.len() - 1;
-            for s in sentence_spans(text, content_span(text, span)) {
-                seg.sentences.push(Sentence {
+            let paragraph = seg.paragraphs.len() - 1;
+            let sentences = &mut seg.sentences;
+            sentence_spans(text, content_span(text, span), |s| {
+                sentences.push(Sentence {
                     span: s,
-                    paragraph: p,
+                    paragraph,
                     section,
-                });
-            }
+                })
+            });
         }
     }
     seg.sections[section].span = Span::new(section_start, text.len());
     seg
 }
 
-fn normalized_line(line: &str) -> String {
+/// The line's words joined by single spaces: the line itself when it already is.
+fn normalized_line(line: &str) -> Cow<'_, str> {
+    if is_space_normalized(line) {
+        return Cow::Borrowed(line);
+    }
     let mut out = String::with_capacity(line.len());
     for w in line.split_whitespace() {
         if !out.is_empty() {
@@ -257,7 +267,7 @@ fn normalized_line(line: &str) -> String {
         }
         out.push_str(w);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Paragraph spans: runs of non-blank lines, split where a line ends a sentence or looks like a
@@ -303,13 +313,13 @@ fn paragraph_spans(text: &str) -> Vec<Span> {
     out
 }
 
-/// Classifies a whole paragraph as boilerplate, or `None` for content.
-fn classify(line: &str) -> Option<BoilerplateKind> {
-    let lower = line.trim().to_lowercase();
-    let bare: String = lower
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_string();
-    if RAILS.contains(&bare.as_str()) {
+/// Classifies a whole paragraph as boilerplate, or `None` for content. `lower` is a buffer for
+/// the paragraph's lower-case form.
+fn classify(line: &str, lower: &mut String) -> Option<BoilerplateKind> {
+    lowercase_into(line.trim(), lower);
+    let lower = lower.as_str();
+    let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    if RAILS.contains(&bare) {
         return Some(BoilerplateKind::Rail);
     }
     if lower.starts_with("credit:")
@@ -322,30 +332,22 @@ fn classify(line: &str) -> Option<BoilerplateKind> {
     if line.starts_with('(') && line.ends_with(')') && is_credit(&line[1..line.len() - 1]) {
         return Some(BoilerplateKind::Credit);
     }
-    if is_timestamp(&lower) {
+    if is_timestamp(lower) {
         return Some(BoilerplateKind::Timestamp);
     }
     // The tests below only ask whether there are at most 15, 8 or 2 words: 16 are enough.
-    let words: Vec<&str> = lower
-        .split(|c: char| c.is_whitespace() || c == '|' || c == '·' || c == '•' || c == '/')
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
-        .filter(|w| !w.is_empty())
-        .take(16)
-        .collect();
-    if (lower.contains("http://") || lower.contains("https://") || lower.contains("www."))
-        && words.len() <= 15
+    let mut first = [""; 16];
+    let words = first_words(lower, &mut first);
+    if words.len() <= 15
+        && (lower.contains("http://") || lower.contains("https://") || lower.contains("www."))
     {
         return Some(BoilerplateKind::Link);
     }
-    if is_byline(line, &lower) {
+    if is_byline(line, lower) {
         return Some(BoilerplateKind::Byline);
     }
     let terminal = line.ends_with(['.', '!', '?', '"', '”']);
-    if !terminal
-        && !words.is_empty()
-        && words.len() <= 8
-        && words.iter().all(|w| NAV_WORDS.contains(w))
-    {
+    if !terminal && !words.is_empty() && words.len() <= 8 && words.iter().all(|w| is_nav_word(w)) {
         return Some(BoilerplateKind::Navigation);
     }
     // A one- or two-word ALL-CAPS line with no sentence punctuation is a section label ("POLITICS").
@@ -362,6 +364,100 @@ fn classify(line: &str) -> Option<BoilerplateKind> {
         return Some(BoilerplateKind::Navigation);
     }
     None
+}
+
+/// The first (up to `out.len()`) words of a lower-cased line as [`classify`] counts them:
+/// split at white space, `|`, `·`, `•` and `/`, trimmed of anything but letters, digits and
+/// `-`, empty pieces dropped.
+fn first_words<'a, 'o>(lower: &'a str, out: &'o mut [&'a str]) -> &'o [&'a str] {
+    let b = lower.as_bytes();
+    let mut n = 0;
+    let mut start = 0;
+    let mut i = 0;
+    while n < out.len() && start <= b.len() {
+        // Bytes one at a time: a separator's first byte is never a continuation byte.
+        while i < b.len() && !SEPARATOR_LEAD[b[i] as usize] {
+            i += 1;
+        }
+        let sep = if i == b.len() {
+            1
+        } else {
+            match b[i] {
+                b'|' | b'/' => 1,
+                0xC2 if b.get(i + 1) == Some(&0xB7) => 2,
+                0xE2 if b.get(i + 1..i + 3) == Some(&[0x80, 0xA2][..]) => 3,
+                _ => ws_len(b, i),
+            }
+        };
+        if sep == 0 {
+            i += 1;
+            continue;
+        }
+        let w = trim_to_word(&lower[start..i]);
+        if !w.is_empty() {
+            out[n] = w;
+            n += 1;
+        }
+        i += sep;
+        start = i;
+    }
+    &out[..n]
+}
+
+/// Bytes that can start a word separator of [`first_words`]: white space, `|`, `/`, and the
+/// lead bytes of `·`, `•` and the non-ASCII white space.
+static SEPARATOR_LEAD: [bool; 256] = {
+    let mut t = [false; 256];
+    let lead = *b"\t\n\x0B\x0C\r |/\xC2\xE1\xE2\xE3";
+    let mut k = 0;
+    while k < lead.len() {
+        t[lead[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+/// `w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')`, without decoding ASCII.
+fn trim_to_word(w: &str) -> &str {
+    let keep = |c: char| c.is_alphanumeric() || c == '-';
+    let b = w.as_bytes();
+    let mut s = 0;
+    while s < b.len() {
+        if b[s] < 0x80 {
+            if b[s].is_ascii_alphanumeric() || b[s] == b'-' {
+                break;
+            }
+            s += 1;
+        } else {
+            match w[s..].chars().next() {
+                Some(c) if !keep(c) => s += c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    let mut e = b.len();
+    while e > s {
+        if b[e - 1] < 0x80 {
+            if b[e - 1].is_ascii_alphanumeric() || b[e - 1] == b'-' {
+                break;
+            }
+            e -= 1;
+        } else {
+            match w[..e].chars().next_back() {
+                Some(c) if !keep(c) => e -= c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    &w[s..e]
+}
+
+/// Whether `w` is one of [`NAV_WORDS`].
+fn is_nav_word(w: &str) -> bool {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| NAV_WORDS.iter().copied().collect())
+        .contains(w)
 }
 
 /// "(AP Photo/Name)", "(Agency via AP)", "(Name/Pool Photo via AP, File)", "Getty Images".
@@ -396,16 +492,16 @@ fn is_timestamp(lower: &str) -> bool {
         return s.split_whitespace().count() <= 12;
     }
     // Lines made only of dates, times and their punctuation: "2025-03-18 09:07", "Mar 31, 2025, 8:17 AM".
-    let tokens: Vec<&str> = s
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '|')
-        .filter(|t| !t.is_empty())
-        .take(9)
-        .collect();
-    if tokens.is_empty() || tokens.len() > 8 {
-        return false;
-    }
+    // At most 8 tokens, each a date or time word: every failure is `false`, so the first token
+    // that is not one ends the test (most lines are sentences and stop at their first word).
     let mut has_digit = false;
-    for t in &tokens {
+    let tokens = s
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '|')
+        .filter(|t| !t.is_empty());
+    for (n, t) in tokens.enumerate() {
+        if n == 8 {
+            return false;
+        }
         let t = t.trim_end_matches('.');
         if t.chars().any(|c| c.is_ascii_digit()) {
             has_digit = true;
@@ -497,16 +593,17 @@ fn is_weekday(t: &str) -> bool {
 
 /// "Goodman reported from Miami.", "By Jane Doe", "Associated Press writer X contributed to this report."
 fn is_byline(line: &str, lower: &str) -> bool {
-    // Only "at most 8" and "at most 6" are asked.
-    let words = line.split_whitespace().take(9).count();
-    if words <= 8 && (lower.contains(" reported from ") || lower.contains(" reported this story")) {
+    // Only "at most 8" and "at most 6" are asked: the words are counted only when needed.
+    let words = || line.split_whitespace().take(9).count();
+    if (lower.contains(" reported from ") || lower.contains(" reported this story")) && words() <= 8
+    {
         return true;
     }
     if lower.contains("contributed to this report") || lower.contains("contributed reporting") {
         return true;
     }
-    if words <= 6
-        && lower.starts_with("by ")
+    if lower.starts_with("by ")
+        && words() <= 6
         && line[3..].chars().next().is_some_and(char::is_uppercase)
         && !line.ends_with('.')
     {
@@ -612,34 +709,33 @@ const SENTENCE_STARTERS: &[&str] = &[
     "Authorities",
 ];
 
-/// Sentence spans inside one paragraph's content span.
-fn sentence_spans(text: &str, span: Span) -> Vec<Span> {
-    let mut out = Vec::new();
+/// Sentence spans inside one paragraph's content span, in order, to `push`.
+fn sentence_spans(text: &str, span: Span, mut push: impl FnMut(Span)) {
     let para = span.slice(text);
-    let bytes = para.as_bytes();
+    let b = para.as_bytes();
     let mut start = 0usize;
-    let mut iter = para.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        if !matches!(c, '.' | '!' | '?' | '…') {
-            continue;
-        }
+    let mut i = 0usize;
+    let mut ellipsis = None;
+    while let Some((at, mark)) = next_mark(b, i, &mut ellipsis) {
         // Take closing quotes and brackets, and repeated terminal marks, with the sentence.
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = iter.peek() {
-            if matches!(
-                d,
-                '"' | '”' | '’' | '\'' | ')' | ']' | '.' | '!' | '?' | '»'
-            ) {
-                end = j + d.len_utf8();
-                iter.next();
-            } else {
-                break;
+        let mut end = at + mark;
+        loop {
+            match b.get(end) {
+                Some(b'"' | b'\'' | b')' | b']' | b'.' | b'!' | b'?') => end += 1,
+                // '”', '’'
+                Some(0xE2) if matches!(b.get(end + 1..end + 3), Some([0x80, 0x9D | 0x99])) => {
+                    end += 3
+                }
+                // '»'
+                Some(0xC2) if b.get(end + 1) == Some(&0xBB) => end += 2,
+                _ => break,
             }
         }
-        if end >= para.len() {
+        i = end;
+        if end >= b.len() {
             break;
         }
-        if !(bytes[end] as char).is_ascii_whitespace() {
+        if !b[end].is_ascii_whitespace() {
             continue;
         }
         let rest = para[end..].trim_start();
@@ -652,22 +748,42 @@ fn sentence_spans(text: &str, span: Span) -> Vec<Span> {
         {
             continue;
         }
-        if c == '.' && is_abbreviation(&para[start..i], rest) {
+        if b[at] == b'.' && is_abbreviation(&para[start..at], rest) {
             continue;
         }
-        push_trimmed(&mut out, span.start, para, start, end);
+        push_trimmed(&mut push, span.start, para, start, end);
         start = end;
     }
-    push_trimmed(&mut out, span.start, para, start, para.len());
-    out
+    push_trimmed(&mut push, span.start, para, start, para.len());
 }
 
-fn push_trimmed(out: &mut Vec<Span>, base: usize, para: &str, start: usize, end: usize) {
+/// The next terminal mark at or after byte `i`: its position and length. `ellipsis` caches
+/// the position of the next "…" (searched less often than the ASCII marks).
+fn next_mark(b: &[u8], i: usize, ellipsis: &mut Option<Option<usize>>) -> Option<(usize, usize)> {
+    let ascii = memchr::memchr3(b'.', b'!', b'?', b.get(i..)?).map(|k| i + k);
+    let ell = match *ellipsis {
+        Some(Some(e)) if e >= i => Some(e),
+        Some(None) => None,
+        _ => {
+            let e = memchr::memmem::find(&b[i..], "…".as_bytes()).map(|k| i + k);
+            *ellipsis = Some(e);
+            e
+        }
+    };
+    match (ascii, ell) {
+        (Some(a), Some(e)) if e < a => Some((e, 3)),
+        (Some(a), _) => Some((a, 1)),
+        (None, Some(e)) => Some((e, 3)),
+        (None, None) => None,
+    }
+}
+
+fn push_trimmed(push: &mut impl FnMut(Span), base: usize, para: &str, start: usize, end: usize) {
     let piece = &para[start..end];
     let lead = piece.len() - piece.trim_start().len();
     let body = piece.trim();
     if !body.is_empty() {
-        out.push(Span::new(
+        push(Span::new(
             base + start + lead,
             base + start + lead + body.len(),
         ));
@@ -680,7 +796,6 @@ fn is_abbreviation(before: &str, after: &str) -> bool {
         .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“')
         .next()
         .unwrap_or("");
-    let word_l = word.to_lowercase();
     if word.is_empty() {
         return false;
     }
@@ -689,9 +804,24 @@ fn is_abbreviation(before: &str, after: &str) -> bool {
     if letters == 1 && word.chars().next().is_some_and(char::is_uppercase) {
         return true;
     }
-    if ABBREVIATIONS.contains(&word_l.as_str()) {
+    // The lower-case word: on the stack for the short ASCII words the list holds.
+    let mut buf = [0u8; 8];
+    let owned;
+    let word_l: &str = if word.is_ascii() {
+        if word.len() > buf.len() {
+            ""
+        } else {
+            buf[..word.len()].copy_from_slice(word.as_bytes());
+            buf[..word.len()].make_ascii_lowercase();
+            std::str::from_utf8(&buf[..word.len()]).unwrap_or("")
+        }
+    } else {
+        owned = word.to_lowercase();
+        &owned
+    };
+    if is_listed_abbreviation(word_l) {
         if matches!(
-            word_l.as_str(),
+            word_l,
             "u.s"
                 | "u.n"
                 | "u.k"
@@ -707,8 +837,11 @@ fn is_abbreviation(before: &str, after: &str) -> bool {
                 | "jr"
                 | "sr"
         ) {
-            let next_word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
-            return !SENTENCE_STARTERS.contains(&next_word.as_str());
+            let alpha = after
+                .char_indices()
+                .find(|(_, c)| !c.is_alphabetic())
+                .map_or(after.len(), |(i, _)| i);
+            return !SENTENCE_STARTERS.contains(&&after[..alpha]);
         }
         return true;
     }
@@ -716,9 +849,70 @@ fn is_abbreviation(before: &str, after: &str) -> bool {
     word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2)
 }
 
+/// Whether `w` (lower case) is one of [`ABBREVIATIONS`].
+fn is_listed_abbreviation(w: &str) -> bool {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    !w.is_empty()
+        && SET
+            .get_or_init(|| ABBREVIATIONS.iter().copied().collect())
+            .contains(w)
+}
+
+#[cfg(test)]
+#[path = "segment_reference.rs"]
+mod reference;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn assert_same_as_reference(text: &str) {
+        let (got, want) = (segment(text), reference::segment(text));
+        assert_eq!(got.sections, want.sections, "{text:?}");
+        assert_eq!(got.paragraphs, want.paragraphs, "{text:?}");
+        assert_eq!(got.sentences, want.sentences, "{text:?}");
+    }
+
+    #[test]
+    fn same_as_reference_table() {
+        for text in [
+            "He left.» Then rain.",
+            "He said.” Then rain. “Quote.” Next.",
+            "She wrote.’ Then rain.",
+            "Wait… Then rain…” Next… now.",
+            "Why?! Because. (Yes.) [No.] Done.'",
+            "He moved to the U.S. The gang followed. Inc. Officials said.",
+            "Mr. Smith met \u{212A}y. Jones. İnc. Ltd. ΣΑΣ. Yes.",
+            "It cost 3.5 million. 4 more. ¿Qué? ¡Sí! Fine.",
+            "A teaser that goes on for a while...\nA teaser that goes on for a while and more.",
+            "Line one\u{a0} with  spaces\n\nLine one\u{a0} with spaces\n\nLine\tone with spaces",
+            "Skip to Content | Facebook · Twitter\n\nRead More\n\nOther story.",
+            "Associated Press writer X contributed to this report.\n\nBy Jane Doe\n\nGoodman reported from Miami.",
+            "Last updated: Mar 31, 2025, 8:17 AM\n\n2025-03-18 09:07\n\nhttps://x.com/a",
+        ] {
+            assert_same_as_reference(text);
+        }
+    }
+
+    #[test]
+    fn same_as_reference_on_the_seeds() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut n = 0;
+        for entry in std::fs::read_dir(&dir).expect("seeds/") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).unwrap_or_default();
+            assert_same_as_reference(&text);
+            for line in text.lines() {
+                assert_eq!(
+                    classify(line, &mut String::new()),
+                    reference::classify(line),
+                    "{line:?}"
+                );
+            }
+            n += 1;
+        }
+        assert!(n > 0);
+    }
 
     fn sentences(text: &str) -> Vec<&str> {
         let seg = segment(text);
@@ -791,7 +985,7 @@ mod tests {
             ("The beginnings of Tren de Aragua", None),
             ("Trump spoke on Monday.", None),
         ] {
-            assert_eq!(classify(line), kind, "{line}");
+            assert_eq!(classify(line, &mut String::new()), kind, "{line}");
         }
     }
 
@@ -814,6 +1008,69 @@ mod tests {
                 ("Other story here.", SectionKind::Appended),
             ]
         );
+    }
+
+    /// The definition [`first_words`] speeds up.
+    fn first_words_general(lower: &str) -> Vec<&str> {
+        lower
+            .split(|c: char| c.is_whitespace() || c == '|' || c == '·' || c == '•' || c == '/')
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
+            .filter(|w| !w.is_empty())
+            .take(16)
+            .collect()
+    }
+
+    #[test]
+    fn first_words_table() {
+        for line in [
+            "",
+            "skip to content | facebook · twitter • email / print",
+            "hot · posts",
+            "(a) -b- «c» \u{a0}d\u{2003}e\u{3000}f’s",
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen",
+            " ... --- ||| ",
+        ] {
+            let mut buf = [""; 16];
+            assert_eq!(first_words(line, &mut buf), first_words_general(line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn listed_abbreviations_fit_the_stack_buffer() {
+        assert!(ABBREVIATIONS.iter().all(|a| a.len() <= 8 && a.is_ascii()));
+        assert!(ABBREVIATIONS.iter().all(|a| is_listed_abbreviation(a)));
+        assert!(!is_listed_abbreviation("") && !is_listed_abbreviation("the"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn first_words_agree_with_the_general_split(
+            s in "[a-z0-9 |/\\-.,()'\u{b7}\u{2022}\u{a0}\u{2003}\u{2019}\u{e9}\u{3000}\t]{0,60}"
+        ) {
+            let mut buf = [""; 16];
+            proptest::prop_assert_eq!(first_words(&s, &mut buf).to_vec(), first_words_general(&s));
+        }
+
+        #[test]
+        fn same_as_reference(
+            s in "((Mr|Mrs|U\\.S|U\\.S\\.A|J|Sen|etc|Inc|Co|the|The|He|AP Photo|Next Article|Related|Credit:|By John|by|reported from|contributed to this report|http://x\\.com|www\\.|Last updated|Updated |Mar 31, 2025, 8:17 AM|2025-03-18|Monday|POLITICS|News|Share|Skip to Content|\\(AP Photo/X Y\\)|\\(X via AP\\)|FILE - |FILE: |\\.\\.\\.|…|\\.|!|\\?|\\)|\\(|\\[|\\]|\"|”|“|’|‘|'|»|¿|,|·|•|\\||/| |  |\\n|\\n\\n|\\r\\n|\\t|\u{a0}|\u{2003}|\u{85}|é|É|İ|Σ|K|[a-z]{1,6}|[A-Z][a-z]{0,5}|[A-Z]{2,5}|[0-9]{1,4})){0,60}"
+        ) {
+            assert_same_as_reference(&s);
+        }
+
+        #[test]
+        fn segment_never_panics_and_spans_slice(
+            s in "[A-Za-z0-9 .!?\n\r\t\"'()\u{2026}\u{201d}\u{2019}\u{bb}\u{a0}\u{e9}\u{130}]{0,120}"
+        ) {
+            let seg = segment(&s);
+            for t in &seg.sentences {
+                let text = t.span.slice(&s);
+                proptest::prop_assert!(!text.is_empty());
+                proptest::prop_assert_eq!(text, text.trim());
+            }
+        }
     }
 
     #[test]
