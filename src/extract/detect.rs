@@ -296,6 +296,47 @@ const SPACE_BEFORE: u8 = 8;
 const PLAIN_KEY: u8 = 16;
 /// An ASCII token.
 const ASCII: u8 = 32;
+/// The token's lower-case form and key are its own text (most words: ASCII, lower case, no
+/// periods, no possessive ending), so they are not copied.
+const OWN_FORMS: u8 = 64;
+
+/// Classes of ASCII bytes for the one pass over a token in [`TokenFeats::compute`].
+const B_UPPER: u8 = 1;
+const B_LOWER: u8 = 2;
+/// Bytes that make a key differ from the lower-case form: periods, backticks, white space.
+const B_KEY: u8 = 4;
+const B_NON_ASCII: u8 = 8;
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_uppercase() {
+            B_UPPER
+        } else if c.is_ascii_lowercase() {
+            B_LOWER
+        } else if c == b'.' || c == b'`' || c.is_ascii_whitespace() || c == 0x0B {
+            B_KEY
+        } else if c >= 0x80 {
+            B_NON_ASCII
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// One token's features.
+#[derive(Debug, Clone)]
+struct Feat {
+    /// Lower-case form and key as byte ranges of [`TokenFeats::text`] (unused with `OWN_FORMS`).
+    lower: (u32, u32),
+    key: (u32, u32),
+    flags: u8,
+    /// [`Lexicon::key_info`] of the key, once asked.
+    info: Cell<Option<KeyInfo>>,
+}
 
 /// What detection asks about each token again and again (its lower-case form, its key, its
 /// shape, what the lexicon knows of its key), computed once per sentence into buffers reused
@@ -304,14 +345,12 @@ const ASCII: u8 = 32;
 /// at most of the words of a sentence.
 #[derive(Debug, Default)]
 pub struct TokenFeats {
+    /// Lower-case forms and keys that are not the tokens' own text.
     text: String,
-    /// Per token: lower-case form and key, as byte ranges of `text`.
-    lower: Vec<(u32, u32)>,
-    key: Vec<(u32, u32)>,
-    /// Per token: the flags above.
-    flags: Vec<u8>,
-    /// Per token: [`Lexicon::key_info`] of its key, once asked.
-    info: Vec<Cell<Option<KeyInfo>>>,
+    feats: Vec<Feat>,
+    /// Word tokens, and those of them in capitals with two characters or more.
+    words: usize,
+    shouting: usize,
     scratch: String,
 }
 
@@ -320,120 +359,116 @@ impl TokenFeats {
     /// to [`detect`] (the same as `_lex`).
     pub fn compute(&mut self, doc: &str, tokens: &[Token], _lex: &Lexicon) {
         self.text.clear();
-        self.lower.clear();
-        self.key.clear();
-        self.flags.clear();
-        self.info.clear();
+        self.feats.clear();
+        self.words = 0;
+        self.shouting = 0;
         for (i, t) in tokens.iter().enumerate() {
             let w = t.text(doc);
-            let start = self.text.len();
+            let word = t.kind == TokKind::Word;
             let mut flags = 0;
             if i > 0 && tokens[i - 1].span.end != t.span.start {
                 flags |= SPACE_BEFORE;
             }
-            if w.is_ascii() {
+            let bytes = w.as_bytes();
+            let class = bytes.iter().fold(0, |c, &b| c | BYTE_CLASS[b as usize]);
+            let (mut lower, mut key) = ((0, 0), (0, 0));
+            if class & B_NON_ASCII == 0 {
                 flags |= ASCII;
-                self.text.push_str(w);
-                self.text[start..].make_ascii_lowercase();
-                let mid = self.text.len();
-                let lw = &self.text[start..mid];
                 // The key drops a possessive ending ("'s", "'"; a backtick folds to "'").
-                let possessive = lw.ends_with("'s")
-                    || lw.ends_with("`s")
-                    || lw.ends_with('\'')
-                    || lw.ends_with('`');
+                let possessive = match bytes {
+                    [.., b'\'' | b'`', b's' | b'S'] | [.., b'\'' | b'`'] => true,
+                    _ => false,
+                };
                 if !possessive {
                     flags |= PLAIN_KEY;
                 }
-                // Without periods, backticks or spaces the key is the lower-case form minus
-                // a possessive ending: a sub-range, no second copy.
-                if !w
-                    .bytes()
-                    .any(|b| b == b'.' || b == b'`' || b.is_ascii_whitespace() || b == 0x0B)
-                {
-                    let end = if lw.ends_with("'s") {
-                        mid - 2
-                    } else if lw.ends_with('\'') {
-                        mid - 1
-                    } else {
-                        mid
-                    };
-                    self.lower.push((start as u32, mid as u32));
-                    self.key.push((start as u32, end as u32));
+                if class & (B_UPPER | B_KEY) == 0 && !possessive {
+                    flags |= OWN_FORMS;
                 } else {
-                    crate::text::fold_key_into(w, &mut self.scratch);
-                    self.text.push_str(&self.scratch);
-                    self.lower.push((start as u32, mid as u32));
-                    self.key.push((mid as u32, self.text.len() as u32));
+                    let start = self.text.len();
+                    self.text.push_str(w);
+                    self.text[start..].make_ascii_lowercase();
+                    let mid = self.text.len();
+                    lower = (start as u32, mid as u32);
+                    key = if class & B_KEY == 0 {
+                        // Without periods, backticks or spaces the key is the lower-case
+                        // form minus a possessive ending: a sub-range, no second copy.
+                        let lw = &self.text[start..mid];
+                        let end = if lw.ends_with("'s") {
+                            mid - 2
+                        } else if lw.ends_with('\'') {
+                            mid - 1
+                        } else {
+                            mid
+                        };
+                        (start as u32, end as u32)
+                    } else {
+                        crate::text::fold_key_into(w, &mut self.scratch);
+                        self.text.push_str(&self.scratch);
+                        (mid as u32, self.text.len() as u32)
+                    };
                 }
-                let b = w.as_bytes();
-                if b.first().is_some_and(u8::is_ascii_uppercase) {
+                if bytes.first().is_some_and(u8::is_ascii_uppercase) {
                     flags |= UPPER_START;
                 }
-                // For ASCII, letters are ASCII letters and upper case is ASCII upper case.
-                if t.kind == TokKind::Word
-                    && b.iter().any(u8::is_ascii_alphabetic)
-                    && !b.iter().any(u8::is_ascii_lowercase)
-                {
+                // In ASCII, letters are ASCII letters: some in upper case and none in lower.
+                if word && class & B_UPPER != 0 && class & B_LOWER == 0 {
                     flags |= CAPS;
+                    if bytes.len() > 1 {
+                        self.shouting += 1;
+                    }
                 }
             } else {
+                let start = self.text.len();
                 self.text.push_str(&w.to_lowercase());
                 let mid = self.text.len();
                 crate::text::fold_key_into(w, &mut self.scratch);
                 self.text.push_str(&self.scratch);
-                self.lower.push((start as u32, mid as u32));
-                self.key.push((mid as u32, self.text.len() as u32));
+                lower = (start as u32, mid as u32);
+                key = (mid as u32, self.text.len() as u32);
                 if w.chars().next().is_some_and(char::is_uppercase) {
                     flags |= UPPER_START;
                 }
-                if t.kind == TokKind::Word && is_all_caps_word(w) {
+                if word && is_all_caps_word(w) {
                     flags |= CAPS;
+                    if w.chars().nth(1).is_some() {
+                        self.shouting += 1;
+                    }
                 }
             }
-            if t.kind == TokKind::Word {
+            if word {
+                self.words += 1;
                 let capword = flags & UPPER_START != 0 || {
                     // "al-Qaida", "el-Sisi"
-                    let lw = &self.text[self.lower[i].0 as usize..self.lower[i].1 as usize];
-                    !w.is_empty()
-                        && (lw.starts_with("al-") || lw.starts_with("el-"))
+                    let lw = if flags & OWN_FORMS != 0 {
+                        w
+                    } else {
+                        &self.text[lower.0 as usize..lower.1 as usize]
+                    };
+                    (lw.starts_with("al-") || lw.starts_with("el-"))
                         && w[3..].chars().next().is_some_and(char::is_uppercase)
                 };
                 if capword {
                     flags |= CAPWORD;
                 }
             }
-            self.flags.push(flags);
-            self.info.push(Cell::new(None));
+            self.feats.push(Feat {
+                lower,
+                key,
+                flags,
+                info: Cell::new(None),
+            });
         }
-    }
-
-    fn lower(&self, i: usize) -> &str {
-        let (a, b) = self.lower[i];
-        &self.text[a as usize..b as usize]
-    }
-
-    fn key(&self, i: usize) -> &str {
-        let (a, b) = self.key[i];
-        &self.text[a as usize..b as usize]
     }
 
     fn has(&self, i: usize, flag: u8) -> bool {
-        self.flags[i] & flag != 0
+        self.feats[i].flags & flag != 0
     }
 
-    /// What the lexicon knows of the token's key, asked once.
-    fn info(&self, i: usize, lex: &Lexicon) -> KeyInfo {
-        if let Some(k) = self.info[i].get() {
-            return k;
-        }
-        let k = lex.key_info(self.key(i));
-        self.info[i].set(Some(k));
-        k
-    }
-
-    fn is(&self, i: usize, kind: Kind, lex: &Lexicon) -> bool {
-        self.info(i, lex).kinds & kind.bit() != 0
+    /// A sentence mostly in capitals: a shouted headline (four words or more, six in ten
+    /// of them ALL CAPS).
+    fn shouted(&self) -> bool {
+        self.words >= 4 && self.shouting * 10 >= self.words * 6
     }
 }
 
@@ -448,22 +483,38 @@ fn span_text<'a>(s: &SentenceInput<'a>, x: usize, y: usize) -> &'a str {
 
 /// The token's lower-case form.
 fn lower<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
-    s.feats.lower(i)
+    let f = &s.feats.feats[i];
+    if f.flags & OWN_FORMS != 0 {
+        tok(s, i)
+    } else {
+        &s.feats.text[f.lower.0 as usize..f.lower.1 as usize]
+    }
 }
 
 /// The token's key ([`fold_key`]).
 fn key_of<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
-    s.feats.key(i)
+    let f = &s.feats.feats[i];
+    if f.flags & OWN_FORMS != 0 {
+        tok(s, i)
+    } else {
+        &s.feats.text[f.key.0 as usize..f.key.1 as usize]
+    }
 }
 
-/// What the lexicon knows of the token's key.
+/// What the lexicon knows of the token's key, asked once.
 fn info(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> KeyInfo {
-    s.feats.info(i, lex)
+    let cell = &s.feats.feats[i].info;
+    if let Some(k) = cell.get() {
+        return k;
+    }
+    let k = lex.key_info(key_of(s, i));
+    cell.set(Some(k));
+    k
 }
 
 /// Whether the token is in a word list of `kind` (the same as `lex.is(tok(s, i), kind)`).
 fn is(s: &SentenceInput<'_>, i: usize, kind: Kind, lex: &Lexicon) -> bool {
-    s.feats.is(i, kind, lex)
+    info(s, i, lex).kinds & kind.bit() != 0
 }
 
 fn is_capword(s: &SentenceInput<'_>, i: usize) -> bool {
@@ -491,11 +542,28 @@ fn first_word_is_token(s: &SentenceInput<'_>, x: usize) -> bool {
 }
 
 /// Whether the key of tokens `x..y` (`y > x + 1`) may be a word-list key of a kind in
-/// `kinds` (a set of [`Kind::bit`]s): false only when its first or last word is known and
-/// no such key starts or ends with it. Spares most phrase look-ups, which fold the text.
-fn phrase_possible(s: &SentenceInput<'_>, x: usize, y: usize, kinds: u32, lex: &Lexicon) -> bool {
-    !(last_word_is_token(s, y) && info(s, y - 1, lex).last_kinds & kinds == 0
-        || first_word_is_token(s, x) && info(s, x, lex).first_kinds & kinds == 0)
+/// `kinds` (a set of [`Kind::bit`]s), as far as its last token tells: false only when the
+/// key's last word is known and no such key ends with it. Spares most phrase look-ups,
+/// which fold the text. When that token is glued to the one before ("professor,") the key's
+/// last word is not its key, but still ends with it when no possessive ending was dropped:
+/// the key's last byte is then the token key's.
+fn last_word_allows(s: &SentenceInput<'_>, y: usize, kinds: u32, lex: &Lexicon) -> bool {
+    let key = key_of(s, y - 1);
+    let Some(&last_byte) = key.as_bytes().last() else {
+        return true;
+    };
+    if s.feats.has(y - 1, SPACE_BEFORE) {
+        info(s, y - 1, lex).last_kinds & kinds != 0
+    } else if s.feats.has(y - 1, PLAIN_KEY) {
+        lex.last_byte_kinds(last_byte) & kinds != 0
+    } else {
+        true
+    }
+}
+
+/// The same as [`last_word_allows`] for the first token of tokens `x..y` (`y > x + 1`).
+fn first_word_allows(s: &SentenceInput<'_>, x: usize, kinds: u32, lex: &Lexicon) -> bool {
+    !first_word_is_token(s, x) || info(s, x, lex).first_kinds & kinds != 0
 }
 
 /// Named entities whose name or alias has the key of tokens `x..y` (the same as
@@ -539,11 +607,7 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
     let n = s.tokens.len();
     let mut out = Vec::new();
     // Is the sentence a shouted headline (mostly ALL CAPS words)?
-    let words = s.tokens.iter().filter(|t| t.kind == TokKind::Word).count();
-    let caps = (0..n)
-        .filter(|&i| s.feats.has(i, CAPS) && tok(s, i).chars().nth(1).is_some())
-        .count();
-    let shouted = words >= 4 && caps * 10 >= words * 6;
+    let shouted = s.feats.shouted();
     if shouted {
         return shouted_names(s, lex);
     }
@@ -944,11 +1008,14 @@ fn title_at(s: &SentenceInput<'_>, x: usize, b: usize, lex: &Lexicon) -> usize {
         return 0;
     }
     let max = lex.max_phrase_words.min(b - x);
+    // Every phrase here starts with the same word.
+    let phrases = max > 1 && first_word_allows(s, x, Kind::Title.bit(), lex);
     for len in (1..=max).rev() {
         let title = if len == 1 {
             is(s, x, Kind::Title, lex)
         } else {
-            phrase_possible(s, x, x + len, Kind::Title.bit(), lex)
+            phrases
+                && last_word_allows(s, x + len, Kind::Title.bit(), lex)
                 && lex.is(span_text(s, x, x + len), Kind::Title)
         };
         if title {
@@ -969,18 +1036,14 @@ fn title_before(s: &SentenceInput<'_>, a: usize, lex: &Lexicon) -> Option<usize>
         // A phrase of two or more tokens ending here: when its last word is the last token's
         // key, no title or role can match unless one ends with that word (an exact test that
         // spares most look-ups); the same for the first word, phrase by phrase.
-        let phrases_possible = end < 2
-            || !last_word_is_token(s, end)
-            || info(s, end - 1, lex).last_kinds & wanted != 0;
+        let phrases_possible = end < 2 || last_word_allows(s, end, wanted, lex);
         for len in (1..=max.min(end)).rev() {
             let x = end - len;
             let found = if len == 1 {
                 let k = info(s, x, lex);
                 lex.word_entry_of(&k, Kind::Title)
                     .or_else(|| lex.word_entry_of(&k, Kind::Role))
-            } else if phrases_possible
-                && !(first_word_is_token(s, x) && info(s, x, lex).first_kinds & wanted == 0)
-            {
+            } else if phrases_possible && first_word_allows(s, x, wanted, lex) {
                 let k = lex.key_info(&fold_key(span_text(s, x, end)));
                 lex.word_entry_of(&k, Kind::Title)
                     .or_else(|| lex.word_entry_of(&k, Kind::Role))
@@ -1158,7 +1221,7 @@ fn candidate(
         let mut k = a;
         while k > 0 && k + 4 > a {
             k -= 1;
-            if is(s, k, Kind::Demonym, lex) && upper_start(s, k) {
+            if upper_start(s, k) && is(s, k, Kind::Demonym, lex) {
                 demonym = lex.word_entry_of(&info(s, k, lex), Kind::Demonym);
                 break;
             }
@@ -1557,6 +1620,18 @@ mod tests {
         }
         // The sentences hold demonyms, titles, given names and connectors.
         assert!(seen >= 20, "{seen}");
+    }
+
+    /// Whether the key of tokens `x..y` (`y > x + 1`) may be a word-list key of a kind in
+    /// `kinds`, as the prefilters tell.
+    fn phrase_possible(
+        s: &SentenceInput<'_>,
+        x: usize,
+        y: usize,
+        kinds: u32,
+        lex: &Lexicon,
+    ) -> bool {
+        last_word_allows(s, y, kinds, lex) && first_word_allows(s, x, kinds, lex)
     }
 
     /// The span look-ups with their prefilters agree with folding the span's text, for every

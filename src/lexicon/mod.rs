@@ -165,6 +165,8 @@ pub struct Lexicon {
     name_lists: Vec<Vec<usize>>,
     /// Word-list entries sharing one key ([`KeyInfo::words`] points here).
     word_lists: Vec<WordIds>,
+    /// Per byte: the kinds of the word-list keys whose last byte it is.
+    last_byte_kinds: [u32; 256],
     automaton: AhoCorasick,
     /// Pattern index → entry index.
     pattern_entry: Vec<usize>,
@@ -235,7 +237,11 @@ impl Lexicon {
         }
         let mut keys: FastMap<KeyInfo> = FastMap::default();
         let mut word_lists = Vec::with_capacity(words.len());
+        let mut last_byte_kinds = [0; 256];
         for (key, w) in words {
+            if let Some(&b) = key.as_bytes().last() {
+                last_byte_kinds[b as usize] |= w.kinds;
+            }
             let last = key.rsplit(' ').next().unwrap_or(&key);
             keys.entry(last.to_string()).or_default().last_kinds |= w.kinds;
             let first = key.split(' ').next().unwrap_or(&key);
@@ -266,6 +272,7 @@ impl Lexicon {
             keys,
             name_lists,
             word_lists,
+            last_byte_kinds,
             automaton,
             pattern_entry,
             max_phrase_words,
@@ -349,6 +356,11 @@ impl Lexicon {
     /// The kinds of the word-list keys whose first word (before the first space) is `word`.
     pub fn first_word_kinds(&self, word: &str) -> u32 {
         self.key_info(word).first_kinds
+    }
+
+    /// The kinds of the word-list keys whose last byte is `b`.
+    pub fn last_byte_kinds(&self, b: u8) -> u32 {
+        self.last_byte_kinds[b as usize]
     }
 
     /// Whether `text` (any form) is in a word list of `kind`.
