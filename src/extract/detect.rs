@@ -375,10 +375,8 @@ impl TokenFeats {
             if class & B_NON_ASCII == 0 {
                 flags |= ASCII;
                 // The key drops a possessive ending ("'s", "'"; a backtick folds to "'").
-                let possessive = match bytes {
-                    [.., b'\'' | b'`', b's' | b'S'] | [.., b'\'' | b'`'] => true,
-                    _ => false,
-                };
+                let possessive =
+                    matches!(bytes, [.., b'\'' | b'`', b's' | b'S'] | [.., b'\'' | b'`']);
                 if !possessive {
                     flags |= PLAIN_KEY;
                 }
