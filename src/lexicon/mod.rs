@@ -36,6 +36,24 @@ struct WordIds {
     ids: Vec<usize>,
 }
 
+/// Everything the lexicon knows about one key, found with one hash look-up: detection asks
+/// it of the same tokens again and again, so it keeps the answer per token.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyInfo {
+    /// Kinds of the word-list entries with this key (as [`Lexicon::key_kinds`]).
+    pub kinds: u32,
+    /// Kinds of the word-list keys whose last word is this key (as [`Lexicon::last_word_kinds`]).
+    pub last_kinds: u32,
+    /// Kinds of the word-list keys whose first word is this key (as [`Lexicon::first_word_kinds`]).
+    pub first_kinds: u32,
+    /// Some named entity's key has this key as its last word (after its last space).
+    pub name_last: bool,
+    /// 1 + index in `Lexicon::word_lists` of this key's word-list entries; 0 for none.
+    words: u32,
+    /// 1 + index in `Lexicon::name_lists` of this key's named entities; 0 for none.
+    names: u32,
+}
+
 thread_local! {
     /// The key [`Lexicon::is`] folds its text into, reused between calls.
     static KEY: RefCell<String> = const { RefCell::new(String::new()) };
@@ -140,19 +158,20 @@ pub struct NameMatch {
 /// All lexicons, compiled.
 pub struct Lexicon {
     pub entries: Vec<Entry>,
-    /// Named entities by the key of each name and alias.
-    names: FastMap<Vec<usize>>,
-    /// Word-list entries by key.
-    words: FastMap<WordIds>,
+    /// What is known of each key: the keys of names, aliases and word-list entries, and the
+    /// first and last words of those keys.
+    keys: FastMap<KeyInfo>,
+    /// Named entities sharing one key ([`KeyInfo::names`] points here).
+    name_lists: Vec<Vec<usize>>,
+    /// Word-list entries sharing one key ([`KeyInfo::words`] points here).
+    word_lists: Vec<WordIds>,
+    /// Per byte: the kinds of the word-list keys whose last byte it is.
+    last_byte_kinds: [u32; 256],
     automaton: AhoCorasick,
     /// Pattern index → entry index.
     pattern_entry: Vec<usize>,
     /// Longest word-list phrase, in words.
     pub max_phrase_words: usize,
-    /// Last word of every word-list key → the kinds of the keys ending with it.
-    last_words: FastMap<u32>,
-    /// First word of every word-list key → the kinds of the keys starting with it.
-    first_words: FastMap<u32>,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -216,13 +235,28 @@ impl Lexicon {
                 }
             }
         }
-        let mut last_words: FastMap<u32> = FastMap::default();
-        let mut first_words: FastMap<u32> = FastMap::default();
-        for (key, w) in &words {
-            let last = key.rsplit(' ').next().unwrap_or(key);
-            *last_words.entry(last.to_string()).or_default() |= w.kinds;
-            let first = key.split(' ').next().unwrap_or(key);
-            *first_words.entry(first.to_string()).or_default() |= w.kinds;
+        let mut keys: FastMap<KeyInfo> = FastMap::default();
+        let mut word_lists = Vec::with_capacity(words.len());
+        let mut last_byte_kinds = [0; 256];
+        for (key, w) in words {
+            if let Some(&b) = key.as_bytes().last() {
+                last_byte_kinds[b as usize] |= w.kinds;
+            }
+            let last = key.rsplit(' ').next().unwrap_or(&key);
+            keys.entry(last.to_string()).or_default().last_kinds |= w.kinds;
+            let first = key.split(' ').next().unwrap_or(&key);
+            keys.entry(first.to_string()).or_default().first_kinds |= w.kinds;
+            let info = keys.entry(key).or_default();
+            info.kinds = w.kinds;
+            word_lists.push(w);
+            info.words = word_lists.len() as u32;
+        }
+        let mut name_lists = Vec::with_capacity(names.len());
+        for (key, ids) in names {
+            let last = key.rsplit(' ').next().unwrap_or(&key);
+            keys.entry(last.to_string()).or_default().name_last = true;
+            name_lists.push(ids);
+            keys.entry(key).or_default().names = name_lists.len() as u32;
         }
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
@@ -235,19 +269,32 @@ impl Lexicon {
             })?;
         Ok(Lexicon {
             entries,
-            names,
-            words,
+            keys,
+            name_lists,
+            word_lists,
+            last_byte_kinds,
             automaton,
             pattern_entry,
             max_phrase_words,
-            last_words,
-            first_words,
         })
+    }
+
+    /// What the lexicon knows about this key (all zero for an unknown key).
+    pub fn key_info(&self, key: &str) -> KeyInfo {
+        self.keys.get(key).copied().unwrap_or_default()
     }
 
     /// Named-entity entries whose name or alias has this key.
     pub fn names(&self, key: &str) -> &[usize] {
-        self.names.get(key).map(Vec::as_slice).unwrap_or(&[])
+        self.names_of(&self.key_info(key))
+    }
+
+    /// [`Lexicon::names`] of a key already looked up.
+    pub fn names_of(&self, info: &KeyInfo) -> &[usize] {
+        match info.names {
+            0 => &[],
+            n => &self.name_lists[n as usize - 1],
+        }
     }
 
     /// Named-entity entries whose name or alias is `text` (any form): [`Lexicon::names`] of
@@ -264,22 +311,33 @@ impl Lexicon {
 
     /// Word-list entries of one kind with this key.
     pub fn words_of(&self, key: &str, kind: Kind) -> impl Iterator<Item = &Entry> {
-        self.words
-            .get(key)
-            .filter(|w| w.kinds & kind.bit() != 0)
-            .into_iter()
-            .flat_map(|w| w.ids.iter())
+        self.words_of_info(&self.key_info(key), kind)
+    }
+
+    /// [`Lexicon::words_of`] a key already looked up.
+    pub fn words_of_info(&self, info: &KeyInfo, kind: Kind) -> impl Iterator<Item = &Entry> {
+        let ids: &[usize] = if info.kinds & kind.bit() == 0 {
+            &[]
+        } else {
+            &self.word_lists[info.words as usize - 1].ids
+        };
+        ids.iter()
             .map(|&i| &self.entries[i])
             .filter(move |e| e.kind == kind)
     }
 
     /// Index of the first word-list entry of `kind` with this key.
     pub fn word_entry(&self, key: &str, kind: Kind) -> Option<usize> {
-        let w = self.words.get(key)?;
-        if w.kinds & kind.bit() == 0 {
+        self.word_entry_of(&self.key_info(key), kind)
+    }
+
+    /// [`Lexicon::word_entry`] of a key already looked up.
+    pub fn word_entry_of(&self, info: &KeyInfo, kind: Kind) -> Option<usize> {
+        if info.kinds & kind.bit() == 0 {
             return None;
         }
-        w.ids
+        self.word_lists[info.words as usize - 1]
+            .ids
             .iter()
             .copied()
             .find(|&i| self.entries[i].kind == kind)
@@ -287,17 +345,22 @@ impl Lexicon {
 
     /// The kinds of word list holding this key, as a set of [`Kind::bit`]s.
     pub fn key_kinds(&self, key: &str) -> u32 {
-        self.words.get(key).map_or(0, |w| w.kinds)
+        self.key_info(key).kinds
     }
 
     /// The kinds of the word-list keys whose last word (after the last space) is `word`.
     pub fn last_word_kinds(&self, word: &str) -> u32 {
-        self.last_words.get(word).copied().unwrap_or(0)
+        self.key_info(word).last_kinds
     }
 
     /// The kinds of the word-list keys whose first word (before the first space) is `word`.
     pub fn first_word_kinds(&self, word: &str) -> u32 {
-        self.first_words.get(word).copied().unwrap_or(0)
+        self.key_info(word).first_kinds
+    }
+
+    /// The kinds of the word-list keys whose last byte is `b`.
+    pub fn last_byte_kinds(&self, b: u8) -> u32 {
+        self.last_byte_kinds[b as usize]
     }
 
     /// Whether `text` (any form) is in a word list of `kind`.
@@ -313,9 +376,7 @@ impl Lexicon {
 
     /// Same as [`Lexicon::is`] for an already folded key.
     pub fn key_is(&self, key: &str, kind: Kind) -> bool {
-        self.words
-            .get(key)
-            .is_some_and(|w| w.kinds & kind.bit() != 0)
+        self.key_kinds(key) & kind.bit() != 0
     }
 
     /// Named entities in `text`, whole words only, each starting with an upper-case letter or digit.
