@@ -294,7 +294,7 @@ pub struct FoundEvent {
 
 /// `s.to_lowercase()`, borrowed when that would change nothing (ASCII without capitals: most
 /// words), so looking at the words around a trigger allocates nothing.
-fn lower(s: &str) -> Cow<'_, str> {
+pub(crate) fn lower(s: &str) -> Cow<'_, str> {
     if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
         Cow::Borrowed(s)
     } else {
