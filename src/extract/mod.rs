@@ -9,10 +9,12 @@ pub mod relate;
 pub mod resolve;
 pub mod tokens;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::corpus::Document;
-use crate::graph::{node_id, Certainty, EntityType, Evidence, KnowledgeGraph, Node};
+use crate::graph::{Certainty, EntityType, Evidence, KnowledgeGraph, Node};
 use crate::lexicon::{Kind, Lexicon};
 use crate::ontology::Ontology;
 use crate::text::{segment, SectionKind, Segmented, Span};
@@ -172,6 +174,50 @@ pub fn add_cooccurrence(doc: &Document, ex: &mut DocExtraction) {
     ex.relations.extend(added);
 }
 
+/// Whether `w` starts with an upper-case letter, deciding from the first byte when it is ASCII.
+fn starts_upper(w: &str) -> bool {
+    match w.as_bytes().first() {
+        None => false,
+        Some(&b) if b.is_ascii() => b.is_ascii_uppercase(),
+        Some(_) => w.chars().next().is_some_and(char::is_uppercase),
+    }
+}
+
+/// [`crate::text::fold_key_into`] of one token. A token has no white space; an ASCII one
+/// without periods, backquotes or apostrophes has its lower-case form as its key.
+fn token_key_into(w: &str, out: &mut String) {
+    if w.bytes().all(|b| {
+        b.is_ascii() && !matches!(b, b'.' | b'`' | b'\'' | 0x0B) && !b.is_ascii_whitespace()
+    }) {
+        out.clear();
+        out.push_str(w);
+        out.make_ascii_lowercase();
+    } else {
+        crate::text::fold_key_into(w, out);
+    }
+}
+
+/// `Node::new(etype, label)` with its id already made, seen in document `doc`.
+fn new_node(id: &str, etype: EntityType, label: &str, doc: &str) -> Node {
+    Node {
+        id: id.to_string(),
+        label: label.to_string(),
+        etype,
+        aliases: one(label.to_string()),
+        mentions: 0,
+        docs: one(doc.to_string()),
+        date: None,
+        place: None,
+    }
+}
+
+/// A set of one string (`BTreeSet::from([s])` sorts an array first).
+fn one(s: String) -> std::collections::BTreeSet<String> {
+    let mut set = std::collections::BTreeSet::new();
+    set.insert(s);
+    set
+}
+
 /// Whether `KGRAPH_DEBUG_SHADOW` is set: shadow sentences go to standard error (for writing
 /// patterns).
 fn debug_shadow() -> bool {
@@ -202,18 +248,29 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
     }
     let mut nodes: std::collections::BTreeMap<String, Node> = std::collections::BTreeMap::new();
     for ent in &ctx.entities {
-        let mut node = Node::new(ent.etype, &ent.label);
-        node.id = ent.id.clone();
-        node.aliases.extend(ent.aliases.iter().cloned());
-        node.mentions = ent.mentions.len() as u64;
-        node.docs.insert(doc.id.clone());
-        match nodes.get_mut(&node.id) {
+        match nodes.get_mut(&ent.id) {
             Some(n) => {
-                n.aliases.extend(node.aliases);
-                n.mentions += node.mentions;
+                n.aliases.insert(ent.label.clone());
+                n.aliases.extend(ent.aliases.iter().cloned());
+                n.mentions += ent.mentions.len() as u64;
             }
             None => {
-                nodes.insert(node.id.clone(), node);
+                // `Node::new` with the entity's id, not one derived again from the label.
+                let mut aliases = ent.aliases.clone();
+                if !aliases.contains(&ent.label) {
+                    aliases.insert(ent.label.clone());
+                }
+                let node = Node {
+                    id: ent.id.clone(),
+                    label: ent.label.clone(),
+                    etype: ent.etype,
+                    aliases,
+                    mentions: ent.mentions.len() as u64,
+                    docs: one(doc.id.clone()),
+                    date: None,
+                    place: None,
+                };
+                nodes.insert(ent.id.clone(), node);
             }
         }
     }
@@ -235,13 +292,24 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
     // Countries named by a demonym: the document's entity for that country, or a new node.
     let mut demonym_map: std::collections::BTreeMap<usize, usize> =
         std::collections::BTreeMap::new();
+    let mut key = String::new();
     for toks in &ctx.tokens {
         for t in toks {
-            let w = t.text(text);
-            if !w.chars().next().is_some_and(char::is_uppercase) {
+            // Most tokens start with a lower-case ASCII letter or punctuation: the first
+            // byte says so before the token is sliced.
+            if text
+                .as_bytes()
+                .get(t.span.start)
+                .is_some_and(|b| b.is_ascii() && !b.is_ascii_uppercase())
+            {
                 continue;
             }
-            let Some(entry) = lex.word_entry(&crate::text::fold_key(w), Kind::Demonym) else {
+            let w = t.text(text);
+            if !starts_upper(w) {
+                continue;
+            }
+            token_key_into(w, &mut key);
+            let Some(entry) = lex.word_entry(&key, Kind::Demonym) else {
                 continue;
             };
             if demonym_map.contains_key(&entry) {
@@ -251,13 +319,13 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             if parent.is_empty() {
                 continue;
             }
-            let id = node_id(EntityType::Place, parent);
+            let id = resolve::entity_id(EntityType::Place, parent);
             let idx = match ents.iter().position(|x| x.id == id) {
                 Some(i) => i,
                 None => {
-                    let mut node = Node::new(EntityType::Place, parent);
-                    node.docs.insert(doc.id.clone());
-                    nodes.entry(id.clone()).or_insert(node);
+                    nodes
+                        .entry(id.clone())
+                        .or_insert_with(|| new_node(&id, EntityType::Place, parent, &doc.id));
                     ents.push(relate::EntityRef {
                         id,
                         etype: EntityType::Place,
@@ -277,39 +345,41 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             continue;
         }
         let toks = &ctx.tokens[c.sentence];
-        let mut nouns = Vec::new();
+        let entry = recent.org_nouns.entry(e).or_default();
+        // Lower-cased words, borrowed where lower-casing changes nothing (most words).
+        let mut add = |w: Cow<'_, str>| {
+            if relate::ORG_ANAPHORS.contains(&&*w) && !entry.iter().any(|n| *n == *w) {
+                entry.push(w.into_owned());
+            }
+        };
         if c.last < toks.len() {
-            nouns.push(toks[c.last].text(text).to_lowercase());
+            add(events::lower(toks[c.last].text(text)));
         }
         // Apposition: "X, a notorious gang" / "X, the Venezuelan gang".
         if c.last + 2 < toks.len()
             && toks[c.last].text(text) == ","
             && matches!(
-                toks[c.last + 1].text(text).to_lowercase().as_str(),
+                &*events::lower(toks[c.last + 1].text(text)),
                 "a" | "an" | "the"
             )
         {
             for t in &toks[c.last + 2..(c.last + 5).min(toks.len())] {
-                let w = t.text(text).to_lowercase();
-                if w == "," || w == "that" || w == "which" || w == "who" {
+                let w = events::lower(t.text(text));
+                if matches!(&*w, "," | "that" | "which" | "who") {
                     break;
                 }
-                nouns.push(w);
+                add(w);
             }
         }
         // "the Venezuelan gang Tren de Aragua": a noun right before.
         if c.first >= 1 {
-            nouns.push(toks[c.first - 1].text(text).to_lowercase());
+            add(events::lower(toks[c.first - 1].text(text)));
         }
-        let label = ctx.entities[e].label.to_lowercase();
-        if let Some(w) = label.split_whitespace().last() {
-            nouns.push(w.to_string());
-        }
-        let entry = recent.org_nouns.entry(e).or_default();
-        for n in nouns {
-            if relate::ORG_ANAPHORS.contains(&n.as_str()) && !entry.contains(&n) {
-                entry.push(n);
-            }
+        // The last word of the name: "gang" of "the Tren de Aragua Gang". (Lower-casing
+        // maps white space to white space and nothing else to it, so the last word of the
+        // lower-cased label is the lower-cased last word.)
+        if let Some(w) = ctx.entities[e].label.split_whitespace().last() {
+            add(events::lower(w));
         }
     }
     for (m, _) in ctx.cands.iter().enumerate() {
@@ -348,7 +418,7 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
         };
         let mut spans = spans;
         for (ev, rels) in found {
-            let id = node_id(EntityType::Event, &ev.label);
+            let id = resolve::entity_id(EntityType::Event, &ev.label);
             let idx = *events.entry(id.clone()).or_insert_with(|| {
                 ents.push(relate::EntityRef {
                     id: id.clone(),
@@ -356,11 +426,9 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
                 });
                 ents.len() - 1
             });
-            let node = nodes.entry(id.clone()).or_insert_with(|| {
-                let mut n = Node::new(EntityType::Event, &ev.label);
-                n.docs.insert(doc.id.clone());
-                n
-            });
+            let node = nodes
+                .entry(id.clone())
+                .or_insert_with(|| new_node(&id, EntityType::Event, &ev.label, &doc.id));
             node.mentions += 1;
             let (es, ee) = (
                 ctx.tokens[si][ev.first].span.start,
@@ -484,7 +552,7 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
         {
             continue;
         }
-        let place = node_id(EntityType::Place, &entry.parent);
+        let place = resolve::entity_id(EntityType::Place, &entry.parent);
         if !nodes.contains_key(&place) {
             continue;
         }
@@ -493,7 +561,7 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             let first = ctx.tokens[ctx.cands[m].sentence][ctx.cands[m].first].text(text);
             lex.names(&crate::text::fold_key(first))
                 .iter()
-                .any(|&x| node_id(EntityType::Place, &lex.entries[x].name) == place)
+                .any(|&x| resolve::entity_id(EntityType::Place, &lex.entries[x].name) == place)
         }) else {
             continue;
         };
@@ -514,12 +582,14 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
         });
     }
     // Countries named only by a demonym stay only when a relation uses them.
-    let used: std::collections::BTreeSet<&str> = out
-        .relations
-        .iter()
-        .flat_map(|r| [r.source.as_str(), r.target.as_str()])
-        .collect();
-    nodes.retain(|id, n| n.mentions > 0 || used.contains(id.as_str()));
+    if nodes.values().any(|n| n.mentions == 0) {
+        let used: rustc_hash::FxHashSet<&str> = out
+            .relations
+            .iter()
+            .flat_map(|r| [r.source.as_str(), r.target.as_str()])
+            .collect();
+        nodes.retain(|id, n| n.mentions > 0 || used.contains(id.as_str()));
+    }
     out.nodes = nodes.into_values().collect();
     out.mentions.sort_by_key(|m| (m.start, m.end));
     out.relations.sort_by(|a, b| {
@@ -542,6 +612,35 @@ mod tests {
 
     /// Every example of every pattern in schemas/ontology.json holds: each expected
     /// "Subject relation Object" is extracted from its text (names compared by label or alias).
+    #[test]
+    fn token_keys_are_fold_keys() {
+        for w in [
+            "Venezuelan",
+            "U.S.",
+            "Maduro's",
+            "Hamas'",
+            "O`Brien",
+            "MS-13",
+            "Rísquez",
+            "ΣΊΣΥΦΟΣ",
+            "\u{212A}elvin",
+            "İstanbul",
+            "",
+            "x",
+            "A&B",
+            "Trump’s",
+        ] {
+            let mut key = String::from("stale");
+            token_key_into(w, &mut key);
+            assert_eq!(key, fold_key(w), "{w:?}");
+            assert_eq!(
+                starts_upper(w),
+                w.chars().next().is_some_and(char::is_uppercase),
+                "{w:?}"
+            );
+        }
+    }
+
     #[test]
     fn ontology_pattern_examples_hold() {
         let p = Pipeline::builtin().unwrap();

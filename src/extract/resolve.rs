@@ -9,6 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use crate::graph::{better_label, node_id, EntityType, KnowledgeGraph};
 use crate::lexicon::{Kind, Lexicon};
 use crate::text::fold_key;
@@ -69,30 +71,109 @@ fn initials(text: &str) -> String {
         .to_uppercase()
 }
 
+/// [`is_acronym`] without allocating for ASCII text (every name but a few): for ASCII,
+/// alphabetic, upper-case and alphanumeric are the byte classes.
+fn acronym(w: &str) -> bool {
+    if !w.is_ascii() {
+        return is_acronym(w);
+    }
+    let mut letters = 0;
+    for b in w.bytes() {
+        if b.is_ascii_uppercase() {
+            letters += 1;
+        } else if !(b.is_ascii_digit() || b == b'.' || b == b'-') {
+            return false;
+        }
+    }
+    (2..=8).contains(&letters)
+}
+
+/// [`node_id`] with one allocation for ASCII names (the slug of ASCII text is its
+/// alphanumeric runs lower-cased, joined by '-', apostrophes, backquotes and periods skipped).
+pub(crate) fn entity_id(etype: EntityType, name: &str) -> String {
+    if !name.is_ascii() {
+        return node_id(etype, name);
+    }
+    let prefix = etype.as_str();
+    let mut id = String::with_capacity(prefix.len() + 1 + name.len());
+    id.push_str(prefix);
+    id.push(':');
+    let base = id.len();
+    let mut dash = false;
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() {
+            if dash && id.len() > base {
+                id.push('-');
+            }
+            dash = false;
+            id.push(b.to_ascii_lowercase() as char);
+        } else if !matches!(b, b'\'' | b'.' | b'`') {
+            dash = true;
+        }
+    }
+    if id.len() == base {
+        id.push('x');
+    }
+    id
+}
+
+/// How many distinct groups `items` fall in: 0, 1, or 2 for more than one.
+fn group_count(dsu: &mut Dsu, items: &[usize]) -> usize {
+    let Some((&first, rest)) = items.split_first() else {
+        return 0;
+    };
+    let r = dsu.find(first);
+    if rest.iter().any(|&j| dsu.find(j) != r) {
+        2
+    } else {
+        1
+    }
+}
+
+/// The targets the mentions of one name were given (step 5 of [`resolve_document`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Targets {
+    Unseen,
+    One(Option<usize>),
+    Many,
+}
+
 /// Groups one document's candidates into entities. `cands` must be in text order.
 pub fn resolve_document(
     doc: &str,
     cands: &[Candidate],
     lex: &Lexicon,
 ) -> (Vec<LocalEntity>, Vec<Option<usize>>) {
-    // 1. Names: one per key.
-    let mut key_ix: BTreeMap<&str, usize> = BTreeMap::new();
+    // 1. Names: one per key, numbered in order of first appearance; `kix` is each
+    //    candidate's name.
+    let mut key_ix: FxHashMap<&str, usize> = FxHashMap::default();
     let mut keys: Vec<&str> = Vec::new();
-    for c in cands {
-        if !key_ix.contains_key(c.key.as_str()) {
-            key_ix.insert(&c.key, keys.len());
-            keys.push(&c.key);
-        }
-    }
+    let kix: Vec<usize> = cands
+        .iter()
+        .map(|c| {
+            *key_ix.entry(c.key.as_str()).or_insert_with(|| {
+                keys.push(&c.key);
+                keys.len() - 1
+            })
+        })
+        .collect();
     let k = keys.len();
+    // The words of each name, split once: `key_words(j)`.
+    let mut flat: Vec<&str> = Vec::new();
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(k);
+    for key in &keys {
+        let start = flat.len();
+        flat.extend(key.split(' ').filter(|w| !w.is_empty()));
+        ranges.push(start..flat.len());
+    }
+    let key_words = |j: usize| &flat[ranges[j].clone()];
     let mut scores = vec![[0i32; 4]; k];
     let mut lexe: Vec<Option<usize>> = vec![None; k];
     let mut only_initial = vec![true; k];
-    let mut surface: Vec<String> = vec![String::new(); k];
+    let mut surface: Vec<&str> = vec![""; k];
     // The strongest single piece of person evidence for each name.
     let mut max_person = vec![0i32; k];
-    for c in cands {
-        let i = key_ix[c.key.as_str()];
+    for (c, &i) in cands.iter().zip(&kix) {
         for t in 0..4 {
             scores[i][t] += c.scores[t];
         }
@@ -104,12 +185,12 @@ pub fn resolve_document(
             only_initial[i] = false;
         }
         if surface[i].is_empty() {
-            surface[i] = c.text(doc).to_string();
+            surface[i] = c.text(doc);
         }
     }
     let mut dsu = Dsu((0..k).collect());
     // 2. Lexicon: every alias of one entry is one entity.
-    let mut by_entry: HashMap<usize, usize> = HashMap::new();
+    let mut by_entry: FxHashMap<usize, usize> = FxHashMap::default();
     for i in 0..k {
         if let Some(e) = lexe[i] {
             match by_entry.get(&e) {
@@ -124,13 +205,14 @@ pub fn resolve_document(
     for (ci, c) in cands.iter().enumerate() {
         if c.acronym_after.is_some() {
             // The acronym is itself a candidate right after (candidates are in text order).
-            if let Some(a) = cands[ci + 1..].iter().take(3).find(|d| {
+            if let Some(a) = (ci + 1..cands.len()).take(3).find(|&a| {
+                let d = &cands[a];
                 d.sentence == c.sentence
                     && d.first > c.first
                     && d.first <= c.last + 6
-                    && is_acronym(d.text(doc))
+                    && acronym(d.text(doc))
             }) {
-                let (i, j) = (key_ix[c.key.as_str()], key_ix[a.key.as_str()]);
+                let (i, j) = (kix[ci], kix[a]);
                 if lexe[j].is_none() || lexe[i].is_none() || lexe[i] == lexe[j] {
                     dsu.union(i, j);
                     scores[j][ti(EntityType::Organization)] += 3;
@@ -138,41 +220,55 @@ pub fn resolve_document(
             }
         }
     }
-    // 4. Acronyms by initials, when exactly one organization-like name matches.
-    let mut inits: Vec<Option<String>> = vec![None; k];
+    // 4. Acronyms by initials, when exactly one organization-like name matches. Names of
+    //    several words indexed by their initials, built at the first acronym.
+    let mut by_initials: Option<FxHashMap<String, Vec<usize>>> = None;
+    let mut matches: Vec<usize> = Vec::new();
     for i in 0..k {
-        if !is_acronym(&surface[i]) || lexe[i].is_some() {
+        if lexe[i].is_some() || !acronym(surface[i]) {
             continue;
         }
+        let by_initials = by_initials.get_or_insert_with(|| {
+            let mut m: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+            for j in 0..k {
+                if keys[j].contains(' ') {
+                    m.entry(initials(surface[j])).or_default().push(j);
+                }
+            }
+            m
+        });
         let acr: String = surface[i].chars().filter(|c| c.is_alphabetic()).collect();
-        let matches: Vec<usize> = (0..k)
-            .filter(|&j| {
-                j != i
-                    && keys[j].contains(' ')
-                    && *inits[j].get_or_insert_with(|| initials(&surface[j])) == acr
-                    && scores[j][ti(EntityType::Person)]
-                        <= scores[j][ti(EntityType::Organization)]
-                            .max(scores[j][ti(EntityType::Place)])
-            })
-            .collect();
-        let roots: BTreeSet<usize> = matches.iter().map(|&j| dsu.find(j)).collect();
-        if roots.len() == 1 {
+        matches.clear();
+        matches.extend(
+            by_initials
+                .get(&acr)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&j| {
+                    j != i
+                        && scores[j][ti(EntityType::Person)]
+                            <= scores[j][ti(EntityType::Organization)]
+                                .max(scores[j][ti(EntityType::Place)])
+                }),
+        );
+        if group_count(&mut dsu, &matches) == 1 {
             dsu.union(i, matches[0]);
         }
     }
     // Type of each group so far.
-    let group_type = |dsu: &mut Dsu, scores: &Vec<[i32; 4]>| -> Vec<Option<EntityType>> {
-        let mut sum: HashMap<usize, [i32; 4]> = HashMap::new();
+    let group_type = |dsu: &mut Dsu, scores: &[[i32; 4]]| -> Vec<Option<EntityType>> {
+        let roots: Vec<usize> = (0..k).map(|i| dsu.find(i)).collect();
+        let mut sum = vec![[0i32; 4]; k];
         for i in 0..k {
-            let r = dsu.find(i);
-            let e = sum.entry(r).or_insert([0; 4]);
             for t in 0..4 {
-                e[t] += scores[i][t];
+                sum[roots[i]][t] += scores[i][t];
             }
         }
-        (0..k)
-            .map(|i| {
-                let s = sum[&dsu.find(i)];
+        roots
+            .iter()
+            .map(|&r| {
+                let s = sum[r];
                 let (bi, &bs) = s
                     .iter()
                     .enumerate()
@@ -185,37 +281,36 @@ pub fn resolve_document(
     // 5. Shortened names, decided per mention: "Guerrero" → the nearest earlier person whose
     //    name contains it; "Tren" → the one organization it begins.
     let mut mention_target: Vec<Option<usize>> = vec![None; cands.len()];
-    let long_persons: Vec<usize> = (0..k)
-        .filter(|&j| types[j] == Some(EntityType::Person) && words(keys[j]).len() >= 2)
-        .collect();
-    // Organizations and facilities a first word can stand for ("the Tren", "Tocorón").
-    let long_orgs: Vec<usize> = (0..k)
-        .filter(|&j| {
-            matches!(
-                types[j],
-                Some(EntityType::Organization) | Some(EntityType::Place)
-            ) && lexe[j].is_none()
-                && words(keys[j]).len() >= 2
-        })
-        .collect();
-    // Indexes: long person names by each of their words, long organization names by their first.
-    let mut persons_by_word: HashMap<&str, Vec<usize>> = HashMap::new();
-    for &j in &long_persons {
-        let mut seen = BTreeSet::new();
-        for x in words(keys[j]) {
-            if seen.insert(x) {
-                persons_by_word.entry(x).or_default().push(j);
+    // Indexes: long person names by each of their words, long organization names (and
+    // facilities: "the Tren", "Tocorón") by their first.
+    let mut persons_by_word: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    let mut orgs_by_first: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for j in 0..k {
+        let w = key_words(j);
+        if w.len() < 2 {
+            continue;
+        }
+        if types[j] == Some(EntityType::Person) {
+            for (n, x) in w.iter().enumerate() {
+                if !w[..n].contains(x) {
+                    persons_by_word.entry(x).or_default().push(j);
+                }
             }
         }
+        if matches!(
+            types[j],
+            Some(EntityType::Organization) | Some(EntityType::Place)
+        ) && lexe[j].is_none()
+        {
+            orgs_by_first.entry(w[0]).or_default().push(j);
+        }
     }
-    let mut orgs_by_first: HashMap<&str, Vec<usize>> = HashMap::new();
-    for &j in &long_orgs {
-        orgs_by_first.entry(words(keys[j])[0]).or_default().push(j);
-    }
-    let mut last_seen: HashMap<usize, usize> = HashMap::new(); // key index → last candidate position
+    // Key index → its last candidate so far.
+    let mut last_seen: Vec<Option<usize>> = vec![None; k];
+    let mut options: Vec<usize> = Vec::new();
     for (m, c) in cands.iter().enumerate() {
-        let i = key_ix[c.key.as_str()];
-        let w = words(&c.key);
+        let i = kix[m];
+        let w = key_words(i);
         let ty = types[i];
         if w.len() <= 2
             && lexe[i].is_none()
@@ -223,23 +318,26 @@ pub fn resolve_document(
             && ty != Some(EntityType::Place)
             || (w.len() <= 2 && ty == Some(EntityType::Person))
         {
-            let options: Vec<usize> = persons_by_word
-                .get(w[0])
-                .into_iter()
-                .flatten()
-                .copied()
-                .filter(|&j| contains_seq(&words(keys[j]), &w))
-                .collect();
-            let roots: BTreeSet<usize> = options.iter().map(|&j| dsu.find(j)).collect();
-            if roots.len() == 1 {
-                mention_target[m] = Some(options[0]);
-            } else if roots.len() > 1 {
-                // Two people share the name: the nearest one named before.
-                mention_target[m] = options
-                    .iter()
-                    .filter_map(|&j| last_seen.get(&j).map(|&p| (p, j)))
-                    .max()
-                    .map(|(_, j)| j);
+            options.clear();
+            options.extend(
+                persons_by_word
+                    .get(w[0])
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&j| contains_seq(key_words(j), w)),
+            );
+            match group_count(&mut dsu, &options) {
+                0 => {}
+                1 => mention_target[m] = Some(options[0]),
+                _ => {
+                    // Two people share the name: the nearest one named before.
+                    mention_target[m] = options
+                        .iter()
+                        .filter_map(|&j| last_seen[j].map(|p| (p, j)))
+                        .max()
+                        .map(|(_, j)| j);
+                }
             }
         }
         let strong_person = max_person[i] >= 3;
@@ -249,29 +347,30 @@ pub fn resolve_document(
             && !strong_person
             && !c.initial
         {
-            let options: Vec<usize> = orgs_by_first.get(w[0]).cloned().unwrap_or_default();
-            let roots: BTreeSet<usize> = options.iter().map(|&j| dsu.find(j)).collect();
-            if roots.len() == 1 {
+            let options = orgs_by_first.get(w[0]).map_or(&[][..], Vec::as_slice);
+            if group_count(&mut dsu, options) == 1 {
                 mention_target[m] = Some(options[0]);
             }
         }
-        last_seen.insert(i, m);
+        last_seen[i] = Some(m);
     }
-    // When every mention of a name goes to the same entity, join the names themselves.
-    let mut target_of_key: HashMap<usize, BTreeSet<Option<usize>>> = HashMap::new();
-    for (m, c) in cands.iter().enumerate() {
-        target_of_key
-            .entry(key_ix[c.key.as_str()])
-            .or_default()
-            .insert(mention_target[m].map(|j| dsu.find(j)));
+    // When every mention of a name goes to the same entity, join the names themselves. (The
+    // partition the joins make does not depend on their order: a group's root is its
+    // smallest member.)
+    let mut target_of_key = vec![Targets::Unseen; k];
+    for (m, &i) in kix.iter().enumerate() {
+        let t = mention_target[m].map(|j| dsu.find(j));
+        target_of_key[i] = match target_of_key[i] {
+            Targets::Unseen => Targets::One(t),
+            Targets::One(x) if x == t => Targets::One(t),
+            _ => Targets::Many,
+        };
     }
-    for (i, targets) in &target_of_key {
-        if targets.len() == 1 {
-            if let Some(Some(j)) = targets.iter().next() {
-                // Scores of the short form do not vote against the full name's type.
-                scores[*i] = [0; 4];
-                dsu.union(*i, *j);
-            }
+    for (i, targets) in target_of_key.iter().enumerate() {
+        if let Targets::One(Some(j)) = *targets {
+            // Scores of the short form do not vote against the full name's type.
+            scores[i] = [0; 4];
+            dsu.union(i, j);
         }
     }
     let types = group_type(&mut dsu, &scores);
@@ -280,11 +379,12 @@ pub fn resolve_document(
     for j in 0..k {
         group_size[dsu.find(j)] += 1;
     }
-    let mut group_of: BTreeMap<usize, usize> = BTreeMap::new();
+    // Group root → its entity.
+    let mut group_of: Vec<Option<usize>> = vec![None; k];
     let mut entities: Vec<LocalEntity> = Vec::new();
     let mut assignment: Vec<Option<usize>> = vec![None; cands.len()];
     for (m, c) in cands.iter().enumerate() {
-        let i = key_ix[c.key.as_str()];
+        let i = kix[m];
         let root = match mention_target[m] {
             Some(j) => dsu.find(j),
             None => dsu.find(i),
@@ -303,7 +403,7 @@ pub fn resolve_document(
         if weak && group_size[dsu.find(i)] == 1 {
             continue;
         }
-        let e = *group_of.entry(root).or_insert_with(|| {
+        let e = *group_of[root].get_or_insert_with(|| {
             entities.push(LocalEntity {
                 etype: ty,
                 label: String::new(),
@@ -314,10 +414,17 @@ pub fn resolve_document(
             });
             entities.len() - 1
         });
-        entities[e].mentions.push(m);
-        entities[e].aliases.insert(crate::text::nfc(c.text(doc)));
-        if c.lex.is_some() && entities[e].lex.is_none() {
-            entities[e].lex = c.lex;
+        let ent = &mut entities[e];
+        ent.mentions.push(m);
+        // ASCII text is its own NFC: no new string for a form already there.
+        let t = c.text(doc);
+        if !t.is_ascii() {
+            ent.aliases.insert(crate::text::nfc(t));
+        } else if !ent.aliases.contains(t) {
+            ent.aliases.insert(t.to_string());
+        }
+        if c.lex.is_some() && ent.lex.is_none() {
+            ent.lex = c.lex;
         }
         assignment[m] = Some(e);
     }
@@ -329,7 +436,7 @@ pub fn resolve_document(
         {
             let surname = name.split_whitespace().last().unwrap_or(name);
             e.label = format!("{surname} administration");
-            e.id = node_id(e.etype, &e.label);
+            e.id = entity_id(e.etype, &e.label);
             continue;
         }
         e.label = match e.lex {
@@ -338,7 +445,7 @@ pub fn resolve_document(
             }
             _ => pick_label(&e.aliases),
         };
-        e.id = node_id(e.etype, &e.label);
+        e.id = entity_id(e.etype, &e.label);
     }
     (entities, assignment)
 }
@@ -535,6 +642,73 @@ mod tests {
             restore_accents("Nicolás Maduro", &aliases),
             "Nicolás Maduro"
         );
+    }
+
+    #[test]
+    fn acronym_is_is_acronym() {
+        for w in [
+            "ICE",
+            "U.S.",
+            "MS-13",
+            "A",
+            "AB",
+            "ABCDEFGH",
+            "ABCDEFGHI",
+            "Ice",
+            "ICE's",
+            "FBI'",
+            "G7",
+            "7",
+            "",
+            "..",
+            "A-B",
+            "A B",
+            "ÉTA",
+            "ΣΣ",
+            "NATO",
+            "nato",
+            "A.",
+            "AB_",
+        ] {
+            assert_eq!(acronym(w), is_acronym(w), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn entity_id_is_node_id() {
+        for name in [
+            "Héctor Guerrero Flores",
+            "U.S.",
+            "O'Brien",
+            "O`Brien",
+            "Tren de Aragua",
+            "...",
+            "",
+            "  Two  spaces ",
+            "MS-13",
+            "Rock & Roll",
+            "x",
+            "'",
+            "Ben-Gvir’s",
+            "Nicolás",
+            "-a-",
+            "ΣΊΣΥΦΟΣ",
+            "A.B.C. Corp",
+            "9/11 attacks",
+            "a\tb\nc",
+        ] {
+            for t in EntityType::ALL {
+                assert_eq!(entity_id(t, name), node_id(t, name), "{name:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_paths_match(w in "[A-Za-z0-9 .'`_&-]{0,12}") {
+            proptest::prop_assert_eq!(acronym(&w), is_acronym(&w));
+            proptest::prop_assert_eq!(entity_id(EntityType::Person, &w), node_id(EntityType::Person, &w));
+        }
     }
 
     #[test]
