@@ -20,7 +20,7 @@ use crate::ontology::Ontology;
 use crate::text::{segment, SectionKind, Segmented, Span};
 
 use detect::{detect, Candidate, SentenceInput};
-use tokens::{tokenize, Token};
+use tokens::{tokenize_into, Token};
 
 /// One entity mention, as `kgraph extract` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -104,8 +104,10 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
     let mut cands = Vec::new();
     let mut last_para = usize::MAX;
     let mut feats = detect::TokenFeats::default();
+    // One buffer grows to the longest sentence; each sentence keeps an exact-size copy.
+    let mut toks = Vec::new();
     for (si, s) in seg.sentences.iter().enumerate() {
-        let toks = tokenize(text, s.span);
+        tokenize_into(text, s.span, &mut toks);
         feats.compute(text, &toks, lex);
         let input = SentenceInput {
             doc: text,
@@ -116,7 +118,7 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
         };
         last_para = s.paragraph;
         cands.extend(detect(&input, lex));
-        tokens.push(toks);
+        tokens.push(toks.clone());
     }
     let (entities, assignment) = resolve::resolve_document(text, &cands, lex);
     DocContext {

@@ -42,125 +42,192 @@ fn is_joiner(c: char) -> bool {
 
 /// Tokenizes `doc[span]`.
 pub fn tokenize(doc: &str, span: Span) -> Vec<Token> {
-    let text = span.slice(doc);
-    let base = span.start;
     let mut out = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
-    let mut i = 0;
-    let end_of = |k: usize| if k < n { chars[k].0 } else { text.len() };
-    while i < n {
-        let (s, c) = chars[i];
+    tokenize_into(doc, span, &mut out);
+    out
+}
+
+/// [`tokenize`] into `out` (cleared first), so a caller can reuse one buffer.
+///
+/// Byte positions throughout: ASCII characters are read without decoding, and a run of ASCII
+/// letters and digits is skipped in a tight loop; other characters are decoded where met.
+pub fn tokenize_into(doc: &str, span: Span, out: &mut Vec<Token>) {
+    out.clear();
+    let text = span.slice(doc);
+    let b = text.as_bytes();
+    let n = b.len();
+    let base = span.start;
+    let token = |s: usize, e: usize, kind: TokKind| Token {
+        span: Span::new(base + s, base + e),
+        kind,
+    };
+    let mut p = 0;
+    while p < n {
+        let s = p;
+        let c = char_at(text, p);
+        let cl = c.len_utf8();
         if c.is_whitespace() {
-            i += 1;
+            p += cl;
             continue;
         }
-        if c.is_alphanumeric() {
-            let mut j = i + 1;
-            while j < n {
-                let d = chars[j].1;
-                if d.is_alphanumeric() || is_combining(d) {
-                    j += 1;
-                } else if is_joiner(d) && j + 1 < n && chars[j + 1].1.is_alphanumeric() {
-                    // Possessive inside: "Trump's" stops before the apostrophe.
-                    if matches!(d, '\'' | '’')
-                        && matches!(chars[j + 1].1, 's' | 'S')
-                        && (j + 2 >= n || !chars[j + 2].1.is_alphanumeric())
-                    {
-                        break;
-                    }
-                    j += 2;
-                } else {
+        if is_alnum(c) {
+            let mut q = s + cl;
+            // The last hyphen taken into the word, for "Hamas-led" below.
+            let mut hyphen = None;
+            loop {
+                while q < n && ASCII_ALNUM[usize::from(b[q])] {
+                    q += 1;
+                }
+                if q >= n {
                     break;
                 }
+                let d = char_at(text, q);
+                let dl = d.len_utf8();
+                // No ASCII character is a combining mark; ASCII letters and digits were taken above.
+                if !d.is_ascii() && (is_alnum(d) || is_combining(d)) {
+                    q += dl;
+                    continue;
+                }
+                if is_joiner(d) && q + dl < n {
+                    let e = char_at(text, q + dl);
+                    if is_alnum(e) {
+                        // Possessive inside: "Trump's" stops before the apostrophe.
+                        if matches!(d, '\'' | '’')
+                            && matches!(e, 's' | 'S')
+                            && (q + dl + 1 >= n || !is_alnum(char_at(text, q + dl + 1)))
+                        {
+                            break;
+                        }
+                        if d == '-' {
+                            hyphen = Some(q - s);
+                        }
+                        q += dl + e.len_utf8();
+                        continue;
+                    }
+                }
+                break;
             }
-            let mut word_end = end_of(j);
-            let word = &text[s..word_end];
             // Trailing period of abbreviations and dotted acronyms.
-            if j < n && chars[j].1 == '.' {
-                let lw = word.to_lowercase();
-                let dotted_acronym =
-                    word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2);
-                let initial = word.chars().count() == 1 && c.is_uppercase();
-                if DOTTED.contains(&lw.as_str()) || dotted_acronym || initial {
-                    j += 1;
-                    word_end = end_of(j);
+            if q < n && b[q] == b'.' {
+                let word = &text[s..q];
+                let initial = q == s + cl && c.is_uppercase();
+                if initial || is_dotted(word) || is_dotted_acronym(word) {
+                    q += 1;
                 }
             }
             // "Hamas-led": split a lower-case hyphenated tail off a capitalized word.
-            let word = &text[s..word_end];
+            let word = &text[s..q];
+            // `hyphen` is `word.rfind('-')`: a hyphen only enters a word as a joiner.
             if c.is_uppercase() {
-                if let Some(h) = word.rfind('-') {
+                if let Some(h) = hyphen {
                     let tail = &word[h + 1..];
                     if !tail.is_empty() && tail.chars().all(|x| x.is_lowercase()) && h > 0 {
-                        out.push(Token {
-                            span: Span::new(base + s, base + s + h),
-                            kind: TokKind::Word,
-                        });
-                        out.push(Token {
-                            span: Span::new(base + s + h, base + s + h + 1),
-                            kind: TokKind::Punct,
-                        });
-                        out.push(Token {
-                            span: Span::new(base + s + h + 1, base + word_end),
-                            kind: TokKind::Word,
-                        });
-                        i = j;
+                        out.push(token(s, s + h, TokKind::Word));
+                        out.push(token(s + h, s + h + 1, TokKind::Punct));
+                        out.push(token(s + h + 1, q, TokKind::Word));
+                        p = q;
                         continue;
                     }
                 }
             }
+            // Non-ASCII bytes are neither digits nor separators: bytes give the same answer.
             let kind = if word
-                .chars()
-                .all(|x| x.is_ascii_digit() || x == ',' || x == '.')
+                .bytes()
+                .all(|x| x.is_ascii_digit() || x == b',' || x == b'.')
             {
                 TokKind::Number
             } else {
                 TokKind::Word
             };
-            out.push(Token {
-                span: Span::new(base + s, base + word_end),
-                kind,
-            });
-            i = j;
+            out.push(token(s, q, kind));
+            p = q;
             continue;
         }
-        if matches!(c, '\'' | '’')
-            && i + 1 < n
-            && matches!(chars[i + 1].1, 's' | 'S')
-            && (i + 2 >= n || !chars[i + 2].1.is_alphanumeric())
+        let apostrophe = matches!(c, '\'' | '’');
+        if apostrophe
+            && s + cl < n
+            && matches!(b[s + cl], b's' | b'S')
+            && (s + cl + 1 >= n || !is_alnum(char_at(text, s + cl + 1)))
             && !out.is_empty()
         {
-            out.push(Token {
-                span: Span::new(base + s, base + end_of(i + 2)),
-                kind: TokKind::Possessive,
-            });
-            i += 2;
+            out.push(token(s, s + cl + 1, TokKind::Possessive));
+            p = s + cl + 1;
             continue;
         }
         // Bare possessive apostrophe after a plural or an s-final name: "Hamas' refusal".
-        if matches!(c, '\'' | '’')
+        if apostrophe
             && out.last().is_some_and(|t: &Token| {
                 t.kind == TokKind::Word
                     && doc[t.span.start..t.span.end].ends_with(['s', 'S'])
                     && t.span.end == base + s
             })
-            && (i + 1 >= n || chars[i + 1].1.is_whitespace())
+            && (s + cl >= n || char_at(text, s + cl).is_whitespace())
         {
-            out.push(Token {
-                span: Span::new(base + s, base + end_of(i + 1)),
-                kind: TokKind::Possessive,
-            });
-            i += 1;
+            out.push(token(s, s + cl, TokKind::Possessive));
+            p = s + cl;
             continue;
         }
-        out.push(Token {
-            span: Span::new(base + s, base + end_of(i + 1)),
-            kind: TokKind::Punct,
-        });
-        i += 1;
+        out.push(token(s, s + cl, TokKind::Punct));
+        p = s + cl;
     }
-    out
+}
+
+/// `c.is_alphanumeric()`, without the Unicode tables for ASCII and general punctuation
+/// (quotes and dashes, which start many tokens).
+#[inline]
+fn is_alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        !matches!(c, '\u{2000}'..='\u{206F}') && c.is_alphanumeric()
+    }
+}
+
+/// ASCII letters and digits, by byte.
+static ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// The character starting at byte `p` of `text` (a character boundary).
+#[inline]
+fn char_at(text: &str, p: usize) -> char {
+    let x = text.as_bytes()[p];
+    if x < 0x80 {
+        char::from(x)
+    } else {
+        text[p..]
+            .chars()
+            .next()
+            .unwrap_or(char::REPLACEMENT_CHARACTER)
+    }
+}
+
+/// Whether `word` lower-cased is one of [`DOTTED`] (short ASCII words lower-cased on the stack).
+fn is_dotted(word: &str) -> bool {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static [u8]>> =
+        std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| DOTTED.iter().map(|w| w.as_bytes()).collect());
+    if !word.is_ascii() {
+        return set.contains(word.to_lowercase().as_bytes());
+    }
+    let mut buf = [0u8; 8];
+    let Some(low) = buf.get_mut(..word.len()) else {
+        return false;
+    };
+    low.copy_from_slice(word.as_bytes());
+    low.make_ascii_lowercase();
+    set.contains(&*low)
+}
+
+/// "U.S", "N.Y": periods inside, at most two characters between them.
+fn is_dotted_acronym(word: &str) -> bool {
+    word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2)
 }
 
 fn is_combining(c: char) -> bool {
@@ -168,8 +235,83 @@ fn is_combining(c: char) -> bool {
 }
 
 #[cfg(test)]
+#[path = "tokens_reference.rs"]
+mod reference;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    fn assert_same_as_reference(text: &str) {
+        let span = Span::new(0, text.len());
+        assert_eq!(
+            tokenize(text, span),
+            reference::tokenize(text, span),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn same_as_reference_table() {
+        for text in [
+            "",
+            "Trump's plan, Trump’s plan, Trumps' plan, Hamas’ refusal, the 's and ’S.",
+            "U.S. U.S.A. N.Y.C. Sen. SEN. sen. Calif. calif.x J. R. Smith \u{212A}y. İnc. Jr.",
+            "Hamas-led Miami-based Ben-Gvir MS-13 x-ray Ab-cd-ef É-été A-",
+            "O'Brien O’Brien rock'n'roll AT&T a&b a.b.c 3.5 1,000,000 4. 5,",
+            "Héctor Rísquez’s café naïve e\u{301}clair \u{301}x Σ ΣΑΣ 北京 abc\u{a0}def",
+            "“ liberate Aurora ” ( x ) [ y ] — – … ‑ a‑b",
+            "s' 's ' ’ x' xs' xs'y xs’ y",
+        ] {
+            assert_same_as_reference(text);
+        }
+    }
+
+    #[test]
+    fn same_as_reference_on_the_seeds() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        for entry in std::fs::read_dir(&dir).expect("seeds/") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).unwrap_or_default();
+            assert_same_as_reference(&text);
+        }
+    }
+
+    #[test]
+    fn no_ascii_character_is_a_combining_mark() {
+        assert!((0..128u8).all(|b| !is_combining(char::from(b))));
+    }
+
+    #[test]
+    fn is_alnum_is_is_alphanumeric_for_every_char() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+        }
+        for b in 0..=255u8 {
+            assert_eq!(
+                ASCII_ALNUM[usize::from(b)],
+                b.is_ascii_alphanumeric(),
+                "{b}"
+            );
+        }
+    }
+
+    #[test]
+    fn dotted_words_fit_the_stack_buffer() {
+        assert!(DOTTED.iter().all(|w| w.len() <= 8 && w.is_ascii()));
+        assert!(DOTTED.iter().all(|w| is_dotted(w)));
+        assert!(is_dotted("Sen") && is_dotted("FLA") && !is_dotted("the") && !is_dotted(""));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn same_as_reference(
+            s in "((Sen|Fla|U\\.S|N\\.Y\\.C|U|S|A|s|S|Trump|Hamas|led|co|Jr|MS|13|[a-z]{1,4}|[A-Z][a-z]{0,3}|[0-9]{1,3})|[-'’.&‑,;:()“” \t\n\u{a0}]|é|É|\u{301}|\u{212A}|İ|北){0,40}"
+        ) {
+            assert_same_as_reference(&s);
+        }
+    }
 
     fn words(text: &str) -> Vec<&str> {
         tokenize(text, Span::new(0, text.len()))
