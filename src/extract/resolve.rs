@@ -64,6 +64,19 @@ fn contains_seq(hay: &[&str], needle: &[&str]) -> bool {
 
 /// Initials of the capitalized words of a name ("Immigration and Customs Enforcement" → "ICE").
 fn initials(text: &str) -> String {
+    if text.is_ascii() {
+        // ASCII: a word's first byte, when upper case, is its initial and its own upper case.
+        let mut out = String::new();
+        for w in text
+            .as_bytes()
+            .split(|&b| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b'-'))
+        {
+            if let Some(&f) = w.first().filter(|f| f.is_ascii_uppercase()) {
+                out.push(f as char);
+            }
+        }
+        return out;
+    }
     text.split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .filter_map(|w| w.chars().next())
@@ -95,26 +108,27 @@ pub(crate) fn entity_id(etype: EntityType, name: &str) -> String {
         return node_id(etype, name);
     }
     let prefix = etype.as_str();
-    let mut id = String::with_capacity(prefix.len() + 1 + name.len());
-    id.push_str(prefix);
-    id.push(':');
+    let mut id: Vec<u8> = Vec::with_capacity(prefix.len() + 2 + 2 * name.len());
+    id.extend_from_slice(prefix.as_bytes());
+    id.push(b':');
     let base = id.len();
     let mut dash = false;
     for b in name.bytes() {
         if b.is_ascii_alphanumeric() {
             if dash && id.len() > base {
-                id.push('-');
+                id.push(b'-');
             }
             dash = false;
-            id.push(b.to_ascii_lowercase() as char);
+            id.push(b.to_ascii_lowercase());
         } else if !matches!(b, b'\'' | b'.' | b'`') {
             dash = true;
         }
     }
     if id.len() == base {
-        id.push('x');
+        id.push(b'x');
     }
-    id
+    // ASCII bytes only: always valid.
+    String::from_utf8(id).unwrap_or_else(|_| node_id(etype, name))
 }
 
 /// How many distinct groups `items` fall in: 0, 1, or 2 for more than one.
@@ -704,6 +718,30 @@ mod tests {
         }
     }
 
+    /// The ASCII path of `initials` against its general definition.
+    #[test]
+    fn initials_of_ascii_names() {
+        let general = |t: &str| -> String {
+            t.split(|c: char| c.is_whitespace() || c == '-')
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .filter_map(|w| w.chars().next())
+                .collect::<String>()
+                .to_uppercase()
+        };
+        for t in [
+            "Immigration and Customs Enforcement",
+            "Tren-de-Aragua",
+            " US  Army\x0bCorps\tof\nEngineers\r",
+            "",
+            "-",
+            "lower case",
+            "A.B. Co",
+            "Ejército de Liberación Nacional",
+        ] {
+            assert_eq!(initials(t), general(t), "{t:?}");
+        }
+    }
+
     #[test]
     fn entity_id_is_node_id() {
         for name in [
@@ -738,6 +776,12 @@ mod tests {
         fn fast_paths_match(w in "[A-Za-z0-9 .'`_&-]{0,12}") {
             proptest::prop_assert_eq!(acronym(&w), is_acronym(&w));
             proptest::prop_assert_eq!(entity_id(EntityType::Person, &w), node_id(EntityType::Person, &w));
+            let general: String = w
+                .split(|c: char| c.is_whitespace() || c == '-')
+                .filter_map(|x| x.chars().next().filter(|c| c.is_uppercase()))
+                .collect::<String>()
+                .to_uppercase();
+            proptest::prop_assert_eq!(initials(&w), general);
         }
     }
 
