@@ -912,12 +912,11 @@ fn plain(word: &[u8]) -> bool {
         let mut t = [false; 256];
         let mut b = 0;
         while b < 256 {
-            t[b] = match b as u8 {
-                0x80.. => true,
-                b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => true,
-                b'.' | b'`' | b'\'' => true,
-                _ => false,
-            };
+            // Not ASCII, ASCII white space, or a byte `fold_key` changes or drops.
+            t[b] = matches!(
+                b as u8,
+                0x80..|b'\t'| b'\n' | 0x0B | 0x0C | b'\r' | b' ' | b'.' | b'`' | b'\''
+            );
             b += 1;
         }
         t

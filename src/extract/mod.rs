@@ -248,7 +248,9 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             });
         }
     }
-    let mut nodes: std::collections::BTreeMap<String, Node> = std::collections::BTreeMap::new();
+    // Sorted by id at the end.
+    let mut nodes: rustc_hash::FxHashMap<String, Node> = rustc_hash::FxHashMap::default();
+    nodes.reserve(ctx.entities.len());
     for ent in &ctx.entities {
         match nodes.get_mut(&ent.id) {
             Some(n) => {
@@ -285,12 +287,14 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
         })
         .collect();
     // Mention start token → entity.
-    let mut mention_entity = std::collections::BTreeMap::new();
-    for (m, c) in ctx.cands.iter().enumerate() {
-        if let Some(e) = ctx.assignment[m] {
-            mention_entity.insert((c.sentence, c.first), (e, c.last));
-        }
-    }
+    // Built in one go from the candidates (in text order, so already sorted; a repeated key
+    // keeps its last value, as repeated inserts would).
+    let mention_entity: std::collections::BTreeMap<(usize, usize), (usize, usize)> = ctx
+        .cands
+        .iter()
+        .zip(&ctx.assignment)
+        .filter_map(|(c, a)| a.map(|e| ((c.sentence, c.first), (e, c.last))))
+        .collect();
     // Countries named by a demonym: the document's entity for that country, or a new node.
     let mut demonym_map: std::collections::BTreeMap<usize, usize> =
         std::collections::BTreeMap::new();
@@ -592,7 +596,9 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
             .collect();
         nodes.retain(|id, n| n.mentions > 0 || used.contains(id.as_str()));
     }
-    out.nodes = nodes.into_values().collect();
+    let mut nodes: Vec<(String, Node)> = nodes.into_iter().collect();
+    nodes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    out.nodes = nodes.into_iter().map(|(_, n)| n).collect();
     out.mentions.sort_by_key(|m| (m.start, m.end));
     out.relations.sort_by(|a, b| {
         (&a.source, &a.relation, &a.target, &a.evidence).cmp(&(

@@ -7,11 +7,11 @@
 //! nearest earlier full name when two people share it) and shortened organization names ("the
 //! Tren" → "Tren de Aragua"). Across the corpus the same joins run over the graph's nodes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
 
-use crate::graph::{better_label, node_id, EntityType, KnowledgeGraph};
+use crate::graph::{better_label, node_id, EntityType, KnowledgeGraph, Node};
 use crate::lexicon::{Kind, Lexicon};
 use crate::text::fold_key;
 
@@ -64,6 +64,19 @@ fn contains_seq(hay: &[&str], needle: &[&str]) -> bool {
 
 /// Initials of the capitalized words of a name ("Immigration and Customs Enforcement" → "ICE").
 fn initials(text: &str) -> String {
+    if text.is_ascii() {
+        // ASCII: a word's first byte, when upper case, is its initial and its own upper case.
+        let mut out = String::new();
+        for w in text
+            .as_bytes()
+            .split(|&b| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b'-'))
+        {
+            if let Some(&f) = w.first().filter(|f| f.is_ascii_uppercase()) {
+                out.push(f as char);
+            }
+        }
+        return out;
+    }
     text.split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .filter_map(|w| w.chars().next())
@@ -95,26 +108,27 @@ pub(crate) fn entity_id(etype: EntityType, name: &str) -> String {
         return node_id(etype, name);
     }
     let prefix = etype.as_str();
-    let mut id = String::with_capacity(prefix.len() + 1 + name.len());
-    id.push_str(prefix);
-    id.push(':');
+    let mut id: Vec<u8> = Vec::with_capacity(prefix.len() + 2 + 2 * name.len());
+    id.extend_from_slice(prefix.as_bytes());
+    id.push(b':');
     let base = id.len();
     let mut dash = false;
     for b in name.bytes() {
         if b.is_ascii_alphanumeric() {
             if dash && id.len() > base {
-                id.push('-');
+                id.push(b'-');
             }
             dash = false;
-            id.push(b.to_ascii_lowercase() as char);
+            id.push(b.to_ascii_lowercase());
         } else if !matches!(b, b'\'' | b'.' | b'`') {
             dash = true;
         }
     }
     if id.len() == base {
-        id.push('x');
+        id.push(b'x');
     }
-    id
+    // ASCII bytes only: always valid.
+    String::from_utf8(id).unwrap_or_else(|_| node_id(etype, name))
 }
 
 /// How many distinct groups `items` fall in: 0, 1, or 2 for more than one.
@@ -500,56 +514,69 @@ fn title_case(s: &str) -> String {
 /// person's name, or an organization node that is the acronym or first word of exactly one
 /// other, is folded into it. Returns old id → new id for every node folded.
 pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
-    // Keys once per node; people indexed by the words of their names and organizations by
-    // their initials, so the joins cost time linear in the number of nodes.
-    let nodes: Vec<(String, EntityType, String, String)> = graph
-        .nodes()
-        .into_iter()
-        .map(|n| (n.id.clone(), n.etype, n.label.clone(), fold_key(&n.label)))
-        .collect();
-    let persons: Vec<usize> = (0..nodes.len())
-        .filter(|&i| nodes[i].1 == EntityType::Person)
-        .collect();
-    let mut by_word: HashMap<&str, Vec<usize>> = HashMap::new();
-    for &i in &persons {
-        let mut seen = BTreeSet::new();
-        for w in words(&nodes[i].3) {
-            if seen.insert(w) {
-                by_word.entry(w).or_default().push(i);
-            }
-        }
-    }
-    let mut by_initials: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, n) in nodes.iter().enumerate() {
-        if n.1 == EntityType::Organization && n.2.contains(' ') {
-            by_initials.entry(initials(&n.2)).or_default().push(i);
-        }
-    }
     let mut redirects = BTreeMap::new();
-    for (i, n) in nodes.iter().enumerate() {
-        let w = words(&n.3);
-        let targets: Vec<usize> = match n.1 {
-            EntityType::Person if !w.is_empty() && w.len() <= 2 => by_word
-                .get(w[0])
-                .into_iter()
-                .flatten()
-                .copied()
-                .filter(|&j| j != i && contains_seq(&words(&nodes[j].3), &w))
-                .collect(),
-            EntityType::Organization if is_acronym(&n.2) => {
-                let acr: String = n.2.chars().filter(|c| c.is_alphabetic()).collect();
-                by_initials
-                    .get(&acr)
-                    .into_iter()
-                    .flatten()
-                    .copied()
-                    .filter(|&j| j != i)
-                    .collect()
+    {
+        // Keys once per person; people indexed by the words of their names and organizations
+        // by their initials, so the joins cost time linear in the number of nodes. The nodes
+        // in any order: only how many targets a node has counts.
+        let nodes: Vec<&Node> = graph.nodes_mut().map(|n| &*n).collect();
+        let keys: Vec<String> = nodes
+            .iter()
+            .map(|n| match n.etype {
+                EntityType::Person => fold_key(&n.label),
+                _ => String::new(),
+            })
+            .collect();
+        let mut by_word: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        let mut by_initials: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (i, n) in nodes.iter().enumerate() {
+            match n.etype {
+                EntityType::Person => {
+                    let w = words(&keys[i]);
+                    for (k, x) in w.iter().enumerate() {
+                        if !w[..k].contains(x) {
+                            by_word.entry(x).or_default().push(i);
+                        }
+                    }
+                }
+                EntityType::Organization if n.label.contains(' ') => {
+                    by_initials.entry(initials(&n.label)).or_default().push(i);
+                }
+                _ => {}
             }
-            _ => Vec::new(),
-        };
-        if let [one] = targets.as_slice() {
-            redirects.insert(n.0.clone(), nodes[*one].0.clone());
+        }
+        for (i, n) in nodes.iter().enumerate() {
+            let target = match n.etype {
+                EntityType::Person => {
+                    let w = words(&keys[i]);
+                    if w.is_empty() || w.len() > 2 {
+                        continue;
+                    }
+                    only(
+                        by_word
+                            .get(w[0])
+                            .into_iter()
+                            .flatten()
+                            .copied()
+                            .filter(|&j| j != i && contains_seq(&words(&keys[j]), &w)),
+                    )
+                }
+                EntityType::Organization if acronym(&n.label) => {
+                    let acr: String = n.label.chars().filter(|c| c.is_alphabetic()).collect();
+                    only(
+                        by_initials
+                            .get(&acr)
+                            .into_iter()
+                            .flatten()
+                            .copied()
+                            .filter(|&j| j != i),
+                    )
+                }
+                _ => None,
+            };
+            if let Some(j) = target {
+                redirects.insert(n.id.clone(), nodes[j].id.clone());
+            }
         }
     }
     // Follow chains (a → b → c) and fold.
@@ -575,17 +602,21 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
             .map(|(from, to)| (from.as_str(), to.as_str())),
     );
     // Accents the text gave anywhere go back into the label: "Hector Guerrero Flores" with an
-    // alias "Héctor Guerrero" is labelled "Héctor Guerrero Flores".
+    // alias "Héctor Guerrero" is labelled "Héctor Guerrero Flores". Labels may have improved:
+    // ids are derived again from labels.
+    let mut relabel: BTreeMap<String, String> = BTreeMap::new();
     for n in graph.nodes_mut() {
-        n.label = restore_accents(&n.label, &n.aliases);
+        if let Some(label) = accented_label(&n.label, &n.aliases) {
+            n.label = label;
+        }
+        if n.id.starts_with("event:") {
+            continue;
+        }
+        let id = entity_id(n.etype, &n.label);
+        if id != n.id {
+            relabel.insert(n.id.clone(), id);
+        }
     }
-    // Labels may have improved: re-derive ids from labels.
-    let relabel: BTreeMap<String, String> = graph
-        .nodes()
-        .into_iter()
-        .map(|n| (n.id.clone(), node_id(n.etype, &n.label)))
-        .filter(|(a, b)| a != b && !a.starts_with("event:"))
-        .collect();
     for (old, new) in &relabel {
         graph.rename_node(old, new);
     }
@@ -597,11 +628,22 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
     out
 }
 
+/// The one item of `items`, if there is exactly one.
+fn only(mut items: impl Iterator<Item = usize>) -> Option<usize> {
+    let first = items.next()?;
+    items.next().is_none().then_some(first)
+}
+
 /// Replaces each plain word of `label` by an accented spelling of the same word found in
 /// `aliases` (the first in sorted order, so the result does not depend on input order).
 pub fn restore_accents(label: &str, aliases: &BTreeSet<String>) -> String {
+    accented_label(label, aliases).unwrap_or_else(|| label.to_string())
+}
+
+/// [`restore_accents`], or None where it gives `label` back untouched (no new string).
+fn accented_label(label: &str, aliases: &BTreeSet<String>) -> Option<String> {
     if !label.is_ascii() {
-        return label.to_string();
+        return None;
     }
     let mut accented: BTreeMap<String, &str> = BTreeMap::new();
     for a in aliases {
@@ -612,16 +654,18 @@ pub fn restore_accents(label: &str, aliases: &BTreeSet<String>) -> String {
         }
     }
     if accented.is_empty() {
-        return label.to_string();
+        return None;
     }
-    label
-        .split(' ')
-        .map(|w| match accented.get(&crate::text::fold(w)) {
-            Some(acc) if acc.chars().count() == w.chars().count() => acc.to_string(),
-            _ => w.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    Some(
+        label
+            .split(' ')
+            .map(|w| match accented.get(&crate::text::fold(w)) {
+                Some(acc) if acc.chars().count() == w.chars().count() => acc.to_string(),
+                _ => w.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
 }
 
 #[cfg(test)]
@@ -674,6 +718,30 @@ mod tests {
         }
     }
 
+    /// The ASCII path of `initials` against its general definition.
+    #[test]
+    fn initials_of_ascii_names() {
+        let general = |t: &str| -> String {
+            t.split(|c: char| c.is_whitespace() || c == '-')
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .filter_map(|w| w.chars().next())
+                .collect::<String>()
+                .to_uppercase()
+        };
+        for t in [
+            "Immigration and Customs Enforcement",
+            "Tren-de-Aragua",
+            " US  Army\x0bCorps\tof\nEngineers\r",
+            "",
+            "-",
+            "lower case",
+            "A.B. Co",
+            "Ejército de Liberación Nacional",
+        ] {
+            assert_eq!(initials(t), general(t), "{t:?}");
+        }
+    }
+
     #[test]
     fn entity_id_is_node_id() {
         for name in [
@@ -708,6 +776,12 @@ mod tests {
         fn fast_paths_match(w in "[A-Za-z0-9 .'`_&-]{0,12}") {
             proptest::prop_assert_eq!(acronym(&w), is_acronym(&w));
             proptest::prop_assert_eq!(entity_id(EntityType::Person, &w), node_id(EntityType::Person, &w));
+            let general: String = w
+                .split(|c: char| c.is_whitespace() || c == '-')
+                .filter_map(|x| x.chars().next().filter(|c| c.is_uppercase()))
+                .collect::<String>()
+                .to_uppercase();
+            proptest::prop_assert_eq!(initials(&w), general);
         }
     }
 
