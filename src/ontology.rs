@@ -16,9 +16,17 @@
 
 use std::collections::BTreeMap;
 
+use std::ops::Range;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::Regex;
-use rustc_hash::FxHashMap;
+use regex_automata::meta::Regex;
+use regex_automata::util::primitives::NonMaxUsize;
+use regex_automata::{Input, PatternID};
+
+mod matcher;
+
+pub use matcher::WordSet;
+use matcher::{Step, TokenSet, WordTable};
 use serde::Deserialize;
 
 use crate::error::{json_location, Error, Result};
@@ -103,6 +111,8 @@ pub struct Pattern {
     pub relation: String,
     /// The pattern as written in the ontology.
     pub pattern: String,
+    /// The compiled regex (the `regex` crate's engine, used directly to search with reused
+    /// capture slots).
     pub regex: Regex,
     /// Forced certainty (`stated`/`alleged`); otherwise hedges decide.
     pub certainty: Option<crate::graph::Certainty>,
@@ -117,6 +127,18 @@ pub struct Pattern {
     /// Words the shadow must hold for the pattern to match: in each group, all the words of
     /// one alternative (ids into `Ontology::words`). Empty when nothing could be derived.
     needs: Vec<Vec<Box<[u32]>>>,
+    /// The number of the first of `needs`' groups among all patterns' groups (see
+    /// [`WordSet`]): the pattern's groups are numbered `first_group..first_group + needs.len()`.
+    first_group: usize,
+    /// The pattern over shadow tokens, when its regex matches whole tokens only (see
+    /// [`matcher`]); `None` when the regex must run.
+    steps: Option<Box<[Step]>>,
+    /// What the first token of every match is, when the steps say.
+    start: Option<TokenSet>,
+    /// The capture slots of the subject and object groups, and how many slots a search needs.
+    s_slot: usize,
+    o_slot: usize,
+    slot_len: usize,
 }
 
 impl Pattern {
@@ -125,11 +147,78 @@ impl Pattern {
     pub fn may_match(&self, letters: u8, words: &WordSet) -> bool {
         self.subject_mask & letters != 0
             && self.object_mask & letters != 0
+            // First a few bit tests (necessary, not sufficient), then the groups in full.
+            && words.groups_hold(self.first_group, self.needs.len())
             && self.needs.iter().all(|group| {
                 group
                     .iter()
                     .any(|alt| alt.iter().all(|&id| words.contains(id)))
             })
+    }
+
+    /// Calls `found(s, o, end)` for every match of the pattern in `shadow` (whose tokens
+    /// `words` was filled with), in order of start, overlapping matches included ("NBC
+    /// reported that DHS estimated …"): `s` and `o` are the byte ranges of the subject and
+    /// object slots, `end` where the match ends. The matches are those of the regex searched
+    /// from each start in turn (one byte after the start of the previous match).
+    pub fn each_match(
+        &self,
+        shadow: &str,
+        words: &WordSet,
+        found: impl FnMut(Range<usize>, Range<usize>, usize),
+    ) {
+        let Some(steps) = &self.steps else {
+            return self.each_regex_match(shadow, found);
+        };
+        if cfg!(debug_assertions) {
+            // The steps find what the regex finds.
+            let mut by_steps = Vec::new();
+            matcher::each_match(steps, self.start.as_ref(), words, |s, o, end| {
+                by_steps.push((s, o, end));
+            });
+            let mut by_regex = Vec::new();
+            self.each_regex_match(shadow, |s, o, end| by_regex.push((s, o, end)));
+            debug_assert_eq!(by_steps, by_regex, "pattern {} on {shadow:?}", self.id);
+        }
+        matcher::each_match(steps, self.start.as_ref(), words, found);
+    }
+
+    /// [`Pattern::each_match`] by the regex.
+    fn each_regex_match(
+        &self,
+        shadow: &str,
+        mut found: impl FnMut(Range<usize>, Range<usize>, usize),
+    ) {
+        // Group 0 and the two slots fit on the stack unless the user's regex adds groups.
+        let mut stack = [None; 8];
+        let mut heap = Vec::new();
+        let slots: &mut [Option<NonMaxUsize>] = if self.slot_len <= stack.len() {
+            &mut stack[..self.slot_len]
+        } else {
+            heap.resize(self.slot_len, None);
+            &mut heap
+        };
+        let mut pos = 0;
+        while pos <= shadow.len() {
+            let input = Input::new(shadow).span(pos..shadow.len());
+            if self.regex.search_slots(&input, slots).is_none() {
+                return;
+            }
+            pos = slots[0].map_or(shadow.len(), |s| s.get()) + 1;
+            while pos < shadow.len() && !shadow.is_char_boundary(pos) {
+                pos += 1;
+            }
+            let at = |i: usize| slots[i].map(NonMaxUsize::get);
+            if let (Some(ss), Some(se), Some(os), Some(oe), Some(end)) = (
+                at(self.s_slot),
+                at(self.s_slot + 1),
+                at(self.o_slot),
+                at(self.o_slot + 1),
+                at(1),
+            ) {
+                found(ss..se, os..oe, end);
+            }
+        }
     }
 }
 
@@ -142,35 +231,6 @@ pub fn letter_bit(letter: char) -> u8 {
         'E' => 8,
         'D' => 16,
         _ => 0,
-    }
-}
-
-/// Which of the patterns' required words a shadow sentence holds: a bit per word id, filled
-/// once per shadow so that each pattern's check is a few bit tests.
-#[derive(Debug, Default, Clone)]
-pub struct WordSet {
-    bits: Vec<u64>,
-}
-
-impl WordSet {
-    /// The required words among the shadow's tokens (split at its single spaces).
-    pub fn fill(&mut self, onto: &Ontology, shadow: &str) {
-        self.bits.clear();
-        self.bits.resize(onto.words.len().div_ceil(64), 0);
-        if onto.words.is_empty() {
-            return;
-        }
-        for token in shadow.split(' ') {
-            if let Some(&id) = onto.words.get(token) {
-                self.bits[id as usize / 64] |= 1 << (id % 64);
-            }
-        }
-    }
-
-    pub fn contains(&self, id: u32) -> bool {
-        self.bits
-            .get(id as usize / 64)
-            .is_some_and(|b| b & (1 << (id % 64)) != 0)
     }
 }
 
@@ -195,8 +255,14 @@ pub struct Ontology {
     /// matches everywhere: the plain search handles it).
     pub hedge_finder: Option<HedgeFinder>,
     pub patterns: Vec<Pattern>,
-    /// The words patterns require (see [`required_words`]), each with its id.
-    words: FxHashMap<Box<str>, u32>,
+    /// The words patterns require (see [`required_words`]) or match, each with its id.
+    words: WordTable,
+    /// By word id: the groups of required words (numbered across all patterns) that hold
+    /// when the word is present. Each alternative of a group is represented by one of its
+    /// words, so a group marked may still lack the other words of its alternatives.
+    word_groups: Vec<Vec<u32>>,
+    /// The number of groups.
+    groups: usize,
 }
 
 impl Ontology {
@@ -291,7 +357,9 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         );
     }
     let mut patterns = Vec::new();
-    let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut words = WordTable::default();
+    let mut word_groups: Vec<Vec<u32>> = Vec::new();
+    let mut groups = 0;
     let mut seen = std::collections::BTreeSet::new();
     for p in raw.patterns {
         let loc = at(&format!("\"id\": \"{}\"", p.id));
@@ -309,12 +377,28 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         }
         let source = compile_pattern(&p.pattern)
             .map_err(|m| Error::config(loc.clone(), format!("pattern {:?}: {m}", p.id)))?;
-        let regex = Regex::new(&source).map_err(|e| {
-            Error::config(
-                loc.clone(),
-                format!("pattern {:?} does not compile: {e}", p.id),
-            )
-        })?;
+        // Every search is anchored or starts at a token: a prefilter would not pay.
+        let regex = Regex::builder()
+            .configure(Regex::config().auto_prefilter(false))
+            .build(&source)
+            .map_err(|e| {
+                // The `regex` crate's message says more than the meta engine's.
+                let message = regex::Regex::new(&source)
+                    .err()
+                    .map_or_else(|| e.to_string(), |e| e.to_string());
+                Error::config(
+                    loc.clone(),
+                    format!("pattern {:?} does not compile: {message}", p.id),
+                )
+            })?;
+        let slot = |name: &str| {
+            let info = regex.group_info();
+            info.to_index(PatternID::ZERO, name)
+                .and_then(|g| info.slot(PatternID::ZERO, g))
+                .unwrap_or(0)
+        };
+        let (s_slot, o_slot) = (slot("s"), slot("o"));
+        let slot_len = regex.group_info().slot_len();
         let certainty = match p.certainty.as_deref() {
             None => None,
             Some("stated") => Some(crate::graph::Certainty::Stated),
@@ -338,23 +422,31 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         };
         let (subject_letters, object_letters) = (letters("s"), letters("o"));
         let mask = |letters: &str| letters.chars().map(letter_bit).fold(0, |a, b| a | b);
-        let needs = required_words(&p.pattern)
-            .into_iter()
-            .map(|group| {
-                group
-                    .into_iter()
-                    .map(|alternative| {
-                        alternative
-                            .into_iter()
-                            .map(|w| {
-                                let next = words.len() as u32;
-                                *words.entry(w.into_boxed_str()).or_insert(next)
-                            })
-                            .collect()
-                    })
-                    .collect()
-            })
-            .collect();
+        let first_group = groups;
+        let mut needs: Vec<Vec<Box<[u32]>>> = Vec::new();
+        for group in required_words(&p.pattern) {
+            let mut alternatives = Vec::new();
+            for alternative in group {
+                // The alternative marks its group by its longest word (likely the rarest).
+                let longest = (0..alternative.len())
+                    .max_by_key(|&i| (alternative[i].len(), std::cmp::Reverse(i)));
+                let ids: Box<[u32]> = alternative.into_iter().map(|w| words.intern(&w)).collect();
+                if let Some(i) = longest {
+                    let w = ids[i] as usize;
+                    if word_groups.len() <= w {
+                        word_groups.resize(w + 1, Vec::new());
+                    }
+                    if !word_groups[w].contains(&(groups as u32)) {
+                        word_groups[w].push(groups as u32);
+                    }
+                }
+                alternatives.push(ids);
+            }
+            needs.push(alternatives);
+            groups += 1;
+        }
+        let steps = matcher::compile_steps(&p.pattern, &mut words);
+        let start = steps.as_deref().and_then(matcher::first_tokens);
         patterns.push(Pattern {
             id: p.id,
             relation: p.relation,
@@ -367,8 +459,16 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
             subject_letters,
             object_letters,
             needs,
+            first_group,
+            steps: steps.map(Vec::into_boxed_slice),
+            start,
+            s_slot,
+            o_slot,
+            slot_len,
         });
     }
+    word_groups.resize(words.len(), Vec::new());
+    words.freeze();
     let hedges: Vec<String> = raw.hedges.into_iter().map(|h| h.to_lowercase()).collect();
     let hedge_finder = if hedges.iter().any(String::is_empty) {
         None
@@ -391,6 +491,8 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         hedge_finder,
         patterns,
         words,
+        word_groups,
+        groups,
     })
 }
 
@@ -421,34 +523,15 @@ fn is_plain_word(w: &str) -> bool {
 /// (`|`, parentheses, escapes or classes outside a group's plain alternatives) gets no groups
 /// at all: its regex always runs.
 pub(crate) fn required_words(pattern: &str) -> Vec<Vec<Vec<String>>> {
-    // Inside a group, `|` separates the group's own alternatives. A token starting with a
-    // repetition (`?`, `*`, `+`, `{2}`) would make the space before it optional.
-    let restructures = |s: &str, in_group: bool| {
-        s.contains(['(', ')', '\\', '[', ']'])
-            || (!in_group && s.contains('|'))
-            || s.split([' ', '|']).any(|token| {
-                token.starts_with(['?', '*', '+'])
-                    || (token.starts_with('{') && !starts_with_unnamed_slot(token))
-            })
-    };
-    let Ok(elements) = split_elements(pattern) else {
+    let Some(elements) = plain_elements(pattern) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for el in &elements {
-        if el.starts_with('~') || (el.starts_with('{') && el.ends_with('}') && el.contains(':')) {
+        if el.starts_with('~') || is_named_slot(el) {
             continue;
         }
-        let group = el
-            .strip_prefix('(')
-            .and_then(|g| g.strip_suffix(")?").map(|inner| (inner, true)))
-            .or_else(|| {
-                el.strip_prefix('(')
-                    .and_then(|g| g.strip_suffix(')'))
-                    .map(|inner| (inner, false))
-            });
-        match group {
-            Some((inner, _)) if restructures(inner, true) => return Vec::new(),
+        match group_of(el) {
             Some((_, true)) => {}
             Some((inner, false)) => {
                 // Every token of an alternative is whole in the shadow: an alternative needs
@@ -470,12 +553,54 @@ pub(crate) fn required_words(pattern: &str) -> Vec<Vec<Vec<String>>> {
                     out.push(alternatives);
                 }
             }
-            None if restructures(el, false) => return Vec::new(),
             None if is_plain_word(el) => out.push(vec![vec![el.clone()]]),
             None => {}
         }
     }
     out
+}
+
+/// Whether `el` is a named slot (`{s:PER}`), as [`compile_pattern`] tells.
+fn is_named_slot(el: &str) -> bool {
+    el.starts_with('{') && el.ends_with('}') && el.contains(':')
+}
+
+/// A group element's inside and whether it is optional (`(a|b)?`), as [`compile_pattern`]
+/// tells; `None` for other elements.
+fn group_of(el: &str) -> Option<(&str, bool)> {
+    let inner = el.strip_prefix('(')?;
+    inner
+        .strip_suffix(")?")
+        .map(|inner| (inner, true))
+        .or_else(|| inner.strip_suffix(')').map(|inner| (inner, false)))
+}
+
+/// The elements of a pattern whose compiled regex is a plain sequence of its elements, each
+/// matching whole shadow tokens; `None` when an element could change the regex's structure:
+/// `|`, parentheses, escapes or classes outside a group's plain alternatives, or a token
+/// starting with a repetition (`?`, `*`, `+`, `{2}`), which would make the space before it
+/// optional.
+fn plain_elements(pattern: &str) -> Option<Vec<String>> {
+    // Inside a group, `|` separates the group's own alternatives.
+    let restructures = |s: &str, in_group: bool| {
+        s.contains(['(', ')', '\\', '[', ']'])
+            || (!in_group && s.contains('|'))
+            || s.split([' ', '|']).any(|token| {
+                token.starts_with(['?', '*', '+'])
+                    || (token.starts_with('{') && !starts_with_unnamed_slot(token))
+            })
+    };
+    let elements = split_elements(pattern).ok()?;
+    let plain = elements.iter().all(|el| {
+        if el.starts_with('~') || is_named_slot(el) {
+            return true;
+        }
+        match group_of(el) {
+            Some((inner, _)) => !restructures(inner, true),
+            None => !restructures(el, false),
+        }
+    });
+    plain.then_some(elements)
 }
 
 /// Slot type letters in the shadow string.
@@ -806,7 +931,8 @@ mod tests {
     #[test]
     fn prefilter_never_skips_a_match() {
         let onto = Ontology::builtin().unwrap();
-        let mut vocabulary: Vec<&str> = onto.words.keys().map(|w| &**w).collect();
+        // (Not the empty word of `,?`: the generated sentences have no empty tokens.)
+        let mut vocabulary: Vec<&str> = onto.words.words().filter(|w| !w.is_empty()).collect();
         vocabulary.sort();
         let noise: Vec<&str> = ["the", "of", ",", "said", "x", "@P9", "'s"]
             .into_iter()
@@ -861,5 +987,143 @@ mod tests {
             }
         }
         assert!(matched >= 100, "only {matched} random matches");
+    }
+
+    /// Matches as (subject, object, end).
+    type Matches = Vec<(Range<usize>, Range<usize>, usize)>;
+
+    /// The matches of a pattern by its steps (`None` without steps) and by its regex.
+    fn both_ways(
+        onto: &Ontology,
+        p: &Pattern,
+        shadow: &str,
+        words: &mut WordSet,
+    ) -> (Option<Matches>, Matches) {
+        words.fill(onto, shadow);
+        let by_steps = p.steps.as_ref().map(|steps| {
+            let mut out = Vec::new();
+            matcher::each_match(steps, p.start.as_ref(), words, |s, o, e| {
+                out.push((s, o, e))
+            });
+            out
+        });
+        let mut by_regex = Vec::new();
+        p.each_regex_match(shadow, |s, o, e| by_regex.push((s, o, e)));
+        (by_steps, by_regex)
+    }
+
+    /// Patterns over tokens find exactly the regex's matches, captures and ends: the built-in
+    /// patterns and patterns written to stress the order of preference (alternatives that
+    /// are prefixes of each other, gaps in a row, optional groups first, a trailing gap,
+    /// optional last letters, unnamed slots), on sentences generated from the patterns and on
+    /// random ones, with empty tokens, leading spaces and a missing last space too.
+    #[test]
+    fn token_patterns_match_as_their_regexes() {
+        let stress = [
+            "(the)? {s:PER} x {o:ORG}",
+            "~2 {s:PER} x {o:ORG}",
+            "{s:PER} (a b|a) ~1 {o:ORG}",
+            "{s:PER} (a|a b) ~1 {o:ORG}",
+            "{s:PER} ~2 ~2 x {o:PER}",
+            "{s:PER} ,? {ORG} ~3 (x|{LOC} y)? {o:PER|ORG}",
+            "{s:PER} rewards? ~1 {o:ORG}",
+            "{o:ORG} ~3 {s:PER} ~3",
+            "{o:ORG} (x|{LOC})? (a|b)? {s:PER} (x)?",
+            "{s:PER} é? x {o:ORG}",
+            "(a|{PER}) ~1 {s:PER} (x y z|x y|x) {o:ANY}",
+            // Matches at an empty first token and at the next start at 0 both.
+            ",? ~1 {s:PER} x {o:ORG}",
+        ];
+        let patterns: Vec<String> = stress
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                format!(
+                    r#"{{"id": "p{i}", "relation": "r", "pattern": {}}}"#,
+                    serde_json::to_string(p).unwrap()
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"entity_types": [{{"name": "person"}}, {{"name": "organization"}}, {{"name": "place"}}],
+            "relations": [{{"name": "r", "subject": ["person"], "object": ["person", "organization"]}}],
+            "patterns": [{}]}}"#,
+            patterns.join(",")
+        );
+        let stressed = parse("stress.json", &text).unwrap();
+        for (p, source) in stressed.patterns.iter().zip(stress) {
+            assert!(p.steps.is_some(), "{source}: no steps");
+        }
+        let builtin = Ontology::builtin().unwrap();
+        assert!(builtin.patterns.iter().all(|p| p.steps.is_some()));
+        let mut words = WordSet::default();
+        // The regex reports one match per start: here the first token (empty) and the
+        // second both start at 0, and the first wins.
+        let last = stressed.patterns.last().unwrap();
+        let (by_steps, by_regex) = both_ways(&stressed, last, " , @P1 x @O2 ", &mut words);
+        assert_eq!(by_regex, [(3..6, 9..12, 13)]);
+        assert_eq!(by_steps, Some(by_regex));
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut matched = 0;
+        for onto in [&stressed, &builtin] {
+            let mut vocabulary: Vec<&str> = onto.words.words().collect();
+            vocabulary.sort();
+            let noise: Vec<&str> = [
+                "the", "of", ",", "said", "x", "@P9", "@O1", "@L22", "@D3", "@E4", "@P", "@p1",
+                "@Px", "'s", "",
+            ]
+            .into_iter()
+            .chain(vocabulary.iter().copied())
+            .collect();
+            for p in &onto.patterns {
+                for round in 0..300 {
+                    let mut shadow = if round % 2 == 0 {
+                        sample(&p.pattern, &mut rng, &noise).unwrap_or_default()
+                    } else {
+                        let mut out = String::new();
+                        for _ in 0..rng.below(14) {
+                            out.push_str(rng.pick(&noise));
+                            out.push(' ');
+                        }
+                        out
+                    };
+                    match rng.below(8) {
+                        0 => shadow.insert(0, ' '),
+                        1 => {
+                            shadow.pop();
+                        }
+                        _ => {}
+                    }
+                    let (by_steps, by_regex) = both_ways(onto, p, &shadow, &mut words);
+                    assert_eq!(by_steps.as_ref(), Some(&by_regex), "{} on {shadow:?}", p.id);
+                    matched += by_regex.len();
+                }
+            }
+        }
+        assert!(matched > 10_000, "only {matched} matches");
+    }
+
+    /// Patterns whose regex may match other than whole tokens keep their regex.
+    #[test]
+    fn patterns_beyond_tokens_keep_their_regex() {
+        let mut words = WordTable::default();
+        for (pattern, steps) in [
+            ("{s:PER} x {o:ORG}", true),
+            ("{s:PER} (x|{LOC} y)? {o:ORG}", true),
+            ("{s:PER} rewards? {o:ORG}", true),
+            ("{s:PER} x.y {o:ORG}", false),
+            ("{s:PER} x+ {o:ORG}", false),
+            ("{s:PER} (rewards?|x) {o:ORG}", false),
+            ("{s:PER} (x|) {o:ORG}", false),
+            ("{s:PER} x|y {o:ORG}", false),
+            ("{s:PER} ({LOC|ORG} x) {o:ORG}", false),
+            ("{s:PER} x{LOC} {o:ORG}", false),
+        ] {
+            assert_eq!(
+                matcher::compile_steps(pattern, &mut words).is_some(),
+                steps,
+                "{pattern}"
+            );
+        }
     }
 }

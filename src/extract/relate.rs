@@ -9,6 +9,7 @@
 //! each with the sentence as evidence.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use crate::graph::{Certainty, EntityType, Evidence};
@@ -477,6 +478,8 @@ impl Recent {
 /// Runs every pattern on one shadow sentence (only those of symmetric relations with
 /// `symmetric_only`).
 #[allow(clippy::too_many_arguments)]
+// Out of line: profiles then show the pattern engine whole.
+#[inline(never)]
 pub fn apply_patterns(
     onto: &Ontology,
     shadow: &str,
@@ -494,82 +497,77 @@ pub fn apply_patterns(
         return;
     }
     let letters = slots.iter().fold(0, |m, s| m | letter_bit(s.letter));
-    let mut words = WordSet::default();
-    words.fill(onto, shadow);
-    for p in &onto.patterns {
-        // Most patterns lack a slot type or a word they need: their regex is not run.
-        if !p.may_match(letters, &words) {
-            debug_assert!(
-                !p.regex.is_match(shadow),
-                "prefilter skipped pattern {} that matches {shadow:?}",
-                p.id
-            );
-            continue;
-        }
-        let Some(rel) = onto.relation(&p.relation) else {
-            continue;
-        };
-        if symmetric_only && !rel.symmetric {
-            continue;
-        }
-        // Every match start, overlapping ones included ("NBC reported that DHS estimated …").
-        let mut pos = 0;
-        while let Some(caps) = p.regex.captures_at(shadow, pos) {
-            pos = caps.get(0).map(|m| m.start() + 1).unwrap_or(shadow.len());
-            while pos < shadow.len() && !shadow.is_char_boundary(pos) {
-                pos += 1;
-            }
-            let (Some(s), Some(o)) = (caps.name("s"), caps.name("o")) else {
-                continue;
-            };
-            // A slot followed by "'s" or by a head noun is a modifier of something else
-            // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
-            let whole = caps.get(0).map(|m| m.end()).unwrap_or(0);
-            if modifier_after(shadow, s.end(), whole) || modifier_after(shadow, o.end(), whole) {
-                continue;
-            }
-            let (Some(si), Some(oi)) = (slot_index(s.as_str()), slot_index(o.as_str())) else {
-                continue;
-            };
-            let (Some(ss), Some(os)) = (slots.get(si), slots.get(oi)) else {
-                continue;
-            };
-            for &a in ss.entities {
-                for &b in os.entities {
-                    let (ea, eb) = (&ents[a], &ents[b]);
-                    if ea.id == eb.id
-                        || !rel.subject.contains(&ea.etype)
-                        || !rel.object.contains(&eb.etype)
-                    {
-                        continue;
-                    }
-                    let (src, dst) = if rel.symmetric && eb.id < ea.id {
-                        (eb, ea)
-                    } else {
-                        (ea, eb)
-                    };
-                    let certainty = p.certainty.unwrap_or(if hedged {
-                        Certainty::Alleged
-                    } else {
-                        Certainty::Stated
-                    });
-                    out.push(RelationRecord {
-                        source: src.id.clone(),
-                        relation: p.relation.clone(),
-                        target: dst.id.clone(),
-                        certainty,
-                        evidence: Evidence {
-                            doc: doc_id.to_string(),
-                            start: evidence_span.0,
-                            end: evidence_span.1,
-                            text: evidence_span.2.to_string(),
-                            rule: p.id.clone(),
-                        },
-                    });
-                }
-            }
-        }
+    // One word set per thread, its buffers reused from sentence to sentence.
+    thread_local! {
+        static WORDS: RefCell<WordSet> = RefCell::default();
     }
+    WORDS.with_borrow_mut(|words| {
+        words.fill(onto, shadow);
+        for p in &onto.patterns {
+            // Most patterns lack a slot type or a word they need: their regex is not run.
+            if !p.may_match(letters, words) {
+                debug_assert!(
+                    !p.regex.is_match(shadow),
+                    "prefilter skipped pattern {} that matches {shadow:?}",
+                    p.id
+                );
+                continue;
+            }
+            let Some(rel) = onto.relation(&p.relation) else {
+                continue;
+            };
+            if symmetric_only && !rel.symmetric {
+                continue;
+            }
+            p.each_match(shadow, words, |s, o, whole| {
+                // A slot followed by "'s" or by a head noun is a modifier of something else
+                // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
+                if modifier_after(shadow, s.end, whole) || modifier_after(shadow, o.end, whole) {
+                    return;
+                }
+                let (Some(si), Some(oi)) = (slot_index(&shadow[s]), slot_index(&shadow[o])) else {
+                    return;
+                };
+                let (Some(ss), Some(os)) = (slots.get(si), slots.get(oi)) else {
+                    return;
+                };
+                for &a in ss.entities {
+                    for &b in os.entities {
+                        let (ea, eb) = (&ents[a], &ents[b]);
+                        if ea.id == eb.id
+                            || !rel.subject.contains(&ea.etype)
+                            || !rel.object.contains(&eb.etype)
+                        {
+                            continue;
+                        }
+                        let (src, dst) = if rel.symmetric && eb.id < ea.id {
+                            (eb, ea)
+                        } else {
+                            (ea, eb)
+                        };
+                        let certainty = p.certainty.unwrap_or(if hedged {
+                            Certainty::Alleged
+                        } else {
+                            Certainty::Stated
+                        });
+                        out.push(RelationRecord {
+                            source: src.id.clone(),
+                            relation: p.relation.clone(),
+                            target: dst.id.clone(),
+                            certainty,
+                            evidence: Evidence {
+                                doc: doc_id.to_string(),
+                                start: evidence_span.0,
+                                end: evidence_span.1,
+                                text: evidence_span.2.to_string(),
+                                rule: p.id.clone(),
+                            },
+                        });
+                    }
+                }
+            });
+        }
+    });
 }
 
 /// Nouns that make a preceding name a modifier ("Maduro officials").

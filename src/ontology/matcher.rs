@@ -1,0 +1,589 @@
+//! Patterns matched token by token on a shadow sentence, without running their regexes.
+//!
+//! Most patterns compile to a regex that only ever matches whole shadow tokens: each element
+//! is a slot (`@[PL][0-9]+ `), a gap (`(?:[^ ]+ ){0,N}`), a plain word, or a group of
+//! alternatives made of those, and each ends with the space after its token. Such a pattern
+//! is kept here as [`Step`]s over the shadow's tokens, and matched by backtracking in the
+//! regex's own order of preference (gaps take as many tokens as they can first, optional
+//! groups are tried before they are skipped, alternatives in their order), which gives the
+//! regex's leftmost-first match with the same captures. Each shadow is split into tokens
+//! once, its words looked up once (see [`WordSet::fill`]).
+
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
+
+use super::{is_named_slot, is_plain_word, letter_bit, plain_elements, slot_class, split_elements};
+
+/// The id of a token that is none of the patterns' words.
+pub(super) const NO_WORD: u32 = u32::MAX;
+
+/// The words the patterns name, each with an id, for lookups of shadow tokens: an open
+/// addressing table keyed by a hash of a token's length and end bytes (cheap, and enough to
+/// tell the patterns' words apart; the bytes are compared anyway).
+#[derive(Debug, Default)]
+pub(super) struct WordTable {
+    /// By id.
+    words: Vec<Box<str>>,
+    /// Ids by hash (a power of two long), [`NO_WORD`] where empty.
+    table: Vec<u32>,
+    /// The length of the longest word.
+    longest: usize,
+    /// While the ontology is read.
+    ids: FxHashMap<Box<str>, u32>,
+}
+
+/// The hash of a token: its length, first two and last bytes.
+fn token_hash(token: &[u8]) -> usize {
+    let (Some(&first), Some(&last)) = (token.first(), token.last()) else {
+        return 0;
+    };
+    let second = token.get(1).copied().unwrap_or(0);
+    let key = (token.len() as u64) << 24
+        | u64::from(first) << 16
+        | u64::from(second) << 8
+        | u64::from(last);
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize
+}
+
+impl WordTable {
+    /// The id of `word`, a new one if it is new.
+    pub(super) fn intern(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.ids.insert(word.into(), id);
+        self.words.push(word.into());
+        self.longest = self.longest.max(word.len());
+        id
+    }
+
+    /// Builds the lookup table once every word is in.
+    pub(super) fn freeze(&mut self) {
+        let size = (self.words.len() * 4).next_power_of_two().max(16);
+        self.table = vec![NO_WORD; size];
+        for (id, word) in self.words.iter().enumerate() {
+            let mut at = token_hash(word.as_bytes()) & (size - 1);
+            while self.table[at] != NO_WORD {
+                at = (at + 1) & (size - 1);
+            }
+            self.table[at] = id as u32;
+        }
+        self.ids = FxHashMap::default();
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    #[cfg(test)]
+    pub(super) fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(|w| &**w)
+    }
+
+    /// The id of `token`, or [`NO_WORD`].
+    fn get(&self, token: &[u8]) -> u32 {
+        if token.len() > self.longest || self.table.is_empty() {
+            return NO_WORD;
+        }
+        let mask = self.table.len() - 1;
+        let mut at = token_hash(token) & mask;
+        loop {
+            let id = self.table[at];
+            if id == NO_WORD || self.words[id as usize].as_bytes() == token {
+                return id;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
+/// A token of a shadow sentence, as the patterns see it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ShadowToken {
+    /// Byte range in the shadow (the space after it excluded).
+    start: u32,
+    end: u32,
+    /// Id in the [`WordTable`], or [`NO_WORD`].
+    word: u32,
+    /// The [`letter_bit`] of a slot placeholder (`@P3`: `@`, a letter, digits), else 0.
+    letter: u8,
+}
+
+/// What the patterns need to know of a shadow sentence, found in one pass over it: its
+/// tokens, which of the patterns' words it holds (a bit per word id), and which of their
+/// groups of required words those may satisfy (a bit per group, so that most patterns are
+/// turned down by a few bit tests; see `Ontology::word_groups`).
+#[derive(Debug, Default, Clone)]
+pub struct WordSet {
+    bits: Vec<u64>,
+    groups: Vec<u64>,
+    /// The tokens followed by a space: the only ones a pattern can match.
+    tokens: Vec<ShadowToken>,
+    /// Which of them are slot placeholders.
+    slots: Vec<u32>,
+}
+
+impl WordSet {
+    /// Splits the shadow at its spaces and looks its tokens up.
+    pub fn fill(&mut self, onto: &super::Ontology, shadow: &str) {
+        self.bits.clear();
+        self.bits.resize(onto.words.len().div_ceil(64), 0);
+        self.groups.clear();
+        self.groups.resize(onto.groups.div_ceil(64), 0);
+        self.tokens.clear();
+        self.slots.clear();
+        let bytes = shadow.as_bytes();
+        let mut start = 0;
+        // Each token up to its space; a last piece without one is no token.
+        while let Some(end) = next_space(bytes, start) {
+            let token = &bytes[start..end];
+            let word = onto.words.get(token);
+            if word != NO_WORD && !self.contains(word) {
+                self.bits[word as usize / 64] |= 1 << (word % 64);
+                for &g in &onto.word_groups[word as usize] {
+                    self.groups[g as usize / 64] |= 1 << (g % 64);
+                }
+            }
+            let letter = match token {
+                [b'@', l, digits @ ..]
+                    if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) =>
+                {
+                    letter_bit(char::from(*l))
+                }
+                _ => 0,
+            };
+            if letter != 0 {
+                self.slots.push(self.tokens.len() as u32);
+            }
+            self.tokens.push(ShadowToken {
+                start: start as u32,
+                end: end as u32,
+                word,
+                letter,
+            });
+            start = end + 1;
+        }
+    }
+
+    pub fn contains(&self, id: u32) -> bool {
+        self.bits
+            .get(id as usize / 64)
+            .is_some_and(|b| b & (1 << (id % 64)) != 0)
+    }
+
+    /// Whether the groups numbered `first..first + len` may all be satisfied.
+    pub(super) fn groups_hold(&self, first: usize, len: usize) -> bool {
+        (first..first + len).all(|g| {
+            self.groups
+                .get(g / 64)
+                .is_some_and(|b| b & (1 << (g % 64)) != 0)
+        })
+    }
+}
+
+/// The first space in `bytes` from `from` on, looked for eight bytes at a time (tokens are
+/// short: most are found in the first eight).
+fn next_space(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut eight = [0; 8];
+        eight.copy_from_slice(chunk);
+        // Bytes equal to a space become zero; the lowest high bit set marks the first.
+        let x = u64::from_le_bytes(eight) ^ (ONES * u64::from(b' '));
+        let zeros = x.wrapping_sub(ONES) & !x & (ONES << 7);
+        if zeros != 0 {
+            return Some(at + zeros.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    bytes
+        .get(at..)?
+        .iter()
+        .position(|&b| b == b' ')
+        .map(|i| at + i)
+}
+
+/// One token of a group's alternative, or a one-token element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Tok {
+    /// A slot placeholder of one of these letters (a [`letter_bit`] mask).
+    Slot(u8),
+    /// This word (an id in the [`WordTable`]; the empty word for `,?`'s missing comma).
+    Word(u32),
+}
+
+impl Tok {
+    fn matches(&self, t: &ShadowToken) -> bool {
+        match *self {
+            Tok::Slot(letters) => t.letter & letters != 0,
+            Tok::Word(w) => t.word == w,
+        }
+    }
+}
+
+/// One element of a pattern, over tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Step {
+    /// The subject (`s`) or object (`o`) slot: one slot token of these letters.
+    Capture { letters: u8, object: bool },
+    /// Up to this many tokens, as many as possible first.
+    Gap(usize),
+    /// One of these token sequences, tried in order; then none when optional. `first` holds
+    /// their first tokens.
+    Group {
+        alternatives: Vec<Vec<Tok>>,
+        optional: bool,
+        first: TokenSet,
+    },
+}
+
+impl Step {
+    fn group(alternatives: Vec<Vec<Tok>>, optional: bool) -> Step {
+        let first = TokenSet::of(alternatives.iter().filter_map(|alt| alt.first()));
+        Step::Group {
+            alternatives,
+            optional,
+            first,
+        }
+    }
+}
+
+/// A pattern as [`Step`]s, its words interned: `None` when its regex could match anything
+/// but whole tokens of these kinds (regex syntax in a token, other than a last `?`).
+pub(super) fn compile_steps(pattern: &str, words: &mut WordTable) -> Option<Vec<Step>> {
+    // A token: an unnamed slot (`{LOC}`), a plain word, or a plain word whose last character
+    // is optional (`rewards?`, `,?`): the regex then takes either word.
+    let mut token = |t: &str| -> Option<Vec<Tok>> {
+        if let Some(types) = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            if types.contains(':') {
+                return None;
+            }
+            let class = slot_class(types).ok()?;
+            return Some(vec![Tok::Slot(
+                class.chars().map(letter_bit).fold(0, |a, b| a | b),
+            )]);
+        }
+        if is_plain_word(t) {
+            return Some(vec![Tok::Word(words.intern(t))]);
+        }
+        let word = t.strip_suffix('?').filter(|w| is_plain_word(w))?;
+        let (last, _) = word.char_indices().next_back()?;
+        Some(vec![
+            Tok::Word(words.intern(word)),
+            Tok::Word(words.intern(&word[..last])),
+        ])
+    };
+    let mut steps = Vec::new();
+    for el in plain_elements(pattern)? {
+        if let Some(n) = el.strip_prefix('~') {
+            steps.push(Step::Gap(n.parse().ok()?));
+        } else if is_named_slot(&el) {
+            let (name, types) = el[1..el.len() - 1].split_once(':')?;
+            let letters = slot_class(types)
+                .ok()?
+                .chars()
+                .map(letter_bit)
+                .fold(0, |a, b| a | b);
+            steps.push(Step::Capture {
+                letters,
+                object: name == "o",
+            });
+        } else if let Some((inner, optional)) = super::group_of(&el) {
+            // Each alternative: its tokens, each a word or an unnamed slot (`x?` tokens would
+            // make an alternative many: left to the regex).
+            let alternatives = inner
+                .split('|')
+                .map(|alt| {
+                    alt.split(' ')
+                        .map(|t| match token(t)?.as_slice() {
+                            [one] => Some(one.clone()),
+                            _ => None,
+                        })
+                        .collect::<Option<Vec<Tok>>>()
+                })
+                .collect::<Option<Vec<_>>>()?;
+            steps.push(Step::group(alternatives, optional));
+        } else {
+            let alternatives = token(&el)?.into_iter().map(|t| vec![t]).collect();
+            steps.push(Step::group(alternatives, false));
+        }
+    }
+    // Elements are split as `compile_pattern` splits them.
+    debug_assert_eq!(
+        split_elements(pattern).map(|e| e.len()).ok(),
+        Some(steps.len())
+    );
+    Some(steps)
+}
+
+/// What the first token of every match is; `None` when it may be anything (a gap first).
+pub(super) fn first_tokens(steps: &[Step]) -> Option<TokenSet> {
+    let mut firsts = Vec::new();
+    for step in steps {
+        match step {
+            Step::Gap(_) => return None,
+            Step::Capture { letters, .. } => {
+                firsts.push(Tok::Slot(*letters));
+                break;
+            }
+            Step::Group {
+                alternatives,
+                optional,
+                ..
+            } => {
+                firsts.extend(alternatives.iter().filter_map(|alt| alt.first()).cloned());
+                if !optional {
+                    break;
+                }
+            }
+        }
+    }
+    Some(TokenSet::of(firsts.iter()))
+}
+
+/// A set of tokens: slots of some letters and some words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct TokenSet {
+    /// A [`letter_bit`] mask.
+    letters: u8,
+    /// Sorted.
+    words: Box<[u32]>,
+}
+
+impl TokenSet {
+    fn of<'t>(toks: impl Iterator<Item = &'t Tok>) -> TokenSet {
+        let mut letters = 0;
+        let mut words = Vec::new();
+        for tok in toks {
+            match *tok {
+                Tok::Slot(l) => letters |= l,
+                Tok::Word(w) => words.push(w),
+            }
+        }
+        words.sort_unstable();
+        words.dedup();
+        TokenSet {
+            letters,
+            words: words.into(),
+        }
+    }
+
+    fn admits(&self, t: &ShadowToken) -> bool {
+        t.letter & self.letters != 0
+            || (t.word != NO_WORD
+                && if self.words.len() <= 8 {
+                    self.words.contains(&t.word)
+                } else {
+                    self.words.binary_search(&t.word).is_ok()
+                })
+    }
+}
+
+/// One iterator or another.
+enum Either<A, B> {
+    Left(A),
+    Right(B),
+}
+
+impl<A: Iterator<Item = usize>, B: Iterator<Item = usize>> Iterator for Either<A, B> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Either::Left(a) => a.next(),
+            Either::Right(b) => b.next(),
+        }
+    }
+}
+
+/// Calls `found(s, o, end)` for the match starting at each token in turn, if any (see
+/// [`super::Pattern::each_match`]).
+pub(super) fn each_match(
+    steps: &[Step],
+    start: Option<&TokenSet>,
+    words: &WordSet,
+    mut found: impl FnMut(Range<usize>, Range<usize>, usize),
+) {
+    let tokens = &words.tokens;
+    // Patterns that start with a slot need only look at the slots.
+    let slots_only = start.is_some_and(|s| s.words.is_empty());
+    let candidates = if slots_only {
+        Either::Left(words.slots.iter().map(|&k| k as usize))
+    } else {
+        Either::Right(0..tokens.len())
+    };
+    // The regex's search reports one match per start: a match at token `k` starts at the
+    // space before it, or at 0 for the first token, which a match at the second token may
+    // also start at if the first is empty (the shadow then starts with a space).
+    let mut reported_at = None;
+    for k in candidates {
+        let t = &tokens[k];
+        if start.is_some_and(|s| !s.admits(t)) {
+            continue;
+        }
+        let at = (t.start as usize).saturating_sub(1);
+        if reported_at == Some(at) {
+            continue;
+        }
+        let mut caps = [usize::MAX; 2];
+        let Some(next) = match_at(steps, tokens, k, &mut caps) else {
+            continue;
+        };
+        if caps.iter().all(|&c| c < tokens.len()) && next > k {
+            reported_at = Some(at);
+            let range = |i: usize| tokens[i].start as usize..tokens[i].end as usize;
+            // The match ends after the space that follows its last token.
+            found(
+                range(caps[0]),
+                range(caps[1]),
+                tokens[next - 1].end as usize + 1,
+            );
+        }
+    }
+}
+
+/// Whether `step` may match at token `t` (`None` past the last token): `false` only when
+/// it cannot.
+fn may_start(step: &Step, t: Option<&ShadowToken>) -> bool {
+    match (step, t) {
+        (Step::Gap(_), _) => true,
+        (Step::Group { optional: true, .. }, _) => true,
+        (_, None) => false,
+        (Step::Capture { letters, .. }, Some(t)) => t.letter & letters != 0,
+        (Step::Group { first, .. }, Some(t)) => first.admits(t),
+    }
+}
+
+/// Matches `steps` at token `k`: the token after the match, the tokens of the subject and
+/// object in `caps`. Backtracks in the regex's order of preference, so the first success is
+/// the regex's match.
+fn match_at(
+    steps: &[Step],
+    tokens: &[ShadowToken],
+    k: usize,
+    caps: &mut [usize; 2],
+) -> Option<usize> {
+    let Some((step, rest)) = steps.split_first() else {
+        return Some(k);
+    };
+    match step {
+        Step::Capture { letters, object } => {
+            if tokens.get(k)?.letter & letters == 0 {
+                return None;
+            }
+            let next = match_at(rest, tokens, k + 1, caps)?;
+            caps[usize::from(*object)] = k;
+            Some(next)
+        }
+        Step::Gap(n) => {
+            // A gap token is any non-empty token (`[^ ]+ `).
+            let most = tokens[k.min(tokens.len())..]
+                .iter()
+                .take(*n)
+                .take_while(|t| t.end > t.start)
+                .count();
+            // Only where the next step may start (most tokens are not).
+            (0..=most).rev().find_map(|taken| {
+                let next = k + taken;
+                if rest
+                    .first()
+                    .is_some_and(|step| !may_start(step, tokens.get(next)))
+                {
+                    return None;
+                }
+                match_at(rest, tokens, next, caps)
+            })
+        }
+        Step::Group {
+            alternatives,
+            optional,
+            first,
+        } => {
+            let taken = match tokens.get(k) {
+                // No alternative starts with this token (the common case).
+                Some(t) if !first.admits(t) => None,
+                // Alternatives of one token each: they all go on from the next token.
+                Some(_) if alternatives.iter().all(|alt| alt.len() == 1) => {
+                    match_at(rest, tokens, k + 1, caps)
+                }
+                Some(_) => alternatives.iter().find_map(|alt| {
+                    let here = tokens.get(k..k + alt.len())?;
+                    if alt.iter().zip(here).all(|(tok, t)| tok.matches(t)) {
+                        match_at(rest, tokens, k + alt.len(), caps)
+                    } else {
+                        None
+                    }
+                }),
+                None => None,
+            };
+            taken.or_else(|| optional.then(|| match_at(rest, tokens, k, caps)).flatten())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_found_eight_bytes_at_a_time() {
+        let table: &[(&str, usize, Option<usize>)] = &[
+            ("", 0, None),
+            ("ab", 0, None),
+            ("a b", 0, Some(1)),
+            (" ", 0, Some(0)),
+            ("a b c", 2, Some(3)),
+            ("abcdefgh ", 0, Some(8)),
+            ("abcdefghijklmnop q", 0, Some(16)),
+            ("abcdefghijklmnopq", 3, None),
+            ("é ü", 0, Some(2)),
+            ("@P12 's", 4, Some(4)),
+        ];
+        for &(text, from, want) in table {
+            assert_eq!(
+                next_space(text.as_bytes(), from),
+                want,
+                "{text:?} from {from}"
+            );
+        }
+        // Against a plain search, every byte value around.
+        let bytes: Vec<u8> = (0..=255u8).chain(b"  x  ".iter().copied()).collect();
+        for from in 0..bytes.len() {
+            let want = bytes[from..]
+                .iter()
+                .position(|&b| b == b' ')
+                .map(|i| from + i);
+            assert_eq!(next_space(&bytes, from), want, "from {from}");
+        }
+    }
+
+    #[test]
+    fn words_looked_up_by_their_bytes() {
+        let mut table = WordTable::default();
+        // "ab1z" and "ab2z" share length, first two and last bytes: one hash.
+        let words = [
+            "of",
+            "the",
+            ",",
+            "'s",
+            "ab1z",
+            "ab2z",
+            "",
+            "a",
+            "then-president",
+        ];
+        let ids: Vec<u32> = words.iter().map(|w| table.intern(w)).collect();
+        assert_eq!(table.intern("the"), ids[1]);
+        table.freeze();
+        for (w, id) in words.iter().zip(&ids) {
+            assert_eq!(table.get(w.as_bytes()), *id, "{w:?}");
+        }
+        for other in ["ab3z", "b", "The", "off", "then-presidents", "x"] {
+            assert_eq!(table.get(other.as_bytes()), NO_WORD, "{other:?}");
+        }
+        assert_eq!(WordTable::default().get(b"x"), NO_WORD);
+    }
+}
