@@ -17,8 +17,13 @@ pub fn fold(s: &str) -> String {
 pub fn fold_into(s: &str, out: &mut String) {
     out.clear();
     if s.is_ascii() {
-        // The common case, without the decomposition machinery: the same result.
-        out.extend(s.bytes().map(|b| fold_ascii(b) as char));
+        // The common case, without the decomposition machinery: the same result. A copy
+        // lower-cased in place; backticks (rare) become apostrophes.
+        out.push_str(s);
+        out.make_ascii_lowercase();
+        if memchr::memchr(b'`', s.as_bytes()).is_some() {
+            *out = out.replace('`', "'");
+        }
         return;
     }
     // Character by character: each character's canonical decomposition, marks dropped. This
@@ -94,7 +99,7 @@ thread_local! {
 pub fn fold_key_into(s: &str, out: &mut String) {
     out.clear();
     if s.is_ascii() {
-        ascii_key(s.as_bytes(), out);
+        ascii_key(s, out);
         return;
     }
     FOLDED.with(|f| {
@@ -133,31 +138,31 @@ fn general_key(s: &str) -> String {
     out
 }
 
-/// [`fold_key`] of ASCII text in one pass (the same result as the general path, word for
-/// word: a word of periods only still counts as a word).
-fn ascii_key(s: &[u8], out: &mut String) {
+/// [`fold_key`] of ASCII text (the same result as the general path, word for word: a word of
+/// periods only still counts as a word).
+fn ascii_key(s: &str, out: &mut String) {
+    let b = s.as_bytes();
     // The possessive ending goes first ("Maduro's", "Paris'"), as in the general path.
-    let end = match s {
-        [.., a, b] if fold_ascii(*a) == b'\'' && fold_ascii(*b) == b's' => s.len() - 2,
-        [.., a] if fold_ascii(*a) == b'\'' => s.len() - 1,
-        _ => s.len(),
+    let end = match b {
+        [.., x, y] if fold_ascii(*x) == b'\'' && fold_ascii(*y) == b's' => b.len() - 2,
+        [.., x] if fold_ascii(*x) == b'\'' => b.len() - 1,
+        _ => b.len(),
     };
-    let s = &s[..end];
-    // Already a key (lower case, no periods, single inner spaces): one copy.
-    let changed = |b: u8| {
-        b.is_ascii_uppercase() || b == b'.' || b == b'`' || b == 0x0B || b.is_ascii_whitespace()
-    };
-    let plain = s.iter().all(|&b| b == b' ' || !changed(b))
-        && !s.starts_with(b" ")
-        && !s.ends_with(b" ")
-        && !s.windows(2).any(|w| w == b"  ");
+    let (s, b) = (&s[..end], &b[..end]);
+    // Most names only need lower-casing: no periods, backticks or white space but single
+    // inner spaces. (A space followed by a non-space is inner once the first byte is not one.)
+    let plain = b.first() != Some(&b' ')
+        && b.iter().enumerate().all(|(i, &x)| {
+            !KEY_SPECIAL[usize::from(x)]
+                || (x == b' ' && b.get(i + 1).is_some_and(|&y| !KEY_SPECIAL[usize::from(y)]))
+        });
     if plain {
-        // ASCII bytes are whole characters.
-        out.push_str(std::str::from_utf8(s).unwrap_or_default());
+        out.push_str(s);
+        out.make_ascii_lowercase();
         return;
     }
-    for word in s
-        .split(|&b| b.is_ascii_whitespace() || b == 0x0B)
+    for word in b
+        .split(|&x| x.is_ascii_whitespace() || x == 0x0B)
         .filter(|w| !w.is_empty())
     {
         if !out.is_empty() {
@@ -165,11 +170,23 @@ fn ascii_key(s: &[u8], out: &mut String) {
         }
         out.extend(
             word.iter()
-                .filter(|&&b| b != b'.')
-                .map(|&b| fold_ascii(b) as char),
+                .filter(|&&x| x != b'.')
+                .map(|&x| fold_ascii(x) as char),
         );
     }
 }
+
+/// Bytes a key changes or drops, besides upper-case letters: periods, backticks, white space.
+static KEY_SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let special = *b".`\t\n\x0B\x0C\r ";
+    let mut k = 0;
+    while k < special.len() {
+        t[special[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
 
 /// A stable id fragment: `[a-z0-9]` runs joined by `-` ("Héctor Guerrero Flores" →
 /// "hector-guerrero-flores"). Never empty: a name with no letters or digits becomes "x".
@@ -177,14 +194,16 @@ pub fn slug(s: &str) -> String {
     let f = fold(s);
     let mut out = String::with_capacity(f.len());
     let mut dash = false;
-    for c in f.chars() {
-        if c.is_ascii_alphanumeric() {
+    // Bytes, not characters: every byte of a non-ASCII character only sets `dash`, as the
+    // character would once.
+    for b in f.bytes() {
+        if b.is_ascii_alphanumeric() {
             if dash && !out.is_empty() {
                 out.push('-');
             }
             dash = false;
-            out.push(c);
-        } else if c == '\'' || c == '.' {
+            out.push(char::from(b));
+        } else if b == b'\'' || b == b'.' {
             // "O'Brien" → "obrien", "U.S." → "us"
         } else {
             dash = true;
@@ -280,7 +299,45 @@ mod tests {
         }
     }
 
+    /// The character loop [`slug`] ran before it went byte by byte.
+    fn general_slug(s: &str) -> String {
+        let f = fold(s);
+        let mut out = String::new();
+        let mut dash = false;
+        for c in f.chars() {
+            if c.is_ascii_alphanumeric() {
+                if dash && !out.is_empty() {
+                    out.push('-');
+                }
+                dash = false;
+                out.push(c);
+            } else if c != '\'' && c != '.' {
+                dash = true;
+            }
+        }
+        if out.is_empty() {
+            return slug(s);
+        }
+        out
+    }
+
+    #[test]
+    fn reused_buffers_are_cleared() {
+        let mut out = String::from("left over");
+        fold_key_into("U.S. Army", &mut out);
+        assert_eq!(out, "us army");
+        fold_into("O`Brien", &mut out);
+        assert_eq!(out, "o'brien");
+    }
+
     proptest::proptest! {
+        #[test]
+        fn slug_agrees_with_the_character_loop(
+            s in "[a-zA-Z0-9 .'`\u{2019}\u{2014}\u{e9}\u{c9}\u{301}\u{4e2d}\u{a0}-]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(slug(&s), general_slug(&s));
+        }
+
         #[test]
         fn ascii_keys_agree_with_the_general_path(s in "[ -~\t\n\r\x0B\x0C]{0,24}") {
             proptest::prop_assert_eq!(fold(&s), general_fold(&s));
