@@ -445,13 +445,12 @@ impl QuadTree {
     }
 
     /// The repulsive displacement on the body at rank `r` of `order`: k²/d from every other
-    /// body, far cells as one. The x and y halves go through [`V2`] together, lane by lane:
-    /// the same operations in the same order as two scalar sums, so the same bits.
+    /// body, far cells as one.
     fn repulsion(&self, r: usize, k: f64) -> [f64; 2] {
         let i = self.order[r] as usize;
-        let p = V2::new(self.sorted[r]);
-        let k2 = V2::splat(k * k);
-        let mut f = V2::splat(0.0);
+        let p = self.sorted[r];
+        let k2 = k * k;
+        let mut f = [0.0, 0.0];
         // Depth first: at most three siblings wait per level, so a fixed array is enough.
         let mut stack = [0u32; 4 * MAX_DEPTH + 4];
         let mut len = 1;
@@ -460,29 +459,29 @@ impl QuadTree {
             let cell = &self.cells[stack[len] as usize];
             if cell.start < cell.end {
                 let (s, e) = (cell.start as usize, cell.end as usize);
-                for (&b, &q) in self.order[s..e].iter().zip(&self.sorted[s..e]) {
+                for (&b, q) in self.order[s..e].iter().zip(&self.sorted[s..e]) {
                     let j = b as usize;
                     if j == i {
                         continue;
                     }
-                    let mut d = p.sub(V2::new(q));
-                    let mut d2 = d.mul(d).sum();
+                    let (mut dx, mut dy) = (p[0] - q[0], p[1] - q[1]);
+                    let mut d2 = dx * dx + dy * dy;
                     if d2 < 1e-12 {
                         // Same spot: push apart along a direction fixed by the pair.
-                        d = V2::new([
-                            if i < j { 0.01 } else { -0.01 },
-                            if (i + j) % 2 == 0 { 0.01 } else { -0.01 },
-                        ]);
-                        d2 = d.mul(d).sum();
+                        dx = if i < j { 0.01 } else { -0.01 };
+                        dy = if (i + j) % 2 == 0 { 0.01 } else { -0.01 };
+                        d2 = dx * dx + dy * dy;
                     }
-                    f = f.add(k2.mul(d).div(V2::splat(d2)));
+                    f[0] += k2 * dx / d2;
+                    f[1] += k2 * dy / d2;
                 }
                 continue;
             }
-            let d = p.sub(V2::new(cell.com));
-            let d2 = d.mul(d).sum();
+            let (dx, dy) = (p[0] - cell.com[0], p[1] - cell.com[1]);
+            let d2 = dx * dx + dy * dy;
             if cell.side2 < THETA * THETA * d2 {
-                f = f.add(V2::splat(cell.mass).mul(k2).mul(d).div(V2::splat(d2)));
+                f[0] += cell.mass * k2 * dx / d2;
+                f[1] += cell.mass * k2 * dy / d2;
                 continue;
             }
             for &child in cell.children.iter().rev() {
@@ -492,93 +491,7 @@ impl QuadTree {
                 }
             }
         }
-        f.get()
-    }
-}
-
-/// A pair of f64 (x, y) with lane-wise arithmetic: one SSE2 instruction for both lanes on
-/// x86-64 (where SSE2 is always present), plain scalar code elsewhere. Every lane operation is
-/// the IEEE 754 operation on that lane alone, so results are bit-for-bit those of scalar code.
-#[derive(Clone, Copy)]
-struct V2(Lanes);
-
-#[cfg(target_arch = "x86_64")]
-type Lanes = std::arch::x86_64::__m128d;
-#[cfg(not(target_arch = "x86_64"))]
-type Lanes = [f64; 2];
-
-// SAFETY (every `unsafe` below): these intrinsics only need SSE2, which every x86-64 CPU has
-// and Rust's x86-64 targets enable; none of them touches memory.
-#[cfg(target_arch = "x86_64")]
-impl V2 {
-    #[inline(always)]
-    fn new(v: [f64; 2]) -> V2 {
-        use std::arch::x86_64::_mm_set_pd;
-        V2(unsafe { _mm_set_pd(v[1], v[0]) })
-    }
-    #[inline(always)]
-    fn splat(v: f64) -> V2 {
-        V2(unsafe { std::arch::x86_64::_mm_set1_pd(v) })
-    }
-    #[inline(always)]
-    fn add(self, o: V2) -> V2 {
-        V2(unsafe { std::arch::x86_64::_mm_add_pd(self.0, o.0) })
-    }
-    #[inline(always)]
-    fn sub(self, o: V2) -> V2 {
-        V2(unsafe { std::arch::x86_64::_mm_sub_pd(self.0, o.0) })
-    }
-    #[inline(always)]
-    fn mul(self, o: V2) -> V2 {
-        V2(unsafe { std::arch::x86_64::_mm_mul_pd(self.0, o.0) })
-    }
-    #[inline(always)]
-    fn div(self, o: V2) -> V2 {
-        V2(unsafe { std::arch::x86_64::_mm_div_pd(self.0, o.0) })
-    }
-    #[inline(always)]
-    fn get(self) -> [f64; 2] {
-        use std::arch::x86_64::{_mm_cvtsd_f64, _mm_unpackhi_pd};
-        unsafe {
-            [
-                _mm_cvtsd_f64(self.0),
-                _mm_cvtsd_f64(_mm_unpackhi_pd(self.0, self.0)),
-            ]
-        }
-    }
-    /// x + y.
-    #[inline(always)]
-    fn sum(self) -> f64 {
-        let [x, y] = self.get();
-        x + y
-    }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-impl V2 {
-    fn new(v: [f64; 2]) -> V2 {
-        V2(v)
-    }
-    fn splat(v: f64) -> V2 {
-        V2([v, v])
-    }
-    fn add(self, o: V2) -> V2 {
-        V2([self.0[0] + o.0[0], self.0[1] + o.0[1]])
-    }
-    fn sub(self, o: V2) -> V2 {
-        V2([self.0[0] - o.0[0], self.0[1] - o.0[1]])
-    }
-    fn mul(self, o: V2) -> V2 {
-        V2([self.0[0] * o.0[0], self.0[1] * o.0[1]])
-    }
-    fn div(self, o: V2) -> V2 {
-        V2([self.0[0] / o.0[0], self.0[1] / o.0[1]])
-    }
-    fn get(self) -> [f64; 2] {
-        self.0
-    }
-    fn sum(self) -> f64 {
-        self.0[0] + self.0[1]
+        f
     }
 }
 
@@ -859,37 +772,6 @@ mod tests {
             placed,
             vec![(-500.0, -500.0), (-499.99, -500.0), (500.0, 500.0)]
         );
-    }
-
-    #[test]
-    fn pair_arithmetic_gives_the_bits_of_scalar_arithmetic() {
-        let values = [
-            0.0,
-            -0.0,
-            1.0,
-            -1.5,
-            0.1,
-            1.0 / 3.0,
-            1e-300,
-            4.9e-324,
-            1e300,
-            123_456.789,
-            -2.5e-7,
-        ];
-        for &a in &values {
-            for &b in &values {
-                for &c in &values {
-                    let (x, y) = (V2::new([a, b]), V2::new([c, a]));
-                    let bits = |v: [f64; 2]| v.map(f64::to_bits);
-                    assert_eq!(bits(x.add(y).get()), bits([a + c, b + a]));
-                    assert_eq!(bits(x.sub(y).get()), bits([a - c, b - a]));
-                    assert_eq!(bits(x.mul(y).get()), bits([a * c, b * a]));
-                    assert_eq!(bits(x.div(y).get()), bits([a / c, b / a]));
-                    assert_eq!(x.sum().to_bits(), (a + b).to_bits());
-                    assert_eq!(bits(V2::splat(c).get()), bits([c, c]));
-                }
-            }
-        }
     }
 
     #[test]
