@@ -8,6 +8,9 @@
 
 use crate::graph::EntityType;
 use std::cell::{Cell, RefCell};
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 
 use crate::lexicon::{KeyInfo, Kind, Lexicon};
 use crate::text::{fold_key, Span};
@@ -109,6 +112,28 @@ const SPEECH: &[&str] = &[
     "himself",
     "herself",
 ];
+
+/// The context lists a lower-case word is in, as `IN_…` bits: one look-up for the lists asked
+/// about the words around every candidate, instead of a scan of each.
+fn context_lists(w: &str) -> u8 {
+    static LISTS: LazyLock<FxHashMap<&'static str, u8>> = LazyLock::new(|| {
+        let mut m = FxHashMap::default();
+        for (list, bit) in [
+            (SPEECH, IN_SPEECH),
+            (ORG_NOUNS, IN_ORG_NOUNS),
+            (PLACE_PREPS, IN_PLACE_PREPS),
+        ] {
+            for &w in list {
+                *m.entry(w).or_default() |= bit;
+            }
+        }
+        m
+    });
+    LISTS.get(w).copied().unwrap_or(0)
+}
+const IN_SPEECH: u8 = 1;
+const IN_ORG_NOUNS: u8 = 2;
+const IN_PLACE_PREPS: u8 = 4;
 
 /// Lower-case nouns after a name that make it an organization ("the Sinaloa cartel").
 const ORG_NOUNS: &[&str] = &[
@@ -1323,7 +1348,8 @@ fn candidate(
         }
     };
     if let Some(w) = next(0) {
-        if SPEECH.contains(&w) {
+        let w_lists = context_lists(w);
+        if w_lists & IN_SPEECH != 0 {
             scores[ti(EntityType::Person)] += if b > a + 1 { 4 } else { 3 };
         }
         if w == "," {
@@ -1344,7 +1370,7 @@ fn candidate(
                             scores[ti(EntityType::Person)] += 5;
                             break;
                         }
-                        Some(x) if ORG_NOUNS.contains(&x) => {
+                        Some(x) if context_lists(x) & IN_ORG_NOUNS != 0 => {
                             scores[ti(EntityType::Organization)] += 3;
                             break;
                         }
@@ -1373,7 +1399,7 @@ fn candidate(
                 }
             }
         }
-        if ORG_NOUNS.contains(&w) {
+        if w_lists & IN_ORG_NOUNS != 0 {
             scores[ti(EntityType::Organization)] += 5;
         }
         // "Varga's envoy" (a person's), "the Cuervos' leader" (a group's).
@@ -1407,7 +1433,7 @@ fn candidate(
         }
     }
     if let Some(p) = prev(0) {
-        if PLACE_PREPS.contains(&p) && lex_entry.is_none() {
+        if lex_entry.is_none() && context_lists(p) & IN_PLACE_PREPS != 0 {
             scores[ti(EntityType::Place)] += 2;
         }
         if p == "of" && prev(1).is_some_and(|x| ORG_OF.contains(&x)) {
@@ -1831,6 +1857,31 @@ mod tests {
             });
         }
         assert!(found >= 5, "{found}");
+    }
+
+    #[test]
+    fn context_lists_hold_their_words() {
+        for (list, bit) in [
+            (SPEECH, IN_SPEECH),
+            (ORG_NOUNS, IN_ORG_NOUNS),
+            (PLACE_PREPS, IN_PLACE_PREPS),
+        ] {
+            for w in [
+                "said",
+                "cartel",
+                "in",
+                "to",
+                "Said",
+                "the",
+                "",
+                "administration",
+            ] {
+                assert_eq!(context_lists(w) & bit != 0, list.contains(&w), "{w}");
+            }
+            for w in list {
+                assert_ne!(context_lists(w) & bit, 0, "{w}");
+            }
+        }
     }
 
     /// A token whose key dropped a possessive ending is not the first word of a phrase's key
