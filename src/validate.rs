@@ -206,7 +206,7 @@ fn check_lexicons_together(files: &[(String, String, Vec<Entry>)]) -> Vec<Error>
         .into_iter()
         .chain(files.iter().flat_map(|f| f.2.iter().cloned()))
         .collect();
-    if let Err(e) = Lexicon::compile(all) {
+    if let Err(e) = Lexicon::compile(all).and_then(|lex| lex.check_automaton()) {
         problems.push(e);
     }
     problems

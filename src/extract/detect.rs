@@ -8,6 +8,9 @@
 
 use crate::graph::EntityType;
 use std::cell::{Cell, RefCell};
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 
 use crate::lexicon::{KeyInfo, Kind, Lexicon};
 use crate::text::{fold_key, Span};
@@ -109,6 +112,28 @@ const SPEECH: &[&str] = &[
     "himself",
     "herself",
 ];
+
+/// The context lists a lower-case word is in, as `IN_…` bits: one look-up for the lists asked
+/// about the words around every candidate, instead of a scan of each.
+fn context_lists(w: &str) -> u8 {
+    static LISTS: LazyLock<FxHashMap<&'static str, u8>> = LazyLock::new(|| {
+        let mut m = FxHashMap::default();
+        for (list, bit) in [
+            (SPEECH, IN_SPEECH),
+            (ORG_NOUNS, IN_ORG_NOUNS),
+            (PLACE_PREPS, IN_PLACE_PREPS),
+        ] {
+            for &w in list {
+                *m.entry(w).or_default() |= bit;
+            }
+        }
+        m
+    });
+    LISTS.get(w).copied().unwrap_or(0)
+}
+const IN_SPEECH: u8 = 1;
+const IN_ORG_NOUNS: u8 = 2;
+const IN_PLACE_PREPS: u8 = 4;
 
 /// Lower-case nouns after a name that make it an organization ("the Sinaloa cartel").
 const ORG_NOUNS: &[&str] = &[
@@ -673,6 +698,8 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
     if shouted {
         return shouted_names(s, lex);
     }
+    let mut pieces = Vec::new();
+    let mut bufs = SplitBufs::default();
     let mut i = 0;
     while i < n {
         if !is_capword(s, i) {
@@ -697,7 +724,9 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
             }
             break;
         }
-        for (a, b) in split_run(s, start, j, lex) {
+        pieces.clear();
+        split_run(s, start, j, lex, &mut pieces, &mut bufs);
+        for &(a, b) in &pieces {
             if let Some(mut c) = candidate(s, a, b, lex, shouted) {
                 extend(s, &mut c, lex);
                 out.push(c);
@@ -811,20 +840,38 @@ fn is_connector(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> bool {
         || w == "&"
 }
 
-/// Cuts a run of capitalized words into name pieces.
-fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(usize, usize)> {
+/// Buffers [`split_run`] fills and empties, kept from run to run.
+#[derive(Debug, Default)]
+struct SplitBufs {
+    cut: Vec<(usize, usize)>,
+    parts: Vec<(usize, usize)>,
+    ands: Vec<usize>,
+}
+
+/// Cuts a run of capitalized words into name pieces, appended to `out`.
+fn split_run(
+    s: &SentenceInput<'_>,
+    a: usize,
+    b: usize,
+    lex: &Lexicon,
+    out: &mut Vec<(usize, usize)>,
+    bufs: &mut SplitBufs,
+) {
     // Named events and laws are whole: "World War II", "18th Century Alien Enemies Act".
     let mut a = a;
     while a < b && matches!(lower(s, a), "the" | "a" | "an") {
         a += 1;
     }
     if a >= b {
-        return Vec::new();
+        return;
     }
     if has_space(s, a, b) {
         match law_and_event(s, a, b) {
-            (true, _) => return Vec::new(),
-            (false, true) => return vec![(a, b)],
+            (true, _) => return,
+            (false, true) => {
+                out.push((a, b));
+                return;
+            }
             _ => {}
         }
     }
@@ -837,15 +884,14 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
         && !ends_with_head(s, a, b, lex)
         && title_at(s, a + 1, b, lex) == 0
     {
-        let mut out = split_run(s, a, a + 1, lex);
-        out.extend(split_run(s, a + 1, b, lex));
-        return out;
+        split_run(s, a, a + 1, lex, out, bufs);
+        split_run(s, a + 1, b, lex, out, bufs);
+        return;
     }
     let is_lex = |x: usize, y: usize| !span_names(s, x, y, lex).is_empty();
-    // Whole run is a known name or ends in an organization head: keep "and"/"of" inside.
-    let mut pieces = vec![(a, b)];
     // Split at titles ("U.S. President Donald Trump") and demonyms ("Venezuelan President").
-    let mut cut = Vec::new();
+    let SplitBufs { cut, parts, ands } = bufs;
+    cut.clear();
     let mut x = a;
     let mut piece_start = a;
     while x < b {
@@ -882,18 +928,15 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
     if piece_start < b {
         cut.push((piece_start, b));
     }
-    if !cut.is_empty() || piece_start >= b {
-        pieces = cut;
-    }
     // Split at "and" / "&" unless the piece is a known name or an organization's full name.
-    let mut out = Vec::new();
-    for (p, q) in pieces {
-        let mut parts = vec![(p, q)];
-        if !is_lex(p, q) && !ends_with_head(s, p, q, lex) {
-            parts.clear();
-            let ands: Vec<usize> = (p..q)
-                .filter(|&y| matches!(lower(s, y), "and" | "&"))
-                .collect();
+    let first = out.len();
+    for &(p, q) in cut.iter() {
+        parts.clear();
+        if is_lex(p, q) || ends_with_head(s, p, q, lex) {
+            parts.push((p, q));
+        } else {
+            ands.clear();
+            ands.extend((p..q).filter(|&y| matches!(lower(s, y), "and" | "&")));
             let mut st = p;
             let mut k = 0;
             while k < ands.len() {
@@ -903,16 +946,10 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
                     continue;
                 }
                 // Keep "and" inside a known name or an organization's full name that starts here
-                // ("… and Immigration and Customs Enforcement").
-                let ends: Vec<usize> = ands[k + 1..]
-                    .iter()
-                    .copied()
-                    .chain(std::iter::once(q))
-                    .collect();
-                if let Some(&e) = ends
-                    .iter()
-                    .rev()
-                    .find(|&&e| e > y + 1 && (is_lex(st, e) || ends_with_head(s, st, e, lex)))
+                // ("… and Immigration and Customs Enforcement"): the longest such.
+                if let Some(e) = std::iter::once(q)
+                    .chain(ands[k + 1..].iter().rev().copied())
+                    .find(|&e| e > y + 1 && (is_lex(st, e) || ends_with_head(s, st, e, lex)))
                 {
                     parts.push((st, e));
                     st = e + 1;
@@ -930,7 +967,7 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
             }
         }
         // Split at "of", "for", "on" unless what comes before is a head ("University of Georgia").
-        for (p, q) in parts {
+        for &(p, q) in parts.iter() {
             let mut st = p;
             for y in p..q {
                 if matches!(
@@ -953,25 +990,29 @@ fn split_run(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> Vec<(u
             }
         }
     }
-    // Trim connectors and function words at either end.
-    out.into_iter()
-        .filter_map(|(mut p, mut q)| {
-            let all_nonentity = (p..q).all(|x| is(s, x, Kind::NonEntity, lex));
-            while p < q
-                && (is_connector(s, p, lex)
-                    || trimmable(s, p, lex, all_nonentity, true) && !is_lex(p, q))
-            {
-                p += 1;
-            }
-            while q > p
-                && (is_connector(s, q - 1, lex)
-                    || trimmable(s, q - 1, lex, all_nonentity, false) && !is_lex(p, q))
-            {
-                q -= 1;
-            }
-            (p < q).then_some((p, q))
-        })
-        .collect()
+    // Trim connectors and function words at either end (in place, dropping what empties).
+    let mut kept = first;
+    for i in first..out.len() {
+        let (mut p, mut q) = out[i];
+        let all_nonentity = (p..q).all(|x| is(s, x, Kind::NonEntity, lex));
+        while p < q
+            && (is_connector(s, p, lex)
+                || trimmable(s, p, lex, all_nonentity, true) && !is_lex(p, q))
+        {
+            p += 1;
+        }
+        while q > p
+            && (is_connector(s, q - 1, lex)
+                || trimmable(s, q - 1, lex, all_nonentity, false) && !is_lex(p, q))
+        {
+            q -= 1;
+        }
+        if p < q {
+            out[kept] = (p, q);
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
 }
 
 /// Whether a word at the edge of a run is cut off: function words, dates and numbers always;
@@ -1307,7 +1348,8 @@ fn candidate(
         }
     };
     if let Some(w) = next(0) {
-        if SPEECH.contains(&w) {
+        let w_lists = context_lists(w);
+        if w_lists & IN_SPEECH != 0 {
             scores[ti(EntityType::Person)] += if b > a + 1 { 4 } else { 3 };
         }
         if w == "," {
@@ -1328,7 +1370,7 @@ fn candidate(
                             scores[ti(EntityType::Person)] += 5;
                             break;
                         }
-                        Some(x) if ORG_NOUNS.contains(&x) => {
+                        Some(x) if context_lists(x) & IN_ORG_NOUNS != 0 => {
                             scores[ti(EntityType::Organization)] += 3;
                             break;
                         }
@@ -1357,7 +1399,7 @@ fn candidate(
                 }
             }
         }
-        if ORG_NOUNS.contains(&w) {
+        if w_lists & IN_ORG_NOUNS != 0 {
             scores[ti(EntityType::Organization)] += 5;
         }
         // "Varga's envoy" (a person's), "the Cuervos' leader" (a group's).
@@ -1391,7 +1433,7 @@ fn candidate(
         }
     }
     if let Some(p) = prev(0) {
-        if PLACE_PREPS.contains(&p) && lex_entry.is_none() {
+        if lex_entry.is_none() && context_lists(p) & IN_PLACE_PREPS != 0 {
             scores[ti(EntityType::Place)] += 2;
         }
         if p == "of" && prev(1).is_some_and(|x| ORG_OF.contains(&x)) {
@@ -1815,6 +1857,31 @@ mod tests {
             });
         }
         assert!(found >= 5, "{found}");
+    }
+
+    #[test]
+    fn context_lists_hold_their_words() {
+        for (list, bit) in [
+            (SPEECH, IN_SPEECH),
+            (ORG_NOUNS, IN_ORG_NOUNS),
+            (PLACE_PREPS, IN_PLACE_PREPS),
+        ] {
+            for w in [
+                "said",
+                "cartel",
+                "in",
+                "to",
+                "Said",
+                "the",
+                "",
+                "administration",
+            ] {
+                assert_eq!(context_lists(w) & bit != 0, list.contains(&w), "{w}");
+            }
+            for w in list {
+                assert_ne!(context_lists(w) & bit, 0, "{w}");
+            }
+        }
     }
 
     /// A token whose key dropped a possessive ending is not the first word of a phrase's key

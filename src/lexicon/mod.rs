@@ -18,6 +18,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -167,9 +168,9 @@ pub struct Lexicon {
     word_lists: Vec<WordIds>,
     /// Per byte: the kinds of the word-list keys whose last byte it is.
     last_byte_kinds: [u32; 256],
-    automaton: AhoCorasick,
-    /// Pattern index → entry index.
-    pattern_entry: Vec<usize>,
+    /// The names automaton and, per pattern, its entry: built on first use (the pipeline
+    /// does not search with it; building it is most of the compile time).
+    automaton: OnceLock<std::result::Result<(AhoCorasick, Vec<usize>), String>>,
     /// Longest word-list phrase, in words.
     pub max_phrase_words: usize,
 }
@@ -201,8 +202,6 @@ impl Lexicon {
     pub fn compile(entries: Vec<Entry>) -> Result<Lexicon> {
         let mut names: FastMap<Vec<usize>> = FastMap::default();
         let mut words: FastMap<WordIds> = FastMap::default();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut pattern_entry = Vec::new();
         let mut max_phrase_words = 1;
         for (i, e) in entries.iter().enumerate() {
             let forms = std::iter::once(&e.name).chain(e.aliases.iter());
@@ -212,14 +211,6 @@ impl Lexicon {
                         let ids = names.entry(fold_key(f)).or_default();
                         if !ids.contains(&i) {
                             ids.push(i);
-                        }
-                        patterns.push(f.clone());
-                        pattern_entry.push(i);
-                        // Accent-free variant so "Bogota" finds "Bogotá".
-                        let plain = strip_accents_keep_case(f);
-                        if plain != *f {
-                            patterns.push(plain);
-                            pattern_entry.push(i);
                         }
                     }
                 }
@@ -258,23 +249,13 @@ impl Lexicon {
             name_lists.push(ids);
             keys.entry(key).or_default().names = name_lists.len() as u32;
         }
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .map_err(|e| {
-                Error::config(
-                    "schemas/lexicon",
-                    format!("cannot compile the lexicon automaton: {e}"),
-                )
-            })?;
         Ok(Lexicon {
             entries,
             keys,
             name_lists,
             word_lists,
             last_byte_kinds,
-            automaton,
-            pattern_entry,
+            automaton: OnceLock::new(),
             max_phrase_words,
         })
     }
@@ -379,11 +360,49 @@ impl Lexicon {
         self.key_kinds(key) & kind.bit() != 0
     }
 
+    /// The automaton over every name and alias (and their accent-free forms), with the entry
+    /// of each pattern; built the first time it is asked for.
+    fn automaton(&self) -> Result<&(AhoCorasick, Vec<usize>)> {
+        self.automaton
+            .get_or_init(|| {
+                let mut patterns: Vec<String> = Vec::new();
+                let mut pattern_entry = Vec::new();
+                for (i, e) in self.entries.iter().enumerate() {
+                    if !matches!(e.kind, Kind::Entity(_)) {
+                        continue;
+                    }
+                    for f in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                        patterns.push(f.clone());
+                        pattern_entry.push(i);
+                        // Accent-free variant so "Bogota" finds "Bogotá".
+                        let plain = strip_accents_keep_case(f);
+                        if plain != *f {
+                            patterns.push(plain);
+                            pattern_entry.push(i);
+                        }
+                    }
+                }
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&patterns)
+                    .map(|a| (a, pattern_entry))
+                    .map_err(|e| format!("cannot compile the lexicon automaton: {e}"))
+            })
+            .as_ref()
+            .map_err(|e| Error::config("schemas/lexicon", e.clone()))
+    }
+
+    /// Builds the names automaton now, for a check of the lexicons (it is built lazily).
+    pub fn check_automaton(&self) -> Result<()> {
+        self.automaton().map(|_| ())
+    }
+
     /// Named entities in `text`, whole words only, each starting with an upper-case letter or digit.
-    pub fn find_names(&self, text: &str) -> Vec<NameMatch> {
+    pub fn find_names(&self, text: &str) -> Result<Vec<NameMatch>> {
+        let (automaton, pattern_entry) = self.automaton()?;
         let bytes = text.as_bytes();
         let mut out = Vec::new();
-        for m in self.automaton.find_iter(text) {
+        for m in automaton.find_iter(text) {
             let (s, e) = (m.start(), m.end());
             let before_ok = s == 0 || !is_word_byte(text, s, true);
             let after_ok = e == bytes.len() || !is_word_byte(text, e, false);
@@ -392,11 +411,11 @@ impl Lexicon {
                 out.push(NameMatch {
                     start: s,
                     end: e,
-                    entry: self.pattern_entry[m.pattern().as_usize()],
+                    entry: pattern_entry[m.pattern().as_usize()],
                 });
             }
         }
-        out
+        Ok(out)
     }
 }
 
@@ -504,6 +523,7 @@ mod tests {
         let text = "The U.S. and Bogota, not USB or us.";
         let found: Vec<&str> = lex
             .find_names(text)
+            .unwrap()
             .iter()
             .map(|m| &text[m.start..m.end])
             .collect();
