@@ -96,8 +96,13 @@ fn push_shadow_token(out: &mut String, t: &str, kind: TokKind) {
         "“" | "”" | "\"" | "«" | "»" => out.push('"'),
         "‘" | "’" | "'" => out.push('\''),
         "—" | "–" => out.push_str("--"),
-        // Most tokens are ASCII: lower-cased straight into the shadow, no allocation.
-        _ if t.is_ascii() => out.extend(t.chars().map(|c| c.to_ascii_lowercase())),
+        // Most tokens are ASCII: copied, then lower-cased in place (ASCII quotes stay as
+        // they are, as above).
+        _ if t.is_ascii() => {
+            let start = out.len();
+            out.push_str(t);
+            out[start..].make_ascii_lowercase();
+        }
         _ => out.push_str(&t.to_lowercase().replace('’', "'")),
     }
 }
@@ -122,11 +127,11 @@ impl Lower {
         }
     }
 
-    fn as_str(&self) -> &str {
+    /// The lower case's bytes (compared as they are: no UTF-8 check).
+    fn as_bytes(&self) -> &[u8] {
         match self {
-            // ASCII bytes: always UTF-8.
-            Lower::Short(buf, len) => std::str::from_utf8(&buf[..*len]).unwrap_or(""),
-            Lower::Long(s) => s,
+            Lower::Short(buf, len) => &buf[..*len],
+            Lower::Long(s) => s.as_bytes(),
         }
     }
 }
@@ -134,7 +139,10 @@ impl Lower {
 /// The first of `targets` that is the lower case of `w`.
 fn lower_in<'t>(w: &str, targets: &[&'t str]) -> Option<&'t str> {
     let lw = Lower::of(w);
-    targets.iter().copied().find(|t| *t == lw.as_str())
+    targets
+        .iter()
+        .copied()
+        .find(|t| t.as_bytes() == lw.as_bytes())
 }
 
 /// Appends `n` in decimal.
@@ -375,15 +383,15 @@ impl Cue {
             return Cue::Other;
         }
         let lw = Lower::of(w);
-        match lw.as_str() {
-            "the" | "this" | "that" => Cue::Article,
-            "member" | "members" | "leader" | "leaders" | "boss" => Cue::Member,
-            "he" | "his" | "him" | "she" | "her" => Cue::Pronoun,
-            "its" => Cue::It { its: true },
-            "it" => Cue::It { its: false },
+        match lw.as_bytes() {
+            b"the" | b"this" | b"that" => Cue::Article,
+            b"member" | b"members" | b"leader" | b"leaders" | b"boss" => Cue::Member,
+            b"he" | b"his" | b"him" | b"she" | b"her" => Cue::Pronoun,
+            b"its" => Cue::It { its: true },
+            b"it" => Cue::It { its: false },
             lw => ORG_ANAPHORS
                 .iter()
-                .find(|a| **a == lw)
+                .find(|a| a.as_bytes() == lw)
                 .map_or(Cue::Other, |a| Cue::Anaphor(a)),
         }
     }
@@ -860,12 +868,35 @@ mod tests {
         );
         assert_eq!(lower_in("ÉTAT", &["état"]), Some("état"));
         for w in ["Gang", "NETWORK", "x", "ΣΑΣ", "İs", "Straße"] {
-            assert_eq!(Lower::of(w).as_str(), w.to_lowercase(), "{w}");
+            assert_eq!(Lower::of(w).as_bytes(), w.to_lowercase().as_bytes(), "{w}");
         }
         for n in [0, 7, 10, 99, 100, 12345] {
             let mut out = String::new();
             push_number(&mut out, n);
             assert_eq!(out, n.to_string());
+        }
+    }
+
+    #[test]
+    fn cues_of_tokens() {
+        let table = [
+            ("The", Cue::Article),
+            ("THAT", Cue::Article),
+            ("GANG", Cue::Anaphor("gang")),
+            // A Kelvin sign lower-cases to an ASCII k.
+            ("networ\u{212A}", Cue::Anaphor("network")),
+            ("Members", Cue::Member),
+            ("HER", Cue::Pronoun),
+            ("its", Cue::It { its: true }),
+            ("It", Cue::It { its: false }),
+            ("organisation", Cue::Anaphor("organisation")),
+            ("organisations", Cue::Other),
+            ("the-organization", Cue::Other),
+            ("x", Cue::Other),
+            ("", Cue::Other),
+        ];
+        for (w, want) in table {
+            assert_eq!(Cue::of(w), want, "{w}");
         }
     }
 
