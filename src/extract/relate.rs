@@ -376,24 +376,70 @@ enum Cue {
     Other,
 }
 
+/// The words [`Cue::of`] knows besides [`ORG_ANAPHORS`], with their cue.
+const CUES: &[(&str, Cue)] = &[
+    ("the", Cue::Article),
+    ("this", Cue::Article),
+    ("that", Cue::Article),
+    ("member", Cue::Member),
+    ("members", Cue::Member),
+    ("leader", Cue::Member),
+    ("leaders", Cue::Member),
+    ("boss", Cue::Member),
+    ("he", Cue::Pronoun),
+    ("his", Cue::Pronoun),
+    ("him", Cue::Pronoun),
+    ("she", Cue::Pronoun),
+    ("her", Cue::Pronoun),
+    ("its", Cue::It { its: true }),
+    ("it", Cue::It { its: false }),
+];
+
+/// By first letter (`a` to `z`), a bit per length of the cue words (all lower-case ASCII
+/// letters, up to 15 long) that start with it: most ASCII tokens are turned down by one test.
+static CUE_SHAPES: [u16; 26] = {
+    let mut shapes = [0u16; 26];
+    let mut i = 0;
+    while i < CUES.len() + ORG_ANAPHORS.len() {
+        let w = if i < CUES.len() {
+            CUES[i].0.as_bytes()
+        } else {
+            ORG_ANAPHORS[i - CUES.len()].as_bytes()
+        };
+        assert!(w.len() < 16 && w[0].is_ascii_lowercase());
+        shapes[(w[0] - b'a') as usize] |= 1 << w.len();
+        i += 1;
+    }
+    shapes
+};
+
 impl Cue {
     fn of(w: &str) -> Cue {
-        // No cue is longer than 12 letters, and lower-casing keeps an ASCII word's length.
-        if w.len() > 12 && w.is_ascii() {
-            return Cue::Other;
+        // An ASCII token keeps its length when lower-cased: its first letter and length
+        // tell most tokens from every cue word.
+        if w.is_ascii() {
+            let shape = match w.as_bytes().first() {
+                Some(b) if b.is_ascii_alphabetic() => {
+                    CUE_SHAPES[usize::from(b.to_ascii_lowercase() - b'a')]
+                }
+                _ => 0,
+            };
+            if w.len() >= 16 || shape & (1 << w.len()) == 0 {
+                return Cue::Other;
+            }
         }
         let lw = Lower::of(w);
-        match lw.as_bytes() {
-            b"the" | b"this" | b"that" => Cue::Article,
-            b"member" | b"members" | b"leader" | b"leaders" | b"boss" => Cue::Member,
-            b"he" | b"his" | b"him" | b"she" | b"her" => Cue::Pronoun,
-            b"its" => Cue::It { its: true },
-            b"it" => Cue::It { its: false },
-            lw => ORG_ANAPHORS
-                .iter()
-                .find(|a| a.as_bytes() == lw)
-                .map_or(Cue::Other, |a| Cue::Anaphor(a)),
-        }
+        let lw = lw.as_bytes();
+        CUES.iter()
+            .find(|(word, _)| word.as_bytes() == lw)
+            .map(|&(_, cue)| cue)
+            .or_else(|| {
+                ORG_ANAPHORS
+                    .iter()
+                    .find(|a| a.as_bytes() == lw)
+                    .map(|a| Cue::Anaphor(a))
+            })
+            .unwrap_or(Cue::Other)
     }
 }
 
@@ -897,6 +943,19 @@ mod tests {
         ];
         for (w, want) in table {
             assert_eq!(Cue::of(w), want, "{w}");
+        }
+        // Every cue word, in any case, passes the quick check.
+        for &(w, cue) in CUES {
+            for form in [
+                w.to_string(),
+                w.to_uppercase(),
+                w[..1].to_uppercase() + &w[1..],
+            ] {
+                assert_eq!(Cue::of(&form), cue, "{form}");
+            }
+        }
+        for &a in ORG_ANAPHORS {
+            assert_eq!(Cue::of(&a.to_uppercase()), Cue::Anaphor(a), "{a}");
         }
     }
 
