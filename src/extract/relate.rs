@@ -545,8 +545,8 @@ pub fn apply_patterns(
     symmetric_only: bool,
     out: &mut Vec<RelationRecord>,
 ) {
-    // Each pattern alone: one lazy-DFA pass per pattern is far cheaper than a RegexSet, whose
-    // overlapping search falls back to the PikeVM on a hundred patterns.
+    // Each pattern alone, over the shadow's tokens (see `ontology::matcher`), at the tokens
+    // it may start with.
     if slots.len() < 2 {
         return;
     }
@@ -558,7 +558,7 @@ pub fn apply_patterns(
     WORDS.with_borrow_mut(|words| {
         words.fill(onto, shadow);
         for p in &onto.patterns {
-            // Most patterns lack a slot type or a word they need: their regex is not run.
+            // Most patterns lack a slot type or a word they need: they are not run.
             if !p.may_match(letters, words) {
                 debug_assert!(
                     !p.regex.is_match(shadow),
