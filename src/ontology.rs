@@ -362,24 +362,36 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
     let mut groups = 0;
     let mut seen = std::collections::BTreeSet::new();
     for p in raw.patterns {
-        let loc = at(&format!("\"id\": \"{}\"", p.id));
+        // Where the pattern is, for messages only: found when needed.
+        let loc = || at(&format!("\"id\": \"{}\"", p.id));
         if !seen.insert(p.id.clone()) {
             return Err(Error::config(
-                loc,
+                loc(),
                 format!("pattern id {:?} used twice", p.id),
             ));
         }
         if !relations.contains_key(&p.relation) {
             return Err(Error::config(
-                loc,
+                loc(),
                 format!("pattern {:?}: unknown relation {:?}", p.id, p.relation),
             ));
         }
         let source = compile_pattern(&p.pattern)
-            .map_err(|m| Error::config(loc.clone(), format!("pattern {:?}: {m}", p.id)))?;
-        // Every search is anchored or starts at a token: a prefilter would not pay.
+            .map_err(|m| Error::config(loc(), format!("pattern {:?}: {m}", p.id)))?;
+        let steps = matcher::compile_steps(&p.pattern, &mut words);
+        // A pattern over tokens runs its regex only in tests and debug checks: the engine
+        // cheapest to build (the PikeVM alone) does. Others search with every engine.
+        let config = if steps.is_some() {
+            Regex::config()
+                .auto_prefilter(false)
+                .hybrid(false)
+                .onepass(false)
+                .backtrack(false)
+        } else {
+            Regex::config()
+        };
         let regex = Regex::builder()
-            .configure(Regex::config().auto_prefilter(false))
+            .configure(config)
             .build(&source)
             .map_err(|e| {
                 // The `regex` crate's message says more than the meta engine's.
@@ -387,7 +399,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
                     .err()
                     .map_or_else(|| e.to_string(), |e| e.to_string());
                 Error::config(
-                    loc.clone(),
+                    loc(),
                     format!("pattern {:?} does not compile: {message}", p.id),
                 )
             })?;
@@ -405,7 +417,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
             Some("alleged") => Some(crate::graph::Certainty::Alleged),
             Some(other) => {
                 return Err(Error::config(
-                    loc,
+                    loc(),
                     format!(
                         "pattern {:?}: certainty must be \"stated\" or \"alleged\", not {other:?}",
                         p.id
@@ -445,7 +457,6 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
             needs.push(alternatives);
             groups += 1;
         }
-        let steps = matcher::compile_steps(&p.pattern, &mut words);
         let start = steps.as_deref().and_then(matcher::first_tokens);
         patterns.push(Pattern {
             id: p.id,

@@ -96,8 +96,13 @@ fn push_shadow_token(out: &mut String, t: &str, kind: TokKind) {
         "“" | "”" | "\"" | "«" | "»" => out.push('"'),
         "‘" | "’" | "'" => out.push('\''),
         "—" | "–" => out.push_str("--"),
-        // Most tokens are ASCII: lower-cased straight into the shadow, no allocation.
-        _ if t.is_ascii() => out.extend(t.chars().map(|c| c.to_ascii_lowercase())),
+        // Most tokens are ASCII: copied, then lower-cased in place (ASCII quotes stay as
+        // they are, as above).
+        _ if t.is_ascii() => {
+            let start = out.len();
+            out.push_str(t);
+            out[start..].make_ascii_lowercase();
+        }
         _ => out.push_str(&t.to_lowercase().replace('’', "'")),
     }
 }
@@ -122,11 +127,11 @@ impl Lower {
         }
     }
 
-    fn as_str(&self) -> &str {
+    /// The lower case's bytes (compared as they are: no UTF-8 check).
+    fn as_bytes(&self) -> &[u8] {
         match self {
-            // ASCII bytes: always UTF-8.
-            Lower::Short(buf, len) => std::str::from_utf8(&buf[..*len]).unwrap_or(""),
-            Lower::Long(s) => s,
+            Lower::Short(buf, len) => &buf[..*len],
+            Lower::Long(s) => s.as_bytes(),
         }
     }
 }
@@ -134,7 +139,10 @@ impl Lower {
 /// The first of `targets` that is the lower case of `w`.
 fn lower_in<'t>(w: &str, targets: &[&'t str]) -> Option<&'t str> {
     let lw = Lower::of(w);
-    targets.iter().copied().find(|t| *t == lw.as_str())
+    targets
+        .iter()
+        .copied()
+        .find(|t| t.as_bytes() == lw.as_bytes())
 }
 
 /// Appends `n` in decimal.
@@ -368,24 +376,70 @@ enum Cue {
     Other,
 }
 
+/// The words [`Cue::of`] knows besides [`ORG_ANAPHORS`], with their cue.
+const CUES: &[(&str, Cue)] = &[
+    ("the", Cue::Article),
+    ("this", Cue::Article),
+    ("that", Cue::Article),
+    ("member", Cue::Member),
+    ("members", Cue::Member),
+    ("leader", Cue::Member),
+    ("leaders", Cue::Member),
+    ("boss", Cue::Member),
+    ("he", Cue::Pronoun),
+    ("his", Cue::Pronoun),
+    ("him", Cue::Pronoun),
+    ("she", Cue::Pronoun),
+    ("her", Cue::Pronoun),
+    ("its", Cue::It { its: true }),
+    ("it", Cue::It { its: false }),
+];
+
+/// By first letter (`a` to `z`), a bit per length of the cue words (all lower-case ASCII
+/// letters, up to 15 long) that start with it: most ASCII tokens are turned down by one test.
+static CUE_SHAPES: [u16; 26] = {
+    let mut shapes = [0u16; 26];
+    let mut i = 0;
+    while i < CUES.len() + ORG_ANAPHORS.len() {
+        let w = if i < CUES.len() {
+            CUES[i].0.as_bytes()
+        } else {
+            ORG_ANAPHORS[i - CUES.len()].as_bytes()
+        };
+        assert!(w.len() < 16 && w[0].is_ascii_lowercase());
+        shapes[(w[0] - b'a') as usize] |= 1 << w.len();
+        i += 1;
+    }
+    shapes
+};
+
 impl Cue {
     fn of(w: &str) -> Cue {
-        // No cue is longer than 12 letters, and lower-casing keeps an ASCII word's length.
-        if w.len() > 12 && w.is_ascii() {
-            return Cue::Other;
+        // An ASCII token keeps its length when lower-cased: its first letter and length
+        // tell most tokens from every cue word.
+        if w.is_ascii() {
+            let shape = match w.as_bytes().first() {
+                Some(b) if b.is_ascii_alphabetic() => {
+                    CUE_SHAPES[usize::from(b.to_ascii_lowercase() - b'a')]
+                }
+                _ => 0,
+            };
+            if w.len() >= 16 || shape & (1 << w.len()) == 0 {
+                return Cue::Other;
+            }
         }
         let lw = Lower::of(w);
-        match lw.as_str() {
-            "the" | "this" | "that" => Cue::Article,
-            "member" | "members" | "leader" | "leaders" | "boss" => Cue::Member,
-            "he" | "his" | "him" | "she" | "her" => Cue::Pronoun,
-            "its" => Cue::It { its: true },
-            "it" => Cue::It { its: false },
-            lw => ORG_ANAPHORS
-                .iter()
-                .find(|a| **a == lw)
-                .map_or(Cue::Other, |a| Cue::Anaphor(a)),
-        }
+        let lw = lw.as_bytes();
+        CUES.iter()
+            .find(|(word, _)| word.as_bytes() == lw)
+            .map(|&(_, cue)| cue)
+            .or_else(|| {
+                ORG_ANAPHORS
+                    .iter()
+                    .find(|a| a.as_bytes() == lw)
+                    .map(|a| Cue::Anaphor(a))
+            })
+            .unwrap_or(Cue::Other)
     }
 }
 
@@ -491,8 +545,8 @@ pub fn apply_patterns(
     symmetric_only: bool,
     out: &mut Vec<RelationRecord>,
 ) {
-    // Each pattern alone: one lazy-DFA pass per pattern is far cheaper than a RegexSet, whose
-    // overlapping search falls back to the PikeVM on a hundred patterns.
+    // Each pattern alone, over the shadow's tokens (see `ontology::matcher`), at the tokens
+    // it may start with.
     if slots.len() < 2 {
         return;
     }
@@ -504,7 +558,7 @@ pub fn apply_patterns(
     WORDS.with_borrow_mut(|words| {
         words.fill(onto, shadow);
         for p in &onto.patterns {
-            // Most patterns lack a slot type or a word they need: their regex is not run.
+            // Most patterns lack a slot type or a word they need: they are not run.
             if !p.may_match(letters, words) {
                 debug_assert!(
                     !p.regex.is_match(shadow),
@@ -860,12 +914,48 @@ mod tests {
         );
         assert_eq!(lower_in("ÉTAT", &["état"]), Some("état"));
         for w in ["Gang", "NETWORK", "x", "ΣΑΣ", "İs", "Straße"] {
-            assert_eq!(Lower::of(w).as_str(), w.to_lowercase(), "{w}");
+            assert_eq!(Lower::of(w).as_bytes(), w.to_lowercase().as_bytes(), "{w}");
         }
         for n in [0, 7, 10, 99, 100, 12345] {
             let mut out = String::new();
             push_number(&mut out, n);
             assert_eq!(out, n.to_string());
+        }
+    }
+
+    #[test]
+    fn cues_of_tokens() {
+        let table = [
+            ("The", Cue::Article),
+            ("THAT", Cue::Article),
+            ("GANG", Cue::Anaphor("gang")),
+            // A Kelvin sign lower-cases to an ASCII k.
+            ("networ\u{212A}", Cue::Anaphor("network")),
+            ("Members", Cue::Member),
+            ("HER", Cue::Pronoun),
+            ("its", Cue::It { its: true }),
+            ("It", Cue::It { its: false }),
+            ("organisation", Cue::Anaphor("organisation")),
+            ("organisations", Cue::Other),
+            ("the-organization", Cue::Other),
+            ("x", Cue::Other),
+            ("", Cue::Other),
+        ];
+        for (w, want) in table {
+            assert_eq!(Cue::of(w), want, "{w}");
+        }
+        // Every cue word, in any case, passes the quick check.
+        for &(w, cue) in CUES {
+            for form in [
+                w.to_string(),
+                w.to_uppercase(),
+                w[..1].to_uppercase() + &w[1..],
+            ] {
+                assert_eq!(Cue::of(&form), cue, "{form}");
+            }
+        }
+        for &a in ORG_ANAPHORS {
+            assert_eq!(Cue::of(&a.to_uppercase()), Cue::Anaphor(a), "{a}");
         }
     }
 
