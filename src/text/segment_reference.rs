@@ -2,8 +2,8 @@
 //! [`super`] must give exactly its results (as main gave them before the fast paths came).
 
 use super::{
-    is_credit, is_month, is_weekday, BoilerplateKind, Paragraph, Section, SectionKind, Segmented,
-    Sentence, Span, ABBREVIATIONS, NAV_WORDS, RAILS, SENTENCE_STARTERS,
+    content_span, is_credit, is_month, is_weekday, BoilerplateKind, Paragraph, Section,
+    SectionKind, Segmented, Sentence, Span, ABBREVIATIONS, NAV_WORDS, RAILS, SENTENCE_STARTERS,
 };
 
 pub(super) fn segment(text: &str) -> Segmented {
@@ -251,52 +251,6 @@ fn is_byline(line: &str, lower: &str) -> bool {
         return true;
     }
     false
-}
-
-/// The part of a content paragraph that holds text: a leading "FILE - " and trailing photo
-/// credits are cut off so they never reach a sentence.
-fn content_span(text: &str, span: Span) -> Span {
-    let mut s = span;
-    let line = s.slice(text);
-    for prefix in ["FILE - ", "FILE – ", "FILE — ", "FILE: "] {
-        if line.starts_with(prefix) {
-            s.start += prefix.len();
-            break;
-        }
-    }
-    // Trailing "(… via AP)" credits, possibly followed by more credits.
-    loop {
-        let line = s.slice(text).trim_end();
-        if !line.ends_with(')') {
-            break;
-        }
-        let Some(open) = matching_open(line) else {
-            break;
-        };
-        if !is_credit(&line[open + 1..line.len() - 1]) {
-            break;
-        }
-        let keep = line[..open].trim_end().len();
-        s.end = s.start + keep;
-    }
-    s
-}
-
-fn matching_open(line: &str) -> Option<usize> {
-    let mut depth = 0i32;
-    for (i, c) in line.char_indices().rev() {
-        match c {
-            ')' => depth += 1,
-            '(' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 /// Abbreviations that a period does not end a sentence after (lower case, no final period).
