@@ -9,6 +9,17 @@ fn double_space() -> &'static memchr::memmem::Finder<'static> {
     FINDER.get_or_init(|| memchr::memmem::Finder::new("  "))
 }
 
+/// A table of 256 flags, true at each byte of `bytes`: for byte-class tests in hot loops.
+pub(crate) const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+}
+
 /// Length in bytes of the white-space character (`char::is_whitespace`) starting at byte `i`
 /// of `b`, or 0 if there is none. Safe at any byte of valid UTF-8: a continuation byte is never
 /// the lead byte of a white-space character, so it gives 0.

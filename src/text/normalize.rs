@@ -177,16 +177,7 @@ fn ascii_key(s: &str, out: &mut String) {
 }
 
 /// Bytes a key changes or drops, besides upper-case letters: periods, backticks, white space.
-static KEY_SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    let special = *b".`\t\n\x0B\x0C\r ";
-    let mut k = 0;
-    while k < special.len() {
-        t[special[k] as usize] = true;
-        k += 1;
-    }
-    t
-};
+static KEY_SPECIAL: [bool; 256] = super::chars::byte_set(b".`\t\n\x0B\x0C\r ");
 
 /// A stable id fragment: `[a-z0-9]` runs joined by `-` ("Héctor Guerrero Flores" →
 /// "hector-guerrero-flores"). Never empty: a name with no letters or digits becomes "x".

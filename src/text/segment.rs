@@ -406,16 +406,7 @@ fn first_words<'a, 'o>(lower: &'a str, out: &'o mut [&'a str]) -> &'o [&'a str] 
 
 /// Bytes that can start a word separator of [`first_words`]: white space, `|`, `/`, and the
 /// lead bytes of `·`, `•` and the non-ASCII white space.
-static SEPARATOR_LEAD: [bool; 256] = {
-    let mut t = [false; 256];
-    let lead = *b"\t\n\x0B\x0C\r |/\xC2\xE1\xE2\xE3";
-    let mut k = 0;
-    while k < lead.len() {
-        t[lead[k] as usize] = true;
-        k += 1;
-    }
-    t
-};
+static SEPARATOR_LEAD: [bool; 256] = super::chars::byte_set(b"\t\n\x0B\x0C\r |/\xC2\xE1\xE2\xE3");
 
 /// `w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')`, without decoding ASCII.
 fn trim_to_word(w: &str) -> &str {
