@@ -690,6 +690,23 @@ pub fn is_hedged(onto: &Ontology, sentence: &str) -> bool {
         lower = sentence.to_lowercase().replace('’', "'");
         lower.as_str()
     };
+    // Most sentences hold no hedge at all: told at once by the case-sensitive automaton on
+    // the text's ASCII lower case (where the automaton below, ASCII-case-insensitive, finds
+    // a hedge exactly when this one does).
+    thread_local! {
+        static ASCII_LOWER: RefCell<Vec<u8>> = RefCell::default();
+    }
+    let any = finder.any.as_ref().is_none_or(|any| {
+        ASCII_LOWER.with_borrow_mut(|buf| {
+            buf.clear();
+            buf.extend_from_slice(text.as_bytes());
+            buf.make_ascii_lowercase();
+            any.find(buf.as_slice()).is_some()
+        })
+    });
+    if !any {
+        return false;
+    }
     // The plain search takes each hedge's occurrences left to right without overlap, and
     // checks only those: `next[h]` is where hedge `h` may next occur. The automaton reports
     // every occurrence, in order of end, so of one hedge in order of start.
@@ -854,6 +871,8 @@ mod tests {
             assert_eq!(onto.hedge_finder.is_some(), !hedges.contains(&""));
             let apostrophe = onto.hedge_finder.as_ref().is_some_and(|f| f.apostrophe);
             assert_eq!(apostrophe, hedges.iter().any(|h| h.contains('\'')));
+            // The quick search for any hedge is in use (it must never miss one).
+            assert!(onto.hedge_finder.as_ref().is_none_or(|f| f.any.is_some()));
             let mut hits = 0;
             for _ in 0..5_000 {
                 let sentence: String = (0..below(8)).map(|_| pieces[below(pieces.len())]).collect();
