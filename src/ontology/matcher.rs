@@ -25,24 +25,27 @@ pub(super) const NO_WORD: u32 = u32::MAX;
 pub(super) struct WordTable {
     /// By id.
     words: Vec<Box<str>>,
-    /// Ids by hash (a power of two long), [`NO_WORD`] where empty.
-    table: Vec<u32>,
+    /// Ids by hash (a power of two long), [`NO_WORD`] where empty, each with its word's
+    /// [`token_key`]: most probes are settled by the key alone, without reading the word.
+    table: Vec<(u64, u32)>,
     /// The length of the longest word.
     longest: usize,
     /// While the ontology is read.
     ids: FxHashMap<Box<str>, u32>,
 }
 
-/// The hash of a token: its length, first two and last bytes.
-fn token_hash(token: &[u8]) -> usize {
+/// A token's length, first two and last bytes in one number: tokens of up to three bytes
+/// have the same key only when they are equal.
+fn token_key(token: &[u8]) -> u64 {
     let (Some(&first), Some(&last)) = (token.first(), token.last()) else {
         return 0;
     };
     let second = token.get(1).copied().unwrap_or(0);
-    let key = (token.len() as u64) << 24
-        | u64::from(first) << 16
-        | u64::from(second) << 8
-        | u64::from(last);
+    (token.len() as u64) << 24 | u64::from(first) << 16 | u64::from(second) << 8 | u64::from(last)
+}
+
+/// The hash of a token's [`token_key`].
+fn key_hash(key: u64) -> usize {
     (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize
 }
 
@@ -62,13 +65,14 @@ impl WordTable {
     /// Builds the lookup table once every word is in.
     pub(super) fn freeze(&mut self) {
         let size = (self.words.len() * 4).next_power_of_two().max(16);
-        self.table = vec![NO_WORD; size];
+        self.table = vec![(0, NO_WORD); size];
         for (id, word) in self.words.iter().enumerate() {
-            let mut at = token_hash(word.as_bytes()) & (size - 1);
-            while self.table[at] != NO_WORD {
+            let key = token_key(word.as_bytes());
+            let mut at = key_hash(key) & (size - 1);
+            while self.table[at].1 != NO_WORD {
                 at = (at + 1) & (size - 1);
             }
-            self.table[at] = id as u32;
+            self.table[at] = (key, id as u32);
         }
         self.ids = FxHashMap::default();
     }
@@ -88,10 +92,13 @@ impl WordTable {
             return NO_WORD;
         }
         let mask = self.table.len() - 1;
-        let mut at = token_hash(token) & mask;
+        let key = token_key(token);
+        let mut at = key_hash(key) & mask;
         loop {
-            let id = self.table[at];
-            if id == NO_WORD || self.words[id as usize].as_bytes() == token {
+            let (k, id) = self.table[at];
+            if id == NO_WORD
+                || k == key && (token.len() <= 3 || self.words[id as usize].as_bytes() == token)
+            {
                 return id;
             }
             at = (at + 1) & mask;
@@ -581,7 +588,18 @@ mod tests {
         for (w, id) in words.iter().zip(&ids) {
             assert_eq!(table.get(w.as_bytes()), *id, "{w:?}");
         }
-        for other in ["ab3z", "b", "The", "off", "then-presidents", "x"] {
+        // (Up to three bytes, the key alone tells words apart: near misses of those.)
+        for other in [
+            "ab3z",
+            "b",
+            "The",
+            "off",
+            "then-presidents",
+            "x",
+            "tae",
+            "o",
+            "'",
+        ] {
             assert_eq!(table.get(other.as_bytes()), NO_WORD, "{other:?}");
         }
         assert_eq!(WordTable::default().get(b"x"), NO_WORD);
