@@ -265,8 +265,9 @@ pub struct Ontology {
     words: WordTable,
     /// By word id: the groups of required words (numbered across all patterns) that hold
     /// when the word is present. Each alternative of a group is represented by one of its
-    /// words, so a group marked may still lack the other words of its alternatives.
-    word_groups: Vec<Vec<u32>>,
+    /// words, so a group marked may still lack the other words of its alternatives. Kept as
+    /// bit masks (see [`group_masks`]): a common word is in many groups.
+    word_groups: Vec<Vec<(u32, u64)>>,
     /// The number of groups.
     groups: usize,
 }
@@ -485,6 +486,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         });
     }
     word_groups.resize(words.len(), Vec::new());
+    let word_groups = word_groups.iter().map(|g| group_masks(g)).collect();
     words.freeze();
     let hedges: Vec<String> = raw.hedges.into_iter().map(|h| h.to_lowercase()).collect();
     let hedge_finder = if hedges.iter().any(String::is_empty) {
@@ -759,9 +761,38 @@ fn split_elements(p: &str) -> std::result::Result<Vec<String>, String> {
     Ok(out)
 }
 
+/// Group numbers as bits of 64-bit words: (index of the word, its bits), one entry per run of
+/// numbers in the same word.
+fn group_masks(groups: &[u32]) -> Vec<(u32, u64)> {
+    let mut out: Vec<(u32, u64)> = Vec::new();
+    for &g in groups {
+        let (at, bit) = (g / 64, 1u64 << (g % 64));
+        match out.last_mut() {
+            Some((last, bits)) if *last == at => *bits |= bit,
+            _ => out.push((at, bit)),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn groups_as_bit_masks() {
+        type Masks = &'static [(u32, u64)];
+        let table: &[(&[u32], Masks)] = &[
+            (&[], &[]),
+            (&[0, 1, 63], &[(0, 1 | 2 | 1 << 63)]),
+            (&[3, 64, 130, 190], &[(0, 8), (1, 1), (2, 1 << 2 | 1 << 62)]),
+            // Out of order: entries may repeat an index, each bit is still in one.
+            (&[64, 1, 65], &[(1, 1), (0, 2), (1, 2)]),
+        ];
+        for &(groups, want) in table {
+            assert_eq!(group_masks(groups), want, "{groups:?}");
+        }
+    }
 
     #[test]
     fn builtin_parses() {

@@ -149,8 +149,8 @@ impl WordSet {
             let word = onto.words.get(token);
             if word != NO_WORD && !self.contains(word) {
                 self.bits[word as usize / 64] |= 1 << (word % 64);
-                for &g in &onto.word_groups[word as usize] {
-                    self.groups[g as usize / 64] |= 1 << (g % 64);
+                for &(at, bits) in &onto.word_groups[word as usize] {
+                    self.groups[at as usize] |= bits;
                 }
             }
             let letter = match token {
