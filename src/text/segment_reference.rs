@@ -2,8 +2,9 @@
 //! [`super`] must give exactly its results (as main gave them before the fast paths came).
 
 use super::{
-    content_span, is_credit, is_month, is_weekday, BoilerplateKind, Paragraph, Section,
-    SectionKind, Segmented, Sentence, Span, ABBREVIATIONS, NAV_WORDS, RAILS, SENTENCE_STARTERS,
+    content_span, is_credit, is_month, is_weekday, paragraph_spans, BoilerplateKind, Paragraph,
+    Section, SectionKind, Segmented, Sentence, Span, ABBREVIATIONS, NAV_WORDS, RAILS,
+    SENTENCE_STARTERS,
 };
 
 pub(super) fn segment(text: &str) -> Segmented {
@@ -69,49 +70,6 @@ fn normalized_line(line: &str) -> String {
             out.push(' ');
         }
         out.push_str(w);
-    }
-    out
-}
-
-/// Paragraph spans: runs of non-blank lines, split where a line ends a sentence or looks like a
-/// heading, and joined where a hard-wrapped line continues in lower case.
-fn paragraph_spans(text: &str) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut cur: Option<Span> = None;
-    let mut pos = 0;
-    for raw in text.split_inclusive('\n') {
-        let line_start = pos;
-        pos += raw.len();
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let trimmed_start = line.len() - line.trim_start().len();
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            if let Some(c) = cur.take() {
-                out.push(c);
-            }
-            continue;
-        }
-        let span = Span::new(
-            line_start + trimmed_start,
-            line_start + trimmed_start + trimmed.len(),
-        );
-        match cur {
-            Some(c) => {
-                let prev = c.slice(text);
-                let continues = !prev.ends_with(['.', '!', '?', ':', '"', '”', '’', ')', '…'])
-                    && trimmed.chars().next().is_some_and(|ch| ch.is_lowercase());
-                if continues {
-                    cur = Some(Span::new(c.start, span.end));
-                } else {
-                    out.push(c);
-                    cur = Some(span);
-                }
-            }
-            None => cur = Some(span),
-        }
-    }
-    if let Some(c) = cur {
-        out.push(c);
     }
     out
 }
