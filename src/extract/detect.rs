@@ -514,21 +514,21 @@ fn span_text<'a>(s: &SentenceInput<'a>, x: usize, y: usize) -> &'a str {
 
 /// The token's lower-case form.
 fn lower<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
-    let f = &s.feats.feats[i];
-    if f.flags & OWN_FORMS != 0 {
-        tok(s, i)
-    } else {
-        &s.feats.text[f.lower.0 as usize..f.lower.1 as usize]
-    }
+    form(s, i, s.feats.feats[i].lower)
 }
 
 /// The token's key ([`fold_key`]).
 fn key_of<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
-    let f = &s.feats.feats[i];
-    if f.flags & OWN_FORMS != 0 {
+    form(s, i, s.feats.feats[i].key)
+}
+
+/// One of the token's forms: the token itself when it is its own lower case and key, else the
+/// range `at` of the sentence's form buffer.
+fn form<'a>(s: &SentenceInput<'a>, i: usize, at: (u32, u32)) -> &'a str {
+    if s.feats.feats[i].flags & OWN_FORMS != 0 {
         tok(s, i)
     } else {
-        &s.feats.text[f.key.0 as usize..f.key.1 as usize]
+        &s.feats.text[at.0 as usize..at.1 as usize]
     }
 }
 
