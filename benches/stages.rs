@@ -61,7 +61,7 @@ fn stages(c: &mut Criterion) {
                 let mut feats = TokenFeats::default();
                 for (si, s) in seg.sentences.iter().enumerate() {
                     let tokens = tokenize(&d.text, s.span);
-                    feats.compute(&d.text, &tokens, &lex);
+                    feats.compute(&d.text, &tokens);
                     let input = SentenceInput {
                         doc: &d.text,
                         tokens: &tokens,

@@ -384,8 +384,8 @@ pub struct TokenFeats {
 
 impl TokenFeats {
     /// Fills the features of `tokens`. Their [`KeyInfo`]s come later, from the lexicon given
-    /// to [`detect`] (the same as `_lex`).
-    pub fn compute(&mut self, doc: &str, tokens: &[Token], _lex: &Lexicon) {
+    /// to [`detect`], when detection asks.
+    pub fn compute(&mut self, doc: &str, tokens: &[Token]) {
         self.text.clear();
         self.feats.clear();
         self.words = 0;
@@ -1635,7 +1635,7 @@ mod tests {
     fn run(text: &str) -> Vec<(String, Option<EntityType>)> {
         let lex = Lexicon::load(&[] as &[&str]).unwrap();
         let mut out = Vec::new();
-        with_sentence(text, &lex, |s| {
+        with_sentence(text, |s| {
             out = detect(s, &lex)
                 .into_iter()
                 .map(|c| (c.text(text).to_string(), c.best_type()))
@@ -1655,10 +1655,10 @@ mod tests {
     ];
 
     /// `f` with the input of `text` as one sentence.
-    fn with_sentence(text: &str, lex: &Lexicon, f: impl FnOnce(&SentenceInput<'_>)) {
+    fn with_sentence(text: &str, f: impl FnOnce(&SentenceInput<'_>)) {
         let tokens = tokenize(text, Span::new(0, text.len()));
         let mut feats = TokenFeats::default();
-        feats.compute(text, &tokens, lex);
+        feats.compute(text, &tokens);
         f(&SentenceInput {
             doc: text,
             tokens: &tokens,
@@ -1685,7 +1685,7 @@ mod tests {
         let lex = Lexicon::load(&[] as &[&str]).unwrap();
         let mut seen = 0;
         for text in TRICKY {
-            with_sentence(text, &lex, |s| {
+            with_sentence(text, |s| {
                 for (i, t) in s.tokens.iter().enumerate() {
                     let w = t.text(text);
                     assert_eq!(lower(s, i), w.to_lowercase(), "{w}");
@@ -1755,7 +1755,7 @@ mod tests {
         let lex = Lexicon::load(&[] as &[&str]).unwrap();
         let (mut names, mut phrases, mut pruned, mut events, mut laws) = (0, 0, 0, 0, 0);
         for text in TRICKY {
-            with_sentence(text, &lex, |s| {
+            with_sentence(text, |s| {
                 let n = s.tokens.len();
                 for x in 0..n {
                     for y in x + 1..=(x + 8).min(n) {
@@ -1832,7 +1832,7 @@ mod tests {
         let lex = Lexicon::load(&[] as &[&str]).unwrap();
         let mut found = 0;
         for text in TRICKY {
-            with_sentence(text, &lex, |s| {
+            with_sentence(text, |s| {
                 let n = s.tokens.len();
                 for x in 0..n {
                     for b in x + 1..=n {
@@ -1902,7 +1902,7 @@ mod tests {
             },
         ];
         let mut feats = TokenFeats::default();
-        feats.compute(text, &tokens, &lex);
+        feats.compute(text, &tokens);
         let s = SentenceInput {
             doc: text,
             tokens: &tokens,

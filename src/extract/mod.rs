@@ -108,7 +108,7 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
     let mut toks = Vec::new();
     for (si, s) in seg.sentences.iter().enumerate() {
         tokenize_into(text, s.span, &mut toks);
-        feats.compute(text, &toks, lex);
+        feats.compute(text, &toks);
         let input = SentenceInput {
             doc: text,
             tokens: &toks,
