@@ -19,7 +19,9 @@ use rayon::prelude::*;
 use crate::corpus::{list_inputs, read_source, Document, Source, Warning};
 use crate::error::{Error, Result};
 use crate::export::json::read_graph;
-use crate::extract::{extract_document, resolve, DocExtraction, MentionRecord};
+use crate::extract::{
+    extract_document, extract_document_with, resolve, DocExtraction, MentionRecord,
+};
 use crate::graph::{EdgeEvidence, EntityType, KnowledgeGraph};
 use crate::lexicon::Lexicon;
 use crate::ontology::Ontology;
@@ -173,10 +175,21 @@ impl Pipeline {
     }
 
     /// Extracts one document with the run's options.
-    fn extract_with(&self, doc: &Document, options: &BuildOptions) -> DocExtraction {
-        let mut ex = self.extract(doc);
+    /// Co-occurrence edges are found from the mentions: they are kept for it, then dropped
+    /// unless `keep_mentions`.
+    fn extract_with(
+        &self,
+        doc: &Document,
+        options: &BuildOptions,
+        keep_mentions: bool,
+    ) -> DocExtraction {
+        let mentions = keep_mentions || options.cooccurrence;
+        let mut ex = extract_document_with(doc, &self.lexicon, &self.ontology, mentions);
         if options.cooccurrence {
             crate::extract::add_cooccurrence(doc, &mut ex);
+        }
+        if !keep_mentions {
+            ex.mentions = Vec::new();
         }
         ex
     }
@@ -204,10 +217,7 @@ impl Pipeline {
         let docs = docs
             .into_par_iter()
             .map(|doc| {
-                let mut extraction = self.extract_with(&doc, options);
-                if !keep_mentions {
-                    extraction.mentions = Vec::new();
-                }
+                let extraction = self.extract_with(&doc, options, keep_mentions);
                 DocOutcome {
                     hash: hash_text(&doc.text),
                     bytes: doc.text.len() as u64,

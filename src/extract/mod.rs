@@ -227,15 +227,26 @@ fn debug_shadow() -> bool {
     *ON.get_or_init(|| std::env::var_os("KGRAPH_DEBUG_SHADOW").is_some())
 }
 
-/// Extracts one document: entities, events and relations.
+/// Extracts one document: entities, events and relations, and the mentions.
 pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocExtraction {
+    extract_document_with(doc, lex, onto, true)
+}
+
+/// Extracts one document; with `mentions` false, [`DocExtraction::mentions`] stays empty (a
+/// graph build reads only nodes and relations, and a mention costs three strings).
+pub fn extract_document_with(
+    doc: &Document,
+    lex: &Lexicon,
+    onto: &Ontology,
+    mentions: bool,
+) -> DocExtraction {
     let ctx = analyze(doc, lex);
     let text = doc.text.as_str();
     let mut out = DocExtraction {
         doc: doc.id.clone(),
         ..Default::default()
     };
-    for (m, c) in ctx.cands.iter().enumerate() {
+    for (m, c) in ctx.cands.iter().enumerate().filter(|_| mentions) {
         if let Some(e) = ctx.assignment[m] {
             let ent = &ctx.entities[e];
             out.mentions.push(MentionRecord {
@@ -441,14 +452,16 @@ pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocEx
                 ctx.tokens[si][ev.last - 1].span.end,
             );
             node.aliases.insert(crate::text::nfc(&text[es..ee]));
-            out.mentions.push(MentionRecord {
-                doc: doc.id.clone(),
-                start: es,
-                end: ee,
-                text: text[es..ee].to_string(),
-                etype: EntityType::Event,
-                entity: id.clone(),
-            });
+            if mentions {
+                out.mentions.push(MentionRecord {
+                    doc: doc.id.clone(),
+                    start: es,
+                    end: ee,
+                    text: text[es..ee].to_string(),
+                    etype: EntityType::Event,
+                    entity: id.clone(),
+                });
+            }
             if node.date.is_none() {
                 node.date = ev.date.clone();
             }
