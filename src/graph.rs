@@ -109,17 +109,29 @@ pub struct EdgeEvidence {
     pub end: usize,
     pub text: Arc<str>,
     pub rule: Arc<str>,
+    /// Whether the writers' sanitising ([`crate::export::values::clean`]) leaves `text` as it
+    /// is: worked out once per sentence here rather than by every format for every edge.
+    pub text_clean: bool,
+}
+
+impl EdgeEvidence {
+    /// Evidence with `text_clean` worked out from `text`.
+    pub fn new(doc: Arc<str>, start: usize, end: usize, text: Arc<str>, rule: Arc<str>) -> Self {
+        let text_clean = crate::export::values::is_clean(&text);
+        EdgeEvidence {
+            doc,
+            start,
+            end,
+            text,
+            rule,
+            text_clean,
+        }
+    }
 }
 
 impl From<Evidence> for EdgeEvidence {
     fn from(e: Evidence) -> EdgeEvidence {
-        EdgeEvidence {
-            doc: e.doc.into(),
-            start: e.start,
-            end: e.end,
-            text: e.text.into(),
-            rule: e.rule.into(),
-        }
+        EdgeEvidence::new(e.doc.into(), e.start, e.end, e.text.into(), e.rule.into())
     }
 }
 

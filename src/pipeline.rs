@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use crate::corpus::{list_inputs, read_source, Document, Source, Warning};
 use crate::error::{Error, Result};
 use crate::export::json::read_graph;
+use crate::export::values::is_clean;
 use crate::extract::{
     extract_document, extract_document_with, resolve, DocExtraction, MentionRecord,
 };
@@ -360,12 +361,12 @@ fn add_extraction(graph: &mut KnowledgeGraph, ex: DocExtraction) {
     for n in ex.nodes {
         graph.add_node(n);
     }
-    let mut sentences: HashMap<(usize, usize), Arc<str>> = HashMap::new();
+    let mut sentences: HashMap<(usize, usize), (Arc<str>, bool)> = HashMap::new();
     for r in ex.relations {
         let ev = r.evidence;
-        let text = sentences
+        let (text, text_clean) = sentences
             .entry((ev.start, ev.end))
-            .or_insert_with(|| Arc::from(ev.text))
+            .or_insert_with(|| (Arc::from(ev.text.as_str()), is_clean(&ev.text)))
             .clone();
         let shared = EdgeEvidence {
             doc: Arc::from(ev.doc),
@@ -373,6 +374,7 @@ fn add_extraction(graph: &mut KnowledgeGraph, ex: DocExtraction) {
             end: ev.end,
             text,
             rule: Arc::from(ev.rule),
+            text_clean,
         };
         graph.add_edge(&r.source, &r.relation, &r.target, r.certainty, [shared]);
     }

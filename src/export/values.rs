@@ -34,7 +34,7 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 /// first non-ASCII byte (one pass over the bytes, the common case), then no control character
 /// or non-character in the rest and a quick NFC check that says yes for sure ("maybe" takes the
 /// slow path, which gives the exact answer).
-fn is_clean(s: &str) -> bool {
+pub fn is_clean(s: &str) -> bool {
     let bytes = s.as_bytes();
     let Some(first) = first_not_plain(bytes) else {
         return true;
@@ -177,7 +177,11 @@ pub fn push_evidence_summary(out: &mut String, edge: &Edge) {
         if i > 0 {
             out.push_str(EVIDENCE_SEP);
         }
-        out.push_str(&clean(&e.text));
+        if e.text_clean {
+            out.push_str(&e.text);
+        } else {
+            out.push_str(&clean(&e.text));
+        }
     }
 }
 
@@ -301,6 +305,44 @@ pub fn style(t: EntityType) -> TypeStyle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_summary_cleans_the_text_the_graph_marks_unclean() {
+        use crate::graph::{Certainty, Evidence, KnowledgeGraph, Node};
+        let mut g = KnowledgeGraph::new();
+        let (a, b) = (
+            Node::new(EntityType::Person, "Ana Ruiz"),
+            Node::new(EntityType::Person, "Luis Diaz"),
+        );
+        let (a_id, b_id) = (a.id.clone(), b.id.clone());
+        g.add_node(a);
+        g.add_node(b);
+        let texts = [
+            "Ana met Luis.",
+            "Ana\u{1} met\r\nLuis.",
+            "Ana met Lu\u{301}is.",
+        ];
+        let evidence = texts.iter().enumerate().map(|(i, t)| Evidence {
+            doc: "d".into(),
+            start: i * 100,
+            end: i * 100 + 10,
+            text: t.to_string(),
+            rule: "r".into(),
+        });
+        assert!(g.add_edge(&a_id, "knows", &b_id, Certainty::Stated, evidence));
+        let edges = g.edges();
+        let marks: Vec<bool> = edges[0]
+            .edge
+            .evidence
+            .iter()
+            .map(|e| e.text_clean)
+            .collect();
+        assert_eq!(marks, [true, false, false]);
+        assert_eq!(
+            evidence_summary(edges[0].edge),
+            "Ana met Luis. | Ana met\nLuis. | Ana met Lúis."
+        );
+    }
 
     #[test]
     fn clean_table() {
