@@ -52,7 +52,18 @@ pub const EDGE_HEADER: [&str; 11] = [
 /// A text cell made safe to open in a spreadsheet: cleaned, and prefixed with `'` when it would
 /// otherwise start a formula.
 pub fn safe_cell(s: &str) -> Cow<'_, str> {
-    let s = clean(s);
+    formula_safe(clean(s))
+}
+
+/// [`safe_cell`] of a list built from cleaned items ([`push_join`], [`push_evidence_summary`]):
+/// already clean, as cleaned items joined by a separator of plain ASCII are, so not scanned again.
+fn safe_list(list: &str) -> Cow<'_, str> {
+    debug_assert_eq!(clean(list), list);
+    formula_safe(Cow::Borrowed(list))
+}
+
+/// A cleaned cell prefixed with `'` when it would otherwise start a formula.
+fn formula_safe(s: Cow<'_, str>) -> Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{s}"))
     } else {
@@ -108,11 +119,11 @@ fn write_nodes(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
         w.write_field(n.etype.as_str())?;
         list.clear();
         push_join(&mut list, &n.aliases);
-        w.write_field(&*safe_cell(&list))?;
+        w.write_field(&*safe_list(&list))?;
         w.write_field(n.mentions.to_string())?;
         list.clear();
         push_join(&mut list, &n.docs);
-        w.write_field(&*safe_cell(&list))?;
+        w.write_field(&*safe_list(&list))?;
         w.write_field(&*safe_cell(n.date.as_deref().unwrap_or("")))?;
         w.write_field(interval)?;
         w.write_field(&*safe_cell(n.place.as_deref().unwrap_or("")))?;
@@ -139,11 +150,11 @@ fn write_edges(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
         w.write_field(e.edge.certainty.as_str())?;
         list.clear();
         push_evidence_summary(&mut list, e.edge);
-        w.write_field(&*safe_cell(&list))?;
+        w.write_field(&*safe_list(&list))?;
         w.write_field(&weight)?;
         list.clear();
         push_join(&mut list, &e.edge.docs);
-        w.write_field(&*safe_cell(&list))?;
+        w.write_field(&*safe_list(&list))?;
         end_record(&mut w)?;
     }
     w.flush()
