@@ -122,7 +122,7 @@ fn write_nodes(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
         w.write_field(&*safe_list(&list))?;
         w.write_field(n.mentions.to_string())?;
         list.clear();
-        push_join(&mut list, &n.docs);
+        view.push_docs(&mut list, &n.docs);
         w.write_field(&*safe_list(&list))?;
         w.write_field(&*safe_cell(n.date.as_deref().unwrap_or("")))?;
         w.write_field(interval)?;
@@ -153,7 +153,7 @@ fn write_edges(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
         w.write_field(&*safe_list(&list))?;
         w.write_field(&weight)?;
         list.clear();
-        push_join(&mut list, &e.edge.docs);
+        view.push_docs(&mut list, &e.edge.docs);
         w.write_field(&*safe_list(&list))?;
         end_record(&mut w)?;
     }

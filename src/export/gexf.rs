@@ -132,7 +132,7 @@ impl Exporter for Gexf {
             attvalue(out, aliases, &list)?;
             attvalue(out, mentions, &n.mentions.to_string())?;
             list.clear();
-            push_join(&mut list, &n.docs);
+            view.push_docs(&mut list, &n.docs);
             attvalue(out, docs, &list)?;
             attvalue(out, date, &clean(n.date.as_deref().unwrap_or("")))?;
             attvalue(out, place, &clean(n.place.as_deref().unwrap_or("")))?;
@@ -180,7 +180,7 @@ impl Exporter for Gexf {
             attvalue(out, evidence, &list)?;
             attvalue(out, evidence_count, &e.edge.weight().to_string())?;
             list.clear();
-            push_join(&mut list, &e.edge.docs);
+            view.push_docs(&mut list, &e.edge.docs);
             attvalue(out, docs, &list)?;
             out.write_all(b"        </attvalues>\n")?;
             if e.edge.certainty == Certainty::Alleged {

@@ -92,7 +92,7 @@ impl Exporter for GraphMl {
             data(out, aliases, &list)?;
             data(out, mentions, &n.mentions.to_string())?;
             list.clear();
-            push_join(&mut list, &n.docs);
+            view.push_docs(&mut list, &n.docs);
             data(out, docs, &list)?;
             data(out, date, &clean(n.date.as_deref().unwrap_or("")))?;
             data(out, place, &clean(n.place.as_deref().unwrap_or("")))?;
@@ -119,7 +119,7 @@ impl Exporter for GraphMl {
             data(out, evidence, &list)?;
             data(out, evidence_count, &e.edge.weight().to_string())?;
             list.clear();
-            push_join(&mut list, &e.edge.docs);
+            view.push_docs(&mut list, &e.edge.docs);
             data(out, edgedocs, &list)?;
             out.write_all(b"    </edge>\n")?;
         }

@@ -76,6 +76,7 @@ pub struct GraphView<'g> {
     pub nodes: Vec<&'g Node>,
     pub edges: Vec<EdgeRefView<'g>>,
     positions: OnceLock<Vec<(f64, f64)>>,
+    docs_clean: OnceLock<bool>,
 }
 
 impl<'g> GraphView<'g> {
@@ -85,6 +86,30 @@ impl<'g> GraphView<'g> {
             nodes: graph.nodes(),
             edges: graph.edges(),
             positions: OnceLock::new(),
+            docs_clean: OnceLock::new(),
+        }
+    }
+
+    /// A list of document ids (a node's or an edge's `docs`) joined as [`values::push_join`]
+    /// does, appended to `out`. Document ids are nearly always clean: that is checked once for
+    /// the whole graph, and the ids are then copied without each format scanning each again.
+    pub fn push_docs<S: AsRef<str>>(&self, out: &mut String, docs: impl IntoIterator<Item = S>) {
+        let clean = *self.docs_clean.get_or_init(|| {
+            let nodes = self.nodes.iter().flat_map(|n| n.docs.iter().map(|d| &**d));
+            let edges = self
+                .edges
+                .iter()
+                .flat_map(|e| e.edge.docs.iter().map(|d| &**d));
+            nodes.chain(edges).all(values::is_clean)
+        });
+        if !clean {
+            return values::push_join(out, docs);
+        }
+        for (i, doc) in docs.into_iter().enumerate() {
+            if i > 0 {
+                out.push_str(values::LIST_SEP);
+            }
+            out.push_str(doc.as_ref());
         }
     }
 
@@ -283,6 +308,29 @@ pub fn write_atomic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_lists_are_cleaned_unless_every_id_is_clean() {
+        use crate::graph::{EntityType, Node};
+        let graph_with = |docs: &[&str]| {
+            let mut g = KnowledgeGraph::new();
+            let mut n = Node::new(EntityType::Person, "Ana Ruiz");
+            n.docs = docs.iter().map(|d| d.to_string()).collect();
+            g.add_node(n);
+            g
+        };
+        for (docs, want) in [
+            (&["a", "b"][..], "a;b"),
+            (&["a\u{1}x", "b"][..], "ax;b"),
+            (&["a\r\nx", "e\u{301}"][..], "a\nx;\u{e9}"),
+        ] {
+            let g = graph_with(docs);
+            let view = GraphView::new(&g);
+            let mut out = String::new();
+            view.push_docs(&mut out, &view.nodes[0].docs);
+            assert_eq!(out, want, "{docs:?}");
+        }
+    }
 
     #[test]
     fn write_atomic_replaces_whole_files_and_keeps_the_old_one_on_failure() {

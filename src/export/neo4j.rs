@@ -111,7 +111,7 @@ fn write_nodes(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
         w.write_field(&list)?;
         w.write_field(n.mentions.to_string())?;
         list.clear();
-        push_join(&mut list, &n.docs);
+        view.push_docs(&mut list, &n.docs);
         w.write_field(&list)?;
         w.write_field(&*clean(n.date.as_deref().unwrap_or("")))?;
         w.write_field(&*clean(n.place.as_deref().unwrap_or("")))?;
@@ -138,7 +138,7 @@ fn write_relationships(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<
         w.write_field(&list)?;
         w.write_field(e.edge.weight().to_string())?;
         list.clear();
-        push_join(&mut list, &e.edge.docs);
+        view.push_docs(&mut list, &e.edge.docs);
         w.write_field(&list)?;
         end_record(&mut w)?;
     }
