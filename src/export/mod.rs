@@ -9,6 +9,7 @@ pub mod graphml;
 pub mod html;
 pub mod json;
 pub mod neo4j;
+pub mod outbuf;
 pub mod values;
 pub mod xml;
 

@@ -504,6 +504,38 @@ proptest! {
     }
 }
 
+/// `graph.json` written by hand, byte for byte what `serde_json`'s pretty printer writes.
+fn check_json_writer(g: &KnowledgeGraph) -> Result<(), TestCaseError> {
+    let view = super::GraphView::new(g);
+    let (mut fast, mut slow) = (Vec::new(), Vec::new());
+    super::json::write_pretty(&view, &mut fast).unwrap();
+    super::json::oracle::write(&view, &mut slow).unwrap();
+    prop_assert_eq!(
+        String::from_utf8(fast).unwrap(),
+        String::from_utf8(slow).unwrap()
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn json_writer_writes_what_serde_json_writes(
+        labels in prop::collection::vec(hostile_string(), 4),
+        partial in any::<bool>(),
+        texts in prop::collection::btree_map(hostile_string(), hostile_string(), 0..3),
+    ) {
+        let mut g = hostile_graph(&labels);
+        g.meta.documents = labels.len() as u64 * 1_000_003;
+        g.meta.partial = partial;
+        g.meta.shard = partial.then(|| labels[0].clone());
+        g.meta.texts = texts;
+        check_json_writer(&g)?;
+        check_json_writer(&KnowledgeGraph::new())?;
+    }
+}
+
 #[test]
 fn every_format_stays_valid_for_the_classic_hostile_labels() {
     let labels = [

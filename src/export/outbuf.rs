@@ -1,0 +1,210 @@
+//! A byte buffer a writer fills with plain appends and hands to its output in large pieces.
+//!
+//! The formats are made of many small pieces (a quote, a key, a number). Each `write_all` or
+//! `write!` through `dyn Write` is a call that cannot be inlined; an append to a `Vec` is a
+//! copy. The writers call [`OutBuf::spill`] between records, where the buffer is handed on once
+//! it holds enough, so it stays small however large the file.
+
+use std::io::{self, Write};
+
+/// How much the buffer holds before [`OutBuf::spill`] hands it on.
+const SPILL_AT: usize = 1 << 16;
+
+pub struct OutBuf<'a> {
+    buf: Vec<u8>,
+    out: &'a mut dyn Write,
+}
+
+impl<'a> OutBuf<'a> {
+    pub fn new(out: &'a mut dyn Write) -> OutBuf<'a> {
+        OutBuf {
+            buf: Vec::with_capacity(SPILL_AT + SPILL_AT / 4),
+            out,
+        }
+    }
+
+    #[inline]
+    pub fn bytes(&mut self, b: &[u8]) {
+        self.buf.extend_from_slice(b);
+    }
+
+    #[inline]
+    pub fn str(&mut self, s: &str) {
+        self.buf.extend_from_slice(s.as_bytes());
+    }
+
+    #[inline]
+    pub fn byte(&mut self, b: u8) {
+        self.buf.push(b);
+    }
+
+    /// `n` in decimal.
+    pub fn uint(&mut self, mut n: u64) {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.buf.extend_from_slice(&digits[at..]);
+    }
+
+    /// `n` spaces.
+    #[inline]
+    pub fn spaces(&mut self, n: usize) {
+        self.buf.resize(self.buf.len() + n, b' ');
+    }
+
+    /// Hands the buffer to the output once it holds [`SPILL_AT`] bytes.
+    #[inline]
+    pub fn spill(&mut self) -> io::Result<()> {
+        if self.buf.len() >= SPILL_AT {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Hands the rest on and flushes the output.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        self.out.flush()
+    }
+
+    /// `s` as a JSON string, escaped exactly as `serde_json` escapes it: `"` and `\` with a
+    /// backslash, control characters as `\b`, `\t`, `\n`, `\f`, `\r` or `\u00xx` (lower-case
+    /// hex), everything else (non-ASCII and DEL too) as it is. Runs without any of those are
+    /// found eight bytes at a time and copied whole.
+    pub fn json_str(&mut self, s: &str) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let bytes = s.as_bytes();
+        self.buf.push(b'"');
+        let mut run = 0;
+        while let Some(i) = next_json_escape(bytes, run) {
+            self.buf.extend_from_slice(&bytes[run..i]);
+            match bytes[i] {
+                b'"' => self.buf.extend_from_slice(b"\\\""),
+                b'\\' => self.buf.extend_from_slice(b"\\\\"),
+                0x08 => self.buf.extend_from_slice(b"\\b"),
+                b'\t' => self.buf.extend_from_slice(b"\\t"),
+                b'\n' => self.buf.extend_from_slice(b"\\n"),
+                0x0C => self.buf.extend_from_slice(b"\\f"),
+                b'\r' => self.buf.extend_from_slice(b"\\r"),
+                c => self.buf.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(c >> 4)],
+                    HEX[usize::from(c & 15)],
+                ]),
+            }
+            run = i + 1;
+        }
+        self.buf.extend_from_slice(&bytes[run..]);
+        self.buf.push(b'"');
+    }
+}
+
+/// Whether JSON needs `b` escaped: `"`, `\` and the control characters below U+0020.
+fn json_escaped(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// The index of the first byte at or after `from` that [`json_escaped`] says needs escaping.
+/// Eight bytes at a time: a word with no byte below 0x20 and none equal to `"` or `\` is
+/// skipped whole (the tests flag such bytes exactly or too often, never too rarely; a flagged
+/// word is then looked at byte by byte).
+fn next_json_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut at = from;
+    while at + 8 <= bytes.len() {
+        let w = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let flagged = below_space | zero_byte(w ^ (ONES * 0x22)) | zero_byte(w ^ (ONES * 0x5c));
+        if flagged != 0 {
+            if let Some(i) = bytes[at..at + 8].iter().position(|&b| json_escaped(b)) {
+                return Some(at + i);
+            }
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|&b| json_escaped(b))
+        .map(|i| at + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(s: &str) -> String {
+        let mut v = Vec::new();
+        let mut out = OutBuf::new(&mut v);
+        out.json_str(s);
+        out.finish().unwrap();
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn json_strings_are_escaped_as_serde_json_escapes_them() {
+        let mut inputs: Vec<String> = [
+            "",
+            "plain",
+            "quote \" and backslash \\ and slash /",
+            "tab\tline\nfeed\rform\u{c}back\u{8}",
+            "nul\u{0} unit\u{1f} del\u{7f} next\u{85}",
+            "Néstor 🙂 עברית \u{2028}\u{2029}",
+            "\"\"\"\"\"\"\"\"\"\"\\\\\\\\\\\\\\\\",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every byte value below 0x80 at every offset of a 17-byte string.
+        for c in 0u8..0x80 {
+            for at in 0..17 {
+                let mut s = vec![b'a'; 17];
+                s[at] = c;
+                inputs.push(String::from_utf8(s).unwrap());
+            }
+        }
+        for s in &inputs {
+            assert_eq!(json(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_spill() {
+        let mut v = Vec::new();
+        let mut out = OutBuf::new(&mut v);
+        for n in [0, 7, 10, 99, 1234567890, u64::MAX] {
+            out.uint(n);
+            out.byte(b' ');
+        }
+        out.spaces(2);
+        out.spill().unwrap();
+        out.finish().unwrap();
+        assert_eq!(
+            String::from_utf8(v).unwrap(),
+            "0 7 10 99 1234567890 18446744073709551615   "
+        );
+        // Spilling hands on everything written so far once the buffer is full.
+        let mut v = Vec::new();
+        let mut out = OutBuf::new(&mut v);
+        let chunk = [b'x'; 1000];
+        for _ in 0..100 {
+            out.bytes(&chunk);
+            out.spill().unwrap();
+        }
+        out.finish().unwrap();
+        assert_eq!(v.len(), 100_000);
+    }
+}
