@@ -247,6 +247,31 @@ impl Pretty<'_> {
     }
 }
 
+/// Reads a `graph.json` back into a graph.
+pub fn read_graph(path: &Path) -> Result<KnowledgeGraph> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let record: GraphRecord = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::bad_input(
+            json_location(path, &e),
+            format!("not a kgraph graph.json: {e}"),
+        )
+    })?;
+    let mut g = KnowledgeGraph::new();
+    g.meta = record.graph.meta;
+    for n in record.nodes {
+        g.add_node(n);
+    }
+    for e in record.edges {
+        if !g.add_edge(&e.source, &e.relation, &e.target, e.certainty, e.evidence) {
+            return Err(Error::bad_input(
+                path.display().to_string(),
+                format!("edge {} -> {} names an unknown node", e.source, e.target),
+            ));
+        }
+    }
+    Ok(g)
+}
+
 /// The writer's specification: [`super::write_pretty`] must write the same bytes as
 /// `serde_json`'s pretty printer does with these.
 #[cfg(test)]
@@ -340,29 +365,4 @@ pub(crate) mod oracle {
         serde_json::to_writer_pretty(&mut *out, &record)?;
         out.write_all(b"\n")
     }
-}
-
-/// Reads a `graph.json` back into a graph.
-pub fn read_graph(path: &Path) -> Result<KnowledgeGraph> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let record: GraphRecord = serde_json::from_slice(&bytes).map_err(|e| {
-        Error::bad_input(
-            json_location(path, &e),
-            format!("not a kgraph graph.json: {e}"),
-        )
-    })?;
-    let mut g = KnowledgeGraph::new();
-    g.meta = record.graph.meta;
-    for n in record.nodes {
-        g.add_node(n);
-    }
-    for e in record.edges {
-        if !g.add_edge(&e.source, &e.relation, &e.target, e.certainty, e.evidence) {
-            return Err(Error::bad_input(
-                path.display().to_string(),
-                format!("edge {} -> {} names an unknown node", e.source, e.target),
-            ));
-        }
-    }
-    Ok(g)
 }
