@@ -16,14 +16,10 @@
 //! JSON, `<`, `>`, `&`, U+2028 and U+2029 are written as `\u003c`, `\u003e`, `\u0026`, `\u2028`,
 //! `\u2029`, so no text from an article can close the script element.
 
-use std::collections::BTreeSet;
 use std::io::{self, BufWriter, Write};
 
-use serde::Serialize;
-
+use super::outbuf::OutBuf;
 use super::{no_such_file, Exporter, GraphView};
-use crate::graph::{Certainty, Edge, EdgeRefView};
-
 /// Evidence sentences embedded per edge (the total count is always given).
 pub const EVIDENCE_SHOWN: usize = 5;
 
@@ -32,121 +28,6 @@ const CSS: &str = include_str!("html/view.css");
 const JS: &str = include_str!("html/view.js");
 
 pub struct Html;
-
-#[derive(Serialize)]
-struct ViewData<'a> {
-    graph: ViewInfo,
-    nodes: ViewNodes<'a>,
-    edges: ViewEdges<'a>,
-}
-
-#[derive(Serialize)]
-struct ViewInfo {
-    name: &'static str,
-    generator: String,
-    documents: u64,
-}
-
-#[derive(Serialize)]
-struct ViewNode<'a> {
-    id: &'a str,
-    label: &'a str,
-    #[serde(rename = "type")]
-    etype: &'static str,
-    aliases: &'a BTreeSet<String>,
-    docs: &'a BTreeSet<String>,
-    mentions: u64,
-    x: f64,
-    y: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    place: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct ViewEdge<'a> {
-    source: &'a str,
-    target: &'a str,
-    relation: &'a str,
-    weight: usize,
-    certainty: Certainty,
-    evidence: ViewEvidenceList<'a>,
-    evidence_total: usize,
-}
-
-#[derive(Serialize)]
-struct ViewEvidence<'a> {
-    doc: &'a str,
-    text: &'a str,
-}
-
-/// The nodes with their positions, each made into a [`ViewNode`] as it is written.
-struct ViewNodes<'a>(&'a GraphView<'a>);
-
-impl Serialize for ViewNodes<'_> {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        let view = self.0;
-        serializer.collect_seq(view.nodes.iter().zip(view.positions()).map(|(n, &(x, y))| {
-            ViewNode {
-                id: &n.id,
-                label: &n.label,
-                etype: n.etype.as_str(),
-                aliases: &n.aliases,
-                docs: &n.docs,
-                mentions: n.mentions,
-                x,
-                y,
-                date: n.date.as_deref(),
-                place: n.place.as_deref(),
-            }
-        }))
-    }
-}
-
-/// The edges, each made into a [`ViewEdge`] as it is written.
-struct ViewEdges<'a>(&'a [EdgeRefView<'a>]);
-
-impl Serialize for ViewEdges<'_> {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|e| ViewEdge {
-            source: e.source,
-            target: e.target,
-            relation: &e.edge.relation,
-            weight: e.edge.weight(),
-            certainty: e.edge.certainty,
-            evidence: ViewEvidenceList(e.edge),
-            evidence_total: e.edge.evidence.len(),
-        }))
-    }
-}
-
-/// The first [`EVIDENCE_SHOWN`] evidence items of an edge.
-struct ViewEvidenceList<'a>(&'a Edge);
-
-impl Serialize for ViewEvidenceList<'_> {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        serializer.collect_seq(
-            self.0
-                .evidence
-                .iter()
-                .take(EVIDENCE_SHOWN)
-                .map(|ev| ViewEvidence {
-                    doc: &ev.doc,
-                    text: &ev.text,
-                }),
-        )
-    }
-}
 
 impl Exporter for Html {
     fn name(&self) -> &'static str {
@@ -163,82 +44,103 @@ impl Exporter for Html {
             return Err(no_such_file(self.name(), file));
         }
         let graph = view.graph;
-        let data = ViewData {
-            graph: ViewInfo {
-                name: "kgraph",
-                generator: format!("kgraph {}", env!("CARGO_PKG_VERSION")),
-                documents: graph.meta.documents,
-            },
-            nodes: ViewNodes(view),
-            edges: ViewEdges(&view.edges),
-        };
         let title = format!(
             "kgraph: {} entities, {} relations",
             graph.node_count(),
             graph.edge_count()
         );
         let mut out = BufWriter::with_capacity(1 << 16, out);
-        write_page(&mut out, &html_escape(&title), |w| {
-            write_script_safe_json(w, &data)
-        })?;
+        write_page(&mut out, &html_escape(&title), |w| write_data(view, w))?;
         out.flush()
     }
 }
 
-/// Writes `value` as JSON that can sit inside a `<script>` element: the characters HTML or
-/// JavaScript could read as markup or line ends are written as `\u` escapes (they only ever
-/// occur inside strings).
-fn write_script_safe_json<W: Write>(out: &mut W, value: &impl Serialize) -> io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(out, ScriptSafe);
-    value.serialize(&mut ser).map_err(io::Error::from)
-}
-
-/// [`write_script_safe_json`] into a string.
-#[cfg(test)]
-fn script_safe_json(value: &impl Serialize) -> io::Result<String> {
-    let mut out = Vec::new();
-    write_script_safe_json(&mut out, value)?;
-    Ok(String::from_utf8(out).expect("JSON is UTF-8"))
-}
-
-/// serde_json's compact format, with `<`, `>`, `&`, U+2028 and U+2029 inside strings escaped.
-/// Every string (keys included) reaches the writer through `write_string_fragment` as whole
-/// characters, so the runs between those characters are copied as they are.
-struct ScriptSafe;
-
-impl serde_json::ser::Formatter for ScriptSafe {
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        fragment: &str,
-    ) -> io::Result<()> {
-        // `<`, `>` and `&` are single bytes; U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
-        let bytes = fragment.as_bytes();
-        let mut run = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            let (escaped, len) = match bytes[i] {
-                b'<' => ("\\u003c", 1),
-                b'>' => ("\\u003e", 1),
-                b'&' => ("\\u0026", 1),
-                0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => {
-                    ("\\u2028", 3)
-                }
-                0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => {
-                    ("\\u2029", 3)
-                }
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            };
-            writer.write_all(&bytes[run..i])?;
-            writer.write_all(escaped.as_bytes())?;
-            i += len;
-            run = i;
+/// The page's data as `serde_json` writes `oracle::ViewData` through `oracle::ScriptSafe`
+/// (compact, floats as `ryu` prints them), written by hand into one buffer: the structs stay,
+/// as the specification the tests hold this writer to.
+pub(crate) fn write_data(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut o = OutBuf::new(out);
+    let strings = |o: &mut OutBuf<'_>, items: &mut dyn Iterator<Item = &str>| {
+        o.byte(b'[');
+        for (i, s) in items.enumerate() {
+            if i > 0 {
+                o.byte(b',');
+            }
+            o.script_json_str(s);
         }
-        writer.write_all(&bytes[run..])
+        o.byte(b']');
+    };
+    let float = |o: &mut OutBuf<'_>, x: f64| {
+        if x.is_finite() {
+            o.str(ryu::Buffer::new().format_finite(x));
+        } else {
+            o.str("null");
+        }
+    };
+    o.str(r#"{"graph":{"name":"kgraph","generator":"#);
+    o.script_json_str(concat!("kgraph ", env!("CARGO_PKG_VERSION")));
+    o.str(r#","documents":"#);
+    o.uint(view.graph.meta.documents);
+    o.str(r#"},"nodes":["#);
+    for (i, (n, &(x, y))) in view.nodes.iter().zip(view.positions()).enumerate() {
+        o.str(if i > 0 { r#",{"id":"# } else { r#"{"id":"# });
+        o.script_json_str(&n.id);
+        o.str(r#","label":"#);
+        o.script_json_str(&n.label);
+        o.str(r#","type":"#);
+        o.script_json_str(n.etype.as_str());
+        o.str(r#","aliases":"#);
+        strings(&mut o, &mut n.aliases.iter().map(|a| a.as_str()));
+        o.str(r#","docs":"#);
+        strings(&mut o, &mut n.docs.iter().map(|d| d.as_str()));
+        o.str(r#","mentions":"#);
+        o.uint(n.mentions);
+        o.str(r#","x":"#);
+        float(&mut o, x);
+        o.str(r#","y":"#);
+        float(&mut o, y);
+        if let Some(date) = &n.date {
+            o.str(r#","date":"#);
+            o.script_json_str(date);
+        }
+        if let Some(place) = &n.place {
+            o.str(r#","place":"#);
+            o.script_json_str(place);
+        }
+        o.byte(b'}');
+        o.spill()?;
     }
+    o.str(r#"],"edges":["#);
+    for (i, e) in view.edges.iter().enumerate() {
+        o.str(if i > 0 {
+            r#",{"source":"#
+        } else {
+            r#"{"source":"#
+        });
+        o.script_json_str(e.source);
+        o.str(r#","target":"#);
+        o.script_json_str(e.target);
+        o.str(r#","relation":"#);
+        o.script_json_str(&e.edge.relation);
+        o.str(r#","weight":"#);
+        o.uint(e.edge.weight() as u64);
+        o.str(r#","certainty":"#);
+        o.script_json_str(e.edge.certainty.as_str());
+        o.str(r#","evidence":["#);
+        for (k, ev) in e.edge.evidence.iter().take(EVIDENCE_SHOWN).enumerate() {
+            o.str(if k > 0 { r#",{"doc":"# } else { r#"{"doc":"# });
+            o.script_json_str(&ev.doc);
+            o.str(r#","text":"#);
+            o.script_json_str(&ev.text);
+            o.byte(b'}');
+        }
+        o.str(r#"],"evidence_total":"#);
+        o.uint(e.edge.evidence.len() as u64);
+        o.byte(b'}');
+        o.spill()?;
+    }
+    o.str("]}");
+    o.finish()
 }
 
 /// Text for an HTML element or attribute.
@@ -300,7 +202,7 @@ fn bad_template(at: &str) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::{EntityType, Evidence, KnowledgeGraph, Node};
+    use crate::graph::{Certainty, EntityType, Evidence, KnowledgeGraph, Node};
 
     fn page(graph: &KnowledgeGraph) -> String {
         let mut buf = Vec::new();
@@ -405,7 +307,7 @@ mod tests {
             ),
             ("\"q'", r#""\"q'""#, "&quot;q&#39;"),
         ] {
-            assert_eq!(script_safe_json(&input).unwrap(), json, "{input:?}");
+            assert_eq!(oracle::script_safe_json(&input).unwrap(), json, "{input:?}");
             assert_eq!(html_escape(input), html, "{input:?}");
         }
     }
@@ -413,5 +315,198 @@ mod tests {
     #[test]
     fn same_graph_same_bytes() {
         assert_eq!(page(&hostile_graph()), page(&hostile_graph()));
+    }
+}
+
+/// The writer's specification: [`super::write_data`] must write the same bytes as `serde_json`
+/// does with these structs and this formatter.
+#[cfg(test)]
+pub(crate) mod oracle {
+    use std::collections::BTreeSet;
+    use std::io::{self, Write};
+
+    use serde::Serialize;
+
+    use super::{GraphView, EVIDENCE_SHOWN};
+    use crate::graph::{Certainty, Edge, EdgeRefView};
+
+    #[derive(Serialize)]
+    struct ViewData<'a> {
+        graph: ViewInfo,
+        nodes: ViewNodes<'a>,
+        edges: ViewEdges<'a>,
+    }
+
+    #[derive(Serialize)]
+    struct ViewInfo {
+        name: &'static str,
+        generator: String,
+        documents: u64,
+    }
+
+    #[derive(Serialize)]
+    struct ViewNode<'a> {
+        id: &'a str,
+        label: &'a str,
+        #[serde(rename = "type")]
+        etype: &'static str,
+        aliases: &'a BTreeSet<String>,
+        docs: &'a BTreeSet<String>,
+        mentions: u64,
+        x: f64,
+        y: f64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        date: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        place: Option<&'a str>,
+    }
+
+    #[derive(Serialize)]
+    struct ViewEdge<'a> {
+        source: &'a str,
+        target: &'a str,
+        relation: &'a str,
+        weight: usize,
+        certainty: Certainty,
+        evidence: ViewEvidenceList<'a>,
+        evidence_total: usize,
+    }
+
+    #[derive(Serialize)]
+    struct ViewEvidence<'a> {
+        doc: &'a str,
+        text: &'a str,
+    }
+
+    /// The nodes with their positions, each made into a [`ViewNode`] as it is written.
+    struct ViewNodes<'a>(&'a GraphView<'a>);
+
+    impl Serialize for ViewNodes<'_> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            let view = self.0;
+            serializer.collect_seq(view.nodes.iter().zip(view.positions()).map(|(n, &(x, y))| {
+                ViewNode {
+                    id: &n.id,
+                    label: &n.label,
+                    etype: n.etype.as_str(),
+                    aliases: &n.aliases,
+                    docs: &n.docs,
+                    mentions: n.mentions,
+                    x,
+                    y,
+                    date: n.date.as_deref(),
+                    place: n.place.as_deref(),
+                }
+            }))
+        }
+    }
+
+    /// The edges, each made into a [`ViewEdge`] as it is written.
+    struct ViewEdges<'a>(&'a [EdgeRefView<'a>]);
+
+    impl Serialize for ViewEdges<'_> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            serializer.collect_seq(self.0.iter().map(|e| ViewEdge {
+                source: e.source,
+                target: e.target,
+                relation: &e.edge.relation,
+                weight: e.edge.weight(),
+                certainty: e.edge.certainty,
+                evidence: ViewEvidenceList(e.edge),
+                evidence_total: e.edge.evidence.len(),
+            }))
+        }
+    }
+
+    /// The first [`EVIDENCE_SHOWN`] evidence items of an edge.
+    struct ViewEvidenceList<'a>(&'a Edge);
+
+    impl Serialize for ViewEvidenceList<'_> {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            serializer.collect_seq(self.0.evidence.iter().take(EVIDENCE_SHOWN).map(|ev| {
+                ViewEvidence {
+                    doc: &ev.doc,
+                    text: &ev.text,
+                }
+            }))
+        }
+    }
+
+    /// Writes `value` as JSON that can sit inside a `<script>` element: the characters HTML or
+    /// JavaScript could read as markup or line ends are written as `\u` escapes (they only ever
+    /// occur inside strings).
+    pub fn write_script_safe_json<W: Write>(out: &mut W, value: &impl Serialize) -> io::Result<()> {
+        let mut ser = serde_json::Serializer::with_formatter(out, ScriptSafe);
+        value.serialize(&mut ser).map_err(io::Error::from)
+    }
+
+    /// [`write_script_safe_json`] into a string.
+    pub fn script_safe_json(value: &impl Serialize) -> io::Result<String> {
+        let mut out = Vec::new();
+        write_script_safe_json(&mut out, value)?;
+        Ok(String::from_utf8(out).expect("JSON is UTF-8"))
+    }
+
+    /// serde_json's compact format, with `<`, `>`, `&`, U+2028 and U+2029 inside strings escaped.
+    /// Every string (keys included) reaches the writer through `write_string_fragment` as whole
+    /// characters, so the runs between those characters are copied as they are.
+    struct ScriptSafe;
+
+    impl serde_json::ser::Formatter for ScriptSafe {
+        fn write_string_fragment<W: ?Sized + Write>(
+            &mut self,
+            writer: &mut W,
+            fragment: &str,
+        ) -> io::Result<()> {
+            // `<`, `>` and `&` are single bytes; U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+            let bytes = fragment.as_bytes();
+            let mut run = 0;
+            let mut i = 0;
+            while i < bytes.len() {
+                let (escaped, len) = match bytes[i] {
+                    b'<' => ("\\u003c", 1),
+                    b'>' => ("\\u003e", 1),
+                    b'&' => ("\\u0026", 1),
+                    0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => {
+                        ("\\u2028", 3)
+                    }
+                    0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => {
+                        ("\\u2029", 3)
+                    }
+                    _ => {
+                        i += 1;
+                        continue;
+                    }
+                };
+                writer.write_all(&bytes[run..i])?;
+                writer.write_all(escaped.as_bytes())?;
+                i += len;
+                run = i;
+            }
+            writer.write_all(&bytes[run..])
+        }
+    }
+
+    /// The page's data through `serde_json`.
+    pub fn write_data(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let data = ViewData {
+            graph: ViewInfo {
+                name: "kgraph",
+                generator: format!("kgraph {}", env!("CARGO_PKG_VERSION")),
+                documents: view.graph.meta.documents,
+            },
+            nodes: ViewNodes(view),
+            edges: ViewEdges(&view.edges),
+        };
+        write_script_safe_json(&mut &mut *out, &data)
     }
 }

@@ -81,13 +81,42 @@ impl<'a> OutBuf<'a> {
     /// hex), everything else (non-ASCII and DEL too) as it is. Runs without any of those are
     /// found eight bytes at a time and copied whole.
     pub fn json_str(&mut self, s: &str) {
+        self.json_string(s, false);
+    }
+
+    /// [`OutBuf::json_str`] that can also sit inside an HTML `<script>` element: `<`, `>`, `&`,
+    /// U+2028 and U+2029 are written as `\u003c`, `\u003e`, `\u0026`, `\u2028` and `\u2029`.
+    pub fn script_json_str(&mut self, s: &str) {
+        self.json_string(s, true);
+    }
+
+    fn json_string(&mut self, s: &str, script: bool) {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let bytes = s.as_bytes();
         self.buf.push(b'"');
         let mut run = 0;
-        while let Some(i) = next_json_escape(bytes, run) {
+        let mut at = 0;
+        while let Some(i) = next_json_escape(bytes, at, script) {
+            at = i + 1;
+            if bytes[i] == 0xE2 {
+                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9; other characters starting with
+                // E2 stay in the run.
+                let escaped: &[u8] = match (bytes.get(i + 1), bytes.get(i + 2)) {
+                    (Some(0x80), Some(0xA8)) => b"\\u2028",
+                    (Some(0x80), Some(0xA9)) => b"\\u2029",
+                    _ => continue,
+                };
+                self.buf.extend_from_slice(&bytes[run..i]);
+                self.buf.extend_from_slice(escaped);
+                at = i + 3;
+                run = at;
+                continue;
+            }
             self.buf.extend_from_slice(&bytes[run..i]);
             match bytes[i] {
+                b'<' => self.buf.extend_from_slice(b"\\u003c"),
+                b'>' => self.buf.extend_from_slice(b"\\u003e"),
+                b'&' => self.buf.extend_from_slice(b"\\u0026"),
                 b'"' => self.buf.extend_from_slice(b"\\\""),
                 b'\\' => self.buf.extend_from_slice(b"\\\\"),
                 0x08 => self.buf.extend_from_slice(b"\\b"),
@@ -104,33 +133,41 @@ impl<'a> OutBuf<'a> {
                     HEX[usize::from(c & 15)],
                 ]),
             }
-            run = i + 1;
+            run = at;
         }
         self.buf.extend_from_slice(&bytes[run..]);
         self.buf.push(b'"');
     }
 }
 
-/// Whether JSON needs `b` escaped: `"`, `\` and the control characters below U+0020.
-fn json_escaped(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
+/// Whether JSON needs `b` escaped: `"`, `\` and the control characters below U+0020; with
+/// `script`, also `<`, `>`, `&` and 0xE2 (the first byte of U+2028 and U+2029, checked further
+/// by the caller).
+fn json_escaped(b: u8, script: bool) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\' || (script && matches!(b, b'<' | b'>' | b'&' | 0xE2))
 }
 
-/// The index of the first byte at or after `from` that [`json_escaped`] says needs escaping.
-/// Eight bytes at a time: a word with no byte below 0x20 and none equal to `"` or `\` is
-/// skipped whole (the tests flag such bytes exactly or too often, never too rarely; a flagged
-/// word is then looked at byte by byte).
-fn next_json_escape(bytes: &[u8], from: usize) -> Option<usize> {
+/// The index of the first byte at or after `from` that [`json_escaped`] flags. Eight bytes at
+/// a time: a word with none of those bytes is skipped whole (the word tests flag such bytes
+/// exactly or too often, never too rarely; a flagged word is then looked at byte by byte).
+fn next_json_escape(bytes: &[u8], from: usize, script: bool) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let has = |w: u64, b: u8| zero_byte(w ^ (ONES * u64::from(b)));
     let mut at = from;
     while at + 8 <= bytes.len() {
         let w = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
         let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-        let flagged = below_space | zero_byte(w ^ (ONES * 0x22)) | zero_byte(w ^ (ONES * 0x5c));
+        let mut flagged = below_space | has(w, b'"') | has(w, b'\\');
+        if script {
+            flagged |= has(w, b'<') | has(w, b'>') | has(w, b'&') | has(w, 0xE2);
+        }
         if flagged != 0 {
-            if let Some(i) = bytes[at..at + 8].iter().position(|&b| json_escaped(b)) {
+            if let Some(i) = bytes[at..at + 8]
+                .iter()
+                .position(|&b| json_escaped(b, script))
+            {
                 return Some(at + i);
             }
         }
@@ -138,7 +175,7 @@ fn next_json_escape(bytes: &[u8], from: usize) -> Option<usize> {
     }
     bytes[at..]
         .iter()
-        .position(|&b| json_escaped(b))
+        .position(|&b| json_escaped(b, script))
         .map(|i| at + i)
 }
 
@@ -178,6 +215,28 @@ mod tests {
         }
         for s in &inputs {
             assert_eq!(json(s), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn script_safe_strings() {
+        let script = |s: &str| {
+            let mut v = Vec::new();
+            let mut out = OutBuf::new(&mut v);
+            out.script_json_str(s);
+            out.finish().unwrap();
+            String::from_utf8(v).unwrap()
+        };
+        for (input, want) in [
+            ("</script>", r#""\u003c/script\u003e""#),
+            ("a&b\"c", r#""a\u0026b\"c""#),
+            ("l\u{2028}p\u{2029}", r#""l\u2028p\u2029""#),
+            // Other characters whose first byte is E2 stay, before and after an escape.
+            ("’x’\u{2028}’—€", "\"’x’\\u2028’—€\""),
+            ("’’’’’’’’’’’’", "\"’’’’’’’’’’’’\""),
+            ("\u{2027}\u{202a}\u{e2}", "\"\u{2027}\u{202a}\u{e2}\""),
+        ] {
+            assert_eq!(script(input), want, "{input:?}");
         }
     }
 

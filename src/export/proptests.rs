@@ -504,12 +504,20 @@ proptest! {
     }
 }
 
-/// `graph.json` written by hand, byte for byte what `serde_json`'s pretty printer writes.
+/// `graph.json` and the data of `graph.html` written by hand, byte for byte what `serde_json`
+/// writes from the structs that specify them.
 fn check_json_writer(g: &KnowledgeGraph) -> Result<(), TestCaseError> {
     let view = super::GraphView::new(g);
     let (mut fast, mut slow) = (Vec::new(), Vec::new());
     super::json::write_pretty(&view, &mut fast).unwrap();
     super::json::oracle::write(&view, &mut slow).unwrap();
+    prop_assert_eq!(
+        String::from_utf8(fast).unwrap(),
+        String::from_utf8(slow).unwrap()
+    );
+    let (mut fast, mut slow) = (Vec::new(), Vec::new());
+    super::html::write_data(&view, &mut fast).unwrap();
+    super::html::oracle::write_data(&view, &mut slow).unwrap();
     prop_assert_eq!(
         String::from_utf8(fast).unwrap(),
         String::from_utf8(slow).unwrap()
@@ -521,7 +529,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn json_writer_writes_what_serde_json_writes(
+    fn json_writers_write_what_serde_json_writes(
         labels in prop::collection::vec(hostile_string(), 4),
         partial in any::<bool>(),
         texts in prop::collection::btree_map(hostile_string(), hostile_string(), 0..3),
