@@ -36,6 +36,9 @@ const DOTTED: &[&str] = &[
     "nev", "okla", "ore", "pa", "tenn", "vt", "va", "wash", "wis", "wyo", "no", "vs",
 ];
 
+/// The characters that join two letters or digits into one word. The tokenizer tests them by
+/// byte (see `word`); the reference and a test read them here.
+#[cfg(test)]
 fn is_joiner(c: char) -> bool {
     matches!(c, '-' | '\'' | '’' | '.' | '&' | '‑')
 }
@@ -49,128 +52,250 @@ pub fn tokenize(doc: &str, span: Span) -> Vec<Token> {
 
 /// [`tokenize`] into `out` (cleared first), so a caller can reuse one buffer.
 ///
-/// Byte positions throughout: ASCII characters are read without decoding, and a run of ASCII
-/// letters and digits is skipped in a tight loop; other characters are decoded where met.
+/// Byte positions throughout: each ASCII byte is classified by one table look-up, a run of
+/// ASCII letters and digits is skipped in a tight loop, and only non-ASCII characters are
+/// decoded (where met).
 pub fn tokenize_into(doc: &str, span: Span, out: &mut Vec<Token>) {
     out.clear();
     let text = span.slice(doc);
     let b = text.as_bytes();
     let n = b.len();
     let base = span.start;
-    let token = |s: usize, e: usize, kind: TokKind| Token {
-        span: Span::new(base + s, base + e),
-        kind,
-    };
     let mut p = 0;
     while p < n {
-        let s = p;
-        let c = char_at(text, p);
-        let cl = c.len_utf8();
-        if c.is_whitespace() {
-            p += cl;
+        let x = b[p];
+        let class = ASCII_CLASS[usize::from(x)];
+        if class == Class::Space {
+            p += 1;
             continue;
         }
-        if is_alnum(c) {
-            let mut q = s + cl;
-            // The last hyphen taken into the word, for "Hamas-led" below.
-            let mut hyphen = None;
-            loop {
-                while q < n && ASCII_ALNUM[usize::from(b[q])] {
-                    q += 1;
-                }
-                if q >= n {
-                    break;
-                }
-                let d = char_at(text, q);
-                let dl = d.len_utf8();
-                // No ASCII character is a combining mark; ASCII letters and digits were taken above.
-                if !d.is_ascii() && (is_alnum(d) || is_combining(d)) {
-                    q += dl;
-                    continue;
-                }
-                if is_joiner(d) && q + dl < n {
-                    let e = char_at(text, q + dl);
-                    if is_alnum(e) {
-                        // Possessive inside: "Trump's" stops before the apostrophe.
-                        if matches!(d, '\'' | '’')
-                            && matches!(e, 's' | 'S')
-                            && (q + dl + 1 >= n || !is_alnum(char_at(text, q + dl + 1)))
-                        {
-                            break;
-                        }
-                        if d == '-' {
-                            hyphen = Some(q - s);
-                        }
-                        q += dl + e.len_utf8();
-                        continue;
-                    }
-                }
-                break;
+        if class == Class::Other && x != b'\'' {
+            out.push(token(base, p, p + 1, TokKind::Punct));
+            p += 1;
+            continue;
+        }
+        // A letter or digit, an apostrophe, or a character that is not ASCII.
+        let s = p;
+        let (c, cl) = if x < 0x80 {
+            (char::from(x), 1)
+        } else {
+            let c = char_at(text, p);
+            if c.is_whitespace() {
+                p += c.len_utf8();
+                continue;
             }
-            // Trailing period of abbreviations and dotted acronyms.
-            if q < n && b[q] == b'.' {
-                let word = &text[s..q];
-                let initial = q == s + cl && c.is_uppercase();
-                if initial || is_dotted(word) || is_dotted_acronym(word) {
-                    q += 1;
-                }
+            (c, c.len_utf8())
+        };
+        if class == Class::Alnum || x >= 0x80 && is_alnum(c) {
+            p = word(text, base, s, c, cl, out);
+            // The space after most words, skipped here for one round of the loop less.
+            if b.get(p) == Some(&b' ') {
+                p += 1;
             }
-            // "Hamas-led": split a lower-case hyphenated tail off a capitalized word.
-            let word = &text[s..q];
-            // `hyphen` is `word.rfind('-')`: a hyphen only enters a word as a joiner.
-            if c.is_uppercase() {
-                if let Some(h) = hyphen {
-                    let tail = &word[h + 1..];
-                    if !tail.is_empty() && tail.chars().all(|x| x.is_lowercase()) && h > 0 {
-                        out.push(token(s, s + h, TokKind::Word));
-                        out.push(token(s + h, s + h + 1, TokKind::Punct));
-                        out.push(token(s + h + 1, q, TokKind::Word));
-                        p = q;
-                        continue;
-                    }
-                }
-            }
-            // Non-ASCII bytes are neither digits nor separators: bytes give the same answer.
-            let kind = if word
-                .bytes()
-                .all(|x| x.is_ascii_digit() || x == b',' || x == b'.')
-            {
-                TokKind::Number
-            } else {
-                TokKind::Word
-            };
-            out.push(token(s, q, kind));
-            p = q;
             continue;
         }
         let apostrophe = matches!(c, '\'' | '’');
         if apostrophe
             && s + cl < n
             && matches!(b[s + cl], b's' | b'S')
-            && (s + cl + 1 >= n || !is_alnum(char_at(text, s + cl + 1)))
+            && !alnum_at(text, s + cl + 1)
             && !out.is_empty()
         {
-            out.push(token(s, s + cl + 1, TokKind::Possessive));
+            out.push(token(base, s, s + cl + 1, TokKind::Possessive));
             p = s + cl + 1;
             continue;
         }
         // Bare possessive apostrophe after a plural or an s-final name: "Hamas' refusal".
+        // (A last byte 's' is a last character 's': ASCII bytes never continue a character.)
         if apostrophe
             && out.last().is_some_and(|t: &Token| {
                 t.kind == TokKind::Word
-                    && doc[t.span.start..t.span.end].ends_with(['s', 'S'])
+                    && matches!(doc.as_bytes()[t.span.end - 1], b's' | b'S')
                     && t.span.end == base + s
             })
             && (s + cl >= n || char_at(text, s + cl).is_whitespace())
         {
-            out.push(token(s, s + cl, TokKind::Possessive));
+            out.push(token(base, s, s + cl, TokKind::Possessive));
             p = s + cl;
             continue;
         }
-        out.push(token(s, s + cl, TokKind::Punct));
+        out.push(token(base, s, s + cl, TokKind::Punct));
         p = s + cl;
     }
 }
+
+fn token(base: usize, s: usize, e: usize, kind: TokKind) -> Token {
+    Token {
+        span: Span::new(base + s, base + e),
+        kind,
+    }
+}
+
+/// Pushes the word (or the pieces of a "Hamas-led" word) that starts at byte `s` of `text`
+/// with the letter or digit `c` (`cl` bytes), and returns the byte after it.
+#[inline(always)]
+fn word(text: &str, base: usize, s: usize, c: char, cl: usize, out: &mut Vec<Token>) -> usize {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut q = s + cl;
+    // The last hyphen taken into the word, for "Hamas-led" below.
+    let mut hyphen = None;
+    loop {
+        q = ascii_alnum_run_end(b, q);
+        if q >= n {
+            break;
+        }
+        let y = b[q];
+        // The joiner at `q` and its length, if the character after it is a letter or digit.
+        let joiner = if y < 0x80 {
+            if !matches!(y, b'-' | b'\'' | b'.' | b'&') {
+                break;
+            }
+            1
+        } else {
+            let d = char_at(text, q);
+            // No ASCII character is a combining mark; ASCII letters and digits were taken above.
+            if is_alnum(d) || is_combining(d) {
+                q += d.len_utf8();
+                continue;
+            }
+            if !matches!(d, '’' | '‑') {
+                break;
+            }
+            3
+        };
+        let after = q + joiner;
+        if after >= n {
+            break;
+        }
+        let z = b[after];
+        let el = if z < 0x80 {
+            if !ASCII_ALNUM[usize::from(z)] {
+                break;
+            }
+            // Possessive inside: "Trump's" stops before the apostrophe.
+            if matches!(z, b's' | b'S')
+                && (y == b'\'' || joiner == 3 && b[q + 2] == 0x99)
+                && !alnum_at(text, after + 1)
+            {
+                break;
+            }
+            1
+        } else {
+            let e = char_at(text, after);
+            if !is_alnum(e) {
+                break;
+            }
+            e.len_utf8()
+        };
+        if y == b'-' {
+            hyphen = Some(q - s);
+        }
+        q = after + el;
+    }
+    // Trailing period of abbreviations and dotted acronyms.
+    if q < n && b[q] == b'.' {
+        let word = &text[s..q];
+        let initial = q == s + cl && c.is_uppercase();
+        if initial || is_dotted(word) || is_dotted_acronym(word) {
+            q += 1;
+        }
+    }
+    let word = &text[s..q];
+    // "Hamas-led": split a lower-case hyphenated tail off a capitalized word.
+    // `hyphen` is `word.rfind('-')`: a hyphen only enters a word as a joiner.
+    if let Some(h) = hyphen.filter(|&h| h > 0 && c.is_uppercase()) {
+        let tail = &word[h + 1..];
+        if !tail.is_empty() && tail.chars().all(|x| x.is_lowercase()) {
+            out.push(token(base, s, s + h, TokKind::Word));
+            out.push(token(base, s + h, s + h + 1, TokKind::Punct));
+            out.push(token(base, s + h + 1, q, TokKind::Word));
+            return q;
+        }
+    }
+    // Non-ASCII bytes are neither digits nor separators: bytes give the same answer.
+    let kind = if word
+        .bytes()
+        .all(|x| x.is_ascii_digit() || x == b',' || x == b'.')
+    {
+        TokKind::Number
+    } else {
+        TokKind::Word
+    };
+    out.push(token(base, s, q, kind));
+    q
+}
+
+/// End of the run of ASCII letters and digits starting at `i`: eight bytes at a time, each
+/// byte tested against the ranges `0-9` and (with the case bit set) `a-z`.
+#[inline]
+fn ascii_alnum_run_end(b: &[u8], mut i: usize) -> usize {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LO7: u64 = !HI;
+    const fn splat(x: u8) -> u64 {
+        u64::from_ne_bytes([x; 8])
+    }
+    while i + 8 <= b.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&b[i..i + 8]);
+        let w = u64::from_le_bytes(word);
+        // Each byte below 0x80, so no sum below carries into the next byte.
+        let w7 = w & LO7;
+        let folded = w7 | splat(0x20);
+        let letter =
+            folded.wrapping_add(splat(0x80 - b'a')) & !folded.wrapping_add(splat(0x7F - b'z'));
+        let digit = w7.wrapping_add(splat(0x80 - b'0')) & !w7.wrapping_add(splat(0x7F - b'9'));
+        let stop = !((letter | digit) & !w) & HI;
+        if stop != 0 {
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && b[i].is_ascii_alphanumeric() {
+        i += 1;
+    }
+    i
+}
+
+/// Whether a letter or digit starts at byte `p` of `text` (false at the end).
+#[inline]
+fn alnum_at(text: &str, p: usize) -> bool {
+    match text.as_bytes().get(p) {
+        None => false,
+        Some(&x) if x < 0x80 => ASCII_ALNUM[usize::from(x)],
+        Some(_) => is_alnum(char_at(text, p)),
+    }
+}
+
+/// What an ASCII byte starts, for the tokenizer's first look at a character.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// White space (`char::is_whitespace` for ASCII).
+    Space,
+    /// A letter or digit.
+    Alnum,
+    /// Any other ASCII character (punctuation, control).
+    Other,
+    /// The first byte of a non-ASCII character (or a continuation byte, never met here).
+    NonAscii,
+}
+
+static ASCII_CLASS: [Class; 256] = {
+    let mut t = [Class::NonAscii; 256];
+    let mut b = 0;
+    while b < 128 {
+        let x = b as u8;
+        t[b] = if x.is_ascii_alphanumeric() {
+            Class::Alnum
+        } else if matches!(x, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+            Class::Space
+        } else {
+            Class::Other
+        };
+        b += 1;
+    }
+    t
+};
 
 /// `c.is_alphanumeric()`, without the Unicode tables for ASCII and general punctuation
 /// (quotes and dashes, which start many tokens).
@@ -292,6 +417,58 @@ mod tests {
                 b.is_ascii_alphanumeric(),
                 "{b}"
             );
+        }
+    }
+
+    #[test]
+    fn joiners_are_the_bytes_the_tokenizer_tests() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let by_bytes = matches!(c, '-' | '\'' | '.' | '&') || matches!(c, '’' | '‑');
+            assert_eq!(is_joiner(c), by_bytes, "{c:?}");
+        }
+        // The non-ASCII joiners are three bytes long, and the last byte tells them apart.
+        assert_eq!("’".as_bytes(), [0xE2, 0x80, 0x99]);
+        assert_eq!("‑".as_bytes(), [0xE2, 0x80, 0x91]);
+    }
+
+    #[test]
+    fn ascii_class_table() {
+        for b in 0..=255u8 {
+            let want = if b >= 0x80 {
+                Class::NonAscii
+            } else if char::from(b).is_whitespace() {
+                Class::Space
+            } else if char::from(b).is_alphanumeric() {
+                Class::Alnum
+            } else {
+                Class::Other
+            };
+            assert!(ASCII_CLASS[usize::from(b)] == want, "{b}");
+        }
+    }
+
+    #[test]
+    fn ascii_alnum_run_end_is_the_byte_loop() {
+        let slow = |b: &[u8], mut i: usize| {
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            i
+        };
+        // Every byte value at every position of a 16-byte run of letters and digits.
+        let base: Vec<u8> = b"aZ09mqAzbY8c7dXe".to_vec();
+        for x in 0..=255u8 {
+            for at in 0..base.len() {
+                let mut b = base.clone();
+                b[at] = x;
+                for start in 0..b.len() {
+                    assert_eq!(
+                        ascii_alnum_run_end(&b, start),
+                        slow(&b, start),
+                        "{x} at {at} from {start}"
+                    );
+                }
+            }
         }
     }
 

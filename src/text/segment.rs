@@ -199,6 +199,7 @@ const NAV_WORDS: &[&str] = &[
 pub fn segment(text: &str) -> Segmented {
     let mut seg = Segmented::default();
     let paragraphs = paragraph_spans(text);
+    let phrases = phrase_sets(text.to_ascii_lowercase().as_bytes(), &paragraphs);
     // Most lines are already space-normalized: the set borrows them from `text`.
     let mut seen: rustc_hash::FxHashSet<Cow<'_, str>> = Default::default();
     let mut lower = String::new();
@@ -210,7 +211,7 @@ pub fn segment(text: &str) -> Segmented {
     });
     for (i, &span) in paragraphs.iter().enumerate() {
         let line = span.slice(text);
-        let mut kind = classify(line, &mut lower);
+        let mut kind = classify(line, &mut lower, phrases[i]);
         if kind == Some(BoilerplateKind::Rail) && span.start > 0 {
             seg.sections[section].span = Span::new(section_start, span.start);
             section += 1;
@@ -270,15 +271,85 @@ fn normalized_line(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Phrases [`classify`] asks about anywhere in a paragraph: one bit each in a set.
+const LINK: u8 = 1;
+const LAST_UPDATED: u8 = 2;
+const REPORTED: u8 = 4;
+const CONTRIBUTED: u8 = 8;
+
+/// The phrases, each as a head and the tails that may follow it ("http://" and "https://" are
+/// "http" and a tail): one search per head. No head has a border (a proper prefix that is also
+/// a suffix), so `find_iter`'s non-overlapping matches are all its occurrences.
+const PHRASES: [(u8, &str, &[&str]); 5] = [
+    (LINK, "http", &["://", "s://"]),
+    (LINK, "www.", &[""]),
+    (LAST_UPDATED, "last updated", &[""]),
+    (REPORTED, " reported", &[" from ", " this story"]),
+    (
+        CONTRIBUTED,
+        "contributed",
+        &[" to this report", " reporting"],
+    ),
+];
+
+/// The searchers for the heads of [`PHRASES`], built once per run.
+fn phrase_finders() -> &'static [memchr::memmem::Finder<'static>] {
+    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    FINDERS.get_or_init(|| {
+        PHRASES
+            .iter()
+            .map(|(_, head, _)| memchr::memmem::Finder::new(head))
+            .collect()
+    })
+}
+
+/// For each of `spans` (sorted, disjoint), the set of [`PHRASES`] its lower-case form holds,
+/// found with one search per head over the whole document instead of one per paragraph.
+///
+/// `folded` is the text with only its ASCII letters lowered (same byte positions). A phrase
+/// occurs in a span's `to_lowercase()` exactly when it occurs in the span's bytes of `folded`:
+/// the phrases are ASCII, hold no 'k', and follow every 'i' with another ASCII character,
+/// while the only characters beyond ASCII whose lower case holds ASCII are the Kelvin sign
+/// (to 'k') and 'İ' (to 'i' and a combining dot); a test checks all of this.
+fn phrase_sets(folded: &[u8], spans: &[Span]) -> Vec<u8> {
+    let mut sets = vec![0u8; spans.len()];
+    for (finder, &(bit, head, tails)) in phrase_finders().iter().zip(&PHRASES) {
+        for at in finder.find_iter(folded) {
+            let rest = &folded[at + head.len()..];
+            for tail in tails.iter().filter(|t| rest.starts_with(t.as_bytes())) {
+                let end = at + head.len() + tail.len();
+                // The one span that can hold [at, end): the first that ends at or after `end`.
+                let k = spans.partition_point(|s| s.end < end);
+                if k < spans.len() && spans[k].start <= at {
+                    sets[k] |= bit;
+                }
+            }
+        }
+    }
+    sets
+}
+
+/// The position of the first "…" in `b`, by a searcher built once per run.
+fn find_ellipsis(b: &[u8]) -> Option<usize> {
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    FINDER
+        .get_or_init(|| memchr::memmem::Finder::new("…"))
+        .find(b)
+}
+
 /// Paragraph spans: runs of non-blank lines, split where a line ends a sentence or looks like a
 /// heading, and joined where a hard-wrapped line continues in lower case.
 fn paragraph_spans(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut cur: Option<Span> = None;
     let mut pos = 0;
-    for raw in text.split_inclusive('\n') {
+    // The lines of `text.split_inclusive('\n')`, found with a vectorized search.
+    while pos < text.len() {
         let line_start = pos;
-        pos += raw.len();
+        pos = memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |k| pos + k + 1);
+        let raw = &text[line_start..pos];
         let line = raw.trim_end_matches(['\n', '\r']);
         let trimmed_start = line.len() - line.trim_start().len();
         let trimmed = line.trim();
@@ -314,8 +385,8 @@ fn paragraph_spans(text: &str) -> Vec<Span> {
 }
 
 /// Classifies a whole paragraph as boilerplate, or `None` for content. `lower` is a buffer for
-/// the paragraph's lower-case form.
-fn classify(line: &str, lower: &mut String) -> Option<BoilerplateKind> {
+/// the paragraph's lower-case form; `phrases` the set of [`PHRASES`] that form holds.
+fn classify(line: &str, lower: &mut String, phrases: u8) -> Option<BoilerplateKind> {
     lowercase_into(line.trim(), lower);
     let lower = lower.as_str();
     let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
@@ -332,21 +403,25 @@ fn classify(line: &str, lower: &mut String) -> Option<BoilerplateKind> {
     if line.starts_with('(') && line.ends_with(')') && is_credit(&line[1..line.len() - 1]) {
         return Some(BoilerplateKind::Credit);
     }
-    if is_timestamp(lower) {
+    if is_timestamp(lower, phrases & LAST_UPDATED != 0) {
         return Some(BoilerplateKind::Timestamp);
     }
-    // The tests below only ask whether there are at most 15, 8 or 2 words: 16 are enough.
+    let has_link = phrases & LINK != 0;
+    let terminal = line.ends_with(['.', '!', '?', '"', '”']);
+    // The tests below only ask whether there are at most 15, 8 or 2 words: 16 are enough. Only
+    // a line with a link or without a sentence's final mark asks: most paragraphs skip the count.
     let mut first = [""; 16];
-    let words = first_words(lower, &mut first);
-    if words.len() <= 15
-        && (lower.contains("http://") || lower.contains("https://") || lower.contains("www."))
-    {
+    let words: &[&str] = if has_link || !terminal {
+        first_words(lower, &mut first)
+    } else {
+        &[]
+    };
+    if has_link && words.len() <= 15 {
         return Some(BoilerplateKind::Link);
     }
-    if is_byline(line, lower) {
+    if is_byline(line, lower, phrases) {
         return Some(BoilerplateKind::Byline);
     }
-    let terminal = line.ends_with(['.', '!', '?', '"', '”']);
     if !terminal && !words.is_empty() && words.len() <= 8 && words.iter().all(|w| is_nav_word(w)) {
         return Some(BoilerplateKind::Navigation);
     }
@@ -473,9 +548,10 @@ pub(crate) fn is_credit(inner: &str) -> bool {
         || l.starts_with("file photo")
 }
 
-fn is_timestamp(lower: &str) -> bool {
+/// Whether the line is a date line; `last_updated` says whether it holds "last updated".
+fn is_timestamp(lower: &str, last_updated: bool) -> bool {
     let s = lower.trim();
-    if s.contains("last updated")
+    if last_updated
         || s.starts_with("updated ")
         || s.starts_with("published ")
         || s.starts_with("posted ")
@@ -583,14 +659,13 @@ fn is_weekday(t: &str) -> bool {
 }
 
 /// "Goodman reported from Miami.", "By Jane Doe", "Associated Press writer X contributed to this report."
-fn is_byline(line: &str, lower: &str) -> bool {
+fn is_byline(line: &str, lower: &str, phrases: u8) -> bool {
     // Only "at most 8" and "at most 6" are asked: the words are counted only when needed.
     let words = || line.split_whitespace().take(9).count();
-    if (lower.contains(" reported from ") || lower.contains(" reported this story")) && words() <= 8
-    {
+    if phrases & REPORTED != 0 && words() <= 8 {
         return true;
     }
-    if lower.contains("contributed to this report") || lower.contains("contributed reporting") {
+    if phrases & CONTRIBUTED != 0 {
         return true;
     }
     if lower.starts_with("by ")
@@ -756,7 +831,7 @@ fn next_mark(b: &[u8], i: usize, ellipsis: &mut Option<Option<usize>>) -> Option
         Some(Some(e)) if e >= i => Some(e),
         Some(None) => None,
         _ => {
-            let e = memchr::memmem::find(&b[i..], "…".as_bytes()).map(|k| i + k);
+            let e = find_ellipsis(&b[i..]).map(|k| i + k);
             *ellipsis = Some(e);
             e
         }
@@ -894,11 +969,7 @@ mod tests {
             let text = std::fs::read_to_string(entry.expect("entry").path()).unwrap_or_default();
             assert_same_as_reference(&text);
             for line in text.lines() {
-                assert_eq!(
-                    classify(line, &mut String::new()),
-                    reference::classify(line),
-                    "{line:?}"
-                );
+                assert_eq!(classify_alone(line), reference::classify(line), "{line:?}");
             }
             n += 1;
         }
@@ -976,7 +1047,7 @@ mod tests {
             ("The beginnings of Tren de Aragua", None),
             ("Trump spoke on Monday.", None),
         ] {
-            assert_eq!(classify(line, &mut String::new()), kind, "{line}");
+            assert_eq!(classify_alone(line), kind, "{line}");
         }
     }
 
@@ -1027,6 +1098,78 @@ mod tests {
     }
 
     #[test]
+    fn phrase_heads_have_no_border() {
+        for (_, head, _) in PHRASES {
+            let w = head.as_bytes();
+            assert!((1..w.len()).all(|k| w[..k] != w[w.len() - k..]), "{head:?}");
+        }
+    }
+
+    #[test]
+    fn phrases_survive_ascii_folding() {
+        // What `phrase_sets` relies on, for every character beyond ASCII.
+        for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
+            let lower: String = c.to_lowercase().collect();
+            if lower.bytes().any(|b| b.is_ascii()) {
+                assert!(
+                    (c == '\u{212A}' && lower == "k") || (c == 'İ' && lower == "i\u{307}"),
+                    "{c:?}"
+                );
+            }
+        }
+        for (_, head, tails) in PHRASES {
+            for tail in tails {
+                let phrase = format!("{head}{tail}");
+                assert!(phrase.is_ascii() && !phrase.contains('k'), "{phrase:?}");
+                assert!(!phrase.ends_with('i'), "{phrase:?}");
+                assert_eq!(phrase, phrase.to_lowercase(), "{phrase:?}");
+            }
+        }
+    }
+
+    /// The phrases of a lone line, as `str::contains` on its lower case finds them.
+    fn phrases_by_contains(line: &str) -> u8 {
+        let lower = line.trim().to_lowercase();
+        let mut set = 0;
+        for (bit, head, tails) in PHRASES {
+            if tails.iter().any(|t| lower.contains(&format!("{head}{t}"))) {
+                set |= bit;
+            }
+        }
+        set
+    }
+
+    /// [`classify`] on a lone line.
+    fn classify_alone(line: &str) -> Option<BoilerplateKind> {
+        let t = line.trim();
+        let sets = phrase_sets(t.to_ascii_lowercase().as_bytes(), &[Span::new(0, t.len())]);
+        assert_eq!(sets[0], phrases_by_contains(line), "{line:?}");
+        classify(line, &mut String::new(), sets[0])
+    }
+
+    #[test]
+    fn phrase_sets_table() {
+        for line in [
+            "",
+            "http",
+            "see HTTPS://x and http://y",
+            "httphttp://",
+            "He reported reported from Miami",
+            " reported this story",
+            "ContributedContributed reporting",
+            "contributed to this reported from",
+            "\u{212A}ontributed reporting İnc LAST UPDATED www.",
+            "LAST UPDATEd: WWW. http:/",
+        ] {
+            classify_alone(line);
+        }
+        // Spans: a phrase counts only inside one span.
+        let text = "a www. bwww.c";
+        let spans = [Span::new(0, 8), Span::new(8, 10), Span::new(10, 13)];
+        assert_eq!(phrase_sets(text.as_bytes(), &spans), vec![LINK, 0, 0]);
+    }
+
+    #[test]
     fn listed_abbreviations_fit_the_stack_buffer() {
         assert!(ABBREVIATIONS.iter().all(|a| a.len() <= 8 && a.is_ascii()));
         assert!(ABBREVIATIONS.iter().all(|a| is_listed_abbreviation(a)));
@@ -1042,6 +1185,13 @@ mod tests {
         ) {
             let mut buf = [""; 16];
             proptest::prop_assert_eq!(first_words(&s, &mut buf).to_vec(), first_words_general(&s));
+        }
+
+        #[test]
+        fn phrase_sets_agree_with_contains(
+            s in "( reported| REPORTED| from | this story|contributed| to this report| reporting|http|HTTP|://|s://|www\\.|WwW\\.|last updated|Last Updated|s| |x|\u{212A}|İ|é){0,12}"
+        ) {
+            classify_alone(&s);
         }
 
         #[test]
