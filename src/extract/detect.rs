@@ -330,6 +330,8 @@ const B_LOWER: u8 = 2;
 /// Bytes that make a key differ from the lower-case form: periods, backticks, white space.
 const B_KEY: u8 = 4;
 const B_NON_ASCII: u8 = 8;
+/// Apostrophes: only a token holding one may end in a possessive.
+const B_QUOTE: u8 = 16;
 static BYTE_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -339,8 +341,12 @@ static BYTE_CLASS: [u8; 256] = {
             B_UPPER
         } else if c.is_ascii_lowercase() {
             B_LOWER
-        } else if c == b'.' || c == b'`' || c.is_ascii_whitespace() || c == 0x0B {
+        } else if c == b'`' {
+            B_KEY | B_QUOTE
+        } else if c == b'.' || c.is_ascii_whitespace() || c == 0x0B {
             B_KEY
+        } else if c == b'\'' {
+            B_QUOTE
         } else if c >= 0x80 {
             B_NON_ASCII
         } else {
@@ -391,21 +397,37 @@ impl TokenFeats {
         self.words = 0;
         self.shouting = 0;
         self.last_span.set(None);
-        for (i, t) in tokens.iter().enumerate() {
-            let w = t.text(doc);
+        self.feats.reserve(tokens.len());
+        let mut prev_end = tokens.first().map_or(0, |t| t.span.start);
+        for t in tokens {
             let word = t.kind == TokKind::Word;
             let mut flags = 0;
-            if i > 0 && tokens[i - 1].span.end != t.span.start {
+            if prev_end != t.span.start {
                 flags |= SPACE_BEFORE;
             }
-            let bytes = w.as_bytes();
+            prev_end = t.span.end;
+            let bytes = &doc.as_bytes()[t.span.start..t.span.end];
             let class = bytes.iter().fold(0, |c, &b| c | BYTE_CLASS[b as usize]);
+            // Most tokens: ASCII without capitals, periods, apostrophes or white space. Such a
+            // token is its own lower case and key, starts with no capital, and is no capitalized
+            // word ("al-" and "el-" want a capital after them).
+            if class & (B_UPPER | B_KEY | B_QUOTE | B_NON_ASCII) == 0 {
+                self.words += usize::from(word);
+                self.feats.push(Feat {
+                    lower: (0, 0),
+                    key: (0, 0),
+                    flags: flags | ASCII | PLAIN_KEY | OWN_FORMS,
+                    info: Cell::new(None),
+                });
+                continue;
+            }
+            let w = t.text(doc);
             let (mut lower, mut key) = ((0, 0), (0, 0));
             if class & B_NON_ASCII == 0 {
                 flags |= ASCII;
                 // The key drops a possessive ending ("'s", "'"; a backtick folds to "'").
-                let possessive =
-                    matches!(bytes, [.., b'\'' | b'`', b's' | b'S'] | [.., b'\'' | b'`']);
+                let possessive = class & B_QUOTE != 0
+                    && matches!(bytes, [.., b'\'' | b'`', b's' | b'S'] | [.., b'\'' | b'`']);
                 if !possessive {
                     flags |= PLAIN_KEY;
                 }
