@@ -15,6 +15,8 @@
 //! context: `demonym`, `given_name`, `title`, `role`, `org_head`, `org_suffix`, `trigger`,
 //! `nonentity`, `connector`. Empty cells may be left out or written `-`.
 
+mod keys;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
@@ -161,7 +163,7 @@ pub struct Lexicon {
     pub entries: Vec<Entry>,
     /// What is known of each key: the keys of names, aliases and word-list entries, and the
     /// first and last words of those keys.
-    keys: FastMap<KeyInfo>,
+    keys: keys::KeyTable<KeyInfo>,
     /// Named entities sharing one key ([`KeyInfo::names`] points here).
     name_lists: Vec<Vec<usize>>,
     /// Word-list entries sharing one key ([`KeyInfo::words`] points here).
@@ -251,7 +253,7 @@ impl Lexicon {
         }
         Ok(Lexicon {
             entries,
-            keys,
+            keys: keys::KeyTable::new(keys.into_iter().collect()),
             name_lists,
             word_lists,
             last_byte_kinds,
