@@ -514,6 +514,7 @@ impl TokenFeats {
         }
     }
 
+    #[inline]
     fn has(&self, i: usize, flag: u8) -> bool {
         self.feats[i].flags & flag != 0
     }
@@ -525,6 +526,7 @@ impl TokenFeats {
     }
 }
 
+#[inline]
 fn tok<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
     s.tokens[i].text(s.doc)
 }
@@ -535,17 +537,20 @@ fn span_text<'a>(s: &SentenceInput<'a>, x: usize, y: usize) -> &'a str {
 }
 
 /// The token's lower-case form.
+#[inline]
 fn lower<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
     form(s, i, s.feats.feats[i].lower)
 }
 
 /// The token's key ([`fold_key`]).
+#[inline]
 fn key_of<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
     form(s, i, s.feats.feats[i].key)
 }
 
 /// One of the token's forms: the token itself when it is its own lower case and key, else the
 /// range `at` of the sentence's form buffer.
+#[inline]
 fn form<'a>(s: &SentenceInput<'a>, i: usize, at: (u32, u32)) -> &'a str {
     if s.feats.feats[i].flags & OWN_FORMS != 0 {
         tok(s, i)
@@ -555,26 +560,35 @@ fn form<'a>(s: &SentenceInput<'a>, i: usize, at: (u32, u32)) -> &'a str {
 }
 
 /// What the lexicon knows of the token's key, asked once.
+#[inline]
 fn info(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> KeyInfo {
-    let cell = &s.feats.feats[i].info;
-    if let Some(k) = cell.get() {
-        return k;
+    match s.feats.feats[i].info.get() {
+        Some(k) => k,
+        None => look_up(s, i, lex),
     }
+}
+
+/// [`info`] the first time: the look-up, kept out of line so that the cached path inlines.
+#[inline(never)]
+fn look_up(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> KeyInfo {
     let k = lex.key_info(key_of(s, i));
-    cell.set(Some(k));
+    s.feats.feats[i].info.set(Some(k));
     k
 }
 
 /// Whether the token is in a word list of `kind` (the same as `lex.is(tok(s, i), kind)`).
+#[inline]
 fn is(s: &SentenceInput<'_>, i: usize, kind: Kind, lex: &Lexicon) -> bool {
     info(s, i, lex).kinds & kind.bit() != 0
 }
 
+#[inline]
 fn is_capword(s: &SentenceInput<'_>, i: usize) -> bool {
     s.feats.has(i, CAPWORD)
 }
 
 /// Whether the token's first character is upper case.
+#[inline]
 fn upper_start(s: &SentenceInput<'_>, i: usize) -> bool {
     s.feats.has(i, UPPER_START)
 }
