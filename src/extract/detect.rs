@@ -12,7 +12,10 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
-use crate::lexicon::{KeyInfo, Kind, Lexicon};
+use crate::lexicon::{
+    KeyInfo, Kind, Lexicon, NONENTITY_FUNCTION_OR_GROUP, NONENTITY_OTHER, ORG_HEAD_OTHER,
+    ORG_HEAD_PLACE,
+};
 use crate::text::{fold_key, Span};
 
 use super::tokens::{TokKind, Token};
@@ -526,7 +529,7 @@ impl TokenFeats {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn tok<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
     s.tokens[i].text(s.doc)
 }
@@ -537,20 +540,20 @@ fn span_text<'a>(s: &SentenceInput<'a>, x: usize, y: usize) -> &'a str {
 }
 
 /// The token's lower-case form.
-#[inline]
+#[inline(always)]
 fn lower<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
     form(s, i, s.feats.feats[i].lower)
 }
 
 /// The token's key ([`fold_key`]).
-#[inline]
+#[inline(always)]
 fn key_of<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
     form(s, i, s.feats.feats[i].key)
 }
 
 /// One of the token's forms: the token itself when it is its own lower case and key, else the
 /// range `at` of the sentence's form buffer.
-#[inline]
+#[inline(always)]
 fn form<'a>(s: &SentenceInput<'a>, i: usize, at: (u32, u32)) -> &'a str {
     if s.feats.feats[i].flags & OWN_FORMS != 0 {
         tok(s, i)
@@ -1005,11 +1008,13 @@ fn split_run(
         // Split at "of", "for", "on" unless what comes before is a head ("University of Georgia").
         for &(p, q) in parts.iter() {
             let mut st = p;
+            // Whether the part is a known name, asked at its first such word (once).
+            let mut part_is_lex = None;
             for y in p..q {
                 if matches!(
                     lower(s, y),
                     "of" | "for" | "on" | "the" | "in" | "at" | "to"
-                ) && !is_lex(p, q)
+                ) && !*part_is_lex.get_or_insert_with(|| is_lex(p, q))
                 {
                     let before_head = y > st
                         && (is(s, y - 1, Kind::OrgHead, lex) || OF_HEADS.contains(&tok(s, y - 1)));
@@ -1061,21 +1066,18 @@ fn trimmable(
     all_nonentity: bool,
     leading: bool,
 ) -> bool {
-    let w = tok(s, i);
+    let k = info(s, i, lex);
+    // Some non-entity entry of the word trims it: any when the whole run is made of them;
+    // else one of a subtype other than "boilerplate", and of "function" or "group" only
+    // leading: function words open a sentence ("The", "In"), at the end they are names
+    // ("Peter Such").
+    let trims = k.kinds & Kind::NonEntity.bit() != 0
+        && (all_nonentity
+            || k.subtypes & NONENTITY_OTHER != 0
+            || leading && k.subtypes & NONENTITY_FUNCTION_OR_GROUP != 0);
     // An initial ("A. Dale") is part of the name.
-    if w.ends_with('.') && w.chars().filter(|c| c.is_alphabetic()).count() == 1 {
-        return false;
-    }
-    lex.words_of_info(&info(s, i, lex), Kind::NonEntity)
-        .any(|e| {
-            all_nonentity
-                || match e.subtype.as_str() {
-                    "boilerplate" => false,
-                    // Function words only open a sentence ("The", "In"); at the end they are names ("Peter Such").
-                    "function" | "group" => leading,
-                    _ => true,
-                }
-        })
+    let w = tok(s, i);
+    trims && !(w.ends_with('.') && w.chars().filter(|c| c.is_alphabetic()).count() == 1)
 }
 
 /// Capitalized words that take "of" inside a name without being organization heads.
@@ -1316,14 +1318,9 @@ fn candidate(
     // Organization and facility heads.
     if b > a + 1 || lex_entry.is_none() {
         let last = info(s, b - 1, lex);
-        let facility = (b > a + 1)
-            && lex
-                .words_of_info(&last, Kind::OrgHead)
-                .any(|e| e.subtype == "place");
-        let org_head = lex
-            .words_of_info(&last, Kind::OrgHead)
-            .any(|e| e.subtype != "place")
-            || last.kinds & Kind::OrgSuffix.bit() != 0;
+        let facility = (b > a + 1) && last.subtypes & ORG_HEAD_PLACE != 0;
+        let org_head =
+            last.subtypes & ORG_HEAD_OTHER != 0 || last.kinds & Kind::OrgSuffix.bit() != 0;
         if facility {
             scores[ti(EntityType::Place)] += 6;
         } else if org_head && (b > a + 1) {
@@ -1341,11 +1338,7 @@ fn candidate(
         }
         // "University of X", "Department of Y": a head before "of".
         if let Some(of) = (a..b).find(|&i| lower(s, i) == "of") {
-            if of > a
-                && lex
-                    .words_of_info(&info(s, of - 1, lex), Kind::OrgHead)
-                    .any(|e| e.subtype != "place")
-            {
+            if of > a && info(s, of - 1, lex).subtypes & ORG_HEAD_OTHER != 0 {
                 scores[ti(EntityType::Organization)] += 6;
             }
         }
