@@ -385,6 +385,7 @@ pub struct TokenFeats {
     words: usize,
     shouting: usize,
     scratch: String,
+    key_scratch: String,
     /// The key of a span of tokens, written here to be looked up.
     span_key: RefCell<String>,
     /// `law_name` and `named_event` of the last span asked ([`law_and_event`]).
@@ -478,8 +479,9 @@ impl TokenFeats {
                 let start = self.text.len();
                 self.text.push_str(&w.to_lowercase());
                 let mid = self.text.len();
-                crate::text::fold_key_into(w, &mut self.scratch);
-                self.text.push_str(&self.scratch);
+                // The key from the folded form at hand (`fold_key_into` would fold again).
+                crate::text::key_of_folded(&self.scratch, &mut self.key_scratch);
+                self.text.push_str(&self.key_scratch);
                 lower = (start as u32, mid as u32);
                 key = (mid as u32, self.text.len() as u32);
                 if w.chars().next().is_some_and(char::is_uppercase) {
