@@ -12,7 +12,10 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
-use crate::lexicon::{KeyInfo, Kind, Lexicon};
+use crate::lexicon::{
+    KeyInfo, Kind, Lexicon, NONENTITY_FUNCTION_OR_GROUP, NONENTITY_OTHER, ORG_HEAD_OTHER,
+    ORG_HEAD_PLACE,
+};
 use crate::text::{fold_key, Span};
 
 use super::tokens::{TokKind, Token};
@@ -330,6 +333,8 @@ const B_LOWER: u8 = 2;
 /// Bytes that make a key differ from the lower-case form: periods, backticks, white space.
 const B_KEY: u8 = 4;
 const B_NON_ASCII: u8 = 8;
+/// Apostrophes: only a token holding one may end in a possessive.
+const B_QUOTE: u8 = 16;
 static BYTE_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -339,8 +344,12 @@ static BYTE_CLASS: [u8; 256] = {
             B_UPPER
         } else if c.is_ascii_lowercase() {
             B_LOWER
-        } else if c == b'.' || c == b'`' || c.is_ascii_whitespace() || c == 0x0B {
+        } else if c == b'`' {
+            B_KEY | B_QUOTE
+        } else if c == b'.' || c.is_ascii_whitespace() || c == 0x0B {
             B_KEY
+        } else if c == b'\'' {
+            B_QUOTE
         } else if c >= 0x80 {
             B_NON_ASCII
         } else {
@@ -376,6 +385,7 @@ pub struct TokenFeats {
     words: usize,
     shouting: usize,
     scratch: String,
+    key_scratch: String,
     /// The key of a span of tokens, written here to be looked up.
     span_key: RefCell<String>,
     /// `law_name` and `named_event` of the last span asked ([`law_and_event`]).
@@ -391,21 +401,37 @@ impl TokenFeats {
         self.words = 0;
         self.shouting = 0;
         self.last_span.set(None);
-        for (i, t) in tokens.iter().enumerate() {
-            let w = t.text(doc);
+        self.feats.reserve(tokens.len());
+        let mut prev_end = tokens.first().map_or(0, |t| t.span.start);
+        for t in tokens {
             let word = t.kind == TokKind::Word;
             let mut flags = 0;
-            if i > 0 && tokens[i - 1].span.end != t.span.start {
+            if prev_end != t.span.start {
                 flags |= SPACE_BEFORE;
             }
-            let bytes = w.as_bytes();
+            prev_end = t.span.end;
+            let bytes = &doc.as_bytes()[t.span.start..t.span.end];
             let class = bytes.iter().fold(0, |c, &b| c | BYTE_CLASS[b as usize]);
+            // Most tokens: ASCII without capitals, periods, apostrophes or white space. Such a
+            // token is its own lower case and key, starts with no capital, and is no capitalized
+            // word ("al-" and "el-" want a capital after them).
+            if class & (B_UPPER | B_KEY | B_QUOTE | B_NON_ASCII) == 0 {
+                self.words += usize::from(word);
+                self.feats.push(Feat {
+                    lower: (0, 0),
+                    key: (0, 0),
+                    flags: flags | ASCII | PLAIN_KEY | OWN_FORMS,
+                    info: Cell::new(None),
+                });
+                continue;
+            }
+            let w = t.text(doc);
             let (mut lower, mut key) = ((0, 0), (0, 0));
             if class & B_NON_ASCII == 0 {
                 flags |= ASCII;
                 // The key drops a possessive ending ("'s", "'"; a backtick folds to "'").
-                let possessive =
-                    matches!(bytes, [.., b'\'' | b'`', b's' | b'S'] | [.., b'\'' | b'`']);
+                let possessive = class & B_QUOTE != 0
+                    && matches!(bytes, [.., b'\'' | b'`', b's' | b'S'] | [.., b'\'' | b'`']);
                 if !possessive {
                     flags |= PLAIN_KEY;
                 }
@@ -453,8 +479,9 @@ impl TokenFeats {
                 let start = self.text.len();
                 self.text.push_str(&w.to_lowercase());
                 let mid = self.text.len();
-                crate::text::fold_key_into(w, &mut self.scratch);
-                self.text.push_str(&self.scratch);
+                // The key from the folded form at hand (`fold_key_into` would fold again).
+                crate::text::key_of_folded(&self.scratch, &mut self.key_scratch);
+                self.text.push_str(&self.key_scratch);
                 lower = (start as u32, mid as u32);
                 key = (mid as u32, self.text.len() as u32);
                 if w.chars().next().is_some_and(char::is_uppercase) {
@@ -492,6 +519,7 @@ impl TokenFeats {
         }
     }
 
+    #[inline]
     fn has(&self, i: usize, flag: u8) -> bool {
         self.feats[i].flags & flag != 0
     }
@@ -503,6 +531,7 @@ impl TokenFeats {
     }
 }
 
+#[inline(always)]
 fn tok<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
     s.tokens[i].text(s.doc)
 }
@@ -513,17 +542,20 @@ fn span_text<'a>(s: &SentenceInput<'a>, x: usize, y: usize) -> &'a str {
 }
 
 /// The token's lower-case form.
+#[inline(always)]
 fn lower<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
     form(s, i, s.feats.feats[i].lower)
 }
 
 /// The token's key ([`fold_key`]).
+#[inline(always)]
 fn key_of<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
     form(s, i, s.feats.feats[i].key)
 }
 
 /// One of the token's forms: the token itself when it is its own lower case and key, else the
 /// range `at` of the sentence's form buffer.
+#[inline(always)]
 fn form<'a>(s: &SentenceInput<'a>, i: usize, at: (u32, u32)) -> &'a str {
     if s.feats.feats[i].flags & OWN_FORMS != 0 {
         tok(s, i)
@@ -533,26 +565,35 @@ fn form<'a>(s: &SentenceInput<'a>, i: usize, at: (u32, u32)) -> &'a str {
 }
 
 /// What the lexicon knows of the token's key, asked once.
+#[inline]
 fn info(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> KeyInfo {
-    let cell = &s.feats.feats[i].info;
-    if let Some(k) = cell.get() {
-        return k;
+    match s.feats.feats[i].info.get() {
+        Some(k) => k,
+        None => look_up(s, i, lex),
     }
+}
+
+/// [`info`] the first time: the look-up, kept out of line so that the cached path inlines.
+#[inline(never)]
+fn look_up(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> KeyInfo {
     let k = lex.key_info(key_of(s, i));
-    cell.set(Some(k));
+    s.feats.feats[i].info.set(Some(k));
     k
 }
 
 /// Whether the token is in a word list of `kind` (the same as `lex.is(tok(s, i), kind)`).
+#[inline]
 fn is(s: &SentenceInput<'_>, i: usize, kind: Kind, lex: &Lexicon) -> bool {
     info(s, i, lex).kinds & kind.bit() != 0
 }
 
+#[inline]
 fn is_capword(s: &SentenceInput<'_>, i: usize) -> bool {
     s.feats.has(i, CAPWORD)
 }
 
 /// Whether the token's first character is upper case.
+#[inline]
 fn upper_start(s: &SentenceInput<'_>, i: usize) -> bool {
     s.feats.has(i, UPPER_START)
 }
@@ -969,11 +1010,13 @@ fn split_run(
         // Split at "of", "for", "on" unless what comes before is a head ("University of Georgia").
         for &(p, q) in parts.iter() {
             let mut st = p;
+            // Whether the part is a known name, asked at its first such word (once).
+            let mut part_is_lex = None;
             for y in p..q {
                 if matches!(
                     lower(s, y),
                     "of" | "for" | "on" | "the" | "in" | "at" | "to"
-                ) && !is_lex(p, q)
+                ) && !*part_is_lex.get_or_insert_with(|| is_lex(p, q))
                 {
                     let before_head = y > st
                         && (is(s, y - 1, Kind::OrgHead, lex) || OF_HEADS.contains(&tok(s, y - 1)));
@@ -1025,21 +1068,18 @@ fn trimmable(
     all_nonentity: bool,
     leading: bool,
 ) -> bool {
-    let w = tok(s, i);
+    let k = info(s, i, lex);
+    // Some non-entity entry of the word trims it: any when the whole run is made of them;
+    // else one of a subtype other than "boilerplate", and of "function" or "group" only
+    // leading: function words open a sentence ("The", "In"), at the end they are names
+    // ("Peter Such").
+    let trims = k.kinds & Kind::NonEntity.bit() != 0
+        && (all_nonentity
+            || k.subtypes & NONENTITY_OTHER != 0
+            || leading && k.subtypes & NONENTITY_FUNCTION_OR_GROUP != 0);
     // An initial ("A. Dale") is part of the name.
-    if w.ends_with('.') && w.chars().filter(|c| c.is_alphabetic()).count() == 1 {
-        return false;
-    }
-    lex.words_of_info(&info(s, i, lex), Kind::NonEntity)
-        .any(|e| {
-            all_nonentity
-                || match e.subtype.as_str() {
-                    "boilerplate" => false,
-                    // Function words only open a sentence ("The", "In"); at the end they are names ("Peter Such").
-                    "function" | "group" => leading,
-                    _ => true,
-                }
-        })
+    let w = tok(s, i);
+    trims && !(w.ends_with('.') && w.chars().filter(|c| c.is_alphabetic()).count() == 1)
 }
 
 /// Capitalized words that take "of" inside a name without being organization heads.
@@ -1280,14 +1320,9 @@ fn candidate(
     // Organization and facility heads.
     if b > a + 1 || lex_entry.is_none() {
         let last = info(s, b - 1, lex);
-        let facility = (b > a + 1)
-            && lex
-                .words_of_info(&last, Kind::OrgHead)
-                .any(|e| e.subtype == "place");
-        let org_head = lex
-            .words_of_info(&last, Kind::OrgHead)
-            .any(|e| e.subtype != "place")
-            || last.kinds & Kind::OrgSuffix.bit() != 0;
+        let facility = (b > a + 1) && last.subtypes & ORG_HEAD_PLACE != 0;
+        let org_head =
+            last.subtypes & ORG_HEAD_OTHER != 0 || last.kinds & Kind::OrgSuffix.bit() != 0;
         if facility {
             scores[ti(EntityType::Place)] += 6;
         } else if org_head && (b > a + 1) {
@@ -1305,11 +1340,7 @@ fn candidate(
         }
         // "University of X", "Department of Y": a head before "of".
         if let Some(of) = (a..b).find(|&i| lower(s, i) == "of") {
-            if of > a
-                && lex
-                    .words_of_info(&info(s, of - 1, lex), Kind::OrgHead)
-                    .any(|e| e.subtype != "place")
-            {
+            if of > a && info(s, of - 1, lex).subtypes & ORG_HEAD_OTHER != 0 {
                 scores[ti(EntityType::Organization)] += 6;
             }
         }

@@ -15,6 +15,8 @@
 //! context: `demonym`, `given_name`, `title`, `role`, `org_head`, `org_suffix`, `trigger`,
 //! `nonentity`, `connector`. Empty cells may be left out or written `-`.
 
+mod keys;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
@@ -49,10 +51,33 @@ pub struct KeyInfo {
     pub first_kinds: u32,
     /// Some named entity's key has this key as its last word (after its last space).
     pub name_last: bool,
+    /// Subtypes among this key's word-list entries, as the `ORG_HEAD_…` and `NONENTITY_…` bits.
+    pub subtypes: u8,
     /// 1 + index in `Lexicon::word_lists` of this key's word-list entries; 0 for none.
     words: u32,
     /// 1 + index in `Lexicon::name_lists` of this key's named entities; 0 for none.
     names: u32,
+}
+
+/// [`KeyInfo::subtypes`]: an `org_head` entry of subtype `place` (a facility: "Airport").
+pub const ORG_HEAD_PLACE: u8 = 1;
+/// An `org_head` entry of another subtype.
+pub const ORG_HEAD_OTHER: u8 = 2;
+/// A `nonentity` entry of subtype `function` or `group`.
+pub const NONENTITY_FUNCTION_OR_GROUP: u8 = 4;
+/// A `nonentity` entry of a subtype other than `function`, `group` and `boilerplate`.
+pub const NONENTITY_OTHER: u8 = 8;
+
+/// The [`KeyInfo::subtypes`] bit of a word-list entry.
+fn subtype_bit(e: &Entry) -> u8 {
+    match (e.kind, e.subtype.as_str()) {
+        (Kind::OrgHead, "place") => ORG_HEAD_PLACE,
+        (Kind::OrgHead, _) => ORG_HEAD_OTHER,
+        (Kind::NonEntity, "function" | "group") => NONENTITY_FUNCTION_OR_GROUP,
+        (Kind::NonEntity, "boilerplate") => 0,
+        (Kind::NonEntity, _) => NONENTITY_OTHER,
+        _ => 0,
+    }
 }
 
 thread_local! {
@@ -161,7 +186,7 @@ pub struct Lexicon {
     pub entries: Vec<Entry>,
     /// What is known of each key: the keys of names, aliases and word-list entries, and the
     /// first and last words of those keys.
-    keys: FastMap<KeyInfo>,
+    keys: keys::KeyTable<KeyInfo>,
     /// Named entities sharing one key ([`KeyInfo::names`] points here).
     name_lists: Vec<Vec<usize>>,
     /// Word-list entries sharing one key ([`KeyInfo::words`] points here).
@@ -239,6 +264,7 @@ impl Lexicon {
             keys.entry(first.to_string()).or_default().first_kinds |= w.kinds;
             let info = keys.entry(key).or_default();
             info.kinds = w.kinds;
+            info.subtypes = w.ids.iter().fold(0, |b, &i| b | subtype_bit(&entries[i]));
             word_lists.push(w);
             info.words = word_lists.len() as u32;
         }
@@ -251,7 +277,7 @@ impl Lexicon {
         }
         Ok(Lexicon {
             entries,
-            keys,
+            keys: keys::KeyTable::new(keys.into_iter().collect()),
             name_lists,
             word_lists,
             last_byte_kinds,
@@ -547,6 +573,44 @@ mod tests {
             .to_string();
         assert!(err.starts_with("x.tsv:1:15: too many columns (6)"), "{err}");
         assert!(parse("x.tsv", "place\tA\t-\t-\t-\t\t\n").is_ok());
+    }
+
+    /// The subtype bits of every word-list key say what its entries' subtypes say.
+    #[test]
+    fn subtype_bits_agree_with_the_entries() {
+        let lex = Lexicon::load(&[] as &[&str]).unwrap();
+        let mut seen = 0;
+        for e in lex
+            .entries
+            .iter()
+            .filter(|e| !matches!(e.kind, Kind::Entity(_)))
+        {
+            for f in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                let info = lex.key_info(&fold_key(f));
+                let any = |kind: Kind, p: &dyn Fn(&str) -> bool| {
+                    lex.words_of_info(&info, kind).any(|e| p(&e.subtype))
+                };
+                let want = [
+                    (ORG_HEAD_PLACE, any(Kind::OrgHead, &|t| t == "place")),
+                    (ORG_HEAD_OTHER, any(Kind::OrgHead, &|t| t != "place")),
+                    (
+                        NONENTITY_FUNCTION_OR_GROUP,
+                        any(Kind::NonEntity, &|t| matches!(t, "function" | "group")),
+                    ),
+                    (
+                        NONENTITY_OTHER,
+                        any(Kind::NonEntity, &|t| {
+                            !matches!(t, "function" | "group" | "boilerplate")
+                        }),
+                    ),
+                ];
+                for (bit, set) in want {
+                    assert_eq!(info.subtypes & bit != 0, set, "{f} {bit}");
+                    seen += usize::from(set);
+                }
+            }
+        }
+        assert!(seen > 100, "{seen}");
     }
 
     #[test]

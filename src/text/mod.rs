@@ -6,7 +6,7 @@ pub mod dates;
 mod normalize;
 mod segment;
 
-pub use normalize::{fold, fold_into, fold_key, fold_key_into, nfc, slug};
+pub use normalize::{fold, fold_into, fold_key, fold_key_into, key_of_folded, nfc, slug};
 pub use segment::{segment, BoilerplateKind, Paragraph, Section, SectionKind, Segmented, Sentence};
 
 use serde::{Deserialize, Serialize};

@@ -112,9 +112,11 @@ pub fn fold_key_into(s: &str, out: &mut String) {
     });
 }
 
-/// The key of an already folded string: possessive ending dropped, then periods, white space
-/// collapsed.
-fn key_of_folded(f: &str, out: &mut String) {
+/// The key of an already folded string ([`fold`]): possessive ending dropped, then periods,
+/// white space collapsed, written into `out` (cleared first). [`fold_key`] of `s` is this of
+/// `fold(s)`.
+pub fn key_of_folded(f: &str, out: &mut String) {
+    out.clear();
     let f = f
         .strip_suffix("'s")
         .or_else(|| f.strip_suffix('\''))
@@ -319,6 +321,10 @@ mod tests {
         assert_eq!(out, "us army");
         fold_into("O`Brien", &mut out);
         assert_eq!(out, "o'brien");
+        for s in ["Rísquez’s", "ΟΔΥΣΣΕΥΣ", "Bogotá  D.C.", "U.S.", "Paris'"] {
+            key_of_folded(&fold(s), &mut out);
+            assert_eq!(out, fold_key(s), "{s}");
+        }
     }
 
     proptest::proptest! {
