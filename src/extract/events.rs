@@ -16,152 +16,164 @@ use super::tokens::{TokKind, Token};
 use super::{DocContext, RelationRecord};
 
 /// Event classes that are crimes or attacks (their agents are perpetrators, their targets victims).
-const CRIMES: &[&str] = &[
-    "kidnapping",
-    "murder",
-    "killing",
-    "assassination",
-    "shooting",
-    "bombing",
-    "attack",
-    "assault",
-    "massacre",
-    "trafficking",
-    "fraud",
-    "hostage-taking",
-    "robbery",
-    "extortion",
-    "riot",
-    "cyberattack",
-    "explosion",
-];
+fn is_crime(class: &str) -> bool {
+    matches!(
+        class,
+        "kidnapping"
+            | "murder"
+            | "killing"
+            | "assassination"
+            | "shooting"
+            | "bombing"
+            | "attack"
+            | "assault"
+            | "massacre"
+            | "trafficking"
+            | "fraud"
+            | "hostage-taking"
+            | "robbery"
+            | "extortion"
+            | "riot"
+            | "cyberattack"
+            | "explosion"
+    )
+}
 
 /// Modifiers kept in a label before the trigger ("fatal shooting", "economic crisis").
-const MODIFIERS: &[&str] = &[
-    "fatal",
-    "deadly",
-    "mass",
-    "economic",
-    "humanitarian",
-    "political",
-    "financial",
-    "military",
-    "terrorist",
-    "armed",
-    "violent",
-    "brutal",
-    "failed",
-    "attempted",
-    "massive",
-    "major",
-    "prison",
-    "migrant",
-    "refugee",
-    "border",
-    "diplomatic",
-    "constitutional",
-    "nuclear",
-    "presidential",
-    "parliamentary",
-    "general",
-    "illegal",
-    "double",
-    "triple",
-    "deportation",
-    "police",
-    "drone",
-    "missile",
-    "suicide",
-    "car",
-    "chemical",
-    "cyber",
-    "sex",
-    "drug",
-    "human",
-    "arms",
-    "gang",
-    "hostage",
-];
+fn is_modifier(word: &str) -> bool {
+    matches!(
+        word,
+        "fatal"
+            | "deadly"
+            | "mass"
+            | "economic"
+            | "humanitarian"
+            | "political"
+            | "financial"
+            | "military"
+            | "terrorist"
+            | "armed"
+            | "violent"
+            | "brutal"
+            | "failed"
+            | "attempted"
+            | "massive"
+            | "major"
+            | "prison"
+            | "migrant"
+            | "refugee"
+            | "border"
+            | "diplomatic"
+            | "constitutional"
+            | "nuclear"
+            | "presidential"
+            | "parliamentary"
+            | "general"
+            | "illegal"
+            | "double"
+            | "triple"
+            | "deportation"
+            | "police"
+            | "drone"
+            | "missile"
+            | "suicide"
+            | "car"
+            | "chemical"
+            | "cyber"
+            | "sex"
+            | "drug"
+            | "human"
+            | "arms"
+            | "gang"
+            | "hostage"
+    )
+}
 
 /// Classes whose triggers are too common to stand alone: they need a named argument.
-const SOFT: &[&str] = &[
-    "release",
-    "talks",
-    "negotiation",
-    "negotiations",
-    "election",
-    "ruling",
-    "sentencing",
-    "vote",
-    "offensive",
-    "protest",
-    "trial",
-    "agreement",
-    "summit",
-    "meeting",
-    "war",
-    "crisis",
-    "trafficking",
-    "smuggling",
-    "flood",
-    "conviction",
-    "investigation",
-    "indictment",
-    "hearing",
-    "visit",
-    "speech",
-    "deal",
-];
+fn is_soft(class: &str) -> bool {
+    matches!(
+        class,
+        "release"
+            | "talks"
+            | "negotiation"
+            | "negotiations"
+            | "election"
+            | "ruling"
+            | "sentencing"
+            | "vote"
+            | "offensive"
+            | "protest"
+            | "trial"
+            | "agreement"
+            | "summit"
+            | "meeting"
+            | "war"
+            | "crisis"
+            | "trafficking"
+            | "smuggling"
+            | "flood"
+            | "conviction"
+            | "investigation"
+            | "indictment"
+            | "hearing"
+            | "visit"
+            | "speech"
+            | "deal"
+    )
+}
 
 /// Common verbs that end a noun phrase.
-const VERBS: &[&str] = &[
-    "feeds",
-    "feed",
-    "said",
-    "says",
-    "will",
-    "would",
-    "could",
-    "can",
-    "may",
-    "might",
-    "must",
-    "should",
-    "did",
-    "does",
-    "do",
-    "been",
-    "be",
-    "being",
-    "led",
-    "leads",
-    "made",
-    "makes",
-    "took",
-    "takes",
-    "came",
-    "comes",
-    "went",
-    "goes",
-    "left",
-    "remains",
-    "remained",
-    "began",
-    "begins",
-    "continues",
-    "continued",
-    "called",
-    "calls",
-    "aimed",
-    "showed",
-    "shows",
-    "appeared",
-    "appears",
-    "sparked",
-    "prompted",
-    "drew",
-    "raised",
-];
+fn is_verb_word(word: &str) -> bool {
+    matches!(
+        word,
+        "feeds"
+            | "feed"
+            | "said"
+            | "says"
+            | "will"
+            | "would"
+            | "could"
+            | "can"
+            | "may"
+            | "might"
+            | "must"
+            | "should"
+            | "did"
+            | "does"
+            | "do"
+            | "been"
+            | "be"
+            | "being"
+            | "led"
+            | "leads"
+            | "made"
+            | "makes"
+            | "took"
+            | "takes"
+            | "came"
+            | "comes"
+            | "went"
+            | "goes"
+            | "left"
+            | "remains"
+            | "remained"
+            | "began"
+            | "begins"
+            | "continues"
+            | "continued"
+            | "called"
+            | "calls"
+            | "aimed"
+            | "showed"
+            | "shows"
+            | "appeared"
+            | "appears"
+            | "sparked"
+            | "prompted"
+            | "drew"
+            | "raised"
+    )
+}
 
 /// Words that end an "of" phrase in a label.
 fn stops_phrase(w: &str) -> bool {
@@ -317,6 +329,22 @@ pub(crate) fn lower(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// For a trigger `w` (lower-cased) ending in "ing": whether its class noun, lower-cased,
+/// neither ends in "ing" nor begins `w` (then the trigger is a verb: "invoking", not
+/// "killing"). An ASCII noun is compared as it is, without a lower-cased copy.
+fn ing_form_of_other_noun(w: &str, noun: &str) -> bool {
+    if !noun.is_ascii() {
+        let noun = noun.to_lowercase();
+        return !noun.ends_with("ing") && !w.starts_with(&noun);
+    }
+    // `w` holds no ASCII capitals (it is lower-cased), so ignoring ASCII case compares it
+    // with the lower-cased noun.
+    let n = noun.as_bytes();
+    let ends_ing = n.len() >= 3 && n[n.len() - 3..].eq_ignore_ascii_case(b"ing");
+    let begins_w = w.len() >= n.len() && w.as_bytes()[..n.len()].eq_ignore_ascii_case(n);
+    !ends_ing && !begins_w
+}
+
 fn cap_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -341,9 +369,9 @@ pub fn sentence_events(
     let text = ctx.text();
     let span = ctx.sentence_span(sentence);
     let sentence_text = span.slice(text);
-    let word = |i: usize| lower(toks[i].text(text));
     let mut out = Vec::new();
     let keys = SentenceKeys::new(text, toks, slots);
+    let word = |k: usize| keys.word(text, toks, k);
     let mut buf = PhraseBuf::default();
     // The first slot holding token i.
     let slot_at = |i: usize| match keys.slot.get(i) {
@@ -377,19 +405,26 @@ pub fn sentence_events(
             i += 1;
             continue;
         };
-        let mut w = String::new();
-        for k in i..i + len {
-            if k > i {
-                w.push(' ');
+        // The trigger's words lower-cased: most triggers are one word, borrowed.
+        let w: Cow<'_, str> = if len == 1 {
+            word(i)
+        } else {
+            let mut w = String::new();
+            for k in i..i + len {
+                if k > i {
+                    w.push(' ');
+                }
+                w.push_str(&word(k));
             }
-            w.push_str(&word(k));
-        }
+            Cow::Owned(w)
+        };
         let entry = &lex.entries[entry_ix];
         let class = entry.subtype.as_str();
-        let noun = if entry.parent.is_empty() {
-            cap_first(&entry.name)
+        let crime = is_crime(class);
+        let noun: Cow<'_, str> = if entry.parent.is_empty() {
+            Cow::Owned(cap_first(&entry.name))
         } else {
-            entry.parent.clone()
+            Cow::Borrowed(&entry.parent)
         };
         let prev = if i > 0 {
             word(i - 1)
@@ -434,39 +469,34 @@ pub fn sentence_events(
         let is_verb = !determiner
             && (verb_context
                 || w.ends_with("ed")
-                || (w.ends_with("ing") && {
-                    let noun = lower(&noun);
-                    !noun.ends_with("ing") && !w.starts_with(&*noun)
-                })
-                || (w == *lower(&entry.name)
+                || (w.ends_with("ing") && ing_form_of_other_noun(&w, &noun))
+                || (*w == *lower(&entry.name)
                     && matches!(&*next, "the" | "a" | "an" | "his" | "her" | "their" | "its")
-                    && !MODIFIERS.contains(&&*prev)));
+                    && !is_modifier(&prev)));
         let mut last = i + len;
         // "kidnapping and murder": a second trigger joined by "and".
-        let mut head = Cow::Borrowed(w.as_str());
+        let mut head = Cow::Borrowed(&*w);
         if !is_verb
             && i + len + 1 < toks.len()
-            && word(i + len) == "and"
+            && next == "and"
             && lex.word_entry(&word(i + len + 1), Kind::Trigger).is_some()
         {
             head = Cow::Owned(format!("{} and {}", w, word(i + len + 1)));
             last = i + len + 2;
         }
         // Modifiers before a noun trigger: "a fatal shooting", "humanitarian and economic crisis".
-        let mut mods: Vec<String> = Vec::new();
+        let mut mods: Vec<Cow<'_, str>> = Vec::new();
         let mut demonym_agent: Option<usize> = None;
         if !is_verb {
             let mut k = i;
             while k > 0 {
                 let p = word(k - 1);
-                if MODIFIERS.contains(&&*p)
-                    || (p == "and" && k >= 2 && MODIFIERS.contains(&&*word(k - 2)))
-                {
-                    mods.insert(0, p.into_owned());
+                if is_modifier(&p) || (p == "and" && k >= 2 && is_modifier(&word(k - 2))) {
+                    mods.insert(0, p);
                     k -= 1;
                 } else if let Some(sl) = slot_at(k - 1).filter(|sl| sl.letter == 'D') {
                     // "Israeli strikes": the demonym's country is the agent.
-                    mods.insert(0, toks[k - 1].text(text).to_string());
+                    mods.insert(0, Cow::Borrowed(toks[k - 1].text(text)));
                     demonym_agent = sl.entities.first().copied();
                     break;
                 } else {
@@ -565,8 +595,8 @@ pub fn sentence_events(
                     break;
                 }
             }
-            let lw = lower(t);
-            if stops_phrase(&lw) || VERBS.contains(&&*lw) || phrase.len() >= 5 {
+            let lw = word(j);
+            if stops_phrase(&lw) || is_verb_word(&lw) || phrase.len() >= 5 {
                 break;
             }
             phrase.push(if slot_at(j).is_some() {
@@ -632,67 +662,9 @@ pub fn sentence_events(
         {
             object_place = None;
         }
-        // Place: "in/outside/at <place>" after the trigger in the sentence, else the nearest place
-        // before it for crimes; deportations go "to" a place.
-        let deport = class == "deportation";
-        let mut destination: Option<usize> = None;
-        for sl in slots.iter().filter(|sl| sl.letter == 'L' && sl.first > 0) {
-            let p = word(sl.first - 1);
-            let p = if p == "the" && sl.first > 1 {
-                word(sl.first - 2)
-            } else {
-                p
-            };
-            if deport && p == "to" && destination.is_none() {
-                destination = sl.entities.first().copied();
-            }
-            if sl.first >= last
-                && sl.first <= last + 16
-                && place.is_none()
-                && matches!(&*p, "in" | "outside" | "at" | "near" | "inside" | "across")
-            {
-                place = sl.entities.first().copied();
-            }
-        }
-        if object_place.is_some() {
-            place = object_place;
-        }
-        if place.is_none() && CRIMES.contains(&class) {
-            place = slots
-                .iter()
-                .rev()
-                .filter(|sl| sl.last <= i && sl.letter == 'L')
-                .map(|sl| sl.entities[0])
-                .next();
-            if place.is_none() {
-                // "on the University of Georgia campus": an institution as the scene.
-                place = slots
-                    .iter()
-                    .filter(|sl| {
-                        sl.first >= last
-                            && sl.letter == 'O'
-                            && sl.first >= 2
-                            && matches!(&*word(sl.first - 2), "on" | "at")
-                    })
-                    .map(|sl| sl.entities[0])
-                    .next();
-            }
-        }
-        // Agent: the first person or organization (or, for state actions, country) of the clause
-        // before the trigger, within a dozen tokens.
-        let crime = CRIMES.contains(&class);
-        let mut agent: Vec<usize> = slots
-            .iter()
-            .filter(|sl| sl.last <= i && i - sl.last <= 12 && sl.letter != 'D' && sl.letter != 'E')
-            .filter(|sl| !(sl.first..i).any(|k| matches!(&*word(k), ";" | "--" | "—" | "(")))
-            .find(|sl| {
-                matches!(
-                    ents[sl.entities[0]].etype,
-                    EntityType::Person | EntityType::Organization
-                ) || (sl.letter == 'L' && !crime && class != "crisis")
-            })
-            .map(|sl| sl.entities.clone())
-            .unwrap_or_default();
+        // The tests that drop a trigger all end the same way (`i = last`, nothing else done),
+        // so the cheap ones run first and the place, agent and date are only looked for when
+        // the trigger is kept.
         // "murder rates", "kidnapping charges": the trigger modifies another noun.
         if !is_verb
             && matches!(
@@ -718,17 +690,6 @@ pub fn sentence_events(
             i = last;
             continue;
         }
-        // "found guilty of murdering …": the inner trigger is the event.
-        if (last..(last + 3).min(toks.len()))
-            .any(|k| slot_at(k).is_none() && lex.word_entry(&word(k), Kind::Trigger).is_some())
-            && law.is_none()
-        {
-            i = last;
-            continue;
-        }
-        if let Some(d) = demonym_agent {
-            agent = vec![d];
-        }
         // A possessive right before the trigger: "his capture" (a person: the victim), "Hamas' attack".
         let mut possessor: Option<usize> = None;
         if i >= 2 && toks[i - 1].kind == TokKind::Possessive {
@@ -742,14 +703,15 @@ pub fn sentence_events(
                 possessor = sl.entities.first().copied();
             }
         }
+        // The possessor is the victim or else may be the agent.
+        let mut possessor_agent: Option<usize> = None;
         if let Some(p) = possessor {
-            if ents[p].etype == EntityType::Person && victim.is_none() && !CRIMES.contains(&class) {
+            if ents[p].etype == EntityType::Person && victim.is_none() && !crime {
                 victim = Some(p);
-            } else if ents[p].etype != EntityType::Person || CRIMES.contains(&class) {
-                agent = vec![p];
+            } else if ents[p].etype != EntityType::Person || crime {
+                possessor_agent = Some(p);
             }
         }
-        let soft = SOFT.contains(&class);
         // Bare nouns in lists ("sex trafficking, contract killings and kidnappings") are generic.
         let bare = !is_verb
             && !determiner
@@ -768,12 +730,67 @@ pub fn sentence_events(
             && !det_before_mods
             && !mods
                 .iter()
-                .any(|m| matches!(m.as_str(), "fatal" | "deadly" | "major"))
+                .any(|m| matches!(&**m, "fatal" | "deadly" | "major"))
             && demonym_agent.is_none()
         {
             i = last;
             continue;
         }
+        // "found guilty of murdering …": the inner trigger is the event.
+        if law.is_none()
+            && (last..(last + 3).min(toks.len()))
+                .any(|k| slot_at(k).is_none() && lex.word_entry(&word(k), Kind::Trigger).is_some())
+        {
+            i = last;
+            continue;
+        }
+        // Place: "in/outside/at <place>" after the trigger in the sentence, else the nearest place
+        // before it for crimes; deportations go "to" a place.
+        let deport = class == "deportation";
+        let mut destination: Option<usize> = None;
+        for sl in slots.iter().filter(|sl| sl.letter == 'L' && sl.first > 0) {
+            let p = word(sl.first - 1);
+            let p = if p == "the" && sl.first > 1 {
+                word(sl.first - 2)
+            } else {
+                p
+            };
+            if deport && p == "to" && destination.is_none() {
+                destination = sl.entities.first().copied();
+            }
+            if sl.first >= last
+                && sl.first <= last + 16
+                && place.is_none()
+                && matches!(&*p, "in" | "outside" | "at" | "near" | "inside" | "across")
+            {
+                place = sl.entities.first().copied();
+            }
+        }
+        if object_place.is_some() {
+            place = object_place;
+        }
+        if place.is_none() && crime {
+            place = slots
+                .iter()
+                .rev()
+                .filter(|sl| sl.last <= i && sl.letter == 'L')
+                .map(|sl| sl.entities[0])
+                .next();
+            if place.is_none() {
+                // "on the University of Georgia campus": an institution as the scene.
+                place = slots
+                    .iter()
+                    .filter(|sl| {
+                        sl.first >= last
+                            && sl.letter == 'O'
+                            && sl.first >= 2
+                            && matches!(&*word(sl.first - 2), "on" | "at")
+                    })
+                    .map(|sl| sl.entities[0])
+                    .next();
+            }
+        }
+        let soft = is_soft(class);
         let named_arg = victim.is_some()
             || object_place.is_some()
             || (place.is_some() && !is_verb)
@@ -791,13 +808,15 @@ pub fn sentence_events(
         }
         // Label.
         let head_label = if is_verb {
-            noun.clone()
+            noun.to_string()
         } else {
-            cap_first(&format!(
-                "{}{}",
-                mods.iter().map(|m| format!("{m} ")).collect::<String>(),
-                head
-            ))
+            let mut s = String::new();
+            for m in &mods {
+                s.push_str(m);
+                s.push(' ');
+            }
+            s.push_str(&head);
+            cap_first(&s)
         };
         let label = if let Some(l) = &law {
             format!("{} of the {}", noun, l)
@@ -820,13 +839,35 @@ pub fn sentence_events(
         } else if let Some(pl) = place {
             format!("{head_label} in {}", label_of(ctx, ents, pl))
         } else if !mods.is_empty() {
-            head_label.clone()
+            head_label
         } else if let Some(a) = possessor {
             // "Hamas' attack" → "Hamas attack".
             format!("{} {}", label_of(ctx, ents, a), head)
         } else {
             i = last;
             continue;
+        };
+        // Agent: the first person or organization (or, for state actions, country) of the clause
+        // before the trigger, within a dozen tokens; else the demonym's country or the possessor.
+        let agent: Vec<usize> = if let Some(p) = possessor_agent {
+            vec![p]
+        } else if let Some(d) = demonym_agent {
+            vec![d]
+        } else {
+            slots
+                .iter()
+                .filter(|sl| {
+                    sl.last <= i && i - sl.last <= 12 && sl.letter != 'D' && sl.letter != 'E'
+                })
+                .filter(|sl| !(sl.first..i).any(|k| matches!(&*word(k), ";" | "--" | "—" | "(")))
+                .find(|sl| {
+                    matches!(
+                        ents[sl.entities[0]].etype,
+                        EntityType::Person | EntityType::Organization
+                    ) || (sl.letter == 'L' && !crime && class != "crisis")
+                })
+                .map(|sl| sl.entities.clone())
+                .unwrap_or_default()
         };
         let date = date
             .get_or_insert_with(|| find_date(sentence_text, reference))
@@ -956,6 +997,18 @@ impl SentenceKeys {
         let mut low = text[base..end].to_string();
         low.make_ascii_lowercase();
         SentenceKeys { base, low, slot }
+    }
+
+    /// Token `k` lower-cased, as [`lower`] gives it: a slice of the lower-cased copy when
+    /// ASCII (lower-casing ASCII text changes its ASCII capitals only).
+    fn word<'a>(&'a self, text: &str, toks: &[Token], k: usize) -> Cow<'a, str> {
+        let s = toks[k].span;
+        let w = &self.low[s.start - self.base..s.end - self.base];
+        if w.is_ascii() {
+            Cow::Borrowed(w)
+        } else {
+            Cow::Owned(toks[k].text(text).to_lowercase())
+        }
     }
 
     fn in_slot(&self, i: usize) -> bool {
