@@ -5,6 +5,8 @@
 //! perpetrated_by or (hedged) accused_of, targets.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use crate::graph::{Certainty, EntityType, Evidence};
 use crate::lexicon::{Kind, Lexicon};
@@ -369,9 +371,12 @@ pub fn sentence_events(
     let text = ctx.text();
     let span = ctx.sentence_span(sentence);
     let sentence_text = span.slice(text);
+    let triggers = TriggerWords::of(lex);
     let mut out = Vec::new();
     let keys = SentenceKeys::new(text, toks, slots);
     let word = |k: usize| keys.word(text, toks, k);
+    // Whether a lower-cased word is a trigger's key.
+    let is_trigger = |w: &str| triggers.may_be_key(w) && lex.word_entry(w, Kind::Trigger).is_some();
     let mut buf = PhraseBuf::default();
     // The first slot holding token i.
     let slot_at = |i: usize| match keys.slot.get(i) {
@@ -388,7 +393,7 @@ pub fn sentence_events(
         }
         // A phrase's key starts with its first word's key (the words are joined by spaces), so
         // no trigger starts here unless one starts with that word: one look-up spares three.
-        if !keys.may_start_trigger(text, toks, i, lex, &mut buf) {
+        if !keys.may_start_trigger(text, toks, i, lex, &triggers, &mut buf) {
             i += 1;
             continue;
         }
@@ -397,7 +402,15 @@ pub fn sentence_events(
         let free = (i..toks.len().min(i + 3))
             .take_while(|&k| !keys.in_slot(k))
             .count();
+        // No trigger of two words or more begins with token i's key: a phrase whose key has
+        // two words or more and begins so is none (most are).
+        let one_word = keys
+            .plain(toks, i)
+            .is_some_and(|w| !triggers.may_begin_phrase(w));
         let found = (1..=free).rev().find_map(|len| {
+            if len > 1 && one_word && keys.key_begins_with_first(text, toks, i, len) {
+                return None;
+            }
             let key = keys.phrase(text, toks, i, len, &mut buf);
             lex.word_entry(key, Kind::Trigger).map(|e| (e, len))
         });
@@ -476,11 +489,7 @@ pub fn sentence_events(
         let mut last = i + len;
         // "kidnapping and murder": a second trigger joined by "and".
         let mut head = Cow::Borrowed(&*w);
-        if !is_verb
-            && i + len + 1 < toks.len()
-            && next == "and"
-            && lex.word_entry(&word(i + len + 1), Kind::Trigger).is_some()
-        {
+        if !is_verb && i + len + 1 < toks.len() && next == "and" && is_trigger(&word(i + len + 1)) {
             head = Cow::Owned(format!("{} and {}", w, word(i + len + 1)));
             last = i + len + 2;
         }
@@ -739,7 +748,7 @@ pub fn sentence_events(
         // "found guilty of murdering …": the inner trigger is the event.
         if law.is_none()
             && (last..(last + 3).min(toks.len()))
-                .any(|k| slot_at(k).is_none() && lex.word_entry(&word(k), Kind::Trigger).is_some())
+                .any(|k| slot_at(k).is_none() && is_trigger(&word(k)))
         {
             i = last;
             continue;
@@ -936,6 +945,109 @@ pub fn sentence_events(
     out
 }
 
+/// A superset of the words that begin a trigger key of one lexicon, as bits over a hash of
+/// a word's length, first, second and last bytes: most words of a sentence are told apart
+/// from every trigger with no look-up in the lexicon's table (the test sentence_events
+/// makes before anything else, and before each look-up of a word). A set bit proves
+/// nothing; a clear bit proves the word begins no trigger key.
+struct TriggerWords {
+    /// The first words of all trigger keys.
+    first: Box<[u64]>,
+    /// The first words of the trigger keys of more than one word.
+    multi: Box<[u64]>,
+}
+
+/// Bits of [`TriggerWords`] per set (4 KiB each).
+const TRIGGER_BITS: usize = 1 << 15;
+
+/// The hash [`TriggerWords`] keeps: of the length and the first, second and last bytes,
+/// each with bit 5 set so that ASCII capitals hash as their lower case (the keys are lower
+/// case, the tokens are not).
+fn word_hash(w: &[u8]) -> usize {
+    let (Some(&a), Some(&z)) = (w.first(), w.last()) else {
+        return 0;
+    };
+    let b = w.get(1).copied().unwrap_or(a);
+    let x = u32::from_le_bytes([a | 0x20, b | 0x20, z | 0x20, w.len() as u8]);
+    (x.wrapping_mul(0x9E37_79B1) >> (32 - 15)) as usize
+}
+
+fn set_bit(bits: &mut [u64], w: &[u8]) {
+    let h = word_hash(w);
+    bits[h / 64] |= 1 << (h % 64);
+}
+
+fn has_bit(bits: &[u64], w: &[u8]) -> bool {
+    let h = word_hash(w);
+    bits[h / 64] & (1 << (h % 64)) != 0
+}
+
+impl TriggerWords {
+    /// The sets of `lex`'s trigger keys, derived from its entries as [`Lexicon::compile`]
+    /// derives the first words of its keys (`fold_key` of the name and of each alias, then
+    /// the part before the first space).
+    fn new(lex: &Lexicon) -> TriggerWords {
+        let mut first = vec![0u64; TRIGGER_BITS / 64].into_boxed_slice();
+        let mut multi = vec![0u64; TRIGGER_BITS / 64].into_boxed_slice();
+        for e in lex.entries.iter().filter(|e| e.kind == Kind::Trigger) {
+            for f in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                let key = fold_key(f);
+                let w = key.split(' ').next().unwrap_or(&key);
+                set_bit(&mut first, w.as_bytes());
+                if key.contains(' ') {
+                    set_bit(&mut multi, w.as_bytes());
+                }
+            }
+        }
+        TriggerWords { first, multi }
+    }
+
+    /// The sets of `lex`, built on the first call of a thread and again when the lexicon
+    /// changes. (A lexicon is never changed once compiled; one run uses one.)
+    fn of(lex: &Lexicon) -> Rc<TriggerWords> {
+        type Cached = Option<((usize, usize, usize), Rc<TriggerWords>)>;
+        thread_local! {
+            static CACHE: RefCell<Cached> = const { RefCell::new(None) };
+        }
+        #[cfg(test)]
+        if tests::UNFILTERED.with(std::cell::Cell::get) {
+            // Every bit set: every word goes on to the lexicon, as before the sets.
+            let all = vec![u64::MAX; TRIGGER_BITS / 64].into_boxed_slice();
+            return Rc::new(TriggerWords {
+                first: all.clone(),
+                multi: all,
+            });
+        }
+        let id = (
+            lex as *const Lexicon as usize,
+            lex.entries.as_ptr() as usize,
+            lex.entries.len(),
+        );
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            match &*c {
+                Some((k, t)) if *k == id => t.clone(),
+                _ => {
+                    let t = Rc::new(TriggerWords::new(lex));
+                    *c = Some((id, t.clone()));
+                    t
+                }
+            }
+        })
+    }
+
+    /// Whether `word` may be a trigger key: false only when it has no space and begins no
+    /// trigger key (a key of one word is its own first word).
+    fn may_be_key(&self, word: &str) -> bool {
+        word.contains(' ') || has_bit(&self.first, word.as_bytes())
+    }
+
+    /// Whether a trigger key of two words or more may begin with plain `word`.
+    fn may_begin_phrase(&self, word: &str) -> bool {
+        has_bit(&self.multi, word.as_bytes())
+    }
+}
+
 /// The lexicon keys of one sentence's words and phrases, as `fold_key` gives them for the
 /// words lower-cased and joined by single spaces, without a new string per word.
 ///
@@ -1001,6 +1113,7 @@ impl SentenceKeys {
 
     /// Token `k` lower-cased, as [`lower`] gives it: a slice of the lower-cased copy when
     /// ASCII (lower-casing ASCII text changes its ASCII capitals only).
+    #[inline]
     fn word<'a>(&'a self, text: &str, toks: &[Token], k: usize) -> Cow<'a, str> {
         let s = toks[k].span;
         let w = &self.low[s.start - self.base..s.end - self.base];
@@ -1030,10 +1143,12 @@ impl SentenceKeys {
         toks: &[Token],
         i: usize,
         lex: &Lexicon,
+        triggers: &TriggerWords,
         buf: &mut PhraseBuf,
     ) -> bool {
         // A plain token is one word and its own key: no copy, no scan for spaces.
         let first = match self.plain(toks, i) {
+            Some(w) if !has_bit(&triggers.first, w.as_bytes()) => return false,
             Some(w) => w,
             None => {
                 let first = self.phrase(text, toks, i, 1, buf);
@@ -1044,6 +1159,35 @@ impl SentenceKeys {
             }
         };
         lex.first_word_kinds(first) & Kind::Trigger.bit() != 0
+    }
+
+    /// Whether the key of tokens `i..i + len` (`len` > 1, token i plain) has two words or
+    /// more, the first being token i's key: true when the text they make, joined by
+    /// spaces, is ASCII, the second token holds more than white space (a word of the key, if
+    /// only of periods) and the last does not end as a possessive that the key drops. (False
+    /// does not prove the contrary.)
+    fn key_begins_with_first(&self, text: &str, toks: &[Token], i: usize, len: usize) -> bool {
+        let last = i + len - 1;
+        let second = toks[i + 1].text(text).as_bytes();
+        let end = toks[last].text(text).as_bytes();
+        let quote = |b: &u8| matches!(b, b'\'' | b'`');
+        self.plain(toks, i).is_some()
+            && toks[i + 1..=last].iter().all(|t| t.text(text).is_ascii())
+            && second
+                .iter()
+                .any(|&b| !(b.is_ascii_whitespace() || b == 0x0B))
+            && !matches!(end, [.., a] | [.., a, b's' | b'S'] if quote(a))
+    }
+
+    /// Whether tokens `i..i + len` are plain and one space apart: their key is then the text
+    /// they cover, lower-cased.
+    fn joinable(&self, text: &str, toks: &[Token], i: usize, len: usize) -> bool {
+        let last = i + len - 1;
+        let bytes = text.as_bytes();
+        (i..=last).all(|k| self.plain(toks, k).is_some())
+            && toks[i..=last]
+                .windows(2)
+                .all(|w| w[1].span.start == w[0].span.end + 1 && bytes[w[0].span.end] == b' ')
     }
 
     /// The key of tokens `i..i + len` (none in a slot), as `fold_key` gives for the words
@@ -1057,12 +1201,7 @@ impl SentenceKeys {
         buf: &'a mut PhraseBuf,
     ) -> &'a str {
         let last = i + len - 1;
-        let bytes = text.as_bytes();
-        let joinable = (i..=last).all(|k| self.plain(toks, k).is_some())
-            && toks[i..=last]
-                .windows(2)
-                .all(|w| w[1].span.start == w[0].span.end + 1 && bytes[w[0].span.end] == b' ');
-        if joinable {
+        if self.joinable(text, toks, i, len) {
             return &self.low[toks[i].span.start - self.base..toks[last].span.end - self.base];
         }
         phrase_key(text, &toks[i..=last], &mut buf.scratch, &mut buf.key);
@@ -1178,8 +1317,186 @@ pub fn event_relations(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::Document;
     use crate::extract::tokens::tokenize;
+    use crate::lexicon::Entry;
+    use crate::pipeline::Pipeline;
     use crate::text::Span;
+
+    thread_local! {
+        /// Makes [`TriggerWords::of`] pass every word on, as the search did before it.
+        pub(super) static UNFILTERED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    fn seed_texts() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("seeds folder")
+            .map(|e| e.expect("seed entry").path())
+            .collect();
+        files.sort();
+        assert!(files.len() >= 5);
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).expect("seed text"))
+            .collect()
+    }
+
+    /// Sentences with triggers in odd forms: capitals, phrases across line breaks and
+    /// punctuation, possessives after a trigger, triggers joined by "and".
+    const ODD_TRIGGERS: &str = "KIDNAPPING OF A JUDGE IN CARACAS. Police Took Control of the \
+        Tocorón prison on Saturday. Gang members took\ncontrol of the town. The killing 's \
+        echo. He was killed ' then. The Opened Fire near Bogotá. Hamas' attack on Israel in \
+        October 2023 killed 1,200. The kidnapping and murder of Ronald Ojeda in Santiago, \
+        Chile, in March 2024. Israeli strikes in Gaza. His capture by U.S. forces. The U.S. \
+        invoked the Alien Enemies Act of 1798. A deadly shooting in Georgia. Murder rates \
+        rose. He was found guilty of murdering two residents. “Deportations” to El Salvador \
+        began on March 15, 2025. Suicide Bombing in Kabul. The\u{a0}bombing of the embassy.";
+
+    /// Extraction with the trigger sets is extraction without them: on the seeds, on odd
+    /// trigger forms and on every sentence of the seeds cut into documents of its own.
+    #[test]
+    fn trigger_sets_change_no_extraction() {
+        let p = Pipeline::builtin().expect("built-in pipeline");
+        let mut docs: Vec<String> = seed_texts();
+        docs.push(ODD_TRIGGERS.to_string());
+        docs.push(ODD_TRIGGERS.to_uppercase());
+        docs.push(ODD_TRIGGERS.to_lowercase());
+        let mut events = 0;
+        for (n, text) in docs.iter().enumerate() {
+            let doc = Document::new(format!("d{n}.txt"), text.clone());
+            let fast = p.extract(&doc);
+            UNFILTERED.with(|u| u.set(true));
+            let slow = p.extract(&doc);
+            UNFILTERED.with(|u| u.set(false));
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "document {n}");
+            events += fast
+                .nodes
+                .iter()
+                .filter(|n| n.etype == EntityType::Event)
+                .count();
+        }
+        assert!(events > 20, "{events} events");
+    }
+
+    /// Every word whose key begins a trigger key (the lexicon says so) has its bit set:
+    /// the words of every lexicon entry and of the seeds, in three cases.
+    #[test]
+    fn trigger_sets_hold_every_first_word() {
+        let lex = Lexicon::load(&[] as &[&str]).expect("lexicon");
+        let t = TriggerWords::new(&lex);
+        let mut words: Vec<String> = Vec::new();
+        for e in &lex.entries {
+            for f in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                words.extend(f.split_whitespace().map(str::to_string));
+                words.push(fold_key(f));
+            }
+        }
+        for text in seed_texts() {
+            words.extend(text.split_whitespace().map(str::to_string));
+        }
+        let mut firsts = 0;
+        for w in &words {
+            for w in [w.clone(), w.to_lowercase(), w.to_uppercase()] {
+                let first = lex.first_word_kinds(&w) & Kind::Trigger.bit() != 0;
+                if first && plain(w.as_bytes()) {
+                    firsts += 1;
+                    assert!(has_bit(&t.first, w.as_bytes()), "{w:?}");
+                }
+                if lex.word_entry(&w, Kind::Trigger).is_some() {
+                    assert!(t.may_be_key(&w), "{w:?}");
+                }
+                let multi = lex.entries.iter().any(|e| {
+                    e.kind == Kind::Trigger
+                        && std::iter::once(&e.name).chain(e.aliases.iter()).any(|f| {
+                            let k = fold_key(f);
+                            k.contains(' ') && k.split(' ').next() == Some(&w)
+                        })
+                });
+                if multi {
+                    assert!(t.may_begin_phrase(&w), "{w:?}");
+                }
+            }
+        }
+        assert!(firsts > 100, "{firsts}");
+        // Most words are told apart with no look-up.
+        let told = words
+            .iter()
+            .filter(|w| plain(w.as_bytes()) && !has_bit(&t.first, w.as_bytes()))
+            .count();
+        assert!(told * 10 > words.len() * 8, "{told} of {}", words.len());
+    }
+
+    /// A lexicon with triggers of its own gets its own sets.
+    #[test]
+    fn trigger_sets_follow_the_lexicon() {
+        let base = Lexicon::load(&[] as &[&str]).expect("lexicon");
+        let mut entries = base.entries.clone();
+        assert!(!TriggerWords::of(&base).may_begin_phrase("xyzzy"));
+        entries.push(Entry {
+            kind: Kind::Trigger,
+            name: "xyzzy plugh".into(),
+            aliases: vec!["Frobnicated".into()],
+            subtype: "frob".into(),
+            parent: String::new(),
+            source: "test:1".into(),
+        });
+        let lex = Lexicon::compile(entries).expect("lexicon");
+        let t = TriggerWords::of(&lex);
+        assert!(t.may_begin_phrase("xyzzy") && has_bit(&t.first, b"Frobnicated"));
+        assert!(has_bit(&TriggerWords::of(&lex).first, b"xyzzy"));
+    }
+
+    /// Where [`SentenceKeys::key_begins_with_first`] says so, the phrase's key has two words
+    /// or more and token i's key first.
+    fn check_first_words(text: &str, toks: &[Token]) -> usize {
+        let keys = SentenceKeys::new(text, toks, &[]);
+        let mut buf = PhraseBuf::default();
+        let mut said = 0;
+        for i in 0..toks.len() {
+            let Some(first) = keys.plain(toks, i).map(str::to_string) else {
+                continue;
+            };
+            for len in 2..=3 {
+                if i + len > toks.len() || !keys.key_begins_with_first(text, toks, i, len) {
+                    continue;
+                }
+                said += 1;
+                let key = keys.phrase(text, toks, i, len, &mut buf);
+                assert_eq!(
+                    key.split_once(' ').map(|(a, _)| a),
+                    Some(first.as_str()),
+                    "{text:?} tokens {i}..{}",
+                    i + len
+                );
+            }
+        }
+        said
+    }
+
+    #[test]
+    fn phrases_begin_with_their_first_word_where_said() {
+        let mut said = 0;
+        for text in seed_texts() {
+            for s in crate::text::segment(&text).sentences {
+                said += check_first_words(&text, &tokenize(&text, s.span));
+            }
+        }
+        assert!(said > 1000, "{said}");
+        for text in [
+            "killed 's",
+            "killed '",
+            "killed `S",
+            "killed x's",
+            "killed . The",
+            "killed ...",
+            "killed Rísquez",
+            "killed \u{b}",
+            ODD_TRIGGERS,
+        ] {
+            check_first_words(text, &tokenize(text, Span::new(0, text.len())));
+        }
+    }
 
     /// `named_event` and `law_name` as they were, collecting the words.
     fn old_named_event(text: &str) -> bool {
@@ -1388,6 +1705,7 @@ mod tests {
                 at += w.len() + 1;
             }
             check_phrases(&text, &toks, &[]);
+            check_first_words(&text, &toks);
         }
 
         /// The same with tokens apart by other gaps, or none.
@@ -1401,6 +1719,7 @@ mod tests {
                 text.push_str(gap);
             }
             check_phrases(&text, &toks, &[]);
+            check_first_words(&text, &toks);
         }
     }
 }

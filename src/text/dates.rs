@@ -428,7 +428,10 @@ mod tests {
             "Jan 2",
         ] {
             let l = Literals::of(text);
-            let expected = matches!(text, "Mayor 5" | "March 16, 2025" | "Jan 2" | "the 2025 vote");
+            let expected = matches!(
+                text,
+                "Mayor 5" | "March 16, 2025" | "Jan 2" | "the 2025 vote"
+            );
             assert_eq!(l.month || l.century, expected, "{text:?}");
         }
     }
