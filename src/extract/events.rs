@@ -5,6 +5,8 @@
 //! perpetrated_by or (hedged) accused_of, targets.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use crate::graph::{Certainty, EntityType, Evidence};
 use crate::lexicon::{Kind, Lexicon};
@@ -16,152 +18,164 @@ use super::tokens::{TokKind, Token};
 use super::{DocContext, RelationRecord};
 
 /// Event classes that are crimes or attacks (their agents are perpetrators, their targets victims).
-const CRIMES: &[&str] = &[
-    "kidnapping",
-    "murder",
-    "killing",
-    "assassination",
-    "shooting",
-    "bombing",
-    "attack",
-    "assault",
-    "massacre",
-    "trafficking",
-    "fraud",
-    "hostage-taking",
-    "robbery",
-    "extortion",
-    "riot",
-    "cyberattack",
-    "explosion",
-];
+fn is_crime(class: &str) -> bool {
+    matches!(
+        class,
+        "kidnapping"
+            | "murder"
+            | "killing"
+            | "assassination"
+            | "shooting"
+            | "bombing"
+            | "attack"
+            | "assault"
+            | "massacre"
+            | "trafficking"
+            | "fraud"
+            | "hostage-taking"
+            | "robbery"
+            | "extortion"
+            | "riot"
+            | "cyberattack"
+            | "explosion"
+    )
+}
 
 /// Modifiers kept in a label before the trigger ("fatal shooting", "economic crisis").
-const MODIFIERS: &[&str] = &[
-    "fatal",
-    "deadly",
-    "mass",
-    "economic",
-    "humanitarian",
-    "political",
-    "financial",
-    "military",
-    "terrorist",
-    "armed",
-    "violent",
-    "brutal",
-    "failed",
-    "attempted",
-    "massive",
-    "major",
-    "prison",
-    "migrant",
-    "refugee",
-    "border",
-    "diplomatic",
-    "constitutional",
-    "nuclear",
-    "presidential",
-    "parliamentary",
-    "general",
-    "illegal",
-    "double",
-    "triple",
-    "deportation",
-    "police",
-    "drone",
-    "missile",
-    "suicide",
-    "car",
-    "chemical",
-    "cyber",
-    "sex",
-    "drug",
-    "human",
-    "arms",
-    "gang",
-    "hostage",
-];
+fn is_modifier(word: &str) -> bool {
+    matches!(
+        word,
+        "fatal"
+            | "deadly"
+            | "mass"
+            | "economic"
+            | "humanitarian"
+            | "political"
+            | "financial"
+            | "military"
+            | "terrorist"
+            | "armed"
+            | "violent"
+            | "brutal"
+            | "failed"
+            | "attempted"
+            | "massive"
+            | "major"
+            | "prison"
+            | "migrant"
+            | "refugee"
+            | "border"
+            | "diplomatic"
+            | "constitutional"
+            | "nuclear"
+            | "presidential"
+            | "parliamentary"
+            | "general"
+            | "illegal"
+            | "double"
+            | "triple"
+            | "deportation"
+            | "police"
+            | "drone"
+            | "missile"
+            | "suicide"
+            | "car"
+            | "chemical"
+            | "cyber"
+            | "sex"
+            | "drug"
+            | "human"
+            | "arms"
+            | "gang"
+            | "hostage"
+    )
+}
 
 /// Classes whose triggers are too common to stand alone: they need a named argument.
-const SOFT: &[&str] = &[
-    "release",
-    "talks",
-    "negotiation",
-    "negotiations",
-    "election",
-    "ruling",
-    "sentencing",
-    "vote",
-    "offensive",
-    "protest",
-    "trial",
-    "agreement",
-    "summit",
-    "meeting",
-    "war",
-    "crisis",
-    "trafficking",
-    "smuggling",
-    "flood",
-    "conviction",
-    "investigation",
-    "indictment",
-    "hearing",
-    "visit",
-    "speech",
-    "deal",
-];
+fn is_soft(class: &str) -> bool {
+    matches!(
+        class,
+        "release"
+            | "talks"
+            | "negotiation"
+            | "negotiations"
+            | "election"
+            | "ruling"
+            | "sentencing"
+            | "vote"
+            | "offensive"
+            | "protest"
+            | "trial"
+            | "agreement"
+            | "summit"
+            | "meeting"
+            | "war"
+            | "crisis"
+            | "trafficking"
+            | "smuggling"
+            | "flood"
+            | "conviction"
+            | "investigation"
+            | "indictment"
+            | "hearing"
+            | "visit"
+            | "speech"
+            | "deal"
+    )
+}
 
 /// Common verbs that end a noun phrase.
-const VERBS: &[&str] = &[
-    "feeds",
-    "feed",
-    "said",
-    "says",
-    "will",
-    "would",
-    "could",
-    "can",
-    "may",
-    "might",
-    "must",
-    "should",
-    "did",
-    "does",
-    "do",
-    "been",
-    "be",
-    "being",
-    "led",
-    "leads",
-    "made",
-    "makes",
-    "took",
-    "takes",
-    "came",
-    "comes",
-    "went",
-    "goes",
-    "left",
-    "remains",
-    "remained",
-    "began",
-    "begins",
-    "continues",
-    "continued",
-    "called",
-    "calls",
-    "aimed",
-    "showed",
-    "shows",
-    "appeared",
-    "appears",
-    "sparked",
-    "prompted",
-    "drew",
-    "raised",
-];
+fn is_verb_word(word: &str) -> bool {
+    matches!(
+        word,
+        "feeds"
+            | "feed"
+            | "said"
+            | "says"
+            | "will"
+            | "would"
+            | "could"
+            | "can"
+            | "may"
+            | "might"
+            | "must"
+            | "should"
+            | "did"
+            | "does"
+            | "do"
+            | "been"
+            | "be"
+            | "being"
+            | "led"
+            | "leads"
+            | "made"
+            | "makes"
+            | "took"
+            | "takes"
+            | "came"
+            | "comes"
+            | "went"
+            | "goes"
+            | "left"
+            | "remains"
+            | "remained"
+            | "began"
+            | "begins"
+            | "continues"
+            | "continued"
+            | "called"
+            | "calls"
+            | "aimed"
+            | "showed"
+            | "shows"
+            | "appeared"
+            | "appears"
+            | "sparked"
+            | "prompted"
+            | "drew"
+            | "raised"
+    )
+}
 
 /// Words that end an "of" phrase in a label.
 fn stops_phrase(w: &str) -> bool {
@@ -317,6 +331,22 @@ pub(crate) fn lower(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// For a trigger `w` (lower-cased) ending in "ing": whether its class noun, lower-cased,
+/// neither ends in "ing" nor begins `w` (then the trigger is a verb: "invoking", not
+/// "killing"). An ASCII noun is compared as it is, without a lower-cased copy.
+fn ing_form_of_other_noun(w: &str, noun: &str) -> bool {
+    if !noun.is_ascii() {
+        let noun = noun.to_lowercase();
+        return !noun.ends_with("ing") && !w.starts_with(&noun);
+    }
+    // `w` holds no ASCII capitals (it is lower-cased), so ignoring ASCII case compares it
+    // with the lower-cased noun.
+    let n = noun.as_bytes();
+    let ends_ing = n.len() >= 3 && n[n.len() - 3..].eq_ignore_ascii_case(b"ing");
+    let begins_w = w.len() >= n.len() && w.as_bytes()[..n.len()].eq_ignore_ascii_case(n);
+    !ends_ing && !begins_w
+}
+
 fn cap_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -341,9 +371,12 @@ pub fn sentence_events(
     let text = ctx.text();
     let span = ctx.sentence_span(sentence);
     let sentence_text = span.slice(text);
-    let word = |i: usize| lower(toks[i].text(text));
+    let triggers = TriggerWords::of(lex);
     let mut out = Vec::new();
     let keys = SentenceKeys::new(text, toks, slots);
+    let word = |k: usize| keys.word(text, toks, k);
+    // Whether a lower-cased word is a trigger's key.
+    let is_trigger = |w: &str| triggers.may_be_key(w) && lex.word_entry(w, Kind::Trigger).is_some();
     let mut buf = PhraseBuf::default();
     // The first slot holding token i.
     let slot_at = |i: usize| match keys.slot.get(i) {
@@ -360,7 +393,7 @@ pub fn sentence_events(
         }
         // A phrase's key starts with its first word's key (the words are joined by spaces), so
         // no trigger starts here unless one starts with that word: one look-up spares three.
-        if !keys.may_start_trigger(text, toks, i, lex, &mut buf) {
+        if !keys.may_start_trigger(text, toks, i, lex, &triggers, &mut buf) {
             i += 1;
             continue;
         }
@@ -369,7 +402,15 @@ pub fn sentence_events(
         let free = (i..toks.len().min(i + 3))
             .take_while(|&k| !keys.in_slot(k))
             .count();
+        // No trigger of two words or more begins with token i's key: a phrase whose key has
+        // two words or more and begins so is none (most are).
+        let one_word = keys
+            .plain(toks, i)
+            .is_some_and(|w| !triggers.may_begin_phrase(w));
         let found = (1..=free).rev().find_map(|len| {
+            if len > 1 && one_word && keys.key_begins_with_first(text, toks, i, len) {
+                return None;
+            }
             let key = keys.phrase(text, toks, i, len, &mut buf);
             lex.word_entry(key, Kind::Trigger).map(|e| (e, len))
         });
@@ -377,19 +418,26 @@ pub fn sentence_events(
             i += 1;
             continue;
         };
-        let mut w = String::new();
-        for k in i..i + len {
-            if k > i {
-                w.push(' ');
+        // The trigger's words lower-cased: most triggers are one word, borrowed.
+        let w: Cow<'_, str> = if len == 1 {
+            word(i)
+        } else {
+            let mut w = String::new();
+            for k in i..i + len {
+                if k > i {
+                    w.push(' ');
+                }
+                w.push_str(&word(k));
             }
-            w.push_str(&word(k));
-        }
+            Cow::Owned(w)
+        };
         let entry = &lex.entries[entry_ix];
         let class = entry.subtype.as_str();
-        let noun = if entry.parent.is_empty() {
-            cap_first(&entry.name)
+        let crime = is_crime(class);
+        let noun: Cow<'_, str> = if entry.parent.is_empty() {
+            Cow::Owned(cap_first(&entry.name))
         } else {
-            entry.parent.clone()
+            Cow::Borrowed(&entry.parent)
         };
         let prev = if i > 0 {
             word(i - 1)
@@ -434,39 +482,30 @@ pub fn sentence_events(
         let is_verb = !determiner
             && (verb_context
                 || w.ends_with("ed")
-                || (w.ends_with("ing") && {
-                    let noun = lower(&noun);
-                    !noun.ends_with("ing") && !w.starts_with(&*noun)
-                })
-                || (w == *lower(&entry.name)
+                || (w.ends_with("ing") && ing_form_of_other_noun(&w, &noun))
+                || (*w == *lower(&entry.name)
                     && matches!(&*next, "the" | "a" | "an" | "his" | "her" | "their" | "its")
-                    && !MODIFIERS.contains(&&*prev)));
+                    && !is_modifier(&prev)));
         let mut last = i + len;
         // "kidnapping and murder": a second trigger joined by "and".
-        let mut head = Cow::Borrowed(w.as_str());
-        if !is_verb
-            && i + len + 1 < toks.len()
-            && word(i + len) == "and"
-            && lex.word_entry(&word(i + len + 1), Kind::Trigger).is_some()
-        {
+        let mut head = Cow::Borrowed(&*w);
+        if !is_verb && i + len + 1 < toks.len() && next == "and" && is_trigger(&word(i + len + 1)) {
             head = Cow::Owned(format!("{} and {}", w, word(i + len + 1)));
             last = i + len + 2;
         }
         // Modifiers before a noun trigger: "a fatal shooting", "humanitarian and economic crisis".
-        let mut mods: Vec<String> = Vec::new();
+        let mut mods: Vec<Cow<'_, str>> = Vec::new();
         let mut demonym_agent: Option<usize> = None;
         if !is_verb {
             let mut k = i;
             while k > 0 {
                 let p = word(k - 1);
-                if MODIFIERS.contains(&&*p)
-                    || (p == "and" && k >= 2 && MODIFIERS.contains(&&*word(k - 2)))
-                {
-                    mods.insert(0, p.into_owned());
+                if is_modifier(&p) || (p == "and" && k >= 2 && is_modifier(&word(k - 2))) {
+                    mods.insert(0, p);
                     k -= 1;
                 } else if let Some(sl) = slot_at(k - 1).filter(|sl| sl.letter == 'D') {
                     // "Israeli strikes": the demonym's country is the agent.
-                    mods.insert(0, toks[k - 1].text(text).to_string());
+                    mods.insert(0, Cow::Borrowed(toks[k - 1].text(text)));
                     demonym_agent = sl.entities.first().copied();
                     break;
                 } else {
@@ -565,8 +604,8 @@ pub fn sentence_events(
                     break;
                 }
             }
-            let lw = lower(t);
-            if stops_phrase(&lw) || VERBS.contains(&&*lw) || phrase.len() >= 5 {
+            let lw = word(j);
+            if stops_phrase(&lw) || is_verb_word(&lw) || phrase.len() >= 5 {
                 break;
             }
             phrase.push(if slot_at(j).is_some() {
@@ -632,67 +671,9 @@ pub fn sentence_events(
         {
             object_place = None;
         }
-        // Place: "in/outside/at <place>" after the trigger in the sentence, else the nearest place
-        // before it for crimes; deportations go "to" a place.
-        let deport = class == "deportation";
-        let mut destination: Option<usize> = None;
-        for sl in slots.iter().filter(|sl| sl.letter == 'L' && sl.first > 0) {
-            let p = word(sl.first - 1);
-            let p = if p == "the" && sl.first > 1 {
-                word(sl.first - 2)
-            } else {
-                p
-            };
-            if deport && p == "to" && destination.is_none() {
-                destination = sl.entities.first().copied();
-            }
-            if sl.first >= last
-                && sl.first <= last + 16
-                && place.is_none()
-                && matches!(&*p, "in" | "outside" | "at" | "near" | "inside" | "across")
-            {
-                place = sl.entities.first().copied();
-            }
-        }
-        if object_place.is_some() {
-            place = object_place;
-        }
-        if place.is_none() && CRIMES.contains(&class) {
-            place = slots
-                .iter()
-                .rev()
-                .filter(|sl| sl.last <= i && sl.letter == 'L')
-                .map(|sl| sl.entities[0])
-                .next();
-            if place.is_none() {
-                // "on the University of Georgia campus": an institution as the scene.
-                place = slots
-                    .iter()
-                    .filter(|sl| {
-                        sl.first >= last
-                            && sl.letter == 'O'
-                            && sl.first >= 2
-                            && matches!(&*word(sl.first - 2), "on" | "at")
-                    })
-                    .map(|sl| sl.entities[0])
-                    .next();
-            }
-        }
-        // Agent: the first person or organization (or, for state actions, country) of the clause
-        // before the trigger, within a dozen tokens.
-        let crime = CRIMES.contains(&class);
-        let mut agent: Vec<usize> = slots
-            .iter()
-            .filter(|sl| sl.last <= i && i - sl.last <= 12 && sl.letter != 'D' && sl.letter != 'E')
-            .filter(|sl| !(sl.first..i).any(|k| matches!(&*word(k), ";" | "--" | "—" | "(")))
-            .find(|sl| {
-                matches!(
-                    ents[sl.entities[0]].etype,
-                    EntityType::Person | EntityType::Organization
-                ) || (sl.letter == 'L' && !crime && class != "crisis")
-            })
-            .map(|sl| sl.entities.clone())
-            .unwrap_or_default();
+        // The tests that drop a trigger all end the same way (`i = last`, nothing else done),
+        // so the cheap ones run first and the place, agent and date are only looked for when
+        // the trigger is kept.
         // "murder rates", "kidnapping charges": the trigger modifies another noun.
         if !is_verb
             && matches!(
@@ -718,17 +699,6 @@ pub fn sentence_events(
             i = last;
             continue;
         }
-        // "found guilty of murdering …": the inner trigger is the event.
-        if (last..(last + 3).min(toks.len()))
-            .any(|k| slot_at(k).is_none() && lex.word_entry(&word(k), Kind::Trigger).is_some())
-            && law.is_none()
-        {
-            i = last;
-            continue;
-        }
-        if let Some(d) = demonym_agent {
-            agent = vec![d];
-        }
         // A possessive right before the trigger: "his capture" (a person: the victim), "Hamas' attack".
         let mut possessor: Option<usize> = None;
         if i >= 2 && toks[i - 1].kind == TokKind::Possessive {
@@ -742,14 +712,15 @@ pub fn sentence_events(
                 possessor = sl.entities.first().copied();
             }
         }
+        // The possessor is the victim or else may be the agent.
+        let mut possessor_agent: Option<usize> = None;
         if let Some(p) = possessor {
-            if ents[p].etype == EntityType::Person && victim.is_none() && !CRIMES.contains(&class) {
+            if ents[p].etype == EntityType::Person && victim.is_none() && !crime {
                 victim = Some(p);
-            } else if ents[p].etype != EntityType::Person || CRIMES.contains(&class) {
-                agent = vec![p];
+            } else if ents[p].etype != EntityType::Person || crime {
+                possessor_agent = Some(p);
             }
         }
-        let soft = SOFT.contains(&class);
         // Bare nouns in lists ("sex trafficking, contract killings and kidnappings") are generic.
         let bare = !is_verb
             && !determiner
@@ -768,12 +739,67 @@ pub fn sentence_events(
             && !det_before_mods
             && !mods
                 .iter()
-                .any(|m| matches!(m.as_str(), "fatal" | "deadly" | "major"))
+                .any(|m| matches!(&**m, "fatal" | "deadly" | "major"))
             && demonym_agent.is_none()
         {
             i = last;
             continue;
         }
+        // "found guilty of murdering …": the inner trigger is the event.
+        if law.is_none()
+            && (last..(last + 3).min(toks.len()))
+                .any(|k| slot_at(k).is_none() && is_trigger(&word(k)))
+        {
+            i = last;
+            continue;
+        }
+        // Place: "in/outside/at <place>" after the trigger in the sentence, else the nearest place
+        // before it for crimes; deportations go "to" a place.
+        let deport = class == "deportation";
+        let mut destination: Option<usize> = None;
+        for sl in slots.iter().filter(|sl| sl.letter == 'L' && sl.first > 0) {
+            let p = word(sl.first - 1);
+            let p = if p == "the" && sl.first > 1 {
+                word(sl.first - 2)
+            } else {
+                p
+            };
+            if deport && p == "to" && destination.is_none() {
+                destination = sl.entities.first().copied();
+            }
+            if sl.first >= last
+                && sl.first <= last + 16
+                && place.is_none()
+                && matches!(&*p, "in" | "outside" | "at" | "near" | "inside" | "across")
+            {
+                place = sl.entities.first().copied();
+            }
+        }
+        if object_place.is_some() {
+            place = object_place;
+        }
+        if place.is_none() && crime {
+            place = slots
+                .iter()
+                .rev()
+                .filter(|sl| sl.last <= i && sl.letter == 'L')
+                .map(|sl| sl.entities[0])
+                .next();
+            if place.is_none() {
+                // "on the University of Georgia campus": an institution as the scene.
+                place = slots
+                    .iter()
+                    .filter(|sl| {
+                        sl.first >= last
+                            && sl.letter == 'O'
+                            && sl.first >= 2
+                            && matches!(&*word(sl.first - 2), "on" | "at")
+                    })
+                    .map(|sl| sl.entities[0])
+                    .next();
+            }
+        }
+        let soft = is_soft(class);
         let named_arg = victim.is_some()
             || object_place.is_some()
             || (place.is_some() && !is_verb)
@@ -791,13 +817,15 @@ pub fn sentence_events(
         }
         // Label.
         let head_label = if is_verb {
-            noun.clone()
+            noun.to_string()
         } else {
-            cap_first(&format!(
-                "{}{}",
-                mods.iter().map(|m| format!("{m} ")).collect::<String>(),
-                head
-            ))
+            let mut s = String::new();
+            for m in &mods {
+                s.push_str(m);
+                s.push(' ');
+            }
+            s.push_str(&head);
+            cap_first(&s)
         };
         let label = if let Some(l) = &law {
             format!("{} of the {}", noun, l)
@@ -820,13 +848,35 @@ pub fn sentence_events(
         } else if let Some(pl) = place {
             format!("{head_label} in {}", label_of(ctx, ents, pl))
         } else if !mods.is_empty() {
-            head_label.clone()
+            head_label
         } else if let Some(a) = possessor {
             // "Hamas' attack" → "Hamas attack".
             format!("{} {}", label_of(ctx, ents, a), head)
         } else {
             i = last;
             continue;
+        };
+        // Agent: the first person or organization (or, for state actions, country) of the clause
+        // before the trigger, within a dozen tokens; else the demonym's country or the possessor.
+        let agent: Vec<usize> = if let Some(p) = possessor_agent {
+            vec![p]
+        } else if let Some(d) = demonym_agent {
+            vec![d]
+        } else {
+            slots
+                .iter()
+                .filter(|sl| {
+                    sl.last <= i && i - sl.last <= 12 && sl.letter != 'D' && sl.letter != 'E'
+                })
+                .filter(|sl| !(sl.first..i).any(|k| matches!(&*word(k), ";" | "--" | "—" | "(")))
+                .find(|sl| {
+                    matches!(
+                        ents[sl.entities[0]].etype,
+                        EntityType::Person | EntityType::Organization
+                    ) || (sl.letter == 'L' && !crime && class != "crisis")
+                })
+                .map(|sl| sl.entities.clone())
+                .unwrap_or_default()
         };
         let date = date
             .get_or_insert_with(|| find_date(sentence_text, reference))
@@ -895,6 +945,109 @@ pub fn sentence_events(
     out
 }
 
+/// A superset of the words that begin a trigger key of one lexicon, as bits over a hash of
+/// a word's length, first, second and last bytes: most words of a sentence are told apart
+/// from every trigger with no look-up in the lexicon's table (the test sentence_events
+/// makes before anything else, and before each look-up of a word). A set bit proves
+/// nothing; a clear bit proves the word begins no trigger key.
+struct TriggerWords {
+    /// The first words of all trigger keys.
+    first: Box<[u64]>,
+    /// The first words of the trigger keys of more than one word.
+    multi: Box<[u64]>,
+}
+
+/// Bits of [`TriggerWords`] per set (4 KiB each).
+const TRIGGER_BITS: usize = 1 << 15;
+
+/// The hash [`TriggerWords`] keeps: of the length and the first, second and last bytes,
+/// each with bit 5 set so that ASCII capitals hash as their lower case (the keys are lower
+/// case, the tokens are not).
+fn word_hash(w: &[u8]) -> usize {
+    let (Some(&a), Some(&z)) = (w.first(), w.last()) else {
+        return 0;
+    };
+    let b = w.get(1).copied().unwrap_or(a);
+    let x = u32::from_le_bytes([a | 0x20, b | 0x20, z | 0x20, w.len() as u8]);
+    (x.wrapping_mul(0x9E37_79B1) >> (32 - 15)) as usize
+}
+
+fn set_bit(bits: &mut [u64], w: &[u8]) {
+    let h = word_hash(w);
+    bits[h / 64] |= 1 << (h % 64);
+}
+
+fn has_bit(bits: &[u64], w: &[u8]) -> bool {
+    let h = word_hash(w);
+    bits[h / 64] & (1 << (h % 64)) != 0
+}
+
+impl TriggerWords {
+    /// The sets of `lex`'s trigger keys, derived from its entries as [`Lexicon::compile`]
+    /// derives the first words of its keys (`fold_key` of the name and of each alias, then
+    /// the part before the first space).
+    fn new(lex: &Lexicon) -> TriggerWords {
+        let mut first = vec![0u64; TRIGGER_BITS / 64].into_boxed_slice();
+        let mut multi = vec![0u64; TRIGGER_BITS / 64].into_boxed_slice();
+        for e in lex.entries.iter().filter(|e| e.kind == Kind::Trigger) {
+            for f in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                let key = fold_key(f);
+                let w = key.split(' ').next().unwrap_or(&key);
+                set_bit(&mut first, w.as_bytes());
+                if key.contains(' ') {
+                    set_bit(&mut multi, w.as_bytes());
+                }
+            }
+        }
+        TriggerWords { first, multi }
+    }
+
+    /// The sets of `lex`, built on the first call of a thread and again when the lexicon
+    /// changes. (A lexicon is never changed once compiled; one run uses one.)
+    fn of(lex: &Lexicon) -> Rc<TriggerWords> {
+        type Cached = Option<((usize, usize, usize), Rc<TriggerWords>)>;
+        thread_local! {
+            static CACHE: RefCell<Cached> = const { RefCell::new(None) };
+        }
+        #[cfg(test)]
+        if tests::UNFILTERED.with(std::cell::Cell::get) {
+            // Every bit set: every word goes on to the lexicon, as before the sets.
+            let all = vec![u64::MAX; TRIGGER_BITS / 64].into_boxed_slice();
+            return Rc::new(TriggerWords {
+                first: all.clone(),
+                multi: all,
+            });
+        }
+        let id = (
+            lex as *const Lexicon as usize,
+            lex.entries.as_ptr() as usize,
+            lex.entries.len(),
+        );
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            match &*c {
+                Some((k, t)) if *k == id => t.clone(),
+                _ => {
+                    let t = Rc::new(TriggerWords::new(lex));
+                    *c = Some((id, t.clone()));
+                    t
+                }
+            }
+        })
+    }
+
+    /// Whether `word` may be a trigger key: false only when it has no space and begins no
+    /// trigger key (a key of one word is its own first word).
+    fn may_be_key(&self, word: &str) -> bool {
+        word.contains(' ') || has_bit(&self.first, word.as_bytes())
+    }
+
+    /// Whether a trigger key of two words or more may begin with plain `word`.
+    fn may_begin_phrase(&self, word: &str) -> bool {
+        has_bit(&self.multi, word.as_bytes())
+    }
+}
+
 /// The lexicon keys of one sentence's words and phrases, as `fold_key` gives them for the
 /// words lower-cased and joined by single spaces, without a new string per word.
 ///
@@ -958,6 +1111,19 @@ impl SentenceKeys {
         SentenceKeys { base, low, slot }
     }
 
+    /// Token `k` lower-cased, as [`lower`] gives it: a slice of the lower-cased copy when
+    /// ASCII (lower-casing ASCII text changes its ASCII capitals only).
+    #[inline]
+    fn word<'a>(&'a self, text: &str, toks: &[Token], k: usize) -> Cow<'a, str> {
+        let s = toks[k].span;
+        let w = &self.low[s.start - self.base..s.end - self.base];
+        if w.is_ascii() {
+            Cow::Borrowed(w)
+        } else {
+            Cow::Owned(toks[k].text(text).to_lowercase())
+        }
+    }
+
     fn in_slot(&self, i: usize) -> bool {
         self.slot[i] != NO_SLOT
     }
@@ -977,10 +1143,12 @@ impl SentenceKeys {
         toks: &[Token],
         i: usize,
         lex: &Lexicon,
+        triggers: &TriggerWords,
         buf: &mut PhraseBuf,
     ) -> bool {
         // A plain token is one word and its own key: no copy, no scan for spaces.
         let first = match self.plain(toks, i) {
+            Some(w) if !has_bit(&triggers.first, w.as_bytes()) => return false,
             Some(w) => w,
             None => {
                 let first = self.phrase(text, toks, i, 1, buf);
@@ -991,6 +1159,35 @@ impl SentenceKeys {
             }
         };
         lex.first_word_kinds(first) & Kind::Trigger.bit() != 0
+    }
+
+    /// Whether the key of tokens `i..i + len` (`len` > 1, token i plain) has two words or
+    /// more, the first being token i's key: true when the text they make, joined by
+    /// spaces, is ASCII, the second token holds more than white space (a word of the key, if
+    /// only of periods) and the last does not end as a possessive that the key drops. (False
+    /// does not prove the contrary.)
+    fn key_begins_with_first(&self, text: &str, toks: &[Token], i: usize, len: usize) -> bool {
+        let last = i + len - 1;
+        let second = toks[i + 1].text(text).as_bytes();
+        let end = toks[last].text(text).as_bytes();
+        let quote = |b: &u8| matches!(b, b'\'' | b'`');
+        self.plain(toks, i).is_some()
+            && toks[i + 1..=last].iter().all(|t| t.text(text).is_ascii())
+            && second
+                .iter()
+                .any(|&b| !(b.is_ascii_whitespace() || b == 0x0B))
+            && !matches!(end, [.., a] | [.., a, b's' | b'S'] if quote(a))
+    }
+
+    /// Whether tokens `i..i + len` are plain and one space apart: their key is then the text
+    /// they cover, lower-cased.
+    fn joinable(&self, text: &str, toks: &[Token], i: usize, len: usize) -> bool {
+        let last = i + len - 1;
+        let bytes = text.as_bytes();
+        (i..=last).all(|k| self.plain(toks, k).is_some())
+            && toks[i..=last]
+                .windows(2)
+                .all(|w| w[1].span.start == w[0].span.end + 1 && bytes[w[0].span.end] == b' ')
     }
 
     /// The key of tokens `i..i + len` (none in a slot), as `fold_key` gives for the words
@@ -1004,12 +1201,7 @@ impl SentenceKeys {
         buf: &'a mut PhraseBuf,
     ) -> &'a str {
         let last = i + len - 1;
-        let bytes = text.as_bytes();
-        let joinable = (i..=last).all(|k| self.plain(toks, k).is_some())
-            && toks[i..=last]
-                .windows(2)
-                .all(|w| w[1].span.start == w[0].span.end + 1 && bytes[w[0].span.end] == b' ');
-        if joinable {
+        if self.joinable(text, toks, i, len) {
             return &self.low[toks[i].span.start - self.base..toks[last].span.end - self.base];
         }
         phrase_key(text, &toks[i..=last], &mut buf.scratch, &mut buf.key);
@@ -1125,8 +1317,186 @@ pub fn event_relations(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::Document;
     use crate::extract::tokens::tokenize;
+    use crate::lexicon::Entry;
+    use crate::pipeline::Pipeline;
     use crate::text::Span;
+
+    thread_local! {
+        /// Makes [`TriggerWords::of`] pass every word on, as the search did before it.
+        pub(super) static UNFILTERED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    fn seed_texts() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("seeds folder")
+            .map(|e| e.expect("seed entry").path())
+            .collect();
+        files.sort();
+        assert!(files.len() >= 5);
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).expect("seed text"))
+            .collect()
+    }
+
+    /// Sentences with triggers in odd forms: capitals, phrases across line breaks and
+    /// punctuation, possessives after a trigger, triggers joined by "and".
+    const ODD_TRIGGERS: &str = "KIDNAPPING OF A JUDGE IN CARACAS. Police Took Control of the \
+        Tocorón prison on Saturday. Gang members took\ncontrol of the town. The killing 's \
+        echo. He was killed ' then. The Opened Fire near Bogotá. Hamas' attack on Israel in \
+        October 2023 killed 1,200. The kidnapping and murder of Ronald Ojeda in Santiago, \
+        Chile, in March 2024. Israeli strikes in Gaza. His capture by U.S. forces. The U.S. \
+        invoked the Alien Enemies Act of 1798. A deadly shooting in Georgia. Murder rates \
+        rose. He was found guilty of murdering two residents. “Deportations” to El Salvador \
+        began on March 15, 2025. Suicide Bombing in Kabul. The\u{a0}bombing of the embassy.";
+
+    /// Extraction with the trigger sets is extraction without them: on the seeds, on odd
+    /// trigger forms and on every sentence of the seeds cut into documents of its own.
+    #[test]
+    fn trigger_sets_change_no_extraction() {
+        let p = Pipeline::builtin().expect("built-in pipeline");
+        let mut docs: Vec<String> = seed_texts();
+        docs.push(ODD_TRIGGERS.to_string());
+        docs.push(ODD_TRIGGERS.to_uppercase());
+        docs.push(ODD_TRIGGERS.to_lowercase());
+        let mut events = 0;
+        for (n, text) in docs.iter().enumerate() {
+            let doc = Document::new(format!("d{n}.txt"), text.clone());
+            let fast = p.extract(&doc);
+            UNFILTERED.with(|u| u.set(true));
+            let slow = p.extract(&doc);
+            UNFILTERED.with(|u| u.set(false));
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "document {n}");
+            events += fast
+                .nodes
+                .iter()
+                .filter(|n| n.etype == EntityType::Event)
+                .count();
+        }
+        assert!(events > 20, "{events} events");
+    }
+
+    /// Every word whose key begins a trigger key (the lexicon says so) has its bit set:
+    /// the words of every lexicon entry and of the seeds, in three cases.
+    #[test]
+    fn trigger_sets_hold_every_first_word() {
+        let lex = Lexicon::load(&[] as &[&str]).expect("lexicon");
+        let t = TriggerWords::new(&lex);
+        let mut words: Vec<String> = Vec::new();
+        for e in &lex.entries {
+            for f in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                words.extend(f.split_whitespace().map(str::to_string));
+                words.push(fold_key(f));
+            }
+        }
+        for text in seed_texts() {
+            words.extend(text.split_whitespace().map(str::to_string));
+        }
+        let mut firsts = 0;
+        for w in &words {
+            for w in [w.clone(), w.to_lowercase(), w.to_uppercase()] {
+                let first = lex.first_word_kinds(&w) & Kind::Trigger.bit() != 0;
+                if first && plain(w.as_bytes()) {
+                    firsts += 1;
+                    assert!(has_bit(&t.first, w.as_bytes()), "{w:?}");
+                }
+                if lex.word_entry(&w, Kind::Trigger).is_some() {
+                    assert!(t.may_be_key(&w), "{w:?}");
+                }
+                let multi = lex.entries.iter().any(|e| {
+                    e.kind == Kind::Trigger
+                        && std::iter::once(&e.name).chain(e.aliases.iter()).any(|f| {
+                            let k = fold_key(f);
+                            k.contains(' ') && k.split(' ').next() == Some(&w)
+                        })
+                });
+                if multi {
+                    assert!(t.may_begin_phrase(&w), "{w:?}");
+                }
+            }
+        }
+        assert!(firsts > 100, "{firsts}");
+        // Most words are told apart with no look-up.
+        let told = words
+            .iter()
+            .filter(|w| plain(w.as_bytes()) && !has_bit(&t.first, w.as_bytes()))
+            .count();
+        assert!(told * 10 > words.len() * 8, "{told} of {}", words.len());
+    }
+
+    /// A lexicon with triggers of its own gets its own sets.
+    #[test]
+    fn trigger_sets_follow_the_lexicon() {
+        let base = Lexicon::load(&[] as &[&str]).expect("lexicon");
+        let mut entries = base.entries.clone();
+        assert!(!TriggerWords::of(&base).may_begin_phrase("xyzzy"));
+        entries.push(Entry {
+            kind: Kind::Trigger,
+            name: "xyzzy plugh".into(),
+            aliases: vec!["Frobnicated".into()],
+            subtype: "frob".into(),
+            parent: String::new(),
+            source: "test:1".into(),
+        });
+        let lex = Lexicon::compile(entries).expect("lexicon");
+        let t = TriggerWords::of(&lex);
+        assert!(t.may_begin_phrase("xyzzy") && has_bit(&t.first, b"Frobnicated"));
+        assert!(has_bit(&TriggerWords::of(&lex).first, b"xyzzy"));
+    }
+
+    /// Where [`SentenceKeys::key_begins_with_first`] says so, the phrase's key has two words
+    /// or more and token i's key first.
+    fn check_first_words(text: &str, toks: &[Token]) -> usize {
+        let keys = SentenceKeys::new(text, toks, &[]);
+        let mut buf = PhraseBuf::default();
+        let mut said = 0;
+        for i in 0..toks.len() {
+            let Some(first) = keys.plain(toks, i).map(str::to_string) else {
+                continue;
+            };
+            for len in 2..=3 {
+                if i + len > toks.len() || !keys.key_begins_with_first(text, toks, i, len) {
+                    continue;
+                }
+                said += 1;
+                let key = keys.phrase(text, toks, i, len, &mut buf);
+                assert_eq!(
+                    key.split_once(' ').map(|(a, _)| a),
+                    Some(first.as_str()),
+                    "{text:?} tokens {i}..{}",
+                    i + len
+                );
+            }
+        }
+        said
+    }
+
+    #[test]
+    fn phrases_begin_with_their_first_word_where_said() {
+        let mut said = 0;
+        for text in seed_texts() {
+            for s in crate::text::segment(&text).sentences {
+                said += check_first_words(&text, &tokenize(&text, s.span));
+            }
+        }
+        assert!(said > 1000, "{said}");
+        for text in [
+            "killed 's",
+            "killed '",
+            "killed `S",
+            "killed x's",
+            "killed . The",
+            "killed ...",
+            "killed Rísquez",
+            "killed \u{b}",
+            ODD_TRIGGERS,
+        ] {
+            check_first_words(text, &tokenize(text, Span::new(0, text.len())));
+        }
+    }
 
     /// `named_event` and `law_name` as they were, collecting the words.
     fn old_named_event(text: &str) -> bool {
@@ -1335,6 +1705,7 @@ mod tests {
                 at += w.len() + 1;
             }
             check_phrases(&text, &toks, &[]);
+            check_first_words(&text, &toks);
         }
 
         /// The same with tokens apart by other gaps, or none.
@@ -1348,6 +1719,7 @@ mod tests {
                 text.push_str(gap);
             }
             check_phrases(&text, &toks, &[]);
+            check_first_words(&text, &toks);
         }
     }
 }

@@ -108,27 +108,27 @@ pub(crate) fn entity_id(etype: EntityType, name: &str) -> String {
         return node_id(etype, name);
     }
     let prefix = etype.as_str();
-    let mut id: Vec<u8> = Vec::with_capacity(prefix.len() + 2 + 2 * name.len());
-    id.extend_from_slice(prefix.as_bytes());
-    id.push(b':');
+    // Written as a string (ASCII characters only), so no check of the bytes at the end.
+    let mut id = String::with_capacity(prefix.len() + 2 + 2 * name.len());
+    id.push_str(prefix);
+    id.push(':');
     let base = id.len();
     let mut dash = false;
     for b in name.bytes() {
         if b.is_ascii_alphanumeric() {
             if dash && id.len() > base {
-                id.push(b'-');
+                id.push('-');
             }
             dash = false;
-            id.push(b.to_ascii_lowercase());
+            id.push(char::from(b.to_ascii_lowercase()));
         } else if !matches!(b, b'\'' | b'.' | b'`') {
             dash = true;
         }
     }
     if id.len() == base {
-        id.push(b'x');
+        id.push('x');
     }
-    // ASCII bytes only: always valid.
-    String::from_utf8(id).unwrap_or_else(|_| node_id(etype, name))
+    id
 }
 
 /// How many distinct groups `items` fall in: 0, 1, or 2 for more than one.
@@ -469,21 +469,21 @@ pub fn resolve_document(
 pub fn pick_label(aliases: &BTreeSet<String>) -> String {
     let short_acronym =
         |a: &str| is_acronym(a) && a.chars().filter(|c| c.is_alphabetic()).count() <= 5;
-    let mixed: Vec<&String> = aliases
-        .iter()
-        .filter(|a| a.chars().any(char::is_lowercase) || short_acronym(a))
-        .collect();
-    let pool: Vec<&String> = if mixed.is_empty() {
-        aliases.iter().collect()
+    let mixed = |a: &str| a.chars().any(char::is_lowercase) || short_acronym(a);
+    // The pool: the mixed-case forms and short acronyms, or every form when there are none.
+    // One form (most entities) is the pool and the best; several are walked, not collected.
+    let best = if aliases.len() == 1 {
+        aliases.first()
     } else {
-        mixed
-    };
-    let mut best: Option<&String> = None;
-    for a in pool {
-        if best.is_none_or(|b| better_label(a, b)) {
-            best = Some(a);
+        let any_mixed = aliases.iter().any(|a| mixed(a));
+        let mut best: Option<&String> = None;
+        for a in aliases.iter().filter(|a| !any_mixed || mixed(a)) {
+            if best.is_none_or(|b| better_label(a, b)) {
+                best = Some(a);
+            }
         }
-    }
+        best
+    };
     let best = best.cloned().unwrap_or_default();
     if !best.chars().any(char::is_lowercase)
         && best.chars().filter(|c| c.is_alphabetic()).count() > 4
@@ -782,6 +782,42 @@ mod tests {
                 .collect::<String>()
                 .to_uppercase();
             proptest::prop_assert_eq!(initials(&w), general);
+        }
+    }
+
+    /// `pick_label` as it was, collecting the pool.
+    fn old_pick_label(aliases: &BTreeSet<String>) -> String {
+        let short_acronym =
+            |a: &str| is_acronym(a) && a.chars().filter(|c| c.is_alphabetic()).count() <= 5;
+        let mixed: Vec<&String> = aliases
+            .iter()
+            .filter(|a| a.chars().any(char::is_lowercase) || short_acronym(a))
+            .collect();
+        let pool: Vec<&String> = if mixed.is_empty() {
+            aliases.iter().collect()
+        } else {
+            mixed
+        };
+        let mut best: Option<&String> = None;
+        for a in pool {
+            if best.is_none_or(|b| better_label(a, b)) {
+                best = Some(a);
+            }
+        }
+        let best = best.cloned().unwrap_or_default();
+        if !best.chars().any(char::is_lowercase)
+            && best.chars().filter(|c| c.is_alphabetic()).count() > 4
+            && !short_acronym(&best)
+        {
+            return title_case(&best);
+        }
+        best
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn pick_label_picks_as_it_did(aliases in proptest::collection::btree_set("(ICE|CARACAS|Caracas|U\\.S\\.|Tren|TREN|de|Aragua|NATO|É|é| |x|X)*", 0..5)) {
+            proptest::prop_assert_eq!(pick_label(&aliases), old_pick_label(&aliases));
         }
     }
 

@@ -113,16 +113,61 @@ fn patterns() -> &'static [(Regex, &'static str)] {
 /// sentences have no month name, no weekday and no "19"/"20", and a pattern with `\b` on text
 /// that is not ASCII runs the slow regex engines over the whole sentence, so a pattern whose
 /// literal is missing is not run at all.
+///
+/// The month and year literals are looked at with their neighbours, as the patterns need
+/// them ("March 16", "in 2014"): a month name alone ("Marco", "May I") or a year after a
+/// comma ("March 16, 2025", which the month patterns find) runs no pattern. Where a
+/// neighbour could be a Unicode space or digit (any byte not ASCII) the check lets the
+/// pattern run.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 struct Literals {
     /// A '-' before a digit or a non-ASCII character (`\d` is Unicode).
     dash_digit: bool,
-    /// The first three letters of a month name (every name in `MONTHS` starts so).
+    /// The first three letters of a month name (every name in `MONTHS` starts so), the rest
+    /// of the name, white space, then a digit or "of": what all four month patterns hold.
     month: bool,
     /// "day", in every weekday name.
     day: bool,
-    /// "19" or "20" before a digit or a non-ASCII character: a year.
+    /// "19" or "20" before a digit or a non-ASCII character, after one of the words of the
+    /// year pattern (its last letter) and maybe white space: a year.
     century: bool,
+}
+
+/// ASCII white space as `\s` takes it (with '\x0B'), or a byte of a character that is not
+/// ASCII (which may be Unicode white space or a Unicode digit).
+fn space_or_unicode(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') || b >= 0x80
+}
+
+/// Whether a month name starting at `i` (its first three letters) is followed by white space
+/// and then a digit or "of", as every month pattern needs.
+fn month_then_number(b: &[u8], i: usize) -> bool {
+    // The rest of the name: "uary", "ember", "." (the patterns' names go on in these).
+    let mut j = i + 3;
+    while j < b.len() && (b[j].is_ascii_lowercase() || b[j] == b'.') {
+        j += 1;
+    }
+    let gap = j;
+    let mut unicode = false;
+    while j < b.len() && space_or_unicode(b[j]) {
+        unicode |= b[j] >= 0x80;
+        j += 1;
+    }
+    j > gap && (unicode || b.get(j).is_some_and(|&n| n.is_ascii_digit() || n == b'o'))
+}
+
+/// Whether "19"/"20" at `i` may follow a word of the year pattern: before it, after white
+/// space if any, the last letter of "in", "since", "by", "of", "early", "late", "mid-" or
+/// "during".
+fn year_word_before(b: &[u8], i: usize) -> bool {
+    let mut j = i;
+    while j > 0 && space_or_unicode(b[j - 1]) {
+        if b[j - 1] >= 0x80 {
+            return true;
+        }
+        j -= 1;
+    }
+    j > 0 && matches!(b[j - 1], b'n' | b'e' | b'y' | b'f' | b'-' | b'g')
 }
 
 impl Literals {
@@ -140,6 +185,7 @@ impl Literals {
                     l.century |= matches!(b.get(i..i + 2), Some(b"19" | b"20"))
                         && b.get(i + 2)
                             .is_some_and(|&n| n.is_ascii_digit() || n >= 0x80)
+                        && year_word_before(b, i)
                 }
                 b'd' => l.day |= b.get(i + 1..i + 3) == Some(b"ay"),
                 b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D' => {
@@ -159,7 +205,7 @@ impl Literals {
                                 | b"Nov"
                                 | b"Dec"
                         )
-                    )
+                    ) && month_then_number(b, i)
                 }
                 _ => {}
             }
@@ -371,6 +417,23 @@ mod tests {
         }
         let none = Literals::of("nothing here, 2 1 9 - x mar ay D");
         assert_eq!(none, Literals::default());
+        // Month names and years without the neighbours the patterns need.
+        for text in [
+            "Marco said",
+            "May I",
+            "March.",
+            "Mayor 5",
+            "March 16, 2025",
+            "the 2025 vote",
+            "Jan 2",
+        ] {
+            let l = Literals::of(text);
+            let expected = matches!(
+                text,
+                "Mayor 5" | "March 16, 2025" | "Jan 2" | "the 2025 vote"
+            );
+            assert_eq!(l.month || l.century, expected, "{text:?}");
+        }
     }
 
     fn same_with_and_without_the_check(text: &str) {
@@ -405,6 +468,12 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn literal_check_changes_no_date(text in "(on |in |of |Sept?\\.? |Mar(ch)? |May |Monday|Sunday's |day |19|20|2025|-|0|7|٣| |\u{a0}|,|é|x)*") {
+            same_with_and_without_the_check(&text);
+        }
+
+        /// The neighbours of month names and years: words, spaces (Unicode ones too) and digits.
+        #[test]
+        fn literal_check_with_neighbours_changes_no_date(text in "(Jan|Sep|Dec|May|uary|t|ember|or|\\.|of|o|in|since|by|early|late|mid-|during|e|n|y|g|19|20|1|2|0|٣| |  |\t|\u{b}|\u{a0}|\u{2003}|,|é|x)*") {
             same_with_and_without_the_check(&text);
         }
     }
