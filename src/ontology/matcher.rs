@@ -180,12 +180,12 @@ impl WordSet {
             .is_some_and(|b| b & (1 << (id % 64)) != 0)
     }
 
-    /// Whether the groups numbered `first..first + len` may all be satisfied.
-    pub(super) fn groups_hold(&self, first: usize, len: usize) -> bool {
-        (first..first + len).all(|g| {
+    /// Whether the groups of these bits (see `Pattern::group_bits`) may all be satisfied.
+    pub(super) fn groups_hold(&self, bits: &[(u32, u64)]) -> bool {
+        bits.iter().all(|&(at, bits)| {
             self.groups
-                .get(g / 64)
-                .is_some_and(|b| b & (1 << (g % 64)) != 0)
+                .get(at as usize)
+                .is_some_and(|&held| held & bits == bits)
         })
     }
 }
