@@ -130,6 +130,9 @@ pub struct Pattern {
     /// `needs`' groups, numbered among all patterns' groups (see [`WordSet`]), as bits of
     /// the word set's 64-bit words: (index of the word, its bits), tested a word at a time.
     group_bits: Box<[(u32, u64)]>,
+    /// Whether an alternative in `needs` has more than one word (the marks of
+    /// `group_bits` then do not tell alone whether it is present).
+    long_alternatives: bool,
     /// The pattern over shadow tokens, when its regex matches whole tokens only (see
     /// [`matcher`]); `None` when the regex must run.
     steps: Option<Box<[Step]>>,
@@ -149,11 +152,13 @@ impl Pattern {
             && self.object_mask & letters != 0
             // First a few bit tests (necessary, not sufficient), then the groups in full.
             && words.groups_hold(&self.group_bits)
-            && self.needs.iter().all(|group| {
+            // A group is marked when the word marking one of its alternatives is present:
+            // for alternatives of one word each, that says all.
+            && (!self.long_alternatives || self.needs.iter().all(|group| {
                 group
                     .iter()
                     .any(|alt| alt.iter().all(|&id| words.contains(id)))
-            })
+            }))
     }
 
     /// Calls `found(s, o, end)` for every match of the pattern in `shadow` (whose tokens
@@ -523,6 +528,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
             object_mask: mask(&object_letters),
             subject_letters,
             object_letters,
+            long_alternatives: needs.iter().flatten().any(|alt| alt.len() > 1),
             needs,
             group_bits: group_bits.into(),
             steps: steps.map(Vec::into_boxed_slice),

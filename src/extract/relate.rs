@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use crate::graph::{Certainty, EntityType, Evidence};
 use crate::lexicon::{Kind, Lexicon};
 use crate::ontology::{letter_bit, Ontology, WordSet};
-use crate::text::fold_key;
+use crate::text::fold_key_into;
 
 use super::tokens::TokKind;
 use super::{DocContext, RelationRecord};
@@ -229,7 +229,7 @@ pub fn shadow<'s>(
 
 /// Appends the shadows of `run`, tokens (no possessive among them) that stand one space
 /// apart in `text`, each followed by a space. An ASCII run is its text lower-cased: copied
-/// whole, then lower-cased eight bytes at a time; others go token by token.
+/// whole, then lower-cased in place; others go token by token.
 fn push_run(out: &mut Vec<u8>, text: &str, run: &[super::tokens::Token]) {
     let (Some(first), Some(last)) = (run.first(), run.last()) else {
         return;
@@ -238,7 +238,8 @@ fn push_run(out: &mut Vec<u8>, text: &str, run: &[super::tokens::Token]) {
     if piece.is_ascii() {
         let at = out.len();
         out.extend_from_slice(piece);
-        ascii_lowercase(&mut out[at..]);
+        // (A loop the compiler turns into vector instructions.)
+        out[at..].make_ascii_lowercase();
     } else {
         for t in run {
             push_shadow_token(out, t.text(text), t.kind);
@@ -247,25 +248,6 @@ fn push_run(out: &mut Vec<u8>, text: &str, run: &[super::tokens::Token]) {
         return;
     }
     out.push(b' ');
-}
-
-/// Lower-cases the ASCII letters of `bytes` (others stay as they are), eight at a time.
-fn ascii_lowercase(bytes: &mut [u8]) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let mut chunks = bytes.chunks_exact_mut(8);
-    for chunk in &mut chunks {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(eight);
-        // Per byte, with no carry between bytes: the high bit of `ge_a` says "at least
-        // `A`", of `gt_z` "above `Z`"; bytes with their own high bit set are left out.
-        let low = x & (ONES * 0x7f);
-        let ge_a = low + ONES * (0x80 - u64::from(b'A'));
-        let gt_z = low + ONES * (0x80 - u64::from(b'Z') - 1);
-        let upper = ge_a & !gt_z & !x & (ONES * 0x80);
-        chunk.copy_from_slice(&(x | upper >> 2).to_le_bytes());
-    }
-    chunks.into_remainder().make_ascii_lowercase();
 }
 
 /// Joins coordinated slots of one type: "@L1 , @L2 , @L3 and @L4" → one slot for all four.
@@ -358,6 +340,7 @@ pub fn sentence_spans(
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
     let bytes = text.as_bytes();
+    let mut key = String::new();
     let mut spans: Vec<SlotSpan> = Vec::new();
     // The mentions of this sentence by start token, walked along with `i`.
     let mut mentions = mention_entity.range((sentence, 0)..(sentence + 1, 0));
@@ -385,7 +368,9 @@ pub fn sentence_spans(
         {
             let w = t.text(text);
             if w.chars().next().is_some_and(char::is_uppercase) {
-                if let Some(entry) = lex.word_entry(&fold_key(w), Kind::Demonym) {
+                key.clear();
+                fold_key_into(w, &mut key);
+                if let Some(entry) = lex.word_entry(&key, Kind::Demonym) {
                     if let Some(e) = demonym_entity(entry) {
                         spans.push(SlotSpan::one(i, i + 1, 'D', e));
                     }
@@ -528,19 +513,31 @@ const fn word_key(w: &[u8]) -> u128 {
     key
 }
 
-/// The keys of [`CUES`] then of [`ORG_ANAPHORS`], in that order.
-static CUE_KEYS: [u128; CUES.len() + ORG_ANAPHORS.len()] = {
-    let mut keys = [0u128; CUES.len() + ORG_ANAPHORS.len()];
+/// The slot of a [`word_key`] in [`CUE_TABLE`] (its size a power of two).
+const fn cue_slot(key: u128) -> usize {
+    let folded = (key as u64) ^ ((key >> 64) as u64);
+    (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize
+}
+
+/// The cue words by [`word_key`], open addressing from [`cue_slot`]: (key, index in [`CUES`]
+/// then [`ORG_ANAPHORS`]), the index `u8::MAX` where empty.
+static CUE_TABLE: [(u128, u8); 64] = {
+    let mut table = [(0u128, u8::MAX); 64];
     let mut i = 0;
-    while i < keys.len() {
-        keys[i] = if i < CUES.len() {
+    while i < CUES.len() + ORG_ANAPHORS.len() {
+        let key = if i < CUES.len() {
             word_key(CUES[i].0.as_bytes())
         } else {
             word_key(ORG_ANAPHORS[i - CUES.len()].as_bytes())
         };
+        let mut at = cue_slot(key);
+        while table[at].1 != u8::MAX {
+            at = (at + 1) % 64;
+        }
+        table[at] = (key, i as u8);
         i += 1;
     }
-    keys
+    table
 };
 
 impl Cue {
@@ -579,10 +576,19 @@ impl Cue {
 
     /// The cue of the word with this [`word_key`].
     fn of_key(key: u128) -> Cue {
-        match CUE_KEYS.iter().position(|&k| k == key) {
-            Some(i) if i < CUES.len() => CUES[i].1,
-            Some(i) => Cue::Anaphor(ORG_ANAPHORS[i - CUES.len()]),
-            None => Cue::Other,
+        let mut at = cue_slot(key);
+        loop {
+            match CUE_TABLE[at] {
+                (_, u8::MAX) => return Cue::Other,
+                (k, i) if k == key => {
+                    let i = usize::from(i);
+                    return match CUES.get(i) {
+                        Some(&(_, cue)) => cue,
+                        None => Cue::Anaphor(ORG_ANAPHORS[i - CUES.len()]),
+                    };
+                }
+                _ => at = (at + 1) % CUE_TABLE.len(),
+            }
         }
     }
 }
@@ -716,10 +722,12 @@ pub fn apply_patterns(
                 );
                 continue;
             }
-            let Some(rel) = onto.relation(&p.relation) else {
-                continue;
-            };
+            // The relation is looked up at the pattern's first match (most find none).
+            let mut relation = None;
             p.each_match(shadow, words, |s, o, whole| {
+                let Some(rel) = *relation.get_or_insert_with(|| onto.relation(&p.relation)) else {
+                    return;
+                };
                 // A slot followed by "'s" or by a head noun is a modifier of something else
                 // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
                 if modifier_after(shadow, s.end, whole) || modifier_after(shadow, o.end, whole) {
@@ -1180,20 +1188,6 @@ mod tests {
                     assert_eq!(got, shadow_by_tokens(&ctx, si, spans), "{text}");
                     assert_eq!(slots.len(), spans.len());
                 }
-            }
-        }
-    }
-
-    #[test]
-    fn ascii_lowercase_eight_at_a_time() {
-        let all: Vec<u8> = (0..=255u8).chain(0..=255u8).collect();
-        for from in 0..16 {
-            for len in [0, 1, 7, 8, 9, 100, all.len() - 16] {
-                let mut got = all[from..from + len].to_vec();
-                let mut want = got.clone();
-                ascii_lowercase(&mut got);
-                want.make_ascii_lowercase();
-                assert_eq!(got, want, "from {from}, {len} bytes");
             }
         }
     }
