@@ -127,9 +127,12 @@ pub struct Pattern {
     /// Words the shadow must hold for the pattern to match: in each group, all the words of
     /// one alternative (ids into `Ontology::words`). Empty when nothing could be derived.
     needs: Vec<Vec<Box<[u32]>>>,
-    /// The number of the first of `needs`' groups among all patterns' groups (see
-    /// [`WordSet`]): the pattern's groups are numbered `first_group..first_group + needs.len()`.
-    first_group: usize,
+    /// `needs`' groups, numbered among all patterns' groups (see [`WordSet`]), as bits of
+    /// the word set's 64-bit words: (index of the word, its bits), tested a word at a time.
+    group_bits: Box<[(u32, u64)]>,
+    /// Whether an alternative in `needs` has more than one word (the marks of
+    /// `group_bits` then do not tell alone whether it is present).
+    long_alternatives: bool,
     /// The pattern over shadow tokens, when its regex matches whole tokens only (see
     /// [`matcher`]); `None` when the regex must run.
     steps: Option<Box<[Step]>>,
@@ -148,12 +151,14 @@ impl Pattern {
         self.subject_mask & letters != 0
             && self.object_mask & letters != 0
             // First a few bit tests (necessary, not sufficient), then the groups in full.
-            && words.groups_hold(self.first_group, self.needs.len())
-            && self.needs.iter().all(|group| {
+            && words.groups_hold(&self.group_bits)
+            // A group is marked when the word marking one of its alternatives is present:
+            // for alternatives of one word each, that says all.
+            && (!self.long_alternatives || self.needs.iter().all(|group| {
                 group
                     .iter()
                     .any(|alt| alt.iter().all(|&id| words.contains(id)))
-            })
+            }))
     }
 
     /// Calls `found(s, o, end)` for every match of the pattern in `shadow` (whose tokens
@@ -270,6 +275,9 @@ pub struct Ontology {
     word_groups: Vec<Vec<(u32, u64)>>,
     /// The number of groups.
     groups: usize,
+    /// By [`Ontology::candidates`]' key: the patterns (indices, in order) whose subject and
+    /// object letters both meet those letters, of symmetric relations only when asked.
+    candidates: Vec<Box<[u32]>>,
 }
 
 impl Ontology {
@@ -287,6 +295,49 @@ impl Ontology {
     pub fn relation(&self, name: &str) -> Option<&RelationType> {
         self.relations.get(name)
     }
+
+    /// The patterns that may match a shadow whose slots have these letters (a [`letter_bit`]
+    /// mask), in order: those whose subject and object letters both meet them (of symmetric
+    /// relations only with `symmetric_only`). Found once per ontology, not per sentence.
+    pub fn candidates(&self, letters: u8, symmetric_only: bool) -> impl Iterator<Item = &Pattern> {
+        let key = usize::from(letters & 31) | usize::from(symmetric_only) << 5;
+        self.candidates
+            .get(key)
+            .map_or(&[][..], |list| &list[..])
+            .iter()
+            .map(|&i| &self.patterns[i as usize])
+    }
+
+    /// Whether [`Ontology::candidates`] holds any pattern for these letters.
+    pub fn has_candidates(&self, letters: u8, symmetric_only: bool) -> bool {
+        let key = usize::from(letters & 31) | usize::from(symmetric_only) << 5;
+        self.candidates
+            .get(key)
+            .is_some_and(|list| !list.is_empty())
+    }
+}
+
+/// [`Ontology::candidates`] for every key: the 32 letter masks, then the same for symmetric
+/// relations only.
+fn candidate_lists(
+    patterns: &[Pattern],
+    relations: &BTreeMap<String, RelationType>,
+) -> Vec<Box<[u32]>> {
+    (0..64u8)
+        .map(|key| {
+            let (letters, symmetric_only) = (key & 31, key & 32 != 0);
+            (0..patterns.len() as u32)
+                .filter(|&i| {
+                    let p = &patterns[i as usize];
+                    p.subject_mask & letters != 0
+                        && p.object_mask & letters != 0
+                        && relations
+                            .get(&p.relation)
+                            .is_some_and(|r| r.symmetric || !symmetric_only)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Line and column (1-based) of the first occurrence of `needle` in `text`, for messages.
@@ -465,6 +516,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
             groups += 1;
         }
         let start = steps.as_deref().and_then(matcher::first_tokens);
+        let group_bits = group_masks(&(first_group as u32..groups as u32).collect::<Vec<_>>());
         patterns.push(Pattern {
             id: p.id,
             relation: p.relation,
@@ -476,8 +528,9 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
             object_mask: mask(&object_letters),
             subject_letters,
             object_letters,
+            long_alternatives: needs.iter().flatten().any(|alt| alt.len() > 1),
             needs,
-            first_group,
+            group_bits: group_bits.into(),
             steps: steps.map(Vec::into_boxed_slice),
             start,
             s_slot,
@@ -507,6 +560,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
             apostrophe: hedges.iter().any(|h| h.contains(['\'', '’'])),
         })
     };
+    let candidates = candidate_lists(&patterns, &relations);
     Ok(Ontology {
         version: raw.version,
         entity_types,
@@ -517,6 +571,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         words,
         word_groups,
         groups,
+        candidates,
     })
 }
 

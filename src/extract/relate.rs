@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use crate::graph::{Certainty, EntityType, Evidence};
 use crate::lexicon::{Kind, Lexicon};
 use crate::ontology::{letter_bit, Ontology, WordSet};
-use crate::text::fold_key;
+use crate::text::fold_key_into;
 
 use super::tokens::TokKind;
 use super::{DocContext, RelationRecord};
@@ -82,28 +82,28 @@ impl SlotSpan {
 }
 
 /// Appends a token's shadow text: lower-cased, quotes and dashes made plain.
-fn push_shadow_token(out: &mut String, t: &str, kind: TokKind) {
+fn push_shadow_token(out: &mut Vec<u8>, t: &str, kind: TokKind) {
     // The patterns' gaps take a token as `[^ ]+` (see `ontology::compile_pattern`).
     debug_assert!(
         !t.contains(char::is_whitespace),
         "token {t:?} holds a space"
     );
     if kind == TokKind::Possessive {
-        out.push_str("'s");
+        out.extend_from_slice(b"'s");
+        return;
+    }
+    let bytes = t.as_bytes();
+    // Most tokens are ASCII: lower-cased as they are copied, in one pass (the ASCII quotes
+    // below are their own shadow).
+    if bytes.is_ascii() {
+        out.extend(bytes.iter().map(u8::to_ascii_lowercase));
         return;
     }
     match t {
-        "“" | "”" | "\"" | "«" | "»" => out.push('"'),
-        "‘" | "’" | "'" => out.push('\''),
-        "—" | "–" => out.push_str("--"),
-        // Most tokens are ASCII: copied, then lower-cased in place (ASCII quotes stay as
-        // they are, as above).
-        _ if t.is_ascii() => {
-            let start = out.len();
-            out.push_str(t);
-            out[start..].make_ascii_lowercase();
-        }
-        _ => out.push_str(&t.to_lowercase().replace('’', "'")),
+        "“" | "”" | "«" | "»" => out.push(b'"'),
+        "‘" | "’" => out.push(b'\''),
+        "—" | "–" => out.extend_from_slice(b"--"),
+        _ => out.extend_from_slice(t.to_lowercase().replace('’', "'").as_bytes()),
     }
 }
 
@@ -146,11 +146,11 @@ fn lower_in<'t>(w: &str, targets: &[&'t str]) -> Option<&'t str> {
 }
 
 /// Appends `n` in decimal.
-fn push_number(out: &mut String, n: usize) {
+fn push_number(out: &mut Vec<u8>, n: usize) {
     if n >= 10 {
         push_number(out, n / 10);
     }
-    out.push(char::from(b'0' + (n % 10) as u8));
+    out.push(b'0' + (n % 10) as u8);
 }
 
 /// Builds the shadow string of a sentence from its slot spans (sorted, non-overlapping).
@@ -161,17 +161,30 @@ pub fn shadow<'s>(
 ) -> (String, Vec<Slot<'s>>) {
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
-    let mut out = String::with_capacity(ctx.sentence_span(sentence).len() + 4 * spans.len() + 8);
+    let bytes = text.as_bytes();
+    // Bytes, not a `String`: text is copied a run at a time and lower-cased in place. Room
+    // for the sentence, a space per token and the placeholders: most sentences never grow it.
+    let room = ctx.sentence_span(sentence).len() + toks.len() + 6 * spans.len() + 8;
+    let mut out: Vec<u8> = Vec::with_capacity(room);
     let mut slots = Vec::with_capacity(spans.len());
+    // Tokens `run.0..run.1` (not yet written) stand in the text one space apart, as their
+    // shadows will: the run's text is their shadow but for its case.
+    let mut run = (0, 0);
+    let flush = |out: &mut Vec<u8>, (first, last): (usize, usize)| {
+        if first < last {
+            push_run(out, text, &toks[first..last]);
+        }
+    };
     let mut i = 0;
     let mut sp = spans.iter().peekable();
     while i < toks.len() {
         if let Some(s) = sp.peek().copied() {
             if s.first == i {
-                out.push('@');
-                out.push(s.letter);
+                flush(&mut out, run);
+                out.push(b'@');
+                out.extend_from_slice(s.letter.encode_utf8(&mut [0; 4]).as_bytes());
                 push_number(&mut out, slots.len());
-                out.push(' ');
+                out.push(b' ');
                 slots.push(Slot {
                     letter: s.letter,
                     entities: &s.entities,
@@ -181,15 +194,60 @@ pub fn shadow<'s>(
                 // ("have been @E3 arrested in …").
                 if s.letter != 'E' {
                     i = s.last;
+                    run = (i, i);
                     continue;
                 }
+                run = (i, i);
             }
         }
-        push_shadow_token(&mut out, toks[i].text(text), toks[i].kind);
-        out.push(' ');
+        let t = &toks[i];
+        // A possessive has a shadow of its own ("'s"); other tokens join the run when one
+        // space parts them from it.
+        let joins = run.0 == run.1 || {
+            let end = toks[run.1 - 1].span.end;
+            t.span.start == end + 1 && bytes.get(end) == Some(&b' ')
+        };
+        if t.kind == TokKind::Possessive || !joins {
+            flush(&mut out, run);
+            run = (i, i);
+        }
+        if t.kind == TokKind::Possessive {
+            push_shadow_token(&mut out, t.text(text), t.kind);
+            out.push(b' ');
+            run = (i + 1, i + 1);
+        } else {
+            run.1 = i + 1;
+        }
         i += 1;
     }
+    flush(&mut out, run);
+    // Whole tokens and ASCII only went in: always UTF-8 (the lossy copy is never made).
+    let out = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (out, slots)
+}
+
+/// Appends the shadows of `run`, tokens (no possessive among them) that stand one space
+/// apart in `text`, each followed by a space. An ASCII run is its text lower-cased: copied
+/// whole, then lower-cased in place; others go token by token.
+fn push_run(out: &mut Vec<u8>, text: &str, run: &[super::tokens::Token]) {
+    let (Some(first), Some(last)) = (run.first(), run.last()) else {
+        return;
+    };
+    let piece = &text.as_bytes()[first.span.start..last.span.end];
+    if piece.is_ascii() {
+        let at = out.len();
+        out.extend_from_slice(piece);
+        // (A loop the compiler turns into vector instructions.)
+        out[at..].make_ascii_lowercase();
+    } else {
+        for t in run {
+            push_shadow_token(out, t.text(text), t.kind);
+            out.push(b' ');
+        }
+        return;
+    }
+    out.push(b' ');
 }
 
 /// Joins coordinated slots of one type: "@L1 , @L2 , @L3 and @L4" → one slot for all four.
@@ -281,38 +339,53 @@ pub fn sentence_spans(
 ) -> Vec<SlotSpan> {
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
+    let bytes = text.as_bytes();
+    let mut key = String::new();
     let mut spans: Vec<SlotSpan> = Vec::new();
     // The mentions of this sentence by start token, walked along with `i`.
-    let mut mentions = mention_entity
-        .range((sentence, 0)..(sentence + 1, 0))
-        .peekable();
+    let mut mentions = mention_entity.range((sentence, 0)..(sentence + 1, 0));
+    let mut pending = mentions.next();
     let mut i = 0;
     while i < toks.len() {
-        while mentions.next_if(|(&(_, first), _)| first < i).is_some() {}
-        let here = mentions
-            .peek()
-            .filter(|(&(_, first), _)| first == i)
-            .map(|(_, &found)| found);
-        if let Some((e, last)) = here {
+        while pending.is_some_and(|(&(_, first), _)| first < i) {
+            pending = mentions.next();
+        }
+        if let Some((_, &(e, last))) = pending.filter(|(&(_, first), _)| first == i) {
             // The candidate covers tokens [i, last).
             spans.push(SlotSpan::one(i, last, letter(ents[e].etype), e));
             recent.see(e, ents[e].etype);
             i = last;
             continue;
         }
-        let w = toks[i].text(text);
-        // Demonyms stand for their country.
-        if toks[i].kind == TokKind::Word && w.chars().next().is_some_and(char::is_uppercase) {
-            if let Some(entry) = lex.word_entry(&fold_key(w), Kind::Demonym) {
-                if let Some(e) = demonym_entity(entry) {
-                    spans.push(SlotSpan::one(i, i + 1, 'D', e));
+        let t = &toks[i];
+        let token = bytes.get(t.span.start..t.span.end).unwrap_or_default();
+        // Demonyms stand for their country. (Most words start with a byte that tells they
+        // do not start with a capital: they are not sliced as text.)
+        if t.kind == TokKind::Word
+            && token
+                .first()
+                .is_some_and(|b| !b.is_ascii() || b.is_ascii_uppercase())
+        {
+            let w = t.text(text);
+            if w.chars().next().is_some_and(char::is_uppercase) {
+                key.clear();
+                fold_key_into(w, &mut key);
+                if let Some(entry) = lex.word_entry(&key, Kind::Demonym) {
+                    if let Some(e) = demonym_entity(entry) {
+                        spans.push(SlotSpan::one(i, i + 1, 'D', e));
+                    }
+                    i += 1;
+                    continue;
                 }
-                i += 1;
-                continue;
             }
         }
-        // Each token is classed once (most are `Other`); the rules below read the class.
-        let class = Cue::of(w);
+        // Each token is classed once (most are `Other`, told by a glance at their bytes);
+        // the rules below read the class, and have nothing to do with `Other`.
+        if !Cue::may_be(token) {
+            i += 1;
+            continue;
+        }
+        let class = Cue::of(t.text(text));
         let next = |i: usize| {
             toks.get(i + 1)
                 .map_or(Cue::Other, |t| Cue::of(t.text(text)))
@@ -395,10 +468,15 @@ const CUES: &[(&str, Cue)] = &[
     ("it", Cue::It { its: false }),
 ];
 
-/// By first letter (`a` to `z`), a bit per length of the cue words (all lower-case ASCII
-/// letters, up to 15 long) that start with it: most ASCII tokens are turned down by one test.
-static CUE_SHAPES: [u16; 26] = {
-    let mut shapes = [0u16; 26];
+/// By first letter (`a` to `z`), a bit per byte length a token lower-casing to a cue word
+/// that starts with it may have: most tokens are turned down by one test of their first
+/// byte and length, unread. The only non-ASCII character whose lower case is ASCII is the
+/// Kelvin sign (three bytes, lower-cased to `k`; see the `non_ascii_lowering_to_ascii`
+/// test): a cue word of `n` bytes with `k` letters `k` is the lower case of tokens of `n`,
+/// `n + 2`, …, `n + 2k` bytes, which start with its first letter (no cue word starts with
+/// `k`).
+static CUE_SHAPES: [u32; 26] = {
+    let mut shapes = [0u32; 26];
     let mut i = 0;
     while i < CUES.len() + ORG_ANAPHORS.len() {
         let w = if i < CUES.len() {
@@ -406,40 +484,112 @@ static CUE_SHAPES: [u16; 26] = {
         } else {
             ORG_ANAPHORS[i - CUES.len()].as_bytes()
         };
-        assert!(w.len() < 16 && w[0].is_ascii_lowercase());
-        shapes[(w[0] - b'a') as usize] |= 1 << w.len();
+        assert!(w.len() < 16 && w[0].is_ascii_lowercase() && w[0] != b'k');
+        let mut len = w.len();
+        shapes[(w[0] - b'a') as usize] |= 1 << len;
+        let mut j = 0;
+        while j < w.len() {
+            assert!(w[j].is_ascii_lowercase());
+            if w[j] == b'k' {
+                len += 2;
+                shapes[(w[0] - b'a') as usize] |= 1 << len;
+            }
+            j += 1;
+        }
         i += 1;
     }
     shapes
 };
 
+/// A lower-case ASCII word of up to 15 bytes as one number (its bytes, little-endian, zero
+/// padded): two such words are equal exactly when their keys are.
+const fn word_key(w: &[u8]) -> u128 {
+    let mut key = 0u128;
+    let mut i = 0;
+    while i < w.len() && i < 16 {
+        key |= (w[i] as u128) << (8 * i);
+        i += 1;
+    }
+    key
+}
+
+/// The slot of a [`word_key`] in [`CUE_TABLE`] (its size a power of two).
+const fn cue_slot(key: u128) -> usize {
+    let folded = (key as u64) ^ ((key >> 64) as u64);
+    (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize
+}
+
+/// The cue words by [`word_key`], open addressing from [`cue_slot`]: (key, index in [`CUES`]
+/// then [`ORG_ANAPHORS`]), the index `u8::MAX` where empty.
+static CUE_TABLE: [(u128, u8); 64] = {
+    let mut table = [(0u128, u8::MAX); 64];
+    let mut i = 0;
+    while i < CUES.len() + ORG_ANAPHORS.len() {
+        let key = if i < CUES.len() {
+            word_key(CUES[i].0.as_bytes())
+        } else {
+            word_key(ORG_ANAPHORS[i - CUES.len()].as_bytes())
+        };
+        let mut at = cue_slot(key);
+        while table[at].1 != u8::MAX {
+            at = (at + 1) % 64;
+        }
+        table[at] = (key, i as u8);
+        i += 1;
+    }
+    table
+};
+
 impl Cue {
+    /// Whether a token of these bytes may have a cue (`false` for most tokens).
+    #[inline]
+    fn may_be(token: &[u8]) -> bool {
+        match token.first() {
+            Some(b) if b.is_ascii_alphabetic() => {
+                let shape = CUE_SHAPES[usize::from(b.to_ascii_lowercase() - b'a')];
+                token.len() < 32 && shape & (1 << token.len()) != 0
+            }
+            _ => false,
+        }
+    }
+
     fn of(w: &str) -> Cue {
-        // An ASCII token keeps its length when lower-cased: its first letter and length
-        // tell most tokens from every cue word.
-        if w.is_ascii() {
-            let shape = match w.as_bytes().first() {
-                Some(b) if b.is_ascii_alphabetic() => {
-                    CUE_SHAPES[usize::from(b.to_ascii_lowercase() - b'a')]
+        if !Cue::may_be(w.as_bytes()) {
+            return Cue::Other;
+        }
+        if w.len() < 16 && w.is_ascii() {
+            let mut lower = [0u8; 16];
+            for (l, b) in lower.iter_mut().zip(w.bytes()) {
+                *l = b.to_ascii_lowercase();
+            }
+            return Cue::of_key(u128::from_le_bytes(lower));
+        }
+        // Other tokens are lower-cased in full (a Kelvin sign becomes an ASCII `k`); cue
+        // words are ASCII.
+        let lower = w.to_lowercase();
+        if lower.len() < 16 && lower.is_ascii() {
+            Cue::of_key(word_key(lower.as_bytes()))
+        } else {
+            Cue::Other
+        }
+    }
+
+    /// The cue of the word with this [`word_key`].
+    fn of_key(key: u128) -> Cue {
+        let mut at = cue_slot(key);
+        loop {
+            match CUE_TABLE[at] {
+                (_, u8::MAX) => return Cue::Other,
+                (k, i) if k == key => {
+                    let i = usize::from(i);
+                    return match CUES.get(i) {
+                        Some(&(_, cue)) => cue,
+                        None => Cue::Anaphor(ORG_ANAPHORS[i - CUES.len()]),
+                    };
                 }
-                _ => 0,
-            };
-            if w.len() >= 16 || shape & (1 << w.len()) == 0 {
-                return Cue::Other;
+                _ => at = (at + 1) % CUE_TABLE.len(),
             }
         }
-        let lw = Lower::of(w);
-        let lw = lw.as_bytes();
-        CUES.iter()
-            .find(|(word, _)| word.as_bytes() == lw)
-            .map(|&(_, cue)| cue)
-            .or_else(|| {
-                ORG_ANAPHORS
-                    .iter()
-                    .find(|a| a.as_bytes() == lw)
-                    .map(|a| Cue::Anaphor(a))
-            })
-            .unwrap_or(Cue::Other)
     }
 }
 
@@ -551,14 +701,19 @@ pub fn apply_patterns(
         return;
     }
     let letters = slots.iter().fold(0, |m, s| m | letter_bit(s.letter));
+    // Most patterns lack a slot type they need: those are never looked at, and when all
+    // do, neither is the shadow.
+    if !onto.has_candidates(letters, symmetric_only) {
+        return;
+    }
     // One word set per thread, its buffers reused from sentence to sentence.
     thread_local! {
         static WORDS: RefCell<WordSet> = RefCell::default();
     }
     WORDS.with_borrow_mut(|words| {
         words.fill(onto, shadow);
-        for p in &onto.patterns {
-            // Most patterns lack a slot type or a word they need: they are not run.
+        for p in onto.candidates(letters, symmetric_only) {
+            // Most patterns lack a word they need: they are not run.
             if !p.may_match(letters, words) {
                 debug_assert!(
                     !p.regex.is_match(shadow),
@@ -567,13 +722,12 @@ pub fn apply_patterns(
                 );
                 continue;
             }
-            let Some(rel) = onto.relation(&p.relation) else {
-                continue;
-            };
-            if symmetric_only && !rel.symmetric {
-                continue;
-            }
+            // The relation is looked up at the pattern's first match (most find none).
+            let mut relation = None;
             p.each_match(shadow, words, |s, o, whole| {
+                let Some(rel) = *relation.get_or_insert_with(|| onto.relation(&p.relation)) else {
+                    return;
+                };
                 // A slot followed by "'s" or by a head noun is a modifier of something else
                 // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
                 if modifier_after(shadow, s.end, whole) || modifier_after(shadow, o.end, whole) {
@@ -897,6 +1051,9 @@ mod tests {
             ("'", TokKind::Possessive, "'s"),
             ("“", TokKind::Punct, "\""),
             ("»", TokKind::Punct, "\""),
+            ("\"", TokKind::Punct, "\""),
+            ("'", TokKind::Punct, "'"),
+            ("A-Z@[`", TokKind::Word, "a-z@[`"),
             ("’", TokKind::Punct, "'"),
             ("—", TokKind::Punct, "--"),
             ("–", TokKind::Punct, "--"),
@@ -906,9 +1063,9 @@ mod tests {
             ("2024", TokKind::Number, "2024"),
         ];
         for (token, kind, want) in table {
-            let mut out = String::from("x ");
+            let mut out = b"x ".to_vec();
             push_shadow_token(&mut out, token, kind);
-            assert_eq!(out, format!("x {want}"), "{token}");
+            assert_eq!(out, format!("x {want}").as_bytes(), "{token}");
         }
     }
 
@@ -936,9 +1093,9 @@ mod tests {
             assert_eq!(Lower::of(w).as_bytes(), w.to_lowercase().as_bytes(), "{w}");
         }
         for n in [0, 7, 10, 99, 100, 12345] {
-            let mut out = String::new();
+            let mut out = Vec::new();
             push_number(&mut out, n);
-            assert_eq!(out, n.to_string());
+            assert_eq!(out, n.to_string().as_bytes());
         }
     }
 
@@ -975,6 +1132,98 @@ mod tests {
         }
         for &a in ORG_ANAPHORS {
             assert_eq!(Cue::of(&a.to_uppercase()), Cue::Anaphor(a), "{a}");
+        }
+    }
+
+    /// The shadow a token at a time, as it was built before runs: what `shadow` must give.
+    fn shadow_by_tokens(ctx: &DocContext<'_>, sentence: usize, spans: &[SlotSpan]) -> String {
+        let toks = &ctx.tokens[sentence];
+        let mut out = Vec::new();
+        let (mut i, mut sp, mut n) = (0, spans.iter().peekable(), 0);
+        while i < toks.len() {
+            if let Some(s) = sp.next_if(|s| s.first == i) {
+                out.extend_from_slice(format!("@{}{n} ", s.letter).as_bytes());
+                n += 1;
+                if s.letter != 'E' {
+                    i = s.last;
+                    continue;
+                }
+            }
+            push_shadow_token(&mut out, toks[i].text(ctx.text()), toks[i].kind);
+            out.push(b' ');
+            i += 1;
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Runs of tokens copied whole give the shadow of each token in turn: around slots,
+    /// possessives, punctuation glued to words, several spaces, tabs, line breaks, curly
+    /// quotes, dashes and other non-ASCII text.
+    #[test]
+    fn shadow_runs_match_tokens() {
+        let lex = Lexicon::load(&[] as &[&str]).unwrap();
+        let texts = [
+            "Police raided homes in Colombia, Ecuador, Peru and Chile on Monday.",
+            "The DEA's office  said   Maduro’s \"allies\" fled\tto MÉXICO on 12 May.",
+            "“We will win,” said José Álvaro — the Cartel's LEADER — in Bogotá.",
+            "Trump's and Biden’ ‘officials’ met «ΟΔΟΣ» İstanbul officials.",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ[`@ abcdefghijklmnopqrstuvwxyz{ are letters.",
+            "x",
+        ];
+        for text in texts {
+            let doc = crate::corpus::Document::new("t.txt", text.to_string());
+            let ctx = super::super::analyze(&doc, &lex);
+            for si in 0..ctx.tokens.len() {
+                let n = ctx.tokens[si].len();
+                // No slot; a slot over every second token; an event slot (its words kept).
+                let layouts: [Vec<SlotSpan>; 3] = [
+                    Vec::new(),
+                    (0..n / 2)
+                        .map(|k| SlotSpan::one(2 * k, 2 * k + 1, 'P', k))
+                        .collect(),
+                    vec![SlotSpan::one(n / 2, n, 'E', 0)],
+                ];
+                for spans in &layouts {
+                    let (got, slots) = shadow(&ctx, si, spans);
+                    assert_eq!(got, shadow_by_tokens(&ctx, si, spans), "{text}");
+                    assert_eq!(slots.len(), spans.len());
+                }
+            }
+        }
+    }
+
+    /// What [`CUE_SHAPES`] rests on: of the characters beyond ASCII, only the Kelvin sign
+    /// lower-cases to ASCII text.
+    #[test]
+    fn non_ascii_lowering_to_ascii() {
+        let lowering_to_ascii: Vec<(char, String)> = ('\u{80}'..=char::MAX)
+            .map(|c| (c, c.to_lowercase().collect::<String>()))
+            .filter(|(_, lower)| lower.is_ascii())
+            .collect();
+        assert_eq!(lowering_to_ascii, [('\u{212A}', "k".to_string())]);
+        assert_eq!('\u{212A}'.len_utf8(), 3);
+    }
+
+    /// The quick test turns down no token with a cue: every cue word, in every case, with
+    /// Kelvin signs for its `k`s.
+    #[test]
+    fn cue_quick_test_keeps_every_cue() {
+        let words = CUES
+            .iter()
+            .map(|&(w, cue)| (w, cue))
+            .chain(ORG_ANAPHORS.iter().map(|&a| (a, Cue::Anaphor(a))));
+        for (w, cue) in words {
+            let forms = [
+                w.to_string(),
+                w.to_uppercase(),
+                w[..1].to_uppercase() + &w[1..],
+                w.replace('k', "\u{212A}"),
+                w.to_uppercase().replace('K', "\u{212A}"),
+            ];
+            for form in forms {
+                assert!(Cue::may_be(form.as_bytes()), "{form}");
+                assert_eq!(Cue::of(&form), cue, "{form}");
+            }
         }
     }
 

@@ -96,13 +96,39 @@ impl WordTable {
         let mut at = key_hash(key) & mask;
         loop {
             let (k, id) = self.table[at];
-            if id == NO_WORD
-                || k == key && (token.len() <= 3 || self.words[id as usize].as_bytes() == token)
-            {
+            if id == NO_WORD || k == key && same_bytes(self.words[id as usize].as_bytes(), token) {
                 return id;
             }
             at = (at + 1) & mask;
         }
+    }
+}
+
+/// Whether `a` and `b`, of one [`token_key`] (so of one length, first two and last bytes),
+/// are equal: by two overlapping loads of four or eight bytes each up to 16 bytes (most
+/// words), without a call to `memcmp`.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    fn four(x: &[u8], at: usize) -> u32 {
+        let mut bytes = [0; 4];
+        bytes.copy_from_slice(&x[at..at + 4]);
+        u32::from_le_bytes(bytes)
+    }
+    fn eight(x: &[u8], at: usize) -> u64 {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(&x[at..at + 8]);
+        u64::from_le_bytes(bytes)
+    }
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    match len {
+        // The key holds all of them.
+        0..=3 => true,
+        4..=7 => four(a, 0) == four(b, 0) && four(a, len - 4) == four(b, len - 4),
+        8..=16 => eight(a, 0) == eight(b, 0) && eight(a, len - 8) == eight(b, len - 8),
+        _ => a == b,
     }
 }
 
@@ -180,12 +206,12 @@ impl WordSet {
             .is_some_and(|b| b & (1 << (id % 64)) != 0)
     }
 
-    /// Whether the groups numbered `first..first + len` may all be satisfied.
-    pub(super) fn groups_hold(&self, first: usize, len: usize) -> bool {
-        (first..first + len).all(|g| {
+    /// Whether the groups of these bits (see `Pattern::group_bits`) may all be satisfied.
+    pub(super) fn groups_hold(&self, bits: &[(u32, u64)]) -> bool {
+        bits.iter().all(|&(at, bits)| {
             self.groups
-                .get(g / 64)
-                .is_some_and(|b| b & (1 << (g % 64)) != 0)
+                .get(at as usize)
+                .is_some_and(|&held| held & bits == bits)
         })
     }
 }
@@ -564,6 +590,26 @@ mod tests {
                 .position(|&b| b == b' ')
                 .map(|i| from + i);
             assert_eq!(next_space(&bytes, from), want, "from {from}");
+        }
+    }
+
+    #[test]
+    fn bytes_compared_by_loads() {
+        let words: Vec<Vec<u8>> = (0..=20)
+            .map(|n| (0..n).map(|i| b'a' + i as u8).collect())
+            .collect();
+        for a in &words {
+            assert!(same_bytes(a, a));
+            for at in 0..a.len() {
+                // One byte off anywhere (but in the first two and the last, which the key
+                // holds, for words of up to three bytes).
+                let mut b = a.clone();
+                b[at] = b'-';
+                assert_eq!(same_bytes(a, &b), a.len() <= 3, "{a:?} at {at}");
+            }
+            let mut longer = a.clone();
+            longer.push(b'z');
+            assert!(!same_bytes(a, &longer));
         }
     }
 
