@@ -141,7 +141,9 @@ fn word(text: &str, base: usize, s: usize, c: char, cl: usize, out: &mut Vec<Tok
     // The last hyphen taken into the word, for "Hamas-led" below.
     let mut hyphen = None;
     loop {
-        q = ascii_alnum_run_end(b, q);
+        while q < n && ASCII_ALNUM[usize::from(b[q])] {
+            q += 1;
+        }
         if q >= n {
             break;
         }
@@ -201,11 +203,10 @@ fn word(text: &str, base: usize, s: usize, c: char, cl: usize, out: &mut Vec<Tok
             q += 1;
         }
     }
-    let word = &text[s..q];
     // "Hamas-led": split a lower-case hyphenated tail off a capitalized word.
     // `hyphen` is `word.rfind('-')`: a hyphen only enters a word as a joiner.
     if let Some(h) = hyphen.filter(|&h| h > 0 && c.is_uppercase()) {
-        let tail = &word[h + 1..];
+        let tail = &text[s + h + 1..q];
         if !tail.is_empty() && tail.chars().all(|x| x.is_lowercase()) {
             out.push(token(base, s, s + h, TokKind::Word));
             out.push(token(base, s + h, s + h + 1, TokKind::Punct));
@@ -213,10 +214,12 @@ fn word(text: &str, base: usize, s: usize, c: char, cl: usize, out: &mut Vec<Tok
             return q;
         }
     }
-    // Non-ASCII bytes are neither digits nor separators: bytes give the same answer.
-    let kind = if word
-        .bytes()
-        .all(|x| x.is_ascii_digit() || x == b',' || x == b'.')
+    // Non-ASCII bytes are neither digits nor separators: bytes give the same answer. Most
+    // words start with a letter, which settles it.
+    let kind = if c.is_ascii_digit()
+        && b[s..q]
+            .iter()
+            .all(|&x| x.is_ascii_digit() || x == b',' || x == b'.')
     {
         TokKind::Number
     } else {
@@ -224,37 +227,6 @@ fn word(text: &str, base: usize, s: usize, c: char, cl: usize, out: &mut Vec<Tok
     };
     out.push(token(base, s, q, kind));
     q
-}
-
-/// End of the run of ASCII letters and digits starting at `i`: eight bytes at a time, each
-/// byte tested against the ranges `0-9` and (with the case bit set) `a-z`.
-#[inline]
-fn ascii_alnum_run_end(b: &[u8], mut i: usize) -> usize {
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const LO7: u64 = !HI;
-    const fn splat(x: u8) -> u64 {
-        u64::from_ne_bytes([x; 8])
-    }
-    while i + 8 <= b.len() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(&b[i..i + 8]);
-        let w = u64::from_le_bytes(word);
-        // Each byte below 0x80, so no sum below carries into the next byte.
-        let w7 = w & LO7;
-        let folded = w7 | splat(0x20);
-        let letter =
-            folded.wrapping_add(splat(0x80 - b'a')) & !folded.wrapping_add(splat(0x7F - b'z'));
-        let digit = w7.wrapping_add(splat(0x80 - b'0')) & !w7.wrapping_add(splat(0x7F - b'9'));
-        let stop = !((letter | digit) & !w) & HI;
-        if stop != 0 {
-            return i + (stop.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < b.len() && b[i].is_ascii_alphanumeric() {
-        i += 1;
-    }
-    i
 }
 
 /// Whether a letter or digit starts at byte `p` of `text` (false at the end).
@@ -444,31 +416,6 @@ mod tests {
                 Class::Other
             };
             assert!(ASCII_CLASS[usize::from(b)] == want, "{b}");
-        }
-    }
-
-    #[test]
-    fn ascii_alnum_run_end_is_the_byte_loop() {
-        let slow = |b: &[u8], mut i: usize| {
-            while i < b.len() && b[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            i
-        };
-        // Every byte value at every position of a 16-byte run of letters and digits.
-        let base: Vec<u8> = b"aZ09mqAzbY8c7dXe".to_vec();
-        for x in 0..=255u8 {
-            for at in 0..base.len() {
-                let mut b = base.clone();
-                b[at] = x;
-                for start in 0..b.len() {
-                    assert_eq!(
-                        ascii_alnum_run_end(&b, start),
-                        slow(&b, start),
-                        "{x} at {at} from {start}"
-                    );
-                }
-            }
         }
     }
 

@@ -88,8 +88,12 @@ pub(crate) fn ascii_run_end(b: &[u8], mut i: usize) -> usize {
 /// `s.to_lowercase()` written into `out` (cleared first). ASCII runs are copied and lowered
 /// in place; other characters go through `char::to_lowercase`, except a capital sigma, whose
 /// lower case depends on its neighbours: then the whole string takes the library path.
-pub(crate) fn lowercase_into(s: &str, out: &mut String) {
+///
+/// Returns whether `s` holds a white-space character beyond ASCII: those characters are
+/// decoded here anyway, so the answer costs a table look-up each.
+pub(crate) fn lowercase_into(s: &str, out: &mut String) -> bool {
     out.clear();
+    let mut wide_space = false;
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -109,14 +113,21 @@ pub(crate) fn lowercase_into(s: &str, out: &mut String) {
         match c {
             'Σ' => {
                 *out = s.to_lowercase();
-                return;
+                return s.chars().any(|c| !c.is_ascii() && c.is_whitespace());
             }
             // General punctuation (quotes, dashes, spaces) has no case: no table look-up.
-            '\u{2000}'..='\u{206F}' => out.push(c),
-            _ => out.extend(c.to_lowercase()),
+            '\u{2000}'..='\u{206F}' => {
+                wide_space |= c.is_whitespace();
+                out.push(c);
+            }
+            _ => {
+                wide_space |= c.is_whitespace();
+                out.extend(c.to_lowercase());
+            }
         }
         i += c.len_utf8();
     }
+    wide_space
 }
 
 #[cfg(test)]
@@ -156,9 +167,18 @@ mod tests {
             "\u{212A}elvin",
             "A very long ASCII line with MANY words and “QUOTES” — DASHES…",
             "ẞ straße",
+            "a\u{a0}b",
+            "ΣΑΣ\u{3000}",
+            "x\u{2003}y\u{85}",
+            "é\u{1680}",
         ] {
-            lowercase_into(s, &mut out);
+            let wide_space = lowercase_into(s, &mut out);
             assert_eq!(out, s.to_lowercase(), "{s:?}");
+            assert_eq!(
+                wide_space,
+                s.chars().any(|c| !c.is_ascii() && c.is_whitespace()),
+                "{s:?}"
+            );
         }
     }
 
@@ -169,11 +189,12 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn lowercase_into_is_to_lowercase(
-            s in "[a-zA-Z0-9 .,'\u{2019}\u{201c}\u{2014}\u{a0}\u{c9}\u{e9}\u{130}\u{212a}\u{3a3}\u{3c3}\u{1e9e}\u{4e2d}]{0,40}"
+            s in "[a-zA-Z0-9 .,'\u{2019}\u{201c}\u{2014}\u{a0}\u{85}\u{2003}\u{3000}\u{c9}\u{e9}\u{130}\u{212a}\u{3a3}\u{3c3}\u{1e9e}\u{4e2d}]{0,40}"
         ) {
             let mut out = String::new();
-            lowercase_into(&s, &mut out);
+            let wide_space = lowercase_into(&s, &mut out);
             proptest::prop_assert_eq!(out, s.to_lowercase());
+            proptest::prop_assert_eq!(wide_space, s.chars().any(|c| !c.is_ascii() && c.is_whitespace()));
         }
 
         #[test]

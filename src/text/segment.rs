@@ -200,8 +200,7 @@ pub fn segment(text: &str) -> Segmented {
     let mut seg = Segmented::default();
     let paragraphs = paragraph_spans(text);
     let phrases = phrase_sets(text.to_ascii_lowercase().as_bytes(), &paragraphs);
-    // Most lines are already space-normalized: the set borrows them from `text`.
-    let mut seen: rustc_hash::FxHashSet<Cow<'_, str>> = Default::default();
+    let mut seen: rustc_hash::FxHashSet<SeenLine<'_>> = Default::default();
     let mut lower = String::new();
     let mut section = 0usize;
     let mut section_start = 0usize;
@@ -211,7 +210,9 @@ pub fn segment(text: &str) -> Segmented {
     });
     for (i, &span) in paragraphs.iter().enumerate() {
         let line = span.slice(text);
-        let mut kind = classify(line, &mut lower, phrases[i]);
+        // (`line` has no white space at either end: it is its own `trim()`.)
+        let wide_space = lowercase_into(line, &mut lower);
+        let mut kind = classify(line, &lower, phrases[i]);
         if kind == Some(BoilerplateKind::Rail) && span.start > 0 {
             seg.sections[section].span = Span::new(section_start, span.start);
             section += 1;
@@ -222,7 +223,12 @@ pub fn segment(text: &str) -> Segmented {
             });
         }
         if kind.is_none() {
-            let norm = normalized_line(line);
+            // Most lines are already space-normalized: the set borrows them from `text`.
+            let norm = if phrases[i] & IRREGULAR_SPACE == 0 && !wide_space {
+                Cow::Borrowed(line)
+            } else {
+                normalized_line(line)
+            };
             // A teaser cut short with "…" is a repeat of the full line that follows it.
             let teaser = norm.strip_suffix("...").or_else(|| norm.strip_suffix('…'));
             let is_teaser = teaser.is_some_and(|stem| {
@@ -231,7 +237,7 @@ pub fn segment(text: &str) -> Segmented {
                         .get(i + 1)
                         .is_some_and(|n| normalized_line(n.slice(text)).starts_with(stem))
             });
-            if is_teaser || !seen.insert(norm) {
+            if is_teaser || !seen.insert(SeenLine(norm)) {
                 kind = Some(BoilerplateKind::Repeat);
             }
         }
@@ -256,6 +262,21 @@ pub fn segment(text: &str) -> Segmented {
     seg
 }
 
+/// A line in the set of lines seen, hashed by its length and its first and last 16 bytes only
+/// (hashing whole paragraphs cost more than the rest of the set): equality still compares them
+/// whole.
+#[derive(PartialEq, Eq)]
+struct SeenLine<'a>(Cow<'a, str>);
+
+impl std::hash::Hash for SeenLine<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let b = self.0.as_bytes();
+        h.write_usize(b.len());
+        h.write(&b[..b.len().min(16)]);
+        h.write(&b[b.len().saturating_sub(16)..]);
+    }
+}
+
 /// The line's words joined by single spaces: the line itself when it already is.
 fn normalized_line(line: &str) -> Cow<'_, str> {
     if is_space_normalized(line) {
@@ -276,17 +297,29 @@ const LINK: u8 = 1;
 const LAST_UPDATED: u8 = 2;
 const REPORTED: u8 = 4;
 const CONTRIBUTED: u8 = 8;
+/// Not a phrase but found in the same pass: ASCII white space other than single spaces, so the
+/// paragraph differs from its normalized form ([`normalized_line`]). (White space beyond ASCII
+/// is reported by `lowercase_into`, which decodes those characters anyway.)
+const IRREGULAR_SPACE: u8 = 16;
 
-/// The phrases, each as a head and the tails that may follow it ("http://" and "https://" are
-/// "http" and a tail): one search per head. No head has a border (a proper prefix that is also
-/// a suffix), so `find_iter`'s non-overlapping matches are all its occurrences.
-const PHRASES: [(u8, &str, &[&str]); 5] = [
-    (LINK, "http", &["://", "s://"]),
-    (LINK, "www.", &[""]),
-    (LAST_UPDATED, "last updated", &[""]),
-    (REPORTED, " reported", &[" from ", " this story"]),
+/// The phrases, each as a head with what may come before and after it ("http://" and
+/// "https://" are "://" with "http" or "https" before): one search per head, for a head with
+/// rare bytes. No head has a border (a proper prefix that is also a suffix), so `find_iter`'s
+/// non-overlapping matches are all its occurrences.
+type Phrase = (
+    u8,
+    &'static [&'static str],
+    &'static str,
+    &'static [&'static str],
+);
+const PHRASES: [Phrase; 5] = [
+    (LINK, &["http", "https"], "://", &[""]),
+    (LINK, &[""], "www.", &[""]),
+    (LAST_UPDATED, &[""], "last updated", &[""]),
+    (REPORTED, &[""], " reported", &[" from ", " this story"]),
     (
         CONTRIBUTED,
+        &[""],
         "contributed",
         &[" to this report", " reporting"],
     ),
@@ -299,7 +332,7 @@ fn phrase_finders() -> &'static [memchr::memmem::Finder<'static>] {
     FINDERS.get_or_init(|| {
         PHRASES
             .iter()
-            .map(|(_, head, _)| memchr::memmem::Finder::new(head))
+            .map(|(_, _, head, _)| memchr::memmem::Finder::new(head))
             .collect()
     })
 }
@@ -312,22 +345,46 @@ fn phrase_finders() -> &'static [memchr::memmem::Finder<'static>] {
 /// the phrases are ASCII, hold no 'k', and follow every 'i' with another ASCII character,
 /// while the only characters beyond ASCII whose lower case holds ASCII are the Kelvin sign
 /// (to 'k') and 'İ' (to 'i' and a combining dot); a test checks all of this.
+///
+/// The sets also hold [`IRREGULAR_SPACE`]: ASCII folding changes no white space.
 fn phrase_sets(folded: &[u8], spans: &[Span]) -> Vec<u8> {
     let mut sets = vec![0u8; spans.len()];
-    for (finder, &(bit, head, tails)) in phrase_finders().iter().zip(&PHRASES) {
+    // Adds `bit` to the one span that can hold [at, end): the first that ends at or after `end`.
+    let mut mark = |at: usize, end: usize, bit: u8| {
+        let k = spans.partition_point(|s| s.end < end);
+        if k < spans.len() && spans[k].start <= at {
+            sets[k] |= bit;
+        }
+    };
+    for at in memchr::memchr3_iter(b'\t', b'\n', b'\r', folded) {
+        mark(at, at + 1, IRREGULAR_SPACE);
+    }
+    for at in memchr::memchr2_iter(0x0B, 0x0C, folded) {
+        mark(at, at + 1, IRREGULAR_SPACE);
+    }
+    // A run of spaces inside a span lies wholly inside it (spans have no space at either end),
+    // so its first two spaces, a non-overlapping match, are enough.
+    for at in double_space().find_iter(folded) {
+        mark(at, at + 2, IRREGULAR_SPACE);
+    }
+    for (finder, &(bit, befores, head, afters)) in phrase_finders().iter().zip(&PHRASES) {
         for at in finder.find_iter(folded) {
-            let rest = &folded[at + head.len()..];
-            for tail in tails.iter().filter(|t| rest.starts_with(t.as_bytes())) {
-                let end = at + head.len() + tail.len();
-                // The one span that can hold [at, end): the first that ends at or after `end`.
-                let k = spans.partition_point(|s| s.end < end);
-                if k < spans.len() && spans[k].start <= at {
-                    sets[k] |= bit;
+            let (before, rest) = (&folded[..at], &folded[at + head.len()..]);
+            for b in befores.iter().filter(|b| before.ends_with(b.as_bytes())) {
+                for a in afters.iter().filter(|a| rest.starts_with(a.as_bytes())) {
+                    mark(at - b.len(), at + head.len() + a.len(), bit);
                 }
             }
         }
     }
     sets
+}
+
+/// The searcher for two spaces in a row, built once per run.
+fn double_space() -> &'static memchr::memmem::Finder<'static> {
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    FINDER.get_or_init(|| memchr::memmem::Finder::new("  "))
 }
 
 /// The position of the first "…" in `b`, by a searcher built once per run.
@@ -384,11 +441,9 @@ fn paragraph_spans(text: &str) -> Vec<Span> {
     out
 }
 
-/// Classifies a whole paragraph as boilerplate, or `None` for content. `lower` is a buffer for
-/// the paragraph's lower-case form; `phrases` the set of [`PHRASES`] that form holds.
-fn classify(line: &str, lower: &mut String, phrases: u8) -> Option<BoilerplateKind> {
-    lowercase_into(line.trim(), lower);
-    let lower = lower.as_str();
+/// Classifies a whole paragraph as boilerplate, or `None` for content. `lower` is the lower
+/// case of `line.trim()`; `phrases` the set of [`PHRASES`] it holds.
+fn classify(line: &str, lower: &str, phrases: u8) -> Option<BoilerplateKind> {
     let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
     if RAILS.contains(&bare) {
         return Some(BoilerplateKind::Rail);
@@ -411,8 +466,11 @@ fn classify(line: &str, lower: &mut String, phrases: u8) -> Option<BoilerplateKi
     // The tests below only ask whether there are at most 15, 8 or 2 words: 16 are enough. Only
     // a line with a link or without a sentence's final mark asks: most paragraphs skip the count.
     let mut first = [""; 16];
-    let words: &[&str] = if has_link || !terminal {
+    let words: &[&str] = if has_link {
         first_words(lower, &mut first)
+    } else if !terminal {
+        // Without a link only "at most 8" and "at most 2" are asked: 9 words are enough.
+        first_words(lower, &mut first[..9])
     } else {
         &[]
     };
@@ -844,15 +902,31 @@ fn next_mark(b: &[u8], i: usize, ellipsis: &mut Option<Option<usize>>) -> Option
     }
 }
 
+/// Pushes `para[start..end].trim()` (offset by `base`) unless it is empty.
 fn push_trimmed(push: &mut impl FnMut(Span), base: usize, para: &str, start: usize, end: usize) {
-    let piece = &para[start..end];
-    let lead = piece.len() - piece.trim_start().len();
-    let body = piece.trim();
-    if !body.is_empty() {
-        push(Span::new(
-            base + start + lead,
-            base + start + lead + body.len(),
-        ));
+    let b = para.as_bytes();
+    // Leading white space by byte: `ws_len` is `char::is_whitespace` at a character start.
+    let mut s = start;
+    while s < end {
+        match ws_len(b, s) {
+            0 => break,
+            l => s += l,
+        }
+    }
+    // Trailing ASCII white space by byte; a non-ASCII last character takes the library path.
+    let mut e = end;
+    while e > s {
+        match b[e - 1] {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => e -= 1,
+            x if x < 0x80 => break,
+            _ => {
+                e = s + para[s..e].trim_end().len();
+                break;
+            }
+        }
+    }
+    if e > s {
+        push(Span::new(base + s, base + e));
     }
 }
 
@@ -1098,10 +1172,20 @@ mod tests {
     }
 
     #[test]
-    fn phrase_heads_have_no_border() {
-        for (_, head, _) in PHRASES {
-            let w = head.as_bytes();
-            assert!((1..w.len()).all(|k| w[..k] != w[w.len() - k..]), "{head:?}");
+    fn no_phrase_head_ends_where_one_starts() {
+        for (_, _, a, _) in PHRASES {
+            for (_, _, b, _) in PHRASES {
+                let (a, b) = (a.as_bytes(), b.as_bytes());
+                let longest = a.len().min(b.len());
+                // Proper overlaps only: a suffix of `a` that is a prefix of `b`.
+                let limit = if a == b { longest - 1 } else { longest };
+                assert!(
+                    (1..=limit).all(|k| a[a.len() - k..] != b[..k]),
+                    "{a:?} {b:?}"
+                );
+                // Nor is one head inside another.
+                assert!(a == b || !a.windows(b.len()).any(|w| w == b), "{a:?} {b:?}");
+            }
         }
     }
 
@@ -1117,9 +1201,11 @@ mod tests {
                 );
             }
         }
-        for (_, head, tails) in PHRASES {
-            for tail in tails {
-                let phrase = format!("{head}{tail}");
+        for (_, befores, head, afters) in PHRASES {
+            for phrase in befores
+                .iter()
+                .flat_map(|b| afters.iter().map(move |a| format!("{b}{head}{a}")))
+            {
                 assert!(phrase.is_ascii() && !phrase.contains('k'), "{phrase:?}");
                 assert!(!phrase.ends_with('i'), "{phrase:?}");
                 assert_eq!(phrase, phrase.to_lowercase(), "{phrase:?}");
@@ -1131,9 +1217,14 @@ mod tests {
     fn phrases_by_contains(line: &str) -> u8 {
         let lower = line.trim().to_lowercase();
         let mut set = 0;
-        for (bit, head, tails) in PHRASES {
-            if tails.iter().any(|t| lower.contains(&format!("{head}{t}"))) {
-                set |= bit;
+        for (bit, befores, head, afters) in PHRASES {
+            for b in befores {
+                if afters
+                    .iter()
+                    .any(|a| lower.contains(&format!("{b}{head}{a}")))
+                {
+                    set |= bit;
+                }
             }
         }
         set
@@ -1143,8 +1234,46 @@ mod tests {
     fn classify_alone(line: &str) -> Option<BoilerplateKind> {
         let t = line.trim();
         let sets = phrase_sets(t.to_ascii_lowercase().as_bytes(), &[Span::new(0, t.len())]);
-        assert_eq!(sets[0], phrases_by_contains(line), "{line:?}");
-        classify(line, &mut String::new(), sets[0])
+        assert_eq!(
+            sets[0] & !IRREGULAR_SPACE,
+            phrases_by_contains(line),
+            "{line:?}"
+        );
+        let mut lower = String::new();
+        lowercase_into(t, &mut lower);
+        classify(line, &lower, sets[0])
+    }
+
+    /// The paragraphs' [`IRREGULAR_SPACE`] bits are [`is_space_normalized`]'s answers.
+    fn assert_irregular_space_agrees(text: &str) {
+        let spans = paragraph_spans(text);
+        let sets = phrase_sets(text.to_ascii_lowercase().as_bytes(), &spans);
+        for (span, set) in spans.iter().zip(sets) {
+            let line = span.slice(text);
+            let irregular = set & IRREGULAR_SPACE != 0 || lowercase_into(line, &mut String::new());
+            assert_eq!(
+                irregular,
+                !is_space_normalized(line),
+                "{line:?} in {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn irregular_space_table() {
+        for text in [
+            "",
+            "a b\n\nc  d\n\ne\tf\n\ng\u{a0}h\n\ni\u{2003}j\n\nk\u{3000}l\n\nm\u{1680}n\n\no\u{85}p",
+            "one\ntwo continues\n\nq\x0Br\n\ns\x0Ct\n\nu\rv\r\n\n   w   x   \n\n  y  ",
+            "“Quotes” — dashes… and ’apostrophes’ are not white space.",
+        ] {
+            assert_irregular_space_agrees(text);
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        for entry in std::fs::read_dir(&dir).expect("seeds/") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).unwrap_or_default();
+            assert_irregular_space_agrees(&text);
+        }
     }
 
     #[test]
@@ -1185,6 +1314,13 @@ mod tests {
         ) {
             let mut buf = [""; 16];
             proptest::prop_assert_eq!(first_words(&s, &mut buf).to_vec(), first_words_general(&s));
+        }
+
+        #[test]
+        fn irregular_space_agrees_with_is_space_normalized(
+            s in "[ab .\t\n\r\x0B\x0C\u{85}\u{a0}\u{1680}\u{2003}\u{2019}\u{3000}\u{e9}]{0,60}"
+        ) {
+            assert_irregular_space_agrees(&s);
         }
 
         #[test]
