@@ -1064,6 +1064,22 @@ struct SentenceKeys {
     slot: Vec<u32>,
 }
 
+thread_local! {
+    /// The buffers of [`SentenceKeys`], given back when it is dropped.
+    static KEY_BUFFERS: RefCell<(String, Vec<u32>)> = const { RefCell::new((String::new(), Vec::new())) };
+}
+
+impl Drop for SentenceKeys {
+    fn drop(&mut self) {
+        let bufs = (
+            std::mem::take(&mut self.low),
+            std::mem::take(&mut self.slot),
+        );
+        // `try_with`: a thread being torn down has no buffers to keep.
+        let _ = KEY_BUFFERS.try_with(|b| *b.borrow_mut() = bufs);
+    }
+}
+
 /// Buffers of the general path of [`SentenceKeys::phrase`].
 #[derive(Default)]
 struct PhraseBuf {
@@ -1094,7 +1110,10 @@ fn plain(word: &[u8]) -> bool {
 
 impl SentenceKeys {
     fn new(text: &str, toks: &[Token], slots: &[SlotSpan]) -> SentenceKeys {
-        let mut slot = vec![NO_SLOT; toks.len()];
+        // The buffers of the thread's last sentence, reused: no allocation per sentence.
+        let (mut low, mut slot) = KEY_BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
+        slot.clear();
+        slot.resize(toks.len(), NO_SLOT);
         for (n, sl) in slots.iter().enumerate() {
             for s in &mut slot[sl.first.min(toks.len())..sl.last.min(toks.len())] {
                 if *s == NO_SLOT {
@@ -1106,7 +1125,8 @@ impl SentenceKeys {
             (Some(a), Some(z)) => (a.span.start, z.span.end.max(a.span.start)),
             _ => (0, 0),
         };
-        let mut low = text[base..end].to_string();
+        low.clear();
+        low.push_str(&text[base..end]);
         low.make_ascii_lowercase();
         SentenceKeys { base, low, slot }
     }
