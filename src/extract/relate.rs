@@ -727,7 +727,7 @@ pub fn apply_patterns(
     }
     WORDS.with_borrow_mut(|words| {
         words.fill(onto, shadow);
-        for p in onto.candidates(letters, symmetric_only) {
+        for (p, rel) in onto.candidates(letters, symmetric_only) {
             // Most patterns lack a word they need: they are not run.
             if !p.may_match(letters, words) {
                 debug_assert!(
@@ -737,12 +737,7 @@ pub fn apply_patterns(
                 );
                 continue;
             }
-            // The relation is looked up at the pattern's first match (most find none).
-            let mut relation = None;
             p.each_match(shadow, words, |s, o, whole| {
-                let Some(rel) = *relation.get_or_insert_with(|| onto.relation(&p.relation)) else {
-                    return;
-                };
                 // A slot followed by "'s" or by a head noun is a modifier of something else
                 // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
                 if modifier_after(shadow, s.end, whole) || modifier_after(shadow, o.end, whole) {
@@ -900,24 +895,16 @@ pub fn is_hedged(onto: &Ontology, sentence: &str) -> bool {
 /// one byte: every other character is its own lower case, or a `’` while no hedge holds an
 /// apostrophe (it is then never inside a match, and a boundary like `'`).
 fn lowercase_in_place(text: &str, apostrophe: bool) -> bool {
-    // Only the characters beyond ASCII are decoded (most of the text is ASCII).
-    let mut rest = text;
-    while let Some(at) = rest.bytes().position(|b| !b.is_ascii()) {
-        let Some(c) = rest[at..].chars().next() else {
-            break;
-        };
-        let own_lower = if c == '’' {
+    text.chars().all(|c| {
+        if c.is_ascii() {
+            true
+        } else if c == '’' {
             !apostrophe
         } else {
             let mut lower = c.to_lowercase();
             lower.next() == Some(c) && lower.next().is_none()
-        };
-        if !own_lower {
-            return false;
         }
-        rest = &rest[at + c.len_utf8()..];
-    }
-    true
+    })
 }
 
 /// Whether `text[start..end]` stands between non-alphanumeric characters (or the ends).
