@@ -278,6 +278,8 @@ pub struct Ontology {
     /// By [`Ontology::candidates`]' key: the patterns (indices, in order) whose subject and
     /// object letters both meet those letters, of symmetric relations only when asked.
     candidates: Vec<Box<[u32]>>,
+    /// By pattern: its relation (a copy of the one in `relations`, found without a look-up).
+    pattern_relations: Vec<RelationType>,
 }
 
 impl Ontology {
@@ -297,15 +299,24 @@ impl Ontology {
     }
 
     /// The patterns that may match a shadow whose slots have these letters (a [`letter_bit`]
-    /// mask), in order: those whose subject and object letters both meet them (of symmetric
+    /// mask), in order, each with its relation: those whose subject and object letters both meet them (of symmetric
     /// relations only with `symmetric_only`). Found once per ontology, not per sentence.
-    pub fn candidates(&self, letters: u8, symmetric_only: bool) -> impl Iterator<Item = &Pattern> {
+    pub fn candidates(
+        &self,
+        letters: u8,
+        symmetric_only: bool,
+    ) -> impl Iterator<Item = (&Pattern, &RelationType)> {
         let key = usize::from(letters & 31) | usize::from(symmetric_only) << 5;
         self.candidates
             .get(key)
             .map_or(&[][..], |list| &list[..])
             .iter()
-            .map(|&i| &self.patterns[i as usize])
+            .map(|&i| {
+                (
+                    &self.patterns[i as usize],
+                    &self.pattern_relations[i as usize],
+                )
+            })
     }
 
     /// Whether [`Ontology::candidates`] holds any pattern for these letters.
@@ -561,6 +572,12 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         })
     };
     let candidates = candidate_lists(&patterns, &relations);
+    // Every pattern's relation exists (checked above).
+    let pattern_relations: Vec<RelationType> = patterns
+        .iter()
+        .filter_map(|p| relations.get(&p.relation).cloned())
+        .collect();
+    debug_assert_eq!(pattern_relations.len(), patterns.len());
     Ok(Ontology {
         version: raw.version,
         entity_types,
@@ -572,6 +589,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         word_groups,
         groups,
         candidates,
+        pattern_relations,
     })
 }
 

@@ -679,6 +679,21 @@ impl Recent {
     }
 }
 
+/// Whether [`apply_patterns`] may find anything in a sentence with these slot spans (those
+/// its shadow is built from, for the pass with this `symmetric_only`): `false` when fewer
+/// than two spans stand in it, or when no pattern takes slots of their letters. A sentence
+/// turned down needs neither its shadow nor the patterns (most sentences: see
+/// `extract_document`). Never `false` where `apply_patterns` would add a relation: the
+/// shadow's slots are some of the spans, and a pattern that takes the letters of some takes
+/// those of all.
+pub fn may_relate(onto: &Ontology, spans: &[SlotSpan], symmetric_only: bool) -> bool {
+    spans.len() >= 2
+        && onto.has_candidates(
+            spans.iter().fold(0, |m, s| m | letter_bit(s.letter)),
+            symmetric_only,
+        )
+}
+
 /// Runs every pattern on one shadow sentence (only those of symmetric relations with
 /// `symmetric_only`).
 #[allow(clippy::too_many_arguments)]
@@ -712,7 +727,7 @@ pub fn apply_patterns(
     }
     WORDS.with_borrow_mut(|words| {
         words.fill(onto, shadow);
-        for p in onto.candidates(letters, symmetric_only) {
+        for (p, rel) in onto.candidates(letters, symmetric_only) {
             // Most patterns lack a word they need: they are not run.
             if !p.may_match(letters, words) {
                 debug_assert!(
@@ -722,12 +737,7 @@ pub fn apply_patterns(
                 );
                 continue;
             }
-            // The relation is looked up at the pattern's first match (most find none).
-            let mut relation = None;
             p.each_match(shadow, words, |s, o, whole| {
-                let Some(rel) = *relation.get_or_insert_with(|| onto.relation(&p.relation)) else {
-                    return;
-                };
                 // A slot followed by "'s" or by a head noun is a modifier of something else
                 // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
                 if modifier_after(shadow, s.end, whole) || modifier_after(shadow, o.end, whole) {
@@ -1225,6 +1235,72 @@ mod tests {
                 assert_eq!(Cue::of(&form), cue, "{form}");
             }
         }
+    }
+
+    /// `may_relate` turns down sentences with fewer than two spans, or with span letters no
+    /// pattern takes, and never one where the patterns find a relation.
+    #[test]
+    fn may_relate_only_where_patterns_may_match() {
+        let onto = Ontology::builtin().unwrap();
+        let lex = Lexicon::load(&[] as &[&str]).unwrap();
+        let doc = crate::corpus::Document::new(
+            "t.txt",
+            "a b c d e f g h i j k l m n o p q r s t u v w x y z".to_string(),
+        );
+        let ctx = super::super::analyze(&doc, &lex);
+        let ents: Vec<EntityRef> = ["P", "O", "L", "E", "D"]
+            .iter()
+            .enumerate()
+            .map(|(i, _)| EntityRef {
+                id: format!("e{i}"),
+                etype: EntityType::Person,
+            })
+            .collect();
+        let n = ctx.tokens[0].len();
+        assert!(n >= 20);
+        // Every pair of slot letters (and one slot alone), each slot one token.
+        let letters = ['P', 'O', 'L', 'E', 'D'];
+        let mut turned_down = 0;
+        for (k, &a) in letters.iter().enumerate() {
+            for &b in &letters[k..] {
+                for spans in [
+                    vec![SlotSpan::one(0, 1, a, 0)],
+                    vec![SlotSpan::one(0, 1, a, 0), SlotSpan::one(2, 3, b, 1)],
+                ] {
+                    for symmetric_only in [false, true] {
+                        let may = may_relate(&onto, &spans, symmetric_only);
+                        let (shadow, slots) = shadow(&ctx, 0, &spans);
+                        let slot_letters = slots.iter().fold(0, |m, s| m | letter_bit(s.letter));
+                        // What `apply_patterns` looks at: with two slots, the patterns of
+                        // those letters.
+                        let looked_at = slots.len() >= 2
+                            && onto
+                                .candidates(slot_letters, symmetric_only)
+                                .next()
+                                .is_some();
+                        assert_eq!(may, looked_at, "{shadow}, {symmetric_only}");
+                        turned_down += usize::from(!may);
+                        if !may {
+                            let mut out = Vec::new();
+                            apply_patterns(
+                                &onto,
+                                &shadow,
+                                &slots,
+                                &ents,
+                                "d",
+                                (0, 0, ""),
+                                false,
+                                symmetric_only,
+                                &mut out,
+                            );
+                            assert!(out.is_empty());
+                        }
+                    }
+                }
+            }
+        }
+        // Lone slots, and some pairs of letters (the symmetric relations take few).
+        assert!(turned_down > 10, "{turned_down}");
     }
 
     /// Lists of one type become one slot; a place and its country do not; sentences without
