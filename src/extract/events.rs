@@ -365,7 +365,7 @@ pub fn sentence_events(
     slots: &[SlotSpan],
     ents: &[EntityRef],
     reference: Option<Ymd>,
-    hedged: bool,
+    hedged: &crate::extract::relate::Hedge<'_>,
 ) -> Vec<(FoundEvent, Vec<EventArg>)> {
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
@@ -900,7 +900,7 @@ pub fn sentence_events(
                 continue;
             }
             if crime {
-                if hedged {
+                if hedged.get() {
                     rels.push(("accused_of".into(), a, false));
                 } else {
                     rels.push(("perpetrated_by".into(), a, true));

@@ -409,7 +409,7 @@ pub fn extract_document_with(
         recent.new_paragraph(ctx.seg.sentences[si].paragraph);
         let span = ctx.sentence_span(si);
         let sentence_text = span.slice(text);
-        let hedged = relate::is_hedged(onto, sentence_text);
+        let hedged = relate::Hedge::new(onto, sentence_text);
         let demonym_entity = |entry: usize| demonym_map.get(&entry).copied();
         let spans = relate::sentence_spans(
             &ctx,
@@ -421,7 +421,7 @@ pub fn extract_document_with(
             &mut recent,
         );
         // Events of this sentence become entities and slots.
-        let found = events::sentence_events(&ctx, si, lex, &spans, &ents, reference, hedged);
+        let found = events::sentence_events(&ctx, si, lex, &spans, &ents, reference, &hedged);
         let evidence = if found.is_empty() {
             None
         } else {
@@ -470,6 +470,7 @@ pub fn extract_document_with(
             }
             let eref = ents[idx].clone();
             if let Some(evidence) = &evidence {
+                let hedged = hedged.get();
                 events::event_relations(&eref, &rels, &ents, evidence, hedged, &mut out.relations);
             }
             if !spans.iter().any(|s| s.first < ev.last && ev.first < s.last) {
@@ -483,10 +484,6 @@ pub fn extract_document_with(
         }
         spans.sort_by_key(|s| s.first);
         let joined = relate::coordinate(&spans, &ctx, si);
-        let (shadow, slots) = relate::shadow(&ctx, si, &joined);
-        if debug_shadow() {
-            eprintln!("shadow {}#{si}: {shadow}", doc.id);
-        }
         let run = |shadow: &str, slots: &[relate::Slot<'_>], symmetric_only, found: &mut _| {
             relate::apply_patterns(
                 onto,
@@ -495,15 +492,23 @@ pub fn extract_document_with(
                 &ents,
                 &doc.id,
                 (span.start, span.end, sentence_text),
-                hedged,
+                &hedged,
                 symmetric_only,
                 found,
             )
         };
-        run(&shadow, &slots, false, &mut out.relations);
+        // A sentence where no pattern could match (fewer than two slots: about a third of
+        // the sentences of news text) needs no shadow.
+        if relate::may_relate(onto, &joined, false) || debug_shadow() {
+            let (shadow, slots) = relate::shadow(&ctx, si, &joined);
+            if debug_shadow() {
+                eprintln!("shadow {}#{si}: {shadow}", doc.id);
+            }
+            run(&shadow, &slots, false, &mut out.relations);
+        }
         // Lists joined into one slot hide pairs inside them ("between Venezuela and Colombia"):
         // a second pass without joining, for symmetric relations only.
-        if joined.len() != spans.len() {
+        if joined.len() != spans.len() && relate::may_relate(onto, &spans, true) {
             let (shadow, slots) = relate::shadow(&ctx, si, &spans);
             run(&shadow, &slots, true, &mut out.relations);
         }

@@ -706,7 +706,7 @@ pub fn apply_patterns(
     ents: &[EntityRef],
     doc_id: &str,
     evidence_span: (usize, usize, &str),
-    hedged: bool,
+    hedged: &Hedge<'_>,
     symmetric_only: bool,
     out: &mut Vec<RelationRecord>,
 ) {
@@ -763,7 +763,7 @@ pub fn apply_patterns(
                         } else {
                             (ea, eb)
                         };
-                        let certainty = p.certainty.unwrap_or(if hedged {
+                        let certainty = p.certainty.unwrap_or(if hedged.get() {
                             Certainty::Alleged
                         } else {
                             Certainty::Stated
@@ -836,6 +836,30 @@ fn modifier_after(shadow: &str, end: usize, match_end: usize) -> bool {
 
 fn slot_index(s: &str) -> Option<usize> {
     s.get(2..)?.parse().ok()
+}
+
+/// Whether a sentence is hedged ([`is_hedged`]), worked out the first time a relation or an
+/// event of the sentence asks: most sentences never do.
+pub struct Hedge<'a> {
+    onto: &'a Ontology,
+    sentence: &'a str,
+    known: std::cell::OnceCell<bool>,
+}
+
+impl<'a> Hedge<'a> {
+    pub fn new(onto: &'a Ontology, sentence: &'a str) -> Hedge<'a> {
+        Hedge {
+            onto,
+            sentence,
+            known: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn get(&self) -> bool {
+        *self
+            .known
+            .get_or_init(|| is_hedged(self.onto, self.sentence))
+    }
 }
 
 /// Whether a sentence is hedged ("accused", "alleged", "according to", "is thought to"): a
@@ -1289,7 +1313,7 @@ mod tests {
                                 &ents,
                                 "d",
                                 (0, 0, ""),
-                                false,
+                                &Hedge::new(&onto, ""),
                                 symmetric_only,
                                 &mut out,
                             );
