@@ -196,6 +196,14 @@ pub fn evidence_summary(edge: &Edge) -> String {
 /// NaN and infinities become 0: no reader we target accepts them.
 pub fn number(x: f64, decimals: usize) -> String {
     let x = if x.is_finite() { x } else { 0.0 };
+    if let Some(s) = number_fast(x, decimals) {
+        return s;
+    }
+    number_formatted(x, decimals)
+}
+
+/// [`number`] through `format!`: exact decimal rounding of the binary value.
+fn number_formatted(x: f64, decimals: usize) -> String {
     let s = format!("{x:.decimals$}");
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -207,6 +215,56 @@ pub fn number(x: f64, decimals: usize) -> String {
     } else {
         s
     }
+}
+
+/// [`number`] without `format!` (a writer calls it for every node and edge), or None where it
+/// could differ: `x × 10^decimals` is rounded to the nearest integer `k` only when the product
+/// is below 10¹² and at most 0.49 from `k`. The product's own rounding error is then below
+/// 10⁻³, so the exact value is nearer `k` than any other integer, whichever way ties go, and
+/// `format!` prints the digits of `k` too.
+fn number_fast(x: f64, decimals: usize) -> Option<String> {
+    if decimals > 6 {
+        return None;
+    }
+    let scale = 10u64.pow(decimals as u32);
+    let y = x * scale as f64;
+    if y.abs() >= 1e12 {
+        return None;
+    }
+    let k = y.round();
+    if (y - k).abs() > 0.49 {
+        return None;
+    }
+    let k = k as i64;
+    let m = k.unsigned_abs();
+    let mut s = String::with_capacity(24);
+    if k < 0 {
+        s.push('-');
+    }
+    push_digits(&mut s, m / scale, 1);
+    let mut frac = m % scale;
+    if frac != 0 {
+        let mut width = decimals;
+        while frac % 10 == 0 {
+            frac /= 10;
+            width -= 1;
+        }
+        s.push('.');
+        push_digits(&mut s, frac, width);
+    }
+    Some(s)
+}
+
+/// `n` in decimal, zero-padded to at least `width` digits.
+fn push_digits(s: &mut String, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    while n > 0 || digits.len() - at < width {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    s.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
 }
 
 /// The full-date interval `(start, end)` of an event date: `2025-03-15` → that day,
@@ -423,8 +481,49 @@ mod tests {
             (f64::NAN, 2, "0"),
             (f64::INFINITY, 1, "0"),
             (12.345, 2, "12.35"),
+            (0.125, 2, "0.12"),
+            (0.375, 2, "0.38"),
+            (-2.5, 0, "-2"),
+            (-0.5, 1, "-0.5"),
+            (1234.0005, 3, "1234.001"),
+            (-7.05, 2, "-7.05"),
+            (100.0, 3, "100"),
+            (0.001, 3, "0.001"),
+            (1e13, 2, "10000000000000"),
         ] {
             assert_eq!(number(x, d), s, "{x}");
+        }
+    }
+
+    #[test]
+    fn number_fast_path_agrees_with_format() {
+        // Values around every kind of boundary: ties, near-ties, negatives, tiny and large
+        // magnitudes, the positions and sizes the writers print.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for i in 0..200_000u64 {
+            let r = next();
+            let d = (r % 5) as usize;
+            let x = match i % 4 {
+                0 => (r >> 11) as f64 / (1u64 << 53) as f64 * 2000.0 - 1000.0,
+                1 => {
+                    ((r >> 20) as i64 - (1 << 43)) as f64 / 10f64.powi(d as i32 + 1)
+                        + 0.5 / 10f64.powi(d as i32)
+                }
+                2 => f64::from_bits(r),
+                _ => ((r >> 30) as f64).sqrt() * 4.0 + 8.0,
+            };
+            if !x.is_finite() {
+                continue;
+            }
+            if let Some(fast) = number_fast(x, d) {
+                assert_eq!(fast, number_formatted(x, d), "{x:e} with {d} decimals");
+            }
         }
     }
 
