@@ -317,9 +317,12 @@ fn fit_and_round(xy: &[[f64; 2]], side: f64) -> Vec<(f64, f64)> {
 /// one contiguous run of memory and neighbouring bodies share the cells they visit.
 struct QuadTree {
     cells: Vec<Cell>,
+    /// Body indices in tree order, and their positions in the same order (moved with them while
+    /// the tree is built, so building and the force loop read positions one after another).
     order: Vec<u32>,
     sorted: Vec<[f64; 2]>,
     scratch: Vec<u32>,
+    scratch_pos: Vec<[f64; 2]>,
     quadrants: Vec<u8>,
 }
 
@@ -349,13 +352,13 @@ impl QuadTree {
         let mut tree = QuadTree {
             cells: Vec::with_capacity(pos.len() / 2 + 1),
             order: (0..pos.len() as u32).collect(),
-            sorted: Vec::new(),
+            sorted: pos.to_vec(),
             scratch: vec![0; pos.len()],
+            scratch_pos: vec![[0.0; 2]; pos.len()],
             quadrants: vec![0; pos.len()],
         };
         let len = tree.order.len();
-        tree.split(pos, 0, len, lo, side, 0);
-        tree.sorted = tree.order.iter().map(|&b| pos[b as usize]).collect();
+        tree.split(0, len, lo, side, 0);
         tree
     }
 
@@ -363,7 +366,6 @@ impl QuadTree {
     /// returns its index.
     fn split(
         &mut self,
-        pos: &[[f64; 2]],
         start: usize,
         end: usize,
         corner: [f64; 2],
@@ -372,9 +374,9 @@ impl QuadTree {
     ) -> u32 {
         let me = self.cells.len();
         let (mut mx, mut my) = (0.0, 0.0);
-        for &b in &self.order[start..end] {
-            mx += pos[b as usize][0];
-            my += pos[b as usize][1];
+        for p in &self.sorted[start..end] {
+            mx += p[0];
+            my += p[1];
         }
         let mass = (end - start) as f64;
         let leaf = end - start <= LEAF || depth >= MAX_DEPTH;
@@ -394,11 +396,10 @@ impl QuadTree {
         // A stable partition into the four quadrants (a counting sort through `scratch`), so
         // each child's bodies stay in index order.
         let mut bounds = [0usize; 5];
-        for (&b, q) in self.order[start..end]
+        for (p, q) in self.sorted[start..end]
             .iter()
             .zip(&mut self.quadrants[start..end])
         {
-            let p = pos[b as usize];
             *q = u8::from(p[0] >= mid[0]) + 2 * u8::from(p[1] >= mid[1]);
             bounds[usize::from(*q) + 1] += 1;
         }
@@ -406,15 +407,18 @@ impl QuadTree {
             bounds[q + 1] += bounds[q];
         }
         let mut fill = bounds;
-        for (&b, &q) in self.order[start..end]
+        for ((&b, &p), &q) in self.order[start..end]
             .iter()
+            .zip(&self.sorted[start..end])
             .zip(&self.quadrants[start..end])
         {
             let q = usize::from(q);
             self.scratch[fill[q]] = b;
+            self.scratch_pos[fill[q]] = p;
             fill[q] += 1;
         }
         self.order[start..end].copy_from_slice(&self.scratch[..end - start]);
+        self.sorted[start..end].copy_from_slice(&self.scratch_pos[..end - start]);
         for q in 0..4 {
             let (s, e) = (start + bounds[q], start + bounds[q + 1]);
             if s == e {
@@ -424,7 +428,7 @@ impl QuadTree {
                 corner[0] + half * (q % 2) as f64,
                 corner[1] + half * (q / 2) as f64,
             ];
-            let child = self.split(pos, s, e, c, half, depth + 1);
+            let child = self.split(s, e, c, half, depth + 1);
             self.cells[me].children[q] = child;
         }
         me as u32
