@@ -18,7 +18,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::values::{clean, date_interval, push_evidence_summary, push_join};
+use super::values::{clean, date_interval, edge_id, push_evidence_summary, push_join, Uint};
 use super::{no_such_file, Exporter, GraphView};
 
 pub struct GephiCsv;
@@ -120,14 +120,14 @@ fn write_nodes(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
         list.clear();
         push_join(&mut list, &n.aliases);
         w.write_field(&*safe_list(&list))?;
-        w.write_field(n.mentions.to_string())?;
+        w.write_field(Uint::new(n.mentions).as_str())?;
         list.clear();
         view.push_docs(&mut list, &n.docs);
         w.write_field(&*safe_list(&list))?;
         w.write_field(&*safe_cell(n.date.as_deref().unwrap_or("")))?;
         w.write_field(interval)?;
         w.write_field(&*safe_cell(n.place.as_deref().unwrap_or("")))?;
-        w.write_field(dense.to_string())?;
+        w.write_field(Uint::of(dense).as_str())?;
         end_record(&mut w)?;
     }
     w.flush()
@@ -137,21 +137,23 @@ fn write_edges(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut w = writer(out);
     w.write_record(EDGE_HEADER)?;
     let mut list = String::new();
+    let mut id = String::new();
     for (i, e) in view.edges.iter().enumerate() {
         let relation = safe_cell(&e.edge.relation);
-        let weight = e.edge.weight().to_string();
+        let weight = Uint::of(e.edge.weight());
+        let weight = weight.as_str();
         w.write_field(&*clean(e.source))?;
         w.write_field(&*clean(e.target))?;
         w.write_field("Directed")?;
-        w.write_field(format!("e{i}"))?;
+        w.write_field(edge_id(&mut id, i))?;
         w.write_field(&*relation)?;
-        w.write_field(&weight)?;
+        w.write_field(weight)?;
         w.write_field(&*relation)?;
         w.write_field(e.edge.certainty.as_str())?;
         list.clear();
         push_evidence_summary(&mut list, e.edge);
         w.write_field(&*safe_list(&list))?;
-        w.write_field(&weight)?;
+        w.write_field(weight)?;
         list.clear();
         view.push_docs(&mut list, &e.edge.docs);
         w.write_field(&*safe_list(&list))?;

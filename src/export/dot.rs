@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
 
-use super::values::{clean, number, style, truncate};
+use super::values::{clean, number, style, truncate, Uint};
 use super::{no_such_file, Exporter, GraphView};
 use crate::graph::{Certainty, EntityType, KnowledgeGraph};
 
@@ -139,9 +139,12 @@ impl Exporter for Dot {
             write_quoted(out, e.source)?;
             out.write_all(b" -> ")?;
             write_quoted(out, e.target)?;
-            write!(out, " [id=\"e{i}\", label=")?;
+            out.write_all(b" [id=\"e")?;
+            out.write_all(Uint::of(i).as_str().as_bytes())?;
+            out.write_all(b"\", label=")?;
             write_quoted(out, &truncate(&clean(&e.edge.relation), LABEL_CHARS))?;
-            write!(out, ", penwidth={}", number(1.0 + weight.ln(), 2))?;
+            out.write_all(b", penwidth=")?;
+            out.write_all(number(1.0 + weight.ln(), 2).as_bytes())?;
             if e.edge.certainty == Certainty::Alleged {
                 out.write_all(b", style=\"dashed\"")?;
             }

@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
 
-use super::values::{clean, date_interval, number, push_evidence_summary, push_join, style};
+use super::values::{clean, date_interval, number, push_evidence_summary, push_join, style, Uint};
 use super::xml::{escape, write_escaped};
 use super::{no_such_file, Exporter, GraphView};
 use crate::graph::Certainty;
@@ -130,13 +130,13 @@ impl Exporter for Gexf {
             list.clear();
             push_join(&mut list, &n.aliases);
             attvalue(out, aliases, &list)?;
-            attvalue(out, mentions, &n.mentions.to_string())?;
+            attvalue(out, mentions, Uint::new(n.mentions).as_str())?;
             list.clear();
             view.push_docs(&mut list, &n.docs);
             attvalue(out, docs, &list)?;
             attvalue(out, date, &clean(n.date.as_deref().unwrap_or("")))?;
             attvalue(out, place, &clean(n.place.as_deref().unwrap_or("")))?;
-            attvalue(out, dense_id, &i.to_string())?;
+            attvalue(out, dense_id, Uint::of(i).as_str())?;
             out.write_all(b"        </attvalues>\n")?;
             let st = style(n.etype);
             let (r, g, b) = st.rgb;
@@ -162,15 +162,24 @@ impl Exporter for Gexf {
         for (i, e) in edges.iter().enumerate() {
             let relation = clean(&e.edge.relation);
             let rel = escape(&relation, true);
-            write!(out, "      <edge id=\"e{i}\" source=\"")?;
+            let weight = Uint::of(e.edge.weight());
+            out.write_all(b"      <edge id=\"e")?;
+            out.write_all(Uint::of(i).as_str().as_bytes())?;
+            out.write_all(b"\" source=\"")?;
             write_escaped(out, &clean(e.source), true)?;
             out.write_all(b"\" target=\"")?;
             write_escaped(out, &clean(e.target), true)?;
-            writeln!(
-                out,
-                "\" label=\"{rel}\" kind=\"{rel}\" weight=\"{}\">",
-                e.edge.weight()
-            )?;
+            for piece in [
+                "\" label=\"",
+                &rel,
+                "\" kind=\"",
+                &rel,
+                "\" weight=\"",
+                weight.as_str(),
+                "\">\n",
+            ] {
+                out.write_all(piece.as_bytes())?;
+            }
             out.write_all(b"        <attvalues>\n")?;
             let [rel_key, certainty, evidence, evidence_count, docs] = EDGE_ATTRIBUTES.map(|a| a.0);
             attvalue(out, rel_key, &relation)?;
@@ -178,7 +187,7 @@ impl Exporter for Gexf {
             list.clear();
             push_evidence_summary(&mut list, e.edge);
             attvalue(out, evidence, &list)?;
-            attvalue(out, evidence_count, &e.edge.weight().to_string())?;
+            attvalue(out, evidence_count, weight.as_str())?;
             list.clear();
             view.push_docs(&mut list, &e.edge.docs);
             attvalue(out, docs, &list)?;

@@ -19,7 +19,7 @@
 
 use std::io::{self, BufWriter, Write};
 
-use super::values::{clean, number, push_evidence_summary, push_join};
+use super::values::{clean, number, push_evidence_summary, push_join, Uint};
 use super::xml::write_escaped;
 use super::{no_such_file, Exporter, GraphView};
 
@@ -90,20 +90,22 @@ impl Exporter for GraphMl {
             list.clear();
             push_join(&mut list, &n.aliases);
             data(out, aliases, &list)?;
-            data(out, mentions, &n.mentions.to_string())?;
+            data(out, mentions, Uint::new(n.mentions).as_str())?;
             list.clear();
             view.push_docs(&mut list, &n.docs);
             data(out, docs, &list)?;
             data(out, date, &clean(n.date.as_deref().unwrap_or("")))?;
             data(out, place, &clean(n.place.as_deref().unwrap_or("")))?;
-            data(out, dense_id, &dense.to_string())?;
+            data(out, dense_id, Uint::of(dense).as_str())?;
             data(out, xk, &number(x, 3))?;
             data(out, yk, &number(y, 3))?;
             out.write_all(b"    </node>\n")?;
         }
         for (i, e) in view.edges.iter().enumerate() {
             let relation = clean(&e.edge.relation);
-            write!(out, "    <edge id=\"e{i}\" source=\"")?;
+            out.write_all(b"    <edge id=\"e")?;
+            out.write_all(Uint::of(i).as_str().as_bytes())?;
+            out.write_all(b"\" source=\"")?;
             write_escaped(out, &clean(e.source), true)?;
             out.write_all(b"\" target=\"")?;
             write_escaped(out, &clean(e.target), true)?;
@@ -112,12 +114,16 @@ impl Exporter for GraphMl {
                 EDGE_KEYS.map(|k| k.0);
             data(out, edgelabel, &relation)?;
             data(out, rel, &relation)?;
-            data(out, weight, &format!("{}.0", e.edge.weight()))?;
+            let count = Uint::of(e.edge.weight());
+            list.clear();
+            list.push_str(count.as_str());
+            list.push_str(".0");
+            data(out, weight, &list)?;
             data(out, certainty, e.edge.certainty.as_str())?;
             list.clear();
             push_evidence_summary(&mut list, e.edge);
             data(out, evidence, &list)?;
-            data(out, evidence_count, &e.edge.weight().to_string())?;
+            data(out, evidence_count, count.as_str())?;
             list.clear();
             view.push_docs(&mut list, &e.edge.docs);
             data(out, edgedocs, &list)?;

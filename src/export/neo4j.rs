@@ -17,7 +17,7 @@
 use std::io::{self, Write};
 
 use super::csv::{end_record, writer};
-use super::values::{clean, push_evidence_summary, push_join};
+use super::values::{clean, edge_id, push_evidence_summary, push_join, Uint};
 use super::{no_such_file, Exporter, GraphView};
 use crate::graph::EntityType;
 
@@ -109,13 +109,13 @@ fn write_nodes(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
         list.clear();
         push_join(&mut list, &n.aliases);
         w.write_field(&list)?;
-        w.write_field(n.mentions.to_string())?;
+        w.write_field(Uint::new(n.mentions).as_str())?;
         list.clear();
         view.push_docs(&mut list, &n.docs);
         w.write_field(&list)?;
         w.write_field(&*clean(n.date.as_deref().unwrap_or("")))?;
         w.write_field(&*clean(n.place.as_deref().unwrap_or("")))?;
-        w.write_field(dense.to_string())?;
+        w.write_field(Uint::of(dense).as_str())?;
         end_record(&mut w)?;
     }
     w.flush()
@@ -125,18 +125,23 @@ fn write_relationships(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<
     let mut w = writer(out);
     w.write_record(RELATIONSHIP_HEADER)?;
     let mut list = String::new();
+    let mut id = String::new();
     for (i, e) in view.edges.iter().enumerate() {
         w.write_field(&*clean(e.source))?;
         w.write_field(&*clean(e.target))?;
         w.write_field(relationship_type(&e.edge.relation))?;
-        w.write_field(format!("e{i}"))?;
+        w.write_field(edge_id(&mut id, i))?;
         w.write_field(&*clean(&e.edge.relation))?;
-        w.write_field(format!("{}.0", e.edge.weight()))?;
+        let weight = Uint::of(e.edge.weight());
+        list.clear();
+        list.push_str(weight.as_str());
+        list.push_str(".0");
+        w.write_field(&list)?;
         w.write_field(e.edge.certainty.as_str())?;
         list.clear();
         push_evidence_summary(&mut list, e.edge);
         w.write_field(&list)?;
-        w.write_field(e.edge.weight().to_string())?;
+        w.write_field(weight.as_str())?;
         list.clear();
         view.push_docs(&mut list, &e.edge.docs);
         w.write_field(&list)?;

@@ -217,6 +217,46 @@ fn number_formatted(x: f64, decimals: usize) -> String {
     }
 }
 
+/// An integer in decimal, on the stack: what the writers print for every node and edge,
+/// without `format!` or a `String`.
+pub struct Uint {
+    digits: [u8; 20],
+    at: usize,
+}
+
+impl Uint {
+    pub fn new(n: impl Into<u64>) -> Uint {
+        let mut n = n.into();
+        let mut digits = [b'0'; 20];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        Uint { digits, at }
+    }
+
+    pub fn of(n: usize) -> Uint {
+        Uint::new(n as u64)
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.digits[self.at..]).expect("ASCII digits")
+    }
+}
+
+/// The id `e<i>` of the edge at index `i`, written into `buf`.
+pub fn edge_id(buf: &mut String, i: usize) -> &str {
+    buf.clear();
+    buf.push('e');
+    buf.push_str(Uint::of(i).as_str());
+    buf
+}
+
 /// [`number`] without `format!` (a writer calls it for every node and edge), or None where it
 /// could differ: `x × 10^decimals` is rounded to the nearest integer `k` only when the product
 /// is below 10¹² and at most 0.49 from `k`. The product's own rounding error is then below
@@ -470,6 +510,14 @@ mod tests {
         assert_eq!(truncate("abcd", 3), "ab…");
         assert_eq!(truncate("ééééé", 4), "ééé…");
         assert_eq!(truncate("", 0), "");
+    }
+
+    #[test]
+    fn uint_table() {
+        for n in [0u64, 7, 10, 99, 100, 123_456_789, u64::MAX] {
+            assert_eq!(Uint::new(n).as_str(), n.to_string());
+        }
+        assert_eq!(Uint::of(42).as_str(), "42");
     }
 
     #[test]
