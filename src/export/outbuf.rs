@@ -7,6 +7,8 @@
 
 use std::io::{self, Write};
 
+use super::values::Uint;
+
 /// How much the buffer holds before [`OutBuf::spill`] hands it on.
 const SPILL_AT: usize = 1 << 16;
 
@@ -39,18 +41,8 @@ impl<'a> OutBuf<'a> {
     }
 
     /// `n` in decimal.
-    pub fn uint(&mut self, mut n: u64) {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.buf.extend_from_slice(&digits[at..]);
+    pub fn uint(&mut self, n: u64) {
+        self.buf.extend_from_slice(Uint::new(n).as_str().as_bytes());
     }
 
     /// `n` spaces.

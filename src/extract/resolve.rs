@@ -467,8 +467,6 @@ pub fn resolve_document(
 /// The most complete form among aliases; an ALL-CAPS dateline form is title-cased when it is
 /// the only one ("CARACAS" → "Caracas").
 pub fn pick_label(aliases: &BTreeSet<String>) -> String {
-    let short_acronym =
-        |a: &str| is_acronym(a) && a.chars().filter(|c| c.is_alphabetic()).count() <= 5;
     let mixed = |a: &str| a.chars().any(char::is_lowercase) || short_acronym(a);
     // The pool: the mixed-case forms and short acronyms, or every form when there are none.
     // One form (most entities) is the pool and the best; several are walked, not collected.
@@ -484,7 +482,16 @@ pub fn pick_label(aliases: &BTreeSet<String>) -> String {
         }
         best
     };
-    let best = best.cloned().unwrap_or_default();
+    cased_label(best.cloned().unwrap_or_default())
+}
+
+/// An acronym of at most five letters ("ICE", "U.S."): kept in capitals as a label.
+fn short_acronym(a: &str) -> bool {
+    is_acronym(a) && a.chars().filter(|c| c.is_alphabetic()).count() <= 5
+}
+
+/// The chosen label, title-cased when it is in capitals ("CARACAS") but not a short acronym.
+fn cased_label(best: String) -> String {
     if !best.chars().any(char::is_lowercase)
         && best.chars().filter(|c| c.is_alphabetic()).count() > 4
         && !short_acronym(&best)
@@ -787,8 +794,6 @@ mod tests {
 
     /// `pick_label` as it was, collecting the pool.
     fn old_pick_label(aliases: &BTreeSet<String>) -> String {
-        let short_acronym =
-            |a: &str| is_acronym(a) && a.chars().filter(|c| c.is_alphabetic()).count() <= 5;
         let mixed: Vec<&String> = aliases
             .iter()
             .filter(|a| a.chars().any(char::is_lowercase) || short_acronym(a))
@@ -804,14 +809,7 @@ mod tests {
                 best = Some(a);
             }
         }
-        let best = best.cloned().unwrap_or_default();
-        if !best.chars().any(char::is_lowercase)
-            && best.chars().filter(|c| c.is_alphabetic()).count() > 4
-            && !short_acronym(&best)
-        {
-            return title_case(&best);
-        }
-        best
+        cased_label(best.cloned().unwrap_or_default())
     }
 
     proptest::proptest! {
