@@ -131,6 +131,31 @@ pub(crate) fn entity_id(etype: EntityType, name: &str) -> String {
     id
 }
 
+/// [`entity_id`] of lexicon entry `entry` named `name`: the same entries come back in
+/// document after document, so each thread keeps the ids it made, by entry. A kept id is
+/// used only when it was made for the same type and name (a thread may see another
+/// lexicon, in tests), so the id is always `entity_id(etype, name)`.
+fn lexicon_entity_id(entry: usize, etype: EntityType, name: &str) -> String {
+    type Kept = Vec<Option<(EntityType, String, String)>>;
+    thread_local! {
+        static IDS: std::cell::RefCell<Kept> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    IDS.with(|ids| {
+        let mut ids = ids.borrow_mut();
+        if ids.len() <= entry {
+            ids.resize(entry + 1, None);
+        }
+        match &ids[entry] {
+            Some((t, n, id)) if *t == etype && n == name => id.clone(),
+            _ => {
+                let id = entity_id(etype, name);
+                ids[entry] = Some((etype, name.to_string(), id.clone()));
+                id
+            }
+        }
+    })
+}
+
 /// How many distinct groups `items` fall in: 0, 1, or 2 for more than one.
 fn group_count(dsu: &mut Dsu, items: &[usize]) -> usize {
     let Some((&first, rest)) = items.split_first() else {
@@ -453,13 +478,16 @@ pub fn resolve_document(
             e.id = entity_id(e.etype, &e.label);
             continue;
         }
-        e.label = match e.lex {
+        match e.lex {
             Some(x) if matches!(lex.entries[x].kind, Kind::Entity(t) if t == e.etype) => {
-                lex.entries[x].name.clone()
+                e.label = lex.entries[x].name.clone();
+                e.id = lexicon_entity_id(x, e.etype, &e.label);
             }
-            _ => pick_label(&e.aliases),
-        };
-        e.id = entity_id(e.etype, &e.label);
+            _ => {
+                e.label = pick_label(&e.aliases);
+                e.id = entity_id(e.etype, &e.label);
+            }
+        }
     }
     (entities, assignment)
 }
@@ -749,6 +777,28 @@ mod tests {
         }
     }
 
+    /// The kept ids: the same entry with another name or type (another lexicon) gets its
+    /// own id, never the kept one.
+    #[test]
+    fn lexicon_entity_id_is_node_id() {
+        for (entry, t, name) in [
+            (3, EntityType::Person, "Nicolás Maduro"),
+            (3, EntityType::Person, "Nicolás Maduro"),
+            (3, EntityType::Organization, "Nicolás Maduro"),
+            (3, EntityType::Organization, "Tren de Aragua"),
+            (0, EntityType::Place, "U.S."),
+            (3, EntityType::Organization, "Tren de Aragua"),
+            (7, EntityType::Place, "Caracas"),
+            (0, EntityType::Place, "United States"),
+        ] {
+            assert_eq!(
+                lexicon_entity_id(entry, t, name),
+                node_id(t, name),
+                "{name:?}"
+            );
+        }
+    }
+
     #[test]
     fn entity_id_is_node_id() {
         for name in [
@@ -782,7 +832,9 @@ mod tests {
         #[test]
         fn fast_paths_match(w in "[A-Za-z0-9 .'`_&-]{0,12}") {
             proptest::prop_assert_eq!(acronym(&w), is_acronym(&w));
-            proptest::prop_assert_eq!(entity_id(EntityType::Person, &w), node_id(EntityType::Person, &w));
+            for t in EntityType::ALL {
+                proptest::prop_assert_eq!(entity_id(t, &w), node_id(t, &w));
+            }
             let general: String = w
                 .split(|c: char| c.is_whitespace() || c == '-')
                 .filter_map(|x| x.chars().next().filter(|c| c.is_uppercase()))
