@@ -697,10 +697,24 @@ fn law_and_event(s: &SentenceInput<'_>, x: usize, y: usize) -> (bool, bool) {
             return (law, event);
         }
     }
-    let text = span_text(s, x, y);
-    let (law, event) = (
-        super::events::law_name(text),
-        super::events::named_event(text),
+    // The words of the text (as `split_whitespace` gives them) are runs of tokens glued
+    // together: tokens hold no white space and what lies between two is white space. So the
+    // words the two tests look at come from the tokens, without a pass over the characters.
+    let starts = || (x + 1..y).filter(|&i| s.feats.has(i, SPACE_BEFORE));
+    let mut from_end = starts().rev();
+    let (Some(last_start), before_last_start) = (from_end.next(), from_end.next()) else {
+        return (false, false);
+    };
+    let mut from_start = starts();
+    let second_start = from_start.next().unwrap_or(y);
+    let second_end = from_start.next().unwrap_or(y);
+    let last = span_text(s, last_start, y);
+    let law = super::events::law_name_last_word(last);
+    let event = super::events::named_event_words(
+        span_text(s, x, second_start),
+        span_text(s, second_start, second_end),
+        before_last_start.map(|b| span_text(s, b, last_start)),
+        last,
     );
     s.feats.last_span.set(Some((x, y, law, event)));
     (law, event)
