@@ -909,6 +909,11 @@ fn extend(s: &SentenceInput<'_>, c: &mut Candidate, lex: &Lexicon) {
 }
 
 fn is_connector(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> bool {
+    // Asked mostly of capitalized words (the ends of pieces): one starting with a capital is
+    // neither a lower-case connector nor "&".
+    if upper_start(s, i) {
+        return false;
+    }
     let t = &s.tokens[i];
     let w = tok(s, i);
     (t.kind == TokKind::Word
