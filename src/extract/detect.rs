@@ -388,6 +388,12 @@ pub struct TokenFeats {
     key_scratch: String,
     /// The key of a span of tokens, written here to be looked up.
     span_key: RefCell<String>,
+    /// The span of tokens whose key `span_key` holds, and what the lexicon knows of it:
+    /// `split_run` asks about the same run again and again, and `candidate` wants the key of
+    /// a piece `split_run` looked up last.
+    span_key_of: Cell<Option<(usize, usize, KeyInfo)>>,
+    /// Buffers of [`detect`], kept from sentence to sentence.
+    detect_bufs: RefCell<DetectBufs>,
     /// `law_name` and `named_event` of the last span asked ([`law_and_event`]).
     last_span: Cell<Option<(usize, usize, bool, bool)>>,
 }
@@ -401,6 +407,7 @@ impl TokenFeats {
         self.words = 0;
         self.shouting = 0;
         self.last_span.set(None);
+        self.span_key_of.set(None);
         self.feats.reserve(tokens.len());
         let mut prev_end = tokens.first().map_or(0, |t| t.span.start);
         for t in tokens {
@@ -675,10 +682,17 @@ fn span_info(s: &SentenceInput<'_>, x: usize, y: usize, lex: &Lexicon) -> KeyInf
     if y == x + 1 {
         return info(s, x, lex);
     }
+    if let Some((a, b, k)) = s.feats.span_key_of.get() {
+        if (a, b) == (x, y) {
+            return k;
+        }
+    }
     match s.feats.span_key.try_borrow_mut() {
         Ok(mut key) => {
             span_key_into(s, x, y, &mut key);
-            lex.key_info(&key)
+            let k = lex.key_info(&key);
+            s.feats.span_key_of.set(Some((x, y, k)));
+            k
         }
         // Not re-entered today; a buffer of its own if it ever is.
         Err(_) => {
@@ -697,10 +711,24 @@ fn law_and_event(s: &SentenceInput<'_>, x: usize, y: usize) -> (bool, bool) {
             return (law, event);
         }
     }
-    let text = span_text(s, x, y);
-    let (law, event) = (
-        super::events::law_name(text),
-        super::events::named_event(text),
+    // The words of the text (as `split_whitespace` gives them) are runs of tokens glued
+    // together: tokens hold no white space and what lies between two is white space. So the
+    // words the two tests look at come from the tokens, without a pass over the characters.
+    let starts = || (x + 1..y).filter(|&i| s.feats.has(i, SPACE_BEFORE));
+    let mut from_end = starts().rev();
+    let (Some(last_start), before_last_start) = (from_end.next(), from_end.next()) else {
+        return (false, false);
+    };
+    let mut from_start = starts();
+    let second_start = from_start.next().unwrap_or(y);
+    let second_end = from_start.next().unwrap_or(y);
+    let last = span_text(s, last_start, y);
+    let law = super::events::law_name_last_word(last);
+    let event = super::events::named_event_words(
+        span_text(s, x, second_start),
+        span_text(s, second_start, second_end),
+        before_last_start.map(|b| span_text(s, b, last_start)),
+        last,
     );
     s.feats.last_span.set(Some((x, y, law, event)));
     (law, event)
@@ -739,8 +767,12 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
     if shouted {
         return shouted_names(s, lex);
     }
-    let mut pieces = Vec::new();
-    let mut bufs = SplitBufs::default();
+    // Taken out for the sentence and put back for the next one (left empty, not allocated,
+    // if a nested call ever took them first).
+    let DetectBufs {
+        mut pieces,
+        split: mut bufs,
+    } = s.feats.detect_bufs.take();
     let mut i = 0;
     while i < n {
         if !is_capword(s, i) {
@@ -775,6 +807,10 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
         }
         i = j;
     }
+    s.feats.detect_bufs.replace(DetectBufs {
+        pieces,
+        split: bufs,
+    });
     // "Chilean police", "Israeli army": a demonym and a force make an organization.
     for k in 0..n.saturating_sub(1) {
         if upper_start(s, k)
@@ -873,12 +909,25 @@ fn extend(s: &SentenceInput<'_>, c: &mut Candidate, lex: &Lexicon) {
 }
 
 fn is_connector(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> bool {
+    // Asked mostly of capitalized words (the ends of pieces): one starting with a capital is
+    // neither a lower-case connector nor "&".
+    if upper_start(s, i) {
+        return false;
+    }
     let t = &s.tokens[i];
     let w = tok(s, i);
     (t.kind == TokKind::Word
         && w.chars().next().is_some_and(char::is_lowercase)
         && is(s, i, Kind::Connector, lex))
         || w == "&"
+}
+
+/// Buffers [`detect`] fills and empties, kept from sentence to sentence.
+#[derive(Debug, Default)]
+struct DetectBufs {
+    /// The pieces of one run.
+    pieces: Vec<(usize, usize)>,
+    split: SplitBufs,
 }
 
 /// Buffers [`split_run`] fills and empties, kept from run to run.
@@ -1243,9 +1292,23 @@ fn candidate(
     let (key, key_info) = if b == a + 1 {
         (key_of(s, a).to_string(), info(s, a, lex))
     } else {
-        let mut key = String::with_capacity(text.len());
-        span_key_into(s, a, b, &mut key);
-        let k = lex.key_info(&key);
+        // Most often the piece `split_run` looked up last: its key is at hand.
+        let k = span_info(s, a, b, lex);
+        let key = match s.feats.span_key.try_borrow() {
+            Ok(key)
+                if s.feats
+                    .span_key_of
+                    .get()
+                    .is_some_and(|(x, y, _)| (x, y) == (a, b)) =>
+            {
+                key.clone()
+            }
+            _ => {
+                let mut key = String::with_capacity(text.len());
+                span_key_into(s, a, b, &mut key);
+                key
+            }
+        };
         (key, k)
     };
     if key.is_empty() {

@@ -243,16 +243,20 @@ pub fn named_event(text: &str) -> bool {
     };
     let head = head.trim_end();
     // `head` is the first word exactly when there are two words.
-    let (three_or_more, before_last) = match head.rsplit_once(char::is_whitespace) {
-        Some((_, w)) => (true, w),
-        None => (false, head),
-    };
+    let before_last = head.rsplit_once(char::is_whitespace).map(|(_, w)| w);
     let (first, after_first) = t.split_once(char::is_whitespace).unwrap_or((t, ""));
     let second = after_first
         .trim_start()
         .split(char::is_whitespace)
         .next()
         .unwrap_or("");
+    named_event_words(first, second, before_last, last)
+}
+
+/// [`named_event`] of a text of two words or more from its words: the first, the second, the
+/// one before the last when there are three or more, and the last. Detection knows them from
+/// its tokens and asks here without going over the text's characters.
+pub fn named_event_words(first: &str, second: &str, before_last: Option<&str>, last: &str) -> bool {
     first == "Operation"
         || matches!(
             last,
@@ -277,7 +281,7 @@ pub fn named_event(text: &str) -> bool {
                 | "Siege"
                 | "Coup"
         )
-        || (three_or_more && before_last == "War" && matches!(last, "I" | "II" | "III"))
+        || (before_last == Some("War") && matches!(last, "I" | "II" | "III"))
         || first == "Battle" && second == "of"
 }
 
@@ -287,23 +291,27 @@ pub fn law_name(text: &str) -> bool {
     let Some((head, last)) = text.trim_end().rsplit_once(char::is_whitespace) else {
         return false;
     };
-    !head.trim().is_empty()
-        && matches!(
-            last,
-            "Act"
-                | "Law"
-                | "Treaty"
-                | "Accord"
-                | "Accords"
-                | "Convention"
-                | "Bill"
-                | "Amendment"
-                | "Constitution"
-                | "Protocol"
-                | "Doctrine"
-                | "Charter"
-                | "Code"
-        )
+    !head.trim().is_empty() && law_name_last_word(last)
+}
+
+/// [`law_name`] of a text of two words or more from its last word.
+pub fn law_name_last_word(last: &str) -> bool {
+    matches!(
+        last,
+        "Act"
+            | "Law"
+            | "Treaty"
+            | "Accord"
+            | "Accords"
+            | "Convention"
+            | "Bill"
+            | "Amendment"
+            | "Constitution"
+            | "Protocol"
+            | "Doctrine"
+            | "Charter"
+            | "Code"
+    )
 }
 
 /// An argument of an event: (relation, entity index, whether the event is the subject).
