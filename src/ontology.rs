@@ -275,9 +275,9 @@ pub struct Ontology {
     word_groups: Vec<Vec<(u32, u64)>>,
     /// The number of groups.
     groups: usize,
-    /// By [`Ontology::candidates`]' key: the patterns (indices, in order) whose subject and
-    /// object letters both meet those letters, of symmetric relations only when asked.
-    candidates: Vec<Box<[u32]>>,
+    /// By [`Ontology::candidates`]' key: the patterns (in order) whose subject and object
+    /// letters both meet those letters, of symmetric relations only when asked.
+    candidates: Vec<Box<[Candidate]>>,
     /// By pattern: its relation (a copy of the one in `relations`, found without a look-up).
     pattern_relations: Vec<RelationType>,
 }
@@ -311,10 +311,33 @@ impl Ontology {
             .get(key)
             .map_or(&[][..], |list| &list[..])
             .iter()
-            .map(|&i| {
+            .map(|c| {
                 (
-                    &self.patterns[i as usize],
-                    &self.pattern_relations[i as usize],
+                    &self.patterns[c.pattern as usize],
+                    &self.pattern_relations[c.pattern as usize],
+                )
+            })
+    }
+
+    /// [`Ontology::candidates`] but those whose first groups of required words `words` tells
+    /// absent (one bit test each, the pattern itself not read: most candidates of a sentence
+    /// end there). Those left still need [`Pattern::may_match`].
+    pub fn candidates_in<'o>(
+        &'o self,
+        letters: u8,
+        symmetric_only: bool,
+        words: &'o WordSet,
+    ) -> impl Iterator<Item = (&'o Pattern, &'o RelationType)> {
+        let key = usize::from(letters & 31) | usize::from(symmetric_only) << 5;
+        self.candidates
+            .get(key)
+            .map_or(&[][..], |list| &list[..])
+            .iter()
+            .filter(|c| words.group_word(c.at) & c.bits == c.bits)
+            .map(|c| {
+                (
+                    &self.patterns[c.pattern as usize],
+                    &self.pattern_relations[c.pattern as usize],
                 )
             })
     }
@@ -328,12 +351,21 @@ impl Ontology {
     }
 }
 
+/// A pattern among [`Ontology::candidates`], with the first of its
+/// [`Pattern::group_bits`] (none: no bits) for a quick test.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    pattern: u32,
+    at: u32,
+    bits: u64,
+}
+
 /// [`Ontology::candidates`] for every key: the 32 letter masks, then the same for symmetric
 /// relations only.
 fn candidate_lists(
     patterns: &[Pattern],
     relations: &BTreeMap<String, RelationType>,
-) -> Vec<Box<[u32]>> {
+) -> Vec<Box<[Candidate]>> {
     (0..64u8)
         .map(|key| {
             let (letters, symmetric_only) = (key & 31, key & 32 != 0);
@@ -345,6 +377,18 @@ fn candidate_lists(
                         && relations
                             .get(&p.relation)
                             .is_some_and(|r| r.symmetric || !symmetric_only)
+                })
+                .map(|i| {
+                    let (at, bits) = patterns[i as usize]
+                        .group_bits
+                        .first()
+                        .copied()
+                        .unwrap_or((0, 0));
+                    Candidate {
+                        pattern: i,
+                        at,
+                        bits,
+                    }
                 })
                 .collect()
         })
@@ -1084,6 +1128,11 @@ mod tests {
                     "{} skipped on {shadow:?}",
                     p.id
                 );
+                assert!(
+                    candidate_kept(&onto, p, &shadow, &words),
+                    "{} not a candidate in {shadow:?}",
+                    p.id
+                );
                 generated += 1;
             }
         }
@@ -1109,10 +1158,21 @@ mod tests {
                         "{} skipped on {shadow:?}",
                         p.id
                     );
+                    assert!(
+                        candidate_kept(&onto, p, &shadow, &words),
+                        "{} not a candidate in {shadow:?}",
+                        p.id
+                    );
                 }
             }
         }
         assert!(matched >= 100, "only {matched} random matches");
+    }
+
+    /// Whether `p` is among the candidates `Ontology::candidates_in` keeps for `shadow`.
+    fn candidate_kept(onto: &Ontology, p: &Pattern, shadow: &str, words: &WordSet) -> bool {
+        onto.candidates_in(letters_of(shadow), false, words)
+            .any(|(q, _)| std::ptr::eq(q, p))
     }
 
     /// Matches as (subject, object, end).

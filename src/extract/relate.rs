@@ -727,7 +727,7 @@ pub fn apply_patterns(
     }
     WORDS.with_borrow_mut(|words| {
         words.fill(onto, shadow);
-        for (p, rel) in onto.candidates(letters, symmetric_only) {
+        for (p, rel) in onto.candidates_in(letters, symmetric_only, words) {
             // Most patterns lack a word they need: they are not run.
             if !p.may_match(letters, words) {
                 debug_assert!(

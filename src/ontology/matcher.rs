@@ -206,6 +206,11 @@ impl WordSet {
             .is_some_and(|b| b & (1 << (id % 64)) != 0)
     }
 
+    /// The bits of the groups numbered `64 * at` on that may be satisfied (0 past them).
+    pub(super) fn group_word(&self, at: u32) -> u64 {
+        self.groups.get(at as usize).copied().unwrap_or(0)
+    }
+
     /// Whether the groups of these bits (see `Pattern::group_bits`) may all be satisfied.
     pub(super) fn groups_hold(&self, bits: &[(u32, u64)]) -> bool {
         bits.iter().all(|&(at, bits)| {
