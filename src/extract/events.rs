@@ -1010,10 +1010,10 @@ impl TriggerWords {
         TriggerWords { first, multi }
     }
 
-    /// The sets of `lex`, built on the first call of a thread and again when the lexicon
-    /// changes. (A lexicon is never changed once compiled; one run uses one.)
+    /// The sets of `lex`, built on the first call of a thread and again when another lexicon
+    /// comes (told by its serial number; a lexicon is never changed once compiled).
     fn of(lex: &Lexicon) -> Rc<TriggerWords> {
-        type Cached = Option<((usize, usize, usize), Rc<TriggerWords>)>;
+        type Cached = Option<((u64, usize), Rc<TriggerWords>)>;
         thread_local! {
             static CACHE: RefCell<Cached> = const { RefCell::new(None) };
         }
@@ -1026,11 +1026,7 @@ impl TriggerWords {
                 multi: all,
             });
         }
-        let id = (
-            lex as *const Lexicon as usize,
-            lex.entries.as_ptr() as usize,
-            lex.entries.len(),
-        );
+        let id = (lex.serial(), lex.entries.len());
         CACHE.with(|c| {
             let mut c = c.borrow_mut();
             match &*c {

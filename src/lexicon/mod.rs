@@ -198,6 +198,8 @@ pub struct Lexicon {
     automaton: OnceLock<std::result::Result<(AhoCorasick, Vec<usize>), String>>,
     /// Longest word-list phrase, in words.
     pub max_phrase_words: usize,
+    /// A number no other lexicon compiled by this process has (see [`Lexicon::serial`]).
+    serial: u64,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -283,7 +285,18 @@ impl Lexicon {
             last_byte_kinds,
             automaton: OnceLock::new(),
             max_phrase_words,
+            serial: {
+                static COMPILED: std::sync::atomic::AtomicU64 =
+                    std::sync::atomic::AtomicU64::new(0);
+                COMPILED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         })
+    }
+
+    /// A number that tells this lexicon from every other one the process compiled, even one
+    /// later built at the same address: what a cache of facts derived from a lexicon keys on.
+    pub fn serial(&self) -> u64 {
+        self.serial
     }
 
     /// What the lexicon knows about this key (all zero for an unknown key).
