@@ -149,7 +149,7 @@ fn next_json_escape(bytes: &[u8], from: usize, script: bool) -> Option<usize> {
     let has = |w: u64, b: u8| zero_byte(w ^ (ONES * u64::from(b)));
     let mut at = from;
     while at + 8 <= bytes.len() {
-        let w = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+        let w = crate::text::load8(bytes, at);
         let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
         let mut flagged = below_space | has(w, b'"') | has(w, b'\\');
         if script {

@@ -9,6 +9,8 @@
 //! (rare) compare their first 16 bytes that way and the rest in full. Only the speed depends
 //! on the hash; the answer never does.
 
+use crate::text::{load4, load8};
+
 /// One slot: a key's first 16 bytes as two little-endian words, zero-padded, its length, and
 /// 1 + the index of its entry (0: an empty slot).
 #[derive(Debug, Clone, Copy, Default)]
@@ -85,16 +87,8 @@ impl<V> KeyTable<V> {
     }
 }
 
-fn read8(b: &[u8], at: usize) -> u64 {
-    let mut x = [0; 8];
-    x.copy_from_slice(&b[at..at + 8]);
-    u64::from_le_bytes(x)
-}
-
 fn read4(b: &[u8], at: usize) -> u64 {
-    let mut x = [0; 4];
-    x.copy_from_slice(&b[at..at + 4]);
-    u64::from(u32::from_le_bytes(x))
+    u64::from(load4(b, at))
 }
 
 /// The first 16 bytes of `b` as two little-endian words, zero-padded. Short keys are read
@@ -104,12 +98,12 @@ fn read4(b: &[u8], at: usize) -> u64 {
 fn prefix_words(b: &[u8]) -> [u64; 2] {
     let n = b.len();
     if n >= 16 {
-        [read8(b, 0), read8(b, 8)]
+        [load8(b, 0), load8(b, 8)]
     } else if n > 8 {
         // Bytes `n - 8 .. n` shifted so that byte 8 lands at the bottom.
-        [read8(b, 0), read8(b, n - 8) >> (8 * (16 - n))]
+        [load8(b, 0), load8(b, n - 8) >> (8 * (16 - n))]
     } else if n == 8 {
-        [read8(b, 0), 0]
+        [load8(b, 0), 0]
     } else if n >= 4 {
         [read4(b, 0) | (read4(b, n - 4) << (8 * (n - 4))), 0]
     } else if n > 0 {

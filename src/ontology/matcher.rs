@@ -109,16 +109,7 @@ impl WordTable {
 /// words), without a call to `memcmp`.
 #[inline]
 fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    fn four(x: &[u8], at: usize) -> u32 {
-        let mut bytes = [0; 4];
-        bytes.copy_from_slice(&x[at..at + 4]);
-        u32::from_le_bytes(bytes)
-    }
-    fn eight(x: &[u8], at: usize) -> u64 {
-        let mut bytes = [0; 8];
-        bytes.copy_from_slice(&x[at..at + 8]);
-        u64::from_le_bytes(bytes)
-    }
+    use crate::text::{load4 as four, load8 as eight};
     let len = a.len();
     if len != b.len() {
         return false;

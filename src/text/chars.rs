@@ -65,14 +65,6 @@ pub(crate) fn is_space_normalized(s: &str) -> bool {
 
 const HI: u64 = 0x8080_8080_8080_8080;
 
-/// The 8 bytes from `i`, the first in the lowest bits.
-#[inline]
-fn load8(b: &[u8], i: usize) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&b[i..i + 8]);
-    u64::from_le_bytes(w)
-}
-
 /// End of the run of ASCII bytes starting at `i`.
 #[inline]
 pub(crate) fn ascii_run_end(b: &[u8], mut i: usize) -> usize {
@@ -128,6 +120,23 @@ pub(crate) fn lowercase_into(s: &str, out: &mut String) -> bool {
         i += c.len_utf8();
     }
     wide_space
+}
+
+/// The eight bytes of `b` from `at` as one little-endian word: for comparing short byte
+/// strings a word at a time. Panics unless `at + 8 <= b.len()`.
+#[inline]
+pub(crate) fn load8(b: &[u8], at: usize) -> u64 {
+    let mut x = [0; 8];
+    x.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(x)
+}
+
+/// The four bytes of `b` from `at` as one little-endian word. Panics unless `at + 4 <= b.len()`.
+#[inline]
+pub(crate) fn load4(b: &[u8], at: usize) -> u32 {
+    let mut x = [0; 4];
+    x.copy_from_slice(&b[at..at + 4]);
+    u32::from_le_bytes(x)
 }
 
 #[cfg(test)]

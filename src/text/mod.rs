@@ -2,6 +2,7 @@
 //! sentences are found once per document; names are folded into keys for matching.
 
 mod chars;
+pub(crate) use chars::{load4, load8};
 pub mod dates;
 mod normalize;
 mod segment;
