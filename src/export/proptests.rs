@@ -507,21 +507,18 @@ proptest! {
 /// `graph.json` and the data of `graph.html` written by hand, byte for byte what `serde_json`
 /// writes from the structs that specify them.
 fn check_json_writer(g: &KnowledgeGraph) -> Result<(), TestCaseError> {
+    type Writer = fn(&super::GraphView<'_>, &mut dyn std::io::Write) -> std::io::Result<()>;
     let view = super::GraphView::new(g);
-    let (mut fast, mut slow) = (Vec::new(), Vec::new());
-    super::json::write_pretty(&view, &mut fast).unwrap();
-    super::json::oracle::write(&view, &mut slow).unwrap();
-    prop_assert_eq!(
-        String::from_utf8(fast).unwrap(),
-        String::from_utf8(slow).unwrap()
-    );
-    let (mut fast, mut slow) = (Vec::new(), Vec::new());
-    super::html::write_data(&view, &mut fast).unwrap();
-    super::html::oracle::write_data(&view, &mut slow).unwrap();
-    prop_assert_eq!(
-        String::from_utf8(fast).unwrap(),
-        String::from_utf8(slow).unwrap()
-    );
+    let pairs: [(Writer, Writer); 2] = [
+        (super::json::write_pretty, super::json::oracle::write),
+        (super::html::write_data, super::html::oracle::write_data),
+    ];
+    for (fast, slow) in pairs {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        fast(&view, &mut a).unwrap();
+        slow(&view, &mut b).unwrap();
+        prop_assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+    }
     Ok(())
 }
 
