@@ -17,9 +17,10 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
+use std::ops::Range;
 
 use super::values::{clean, date_interval, edge_id, push_evidence_summary, push_join, Uint};
-use super::{no_such_file, Exporter, GraphView};
+use super::{no_such_file, Exporter, FileWriter, GraphView};
 
 pub struct GephiCsv;
 
@@ -94,72 +95,118 @@ impl Exporter for GephiCsv {
     fn extra_files(&self) -> &'static [&'static str] {
         &["edges.csv"]
     }
-    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    fn open<'v>(
+        &self,
+        file: &str,
+        view: &'v GraphView<'v>,
+        out: &'v mut dyn Write,
+    ) -> io::Result<Box<dyn FileWriter + 'v>> {
+        let mut w = writer(out);
         match file {
-            "nodes.csv" => write_nodes(view, out),
-            "edges.csv" => write_edges(view, out),
+            "nodes.csv" => {
+                w.write_record(NODE_HEADER)?;
+                Ok(Box::new(Nodes(Table::new(w, view))))
+            }
+            "edges.csv" => {
+                w.write_record(EDGE_HEADER)?;
+                Ok(Box::new(Edges(Table::new(w, view))))
+            }
             _ => Err(no_such_file(self.name(), file)),
         }
     }
 }
 
-fn write_nodes(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let mut w = writer(out);
-    w.write_record(NODE_HEADER)?;
-    let mut list = String::new();
-    for (dense, n) in view.nodes.iter().enumerate() {
-        let interval = n
-            .date
-            .as_deref()
-            .and_then(date_interval)
-            .map(|(a, b)| format!("<[{a},{b}]>"))
-            .unwrap_or_default();
-        w.write_field(&*clean(&n.id))?;
-        w.write_field(&*safe_cell(&n.label))?;
-        w.write_field(n.etype.as_str())?;
-        list.clear();
-        push_join(&mut list, &n.aliases);
-        w.write_field(&*safe_list(&list))?;
-        w.write_field(Uint::new(n.mentions).as_str())?;
-        list.clear();
-        view.push_docs(&mut list, &n.docs);
-        w.write_field(&*safe_list(&list))?;
-        w.write_field(&*safe_cell(n.date.as_deref().unwrap_or("")))?;
-        w.write_field(interval)?;
-        w.write_field(&*safe_cell(n.place.as_deref().unwrap_or("")))?;
-        w.write_field(Uint::of(dense).as_str())?;
-        end_record(&mut w)?;
-    }
-    w.flush()
+/// A CSV file of a graph being written, and the buffers its rows reuse.
+pub(crate) struct Table<'v> {
+    pub w: ::csv::Writer<&'v mut dyn Write>,
+    pub view: &'v GraphView<'v>,
+    pub list: String,
+    pub id: String,
 }
 
-fn write_edges(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let mut w = writer(out);
-    w.write_record(EDGE_HEADER)?;
-    let mut list = String::new();
-    let mut id = String::new();
-    for (i, e) in view.edges.iter().enumerate() {
-        let relation = safe_cell(&e.edge.relation);
-        let weight = Uint::of(e.edge.weight());
-        let weight = weight.as_str();
-        w.write_field(&*clean(e.source))?;
-        w.write_field(&*clean(e.target))?;
-        w.write_field("Directed")?;
-        w.write_field(edge_id(&mut id, i))?;
-        w.write_field(&*relation)?;
-        w.write_field(weight)?;
-        w.write_field(&*relation)?;
-        w.write_field(e.edge.certainty.as_str())?;
-        list.clear();
-        push_evidence_summary(&mut list, e.edge);
-        w.write_field(&*safe_list(&list))?;
-        w.write_field(weight)?;
-        list.clear();
-        view.push_docs(&mut list, &e.edge.docs);
-        w.write_field(&*safe_list(&list))?;
-        end_record(&mut w)?;
+impl<'v> Table<'v> {
+    pub fn new(w: ::csv::Writer<&'v mut dyn Write>, view: &'v GraphView<'v>) -> Table<'v> {
+        Table {
+            w,
+            view,
+            list: String::new(),
+            id: String::new(),
+        }
     }
-    w.flush()
+}
+
+/// `nodes.csv` being written (see [`FileWriter`]).
+struct Nodes<'v>(Table<'v>);
+
+impl FileWriter for Nodes<'_> {
+    fn nodes(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let Table { w, view, list, .. } = &mut self.0;
+        for dense in rows {
+            let n = view.nodes[dense];
+            let interval = n
+                .date
+                .as_deref()
+                .and_then(date_interval)
+                .map(|(a, b)| format!("<[{a},{b}]>"))
+                .unwrap_or_default();
+            w.write_field(&*clean(&n.id))?;
+            w.write_field(&*safe_cell(&n.label))?;
+            w.write_field(n.etype.as_str())?;
+            list.clear();
+            push_join(list, &n.aliases);
+            w.write_field(&*safe_list(list))?;
+            w.write_field(Uint::new(n.mentions).as_str())?;
+            list.clear();
+            view.push_docs(list, &n.docs);
+            w.write_field(&*safe_list(list))?;
+            w.write_field(&*safe_cell(n.date.as_deref().unwrap_or("")))?;
+            w.write_field(interval)?;
+            w.write_field(&*safe_cell(n.place.as_deref().unwrap_or("")))?;
+            w.write_field(Uint::of(dense).as_str())?;
+            end_record(w)?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.0.w.flush()
+    }
+}
+
+/// `edges.csv` being written (see [`FileWriter`]).
+struct Edges<'v>(Table<'v>);
+
+impl FileWriter for Edges<'_> {
+    fn edges(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let Table { w, view, list, id } = &mut self.0;
+        for i in rows {
+            let e = &view.edges[i];
+            let relation = safe_cell(&e.edge.relation);
+            let weight = Uint::of(e.edge.weight());
+            let weight = weight.as_str();
+            w.write_field(&*clean(e.source))?;
+            w.write_field(&*clean(e.target))?;
+            w.write_field("Directed")?;
+            w.write_field(edge_id(id, i))?;
+            w.write_field(&*relation)?;
+            w.write_field(weight)?;
+            w.write_field(&*relation)?;
+            w.write_field(e.edge.certainty.as_str())?;
+            list.clear();
+            push_evidence_summary(list, e.edge);
+            w.write_field(&*safe_list(list))?;
+            w.write_field(weight)?;
+            list.clear();
+            view.push_docs(list, &e.edge.docs);
+            w.write_field(&*safe_list(list))?;
+            end_record(w)?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.0.w.flush()
+    }
 }
 
 #[cfg(test)]

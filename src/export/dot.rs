@@ -16,9 +16,10 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
+use std::ops::Range;
 
 use super::values::{clean, number, style, truncate, Uint};
-use super::{no_such_file, Exporter, GraphView};
+use super::{no_such_file, Exporter, FileWriter, GraphView};
 use crate::graph::{Certainty, EntityType, KnowledgeGraph};
 
 pub struct Dot;
@@ -80,13 +81,17 @@ impl Exporter for Dot {
     fn file_name(&self) -> &'static str {
         "graph.dot"
     }
-    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    fn open<'v>(
+        &self,
+        file: &str,
+        view: &'v GraphView<'v>,
+        out: &'v mut dyn Write,
+    ) -> io::Result<Box<dyn FileWriter + 'v>> {
         if file != self.file_name() {
             return Err(no_such_file(self.name(), file));
         }
         let graph = view.graph;
         let mut out = BufWriter::with_capacity(1 << 16, out);
-        let out = &mut out;
         writeln!(out, "digraph \"kgraph\" {{")?;
         let mut graph_attrs = vec![
             ("charset", quote("UTF-8")),
@@ -110,8 +115,25 @@ impl Exporter for Dot {
             "  node [style=\"filled\", fontname=\"Helvetica\", fontsize=10, color=\"#555555\"];"
         )?;
         writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\", fontcolor=\"#333333\"];")?;
-        let mut tooltip = String::new();
-        for n in &view.nodes {
+        Ok(Box::new(DotFile {
+            out,
+            view,
+            tooltip: String::new(),
+        }))
+    }
+}
+
+/// `graph.dot` being written (see [`FileWriter`]).
+struct DotFile<'v> {
+    out: BufWriter<&'v mut dyn Write>,
+    view: &'v GraphView<'v>,
+    tooltip: String,
+}
+
+impl FileWriter for DotFile<'_> {
+    fn nodes(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let out = &mut self.out;
+        for n in &self.view.nodes[rows] {
             let st = style(n.etype);
             let label = clean(&n.label);
             let label = truncate(&label, LABEL_CHARS);
@@ -125,22 +147,29 @@ impl Exporter for Dot {
                 st.dot_shape,
                 st.hex()
             )?;
+            let tooltip = &mut self.tooltip;
             tooltip.clear();
             tooltip.push_str(&label);
             tooltip.push_str(" (");
             tooltip.push_str(n.etype.as_str());
             tooltip.push(')');
-            write_quoted(out, &tooltip)?;
+            write_quoted(out, tooltip)?;
             out.write_all(b"];\n")?;
         }
-        for (i, e) in view.edges.iter().enumerate() {
+        Ok(())
+    }
+
+    fn edges(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let out = &mut self.out;
+        let start = rows.start;
+        for (i, e) in self.view.edges[rows].iter().enumerate() {
             let weight = e.edge.weight().max(1) as f64;
             out.write_all(b"  ")?;
             write_quoted(out, e.source)?;
             out.write_all(b" -> ")?;
             write_quoted(out, e.target)?;
             out.write_all(b" [id=\"e")?;
-            out.write_all(Uint::of(i).as_str().as_bytes())?;
+            out.write_all(Uint::of(start + i).as_str().as_bytes())?;
             out.write_all(b"\", label=")?;
             write_quoted(out, &truncate(&clean(&e.edge.relation), LABEL_CHARS))?;
             out.write_all(b", penwidth=")?;
@@ -150,8 +179,12 @@ impl Exporter for Dot {
             }
             out.write_all(b"];\n")?;
         }
-        writeln!(out, "}}")?;
-        out.flush()
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        writeln!(self.out, "}}")?;
+        self.out.flush()
     }
 }
 

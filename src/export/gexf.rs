@@ -19,12 +19,12 @@
 //! Validates against the GEXF 1.3 RELAX NG schema (not the XSD, which rejects `viz:` elements);
 //! read by Gephi and NetworkX `read_gexf`.
 
-use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
+use std::ops::Range;
 
 use super::values::{clean, date_interval, number, push_evidence_summary, push_join, style, Uint};
 use super::xml::{escape, write_escaped};
-use super::{no_such_file, Exporter, GraphView};
+use super::{no_such_file, Exporter, FileWriter, GraphView};
 use crate::graph::Certainty;
 
 pub struct Gexf;
@@ -57,32 +57,26 @@ impl Exporter for Gexf {
     fn uses_layout(&self) -> bool {
         true
     }
-    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    fn open<'v>(
+        &self,
+        file: &str,
+        view: &'v GraphView<'v>,
+        out: &'v mut dyn Write,
+    ) -> io::Result<Box<dyn FileWriter + 'v>> {
         if file != self.file_name() {
             return Err(no_such_file(self.name(), file));
         }
-        let (nodes, edges) = (&view.nodes, &view.edges);
+        let nodes = &view.nodes;
         let intervals: Vec<Option<(String, String)>> = nodes
             .iter()
             .map(|n| date_interval(n.date.as_deref()?))
             .collect();
-        let index: HashMap<&str, usize> = nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.id.as_str(), i))
-            .collect();
         let mut degree = vec![0usize; nodes.len()];
-        for e in edges {
-            for end in [e.source, e.target] {
-                if let Some(&i) = index.get(end) {
-                    degree[i] += 1;
-                }
-            }
+        for &(a, b) in view.ends() {
+            degree[a as usize] += 1;
+            degree[b as usize] += 1;
         }
-        let positions = view.positions();
-
         let mut out = BufWriter::with_capacity(1 << 16, out);
-        let out = &mut out;
         writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
         writeln!(out, "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" version=\"1.3\">")?;
         writeln!(out, "  <meta>")?;
@@ -113,14 +107,39 @@ impl Exporter for Gexf {
             writeln!(out, "    </attributes>")?;
         }
         writeln!(out, "    <nodes count=\"{}\">", nodes.len())?;
-        let mut list = String::new();
-        for (i, n) in nodes.iter().enumerate() {
+        Ok(Box::new(GexfFile {
+            out,
+            view,
+            intervals,
+            degree,
+            list: String::new(),
+        }))
+    }
+}
+
+/// `graph.gexf` being written (see [`FileWriter`]).
+struct GexfFile<'v> {
+    out: BufWriter<&'v mut dyn Write>,
+    view: &'v GraphView<'v>,
+    /// The time interval of each node, from its date.
+    intervals: Vec<Option<(String, String)>>,
+    /// The number of edge ends at each node.
+    degree: Vec<usize>,
+    list: String,
+}
+
+impl FileWriter for GexfFile<'_> {
+    fn nodes(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let (out, view, list) = (&mut self.out, self.view, &mut self.list);
+        let positions = view.positions();
+        for i in rows {
+            let n = view.nodes[i];
             out.write_all(b"      <node id=\"")?;
             write_escaped(out, &clean(&n.id), true)?;
             out.write_all(b"\" label=\"")?;
             write_escaped(out, &clean(&n.label), true)?;
             out.write_all(b"\"")?;
-            if let Some((start, end)) = &intervals[i] {
+            if let Some((start, end)) = &self.intervals[i] {
                 write!(out, " start=\"{start}\" end=\"{end}\"")?;
             }
             out.write_all(b">\n        <attvalues>\n")?;
@@ -128,19 +147,19 @@ impl Exporter for Gexf {
                 NODE_ATTRIBUTES.map(|a| a.0);
             attvalue(out, etype, n.etype.as_str())?;
             list.clear();
-            push_join(&mut list, &n.aliases);
-            attvalue(out, aliases, &list)?;
+            push_join(list, &n.aliases);
+            attvalue(out, aliases, list)?;
             attvalue(out, mentions, Uint::new(n.mentions).as_str())?;
             list.clear();
-            view.push_docs(&mut list, &n.docs);
-            attvalue(out, docs, &list)?;
+            view.push_docs(list, &n.docs);
+            attvalue(out, docs, list)?;
             attvalue(out, date, &clean(n.date.as_deref().unwrap_or("")))?;
             attvalue(out, place, &clean(n.place.as_deref().unwrap_or("")))?;
             attvalue(out, dense_id, Uint::of(i).as_str())?;
             out.write_all(b"        </attvalues>\n")?;
             let st = style(n.etype);
             let (r, g, b) = st.rgb;
-            let d = degree[i] as f64;
+            let d = self.degree[i] as f64;
             let (x, y) = positions[i];
             writeln!(out, "        <viz:color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>")?;
             writeln!(
@@ -157,9 +176,18 @@ impl Exporter for Gexf {
             writeln!(out, "        <viz:shape value=\"{}\"/>", st.gexf_shape)?;
             out.write_all(b"      </node>\n")?;
         }
-        writeln!(out, "    </nodes>")?;
-        writeln!(out, "    <edges count=\"{}\">", edges.len())?;
-        for (i, e) in edges.iter().enumerate() {
+        Ok(())
+    }
+
+    fn between(&mut self) -> io::Result<()> {
+        writeln!(self.out, "    </nodes>")?;
+        writeln!(self.out, "    <edges count=\"{}\">", self.view.edges.len())
+    }
+
+    fn edges(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let (out, view, list) = (&mut self.out, self.view, &mut self.list);
+        for i in rows {
+            let e = &view.edges[i];
             let relation = clean(&e.edge.relation);
             let rel = escape(&relation, true);
             let weight = Uint::of(e.edge.weight());
@@ -185,18 +213,23 @@ impl Exporter for Gexf {
             attvalue(out, rel_key, &relation)?;
             attvalue(out, certainty, e.edge.certainty.as_str())?;
             list.clear();
-            push_evidence_summary(&mut list, e.edge);
-            attvalue(out, evidence, &list)?;
+            push_evidence_summary(list, e.edge);
+            attvalue(out, evidence, list)?;
             attvalue(out, evidence_count, weight.as_str())?;
             list.clear();
-            view.push_docs(&mut list, &e.edge.docs);
-            attvalue(out, docs, &list)?;
+            view.push_docs(list, &e.edge.docs);
+            attvalue(out, docs, list)?;
             out.write_all(b"        </attvalues>\n")?;
             if e.edge.certainty == Certainty::Alleged {
                 writeln!(out, "        <viz:shape value=\"dashed\"/>")?;
             }
             out.write_all(b"      </edge>\n")?;
         }
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        let out = &mut self.out;
         writeln!(out, "    </edges>")?;
         writeln!(out, "  </graph>")?;
         writeln!(out, "</gexf>")?;

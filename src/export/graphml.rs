@@ -18,10 +18,11 @@
 //! `read_graphml`, igraph `Graph.Read_GraphML`, Gephi, yEd and Cytoscape.
 
 use std::io::{self, BufWriter, Write};
+use std::ops::Range;
 
 use super::values::{clean, number, push_evidence_summary, push_join, Uint};
 use super::xml::write_escaped;
-use super::{no_such_file, Exporter, GraphView};
+use super::{no_such_file, Exporter, FileWriter, GraphView};
 
 pub struct GraphMl;
 
@@ -59,12 +60,16 @@ impl Exporter for GraphMl {
     fn uses_layout(&self) -> bool {
         true
     }
-    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    fn open<'v>(
+        &self,
+        file: &str,
+        view: &'v GraphView<'v>,
+        out: &'v mut dyn Write,
+    ) -> io::Result<Box<dyn FileWriter + 'v>> {
         if file != self.file_name() {
             return Err(no_such_file(self.name(), file));
         }
         let mut out = BufWriter::with_capacity(1 << 16, out);
-        let out = &mut out;
         writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
         writeln!(
             out,
@@ -77,9 +82,27 @@ impl Exporter for GraphMl {
             )?;
         }
         writeln!(out, "  <graph id=\"kgraph\" edgedefault=\"directed\">")?;
-        let positions = view.positions();
-        let mut list = String::new();
-        for (dense, (n, &(x, y))) in view.nodes.iter().zip(positions).enumerate() {
+        Ok(Box::new(GraphMlFile {
+            out,
+            view,
+            list: String::new(),
+        }))
+    }
+}
+
+/// `graph.graphml` being written (see [`FileWriter`]).
+struct GraphMlFile<'v> {
+    out: BufWriter<&'v mut dyn Write>,
+    view: &'v GraphView<'v>,
+    list: String,
+}
+
+impl FileWriter for GraphMlFile<'_> {
+    fn nodes(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let (out, view, list) = (&mut self.out, self.view, &mut self.list);
+        let positions = &view.positions()[rows.clone()];
+        let start = rows.start;
+        for (i, (n, &(x, y))) in view.nodes[rows].iter().zip(positions).enumerate() {
             out.write_all(b"    <node id=\"")?;
             write_escaped(out, &clean(&n.id), true)?;
             out.write_all(b"\">\n")?;
@@ -88,23 +111,29 @@ impl Exporter for GraphMl {
             data(out, label, &clean(&n.label))?;
             data(out, etype, n.etype.as_str())?;
             list.clear();
-            push_join(&mut list, &n.aliases);
-            data(out, aliases, &list)?;
+            push_join(list, &n.aliases);
+            data(out, aliases, list)?;
             data(out, mentions, Uint::new(n.mentions).as_str())?;
             list.clear();
-            view.push_docs(&mut list, &n.docs);
-            data(out, docs, &list)?;
+            view.push_docs(list, &n.docs);
+            data(out, docs, list)?;
             data(out, date, &clean(n.date.as_deref().unwrap_or("")))?;
             data(out, place, &clean(n.place.as_deref().unwrap_or("")))?;
-            data(out, dense_id, Uint::of(dense).as_str())?;
+            data(out, dense_id, Uint::of(start + i).as_str())?;
             data(out, xk, &number(x, 3))?;
             data(out, yk, &number(y, 3))?;
             out.write_all(b"    </node>\n")?;
         }
-        for (i, e) in view.edges.iter().enumerate() {
+        Ok(())
+    }
+
+    fn edges(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let (out, view, list) = (&mut self.out, self.view, &mut self.list);
+        let start = rows.start;
+        for (i, e) in view.edges[rows].iter().enumerate() {
             let relation = clean(&e.edge.relation);
             out.write_all(b"    <edge id=\"e")?;
-            out.write_all(Uint::of(i).as_str().as_bytes())?;
+            out.write_all(Uint::of(start + i).as_str().as_bytes())?;
             out.write_all(b"\" source=\"")?;
             write_escaped(out, &clean(e.source), true)?;
             out.write_all(b"\" target=\"")?;
@@ -118,20 +147,24 @@ impl Exporter for GraphMl {
             list.clear();
             list.push_str(count.as_str());
             list.push_str(".0");
-            data(out, weight, &list)?;
+            data(out, weight, list)?;
             data(out, certainty, e.edge.certainty.as_str())?;
             list.clear();
-            push_evidence_summary(&mut list, e.edge);
-            data(out, evidence, &list)?;
+            push_evidence_summary(list, e.edge);
+            data(out, evidence, list)?;
             data(out, evidence_count, count.as_str())?;
             list.clear();
-            view.push_docs(&mut list, &e.edge.docs);
-            data(out, edgedocs, &list)?;
+            view.push_docs(list, &e.edge.docs);
+            data(out, edgedocs, list)?;
             out.write_all(b"    </edge>\n")?;
         }
-        writeln!(out, "  </graph>")?;
-        writeln!(out, "</graphml>")?;
-        out.flush()
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        writeln!(self.out, "  </graph>")?;
+        writeln!(self.out, "</graphml>")?;
+        self.out.flush()
     }
 }
 

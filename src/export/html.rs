@@ -16,10 +16,11 @@
 //! JSON, `<`, `>`, `&`, U+2028 and U+2029 are written as `\u003c`, `\u003e`, `\u0026`, `\u2028`,
 //! `\u2029`, so no text from an article can close the script element.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
+use std::ops::Range;
 
 use super::outbuf::OutBuf;
-use super::{no_such_file, Exporter, GraphView};
+use super::{no_such_file, Exporter, FileWriter, GraphView};
 /// Evidence sentences embedded per edge (the total count is always given).
 pub const EVIDENCE_SHOWN: usize = 5;
 
@@ -39,108 +40,200 @@ impl Exporter for Html {
     fn uses_layout(&self) -> bool {
         true
     }
-    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    fn open<'v>(
+        &self,
+        file: &str,
+        view: &'v GraphView<'v>,
+        out: &'v mut dyn Write,
+    ) -> io::Result<Box<dyn FileWriter + 'v>> {
         if file != self.file_name() {
             return Err(no_such_file(self.name(), file));
         }
         let graph = view.graph;
-        let title = format!(
+        let title = html_escape(&format!(
             "kgraph: {} entities, {} relations",
             graph.node_count(),
             graph.edge_count()
-        );
-        let mut out = BufWriter::with_capacity(1 << 16, out);
-        write_page(&mut out, &html_escape(&title), |w| write_data(view, w))?;
-        out.flush()
+        ));
+        let (before, after) = TEMPLATE
+            .split_once(DATA_SLOT)
+            .ok_or_else(|| bad_template("no data slot"))?;
+        // Checked before anything is written: a bad slot after the data fails the same way.
+        fill_slots(&mut io::sink(), after, &title)?;
+        let mut data = DataWriter::new(view, out);
+        fill_slots(&mut data.o, before, &title)?;
+        data.head();
+        Ok(Box::new(Page { data, title, after }))
+    }
+}
+
+/// The slot of the template the data goes in.
+const DATA_SLOT: &str = "{{data}}";
+
+/// `graph.html` being written: the template up to the data slot is written first, the data
+/// row by row, then the rest of the template.
+struct Page<'v> {
+    data: DataWriter<'v>,
+    title: String,
+    after: &'static str,
+}
+
+impl FileWriter for Page<'_> {
+    fn nodes(&mut self, rows: Range<usize>) -> io::Result<()> {
+        self.data.nodes(rows)
+    }
+    fn between(&mut self) -> io::Result<()> {
+        self.data.between();
+        Ok(())
+    }
+    fn edges(&mut self, rows: Range<usize>) -> io::Result<()> {
+        self.data.edges(rows)
+    }
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.data.tail();
+        fill_slots(&mut self.data.o, self.after, &self.title)?;
+        self.data.o.finish()
     }
 }
 
 /// The page's data as `serde_json` writes `oracle::ViewData` through `oracle::ScriptSafe`
 /// (compact, floats as `ryu` prints them), written by hand into one buffer: the structs stay,
 /// as the specification the tests hold this writer to.
+#[cfg(test)]
 pub(crate) fn write_data(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let mut o = OutBuf::new(out);
-    let strings = |o: &mut OutBuf<'_>, items: &mut dyn Iterator<Item = &str>| {
-        o.byte(b'[');
-        for (i, s) in items.enumerate() {
-            if i > 0 {
-                o.byte(b',');
+    let mut data = DataWriter::new(view, out);
+    data.head();
+    data.nodes(0..view.nodes.len())?;
+    data.between();
+    data.edges(0..view.edges.len())?;
+    data.tail();
+    data.o.finish()
+}
+
+/// The page's data being written, a block of rows at a time.
+struct DataWriter<'v> {
+    o: OutBuf<'v>,
+    view: &'v GraphView<'v>,
+}
+
+impl<'v> DataWriter<'v> {
+    fn new(view: &'v GraphView<'v>, out: &'v mut dyn Write) -> DataWriter<'v> {
+        DataWriter {
+            o: OutBuf::new(out),
+            view,
+        }
+    }
+
+    fn head(&mut self) {
+        let o = &mut self.o;
+        o.str(r#"{"graph":{"name":"kgraph","generator":"#);
+        o.script_json_str(concat!("kgraph ", env!("CARGO_PKG_VERSION")));
+        o.str(r#","documents":"#);
+        o.uint(self.view.graph.meta.documents);
+        o.str(r#"},"nodes":["#);
+    }
+
+    fn nodes(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let o = &mut self.o;
+        let start = rows.start;
+        let positions = &self.view.positions()[rows.clone()];
+        for (i, (n, &(x, y))) in self.view.nodes[rows].iter().zip(positions).enumerate() {
+            o.str(if start + i > 0 {
+                r#",{"id":"#
+            } else {
+                r#"{"id":"#
+            });
+            o.script_json_str(&n.id);
+            o.str(r#","label":"#);
+            o.script_json_str(&n.label);
+            o.str(r#","type":"#);
+            o.script_json_str(n.etype.as_str());
+            o.str(r#","aliases":"#);
+            strings(o, &mut n.aliases.iter().map(|a| a.as_str()));
+            o.str(r#","docs":"#);
+            strings(o, &mut n.docs.iter().map(|d| d.as_str()));
+            o.str(r#","mentions":"#);
+            o.uint(n.mentions);
+            o.str(r#","x":"#);
+            float(o, x);
+            o.str(r#","y":"#);
+            float(o, y);
+            if let Some(date) = &n.date {
+                o.str(r#","date":"#);
+                o.script_json_str(date);
             }
-            o.script_json_str(s);
-        }
-        o.byte(b']');
-    };
-    let float = |o: &mut OutBuf<'_>, x: f64| {
-        if x.is_finite() {
-            o.str(ryu::Buffer::new().format_finite(x));
-        } else {
-            o.str("null");
-        }
-    };
-    o.str(r#"{"graph":{"name":"kgraph","generator":"#);
-    o.script_json_str(concat!("kgraph ", env!("CARGO_PKG_VERSION")));
-    o.str(r#","documents":"#);
-    o.uint(view.graph.meta.documents);
-    o.str(r#"},"nodes":["#);
-    for (i, (n, &(x, y))) in view.nodes.iter().zip(view.positions()).enumerate() {
-        o.str(if i > 0 { r#",{"id":"# } else { r#"{"id":"# });
-        o.script_json_str(&n.id);
-        o.str(r#","label":"#);
-        o.script_json_str(&n.label);
-        o.str(r#","type":"#);
-        o.script_json_str(n.etype.as_str());
-        o.str(r#","aliases":"#);
-        strings(&mut o, &mut n.aliases.iter().map(|a| a.as_str()));
-        o.str(r#","docs":"#);
-        strings(&mut o, &mut n.docs.iter().map(|d| d.as_str()));
-        o.str(r#","mentions":"#);
-        o.uint(n.mentions);
-        o.str(r#","x":"#);
-        float(&mut o, x);
-        o.str(r#","y":"#);
-        float(&mut o, y);
-        if let Some(date) = &n.date {
-            o.str(r#","date":"#);
-            o.script_json_str(date);
-        }
-        if let Some(place) = &n.place {
-            o.str(r#","place":"#);
-            o.script_json_str(place);
-        }
-        o.byte(b'}');
-        o.spill()?;
-    }
-    o.str(r#"],"edges":["#);
-    for (i, e) in view.edges.iter().enumerate() {
-        o.str(if i > 0 {
-            r#",{"source":"#
-        } else {
-            r#"{"source":"#
-        });
-        o.script_json_str(e.source);
-        o.str(r#","target":"#);
-        o.script_json_str(e.target);
-        o.str(r#","relation":"#);
-        o.script_json_str(&e.edge.relation);
-        o.str(r#","weight":"#);
-        o.uint(e.edge.weight() as u64);
-        o.str(r#","certainty":"#);
-        o.script_json_str(e.edge.certainty.as_str());
-        o.str(r#","evidence":["#);
-        for (k, ev) in e.edge.evidence.iter().take(EVIDENCE_SHOWN).enumerate() {
-            o.str(if k > 0 { r#",{"doc":"# } else { r#"{"doc":"# });
-            o.script_json_str(&ev.doc);
-            o.str(r#","text":"#);
-            o.script_json_str(&ev.text);
+            if let Some(place) = &n.place {
+                o.str(r#","place":"#);
+                o.script_json_str(place);
+            }
             o.byte(b'}');
+            o.spill()?;
         }
-        o.str(r#"],"evidence_total":"#);
-        o.uint(e.edge.evidence.len() as u64);
-        o.byte(b'}');
-        o.spill()?;
+        Ok(())
     }
-    o.str("]}");
-    o.finish()
+
+    fn between(&mut self) {
+        self.o.str(r#"],"edges":["#);
+    }
+
+    fn edges(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let o = &mut self.o;
+        let start = rows.start;
+        for (i, e) in self.view.edges[rows].iter().enumerate() {
+            o.str(if start + i > 0 {
+                r#",{"source":"#
+            } else {
+                r#"{"source":"#
+            });
+            o.script_json_str(e.source);
+            o.str(r#","target":"#);
+            o.script_json_str(e.target);
+            o.str(r#","relation":"#);
+            o.script_json_str(&e.edge.relation);
+            o.str(r#","weight":"#);
+            o.uint(e.edge.weight() as u64);
+            o.str(r#","certainty":"#);
+            o.script_json_str(e.edge.certainty.as_str());
+            o.str(r#","evidence":["#);
+            for (k, ev) in e.edge.evidence.iter().take(EVIDENCE_SHOWN).enumerate() {
+                o.str(if k > 0 { r#",{"doc":"# } else { r#"{"doc":"# });
+                o.script_json_str(&ev.doc);
+                o.str(r#","text":"#);
+                o.script_json_str(&ev.text);
+                o.byte(b'}');
+            }
+            o.str(r#"],"evidence_total":"#);
+            o.uint(e.edge.evidence.len() as u64);
+            o.byte(b'}');
+            o.spill()?;
+        }
+        Ok(())
+    }
+
+    fn tail(&mut self) {
+        self.o.str("]}");
+    }
+}
+
+/// A JSON list of strings, script-safe.
+fn strings(o: &mut OutBuf<'_>, items: &mut dyn Iterator<Item = &str>) {
+    o.byte(b'[');
+    for (i, s) in items.enumerate() {
+        if i > 0 {
+            o.byte(b',');
+        }
+        o.script_json_str(s);
+    }
+    o.byte(b']');
+}
+
+/// A float as `ryu` prints it (as `serde_json` does), `null` when not finite.
+fn float(o: &mut OutBuf<'_>, x: f64) {
+    if x.is_finite() {
+        o.str(ryu::Buffer::new().format_finite(x));
+    } else {
+        o.str("null");
+    }
 }
 
 /// Text for an HTML element or attribute.
@@ -159,34 +252,42 @@ fn html_escape(s: &str) -> String {
     out
 }
 
-/// The template with its `{{title}}`, `{{css}}`, `{{js}}` and `{{data}}` slots filled (`data`
-/// writes the last). Only the template is searched for slots, never the filled-in text.
-fn write_page<W: Write>(
-    out: &mut W,
-    title: &str,
-    data: impl Fn(&mut W) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut rest = TEMPLATE;
+/// A piece of the template with its `{{title}}`, `{{css}}` and `{{js}}` slots filled. Only the
+/// template is searched for slots, never the filled-in text.
+fn fill_slots(out: &mut dyn SlotOut, template: &str, title: &str) -> io::Result<()> {
+    let mut rest = template;
     while let Some(open) = rest.find("{{") {
         let close = rest[open..]
             .find("}}")
             .map(|c| open + c)
             .ok_or_else(|| bad_template(&rest[open..]))?;
-        out.write_all(&rest.as_bytes()[..open])?;
+        out.text(&rest[..open]);
         let value = match &rest[open + 2..close] {
             "title" => title,
             "css" => CSS,
             "js" => JS,
-            "data" => {
-                data(out)?;
-                ""
-            }
             other => return Err(bad_template(other)),
         };
-        out.write_all(value.as_bytes())?;
+        out.text(value);
         rest = &rest[close + 2..];
     }
-    out.write_all(rest.as_bytes())
+    out.text(rest);
+    Ok(())
+}
+
+/// Where [`fill_slots`] writes: the page's buffer, or nowhere (to check the template).
+trait SlotOut {
+    fn text(&mut self, s: &str);
+}
+
+impl SlotOut for OutBuf<'_> {
+    fn text(&mut self, s: &str) {
+        self.str(s);
+    }
+}
+
+impl SlotOut for io::Sink {
+    fn text(&mut self, _: &str) {}
 }
 
 fn bad_template(at: &str) -> io::Error {

@@ -16,9 +16,10 @@ pub mod xml;
 #[cfg(test)]
 mod proptests;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fs;
 use std::io::{self, BufWriter, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -37,12 +38,27 @@ pub trait Exporter: Sync {
         &[]
     }
     /// Whether the format draws the graph (reads [`GraphView::positions`]): the layout is then
-    /// computed once, before the formats are written in parallel.
+    /// computed once, before the formats are written.
     fn uses_layout(&self) -> bool {
         false
     }
-    /// Writes `file` (`file_name` or one of `extra_files`) of the graph seen through `view`.
-    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()>;
+    /// Starts writing `file` (`file_name` or one of `extra_files`) of the graph seen through
+    /// `view` into `out`: the returned writer takes the rows (see [`FileWriter`]). `out` is
+    /// unbuffered: the writer buffers.
+    fn open<'v>(
+        &self,
+        file: &str,
+        view: &'v GraphView<'v>,
+        out: &'v mut dyn Write,
+    ) -> io::Result<Box<dyn FileWriter + 'v>>;
+    /// Writes `file` whole.
+    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = self.open(file, view, out)?;
+        w.nodes(0..view.nodes.len())?;
+        w.between()?;
+        w.edges(0..view.edges.len())?;
+        w.finish()
+    }
     /// Writes the main file of the whole graph.
     fn write(&self, graph: &KnowledgeGraph, out: &mut dyn Write) -> io::Result<()> {
         self.write_file(self.file_name(), &GraphView::new(graph), out)
@@ -58,6 +74,45 @@ pub trait Exporter: Sync {
             return Err(no_such_file(self.name(), file));
         }
         self.write_file(file, &GraphView::new(graph), out)
+    }
+}
+
+/// One file being written, its rows handed over a block at a time: `nodes` for consecutive
+/// ranges covering every node in order, then `between` once, then `edges` for consecutive
+/// ranges covering every edge, then `finish`. The bytes do not depend on the block sizes.
+///
+/// Blocks let one pass over the graph feed every file: a node's or an edge's strings are read
+/// from memory once and are still in the cache for the other formats, instead of each format
+/// walking the whole graph (hundreds of megabytes on a big corpus) on its own.
+pub trait FileWriter {
+    /// Writes the nodes of `rows` (indices into [`GraphView::nodes`]).
+    fn nodes(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let _ = rows;
+        Ok(())
+    }
+    /// Ends the nodes and starts the edges.
+    fn between(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    /// Writes the edges of `rows` (indices into [`GraphView::edges`]).
+    fn edges(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let _ = rows;
+        Ok(())
+    }
+    /// Writes the end and flushes.
+    fn finish(self: Box<Self>) -> io::Result<()>;
+}
+
+/// A [`FileWriter`] for a file that is fixed text.
+pub(crate) struct FixedText<'v> {
+    pub out: &'v mut dyn Write,
+    pub text: &'static str,
+}
+
+impl FileWriter for FixedText<'_> {
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        self.out.write_all(self.text.as_bytes())?;
+        self.out.flush()
     }
 }
 
@@ -77,6 +132,7 @@ pub struct GraphView<'g> {
     pub nodes: Vec<&'g Node>,
     pub edges: Vec<EdgeRefView<'g>>,
     positions: OnceLock<Vec<(f64, f64)>>,
+    ends: OnceLock<Vec<(u32, u32)>>,
     docs_clean: OnceLock<bool>,
 }
 
@@ -87,6 +143,7 @@ impl<'g> GraphView<'g> {
             nodes: graph.nodes(),
             edges: graph.edges(),
             positions: OnceLock::new(),
+            ends: OnceLock::new(),
             docs_clean: OnceLock::new(),
         }
     }
@@ -114,16 +171,32 @@ impl<'g> GraphView<'g> {
         }
     }
 
+    /// The (source, target) of each edge of [`GraphView::edges`] as indices into
+    /// [`GraphView::nodes`], worked out once.
+    pub fn ends(&self) -> &[(u32, u32)] {
+        self.ends.get_or_init(|| {
+            let index: FxHashMap<&str, u32> = self
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.id.as_str(), i as u32))
+                .collect();
+            // Every edge joins two nodes of the graph, so both look-ups succeed.
+            self.edges
+                .iter()
+                .map(|e| (index[e.source], index[e.target]))
+                .collect()
+        })
+    }
+
     /// The position of each node of [`GraphView::nodes`], in that order (see [`layout`]).
     pub fn positions(&self) -> &[(f64, f64)] {
         self.positions.get_or_init(|| {
             let ids: Vec<&str> = self.nodes.iter().map(|n| n.id.as_str()).collect();
-            let index: HashMap<&str, usize> =
-                ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
             let edges: Vec<(usize, usize)> = self
-                .edges
+                .ends()
                 .iter()
-                .filter_map(|e| Some((*index.get(e.source)?, *index.get(e.target)?)))
+                .map(|&(a, b)| (a as usize, b as usize))
                 .collect();
             layout::place(&ids, &edges)
         })
@@ -187,7 +260,8 @@ pub fn write_all(graph: &KnowledgeGraph, dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Writes `graph` with each of `exporters` into `dir` (created if missing), each file
 /// atomically. The layout is computed first (itself on every thread), then the files are
-/// written in parallel: each depends on the graph only, so the bytes do not depend on the
+/// written by one pass over the graph per thread, each pass feeding its share of the files (see
+/// [`FileWriter`]): each file depends on the graph only, so the bytes do not depend on the
 /// thread count. Returns the main paths written, in the order given; `build` and `merge` both
 /// end here.
 pub fn write_selected(
@@ -195,7 +269,6 @@ pub fn write_selected(
     graph: &KnowledgeGraph,
     dir: &Path,
 ) -> Result<Vec<PathBuf>> {
-    use rayon::prelude::*;
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let view = GraphView::new(graph);
     if exporters.iter().any(|e| e.uses_layout()) {
@@ -205,14 +278,7 @@ pub fn write_selected(
         .iter()
         .flat_map(|e| files(e.as_ref()).into_iter().map(move |f| (e.as_ref(), f)))
         .collect();
-    let results: Vec<Result<()>> = jobs
-        .par_iter()
-        .map(|&(exporter, file)| {
-            write_atomic(&dir.join(file), |w| exporter.write_file(file, &view, w))
-        })
-        .collect();
-    // The first failure in format order, whichever thread met it first.
-    results.into_iter().collect::<Result<Vec<()>>>()?;
+    write_jobs(&jobs, &view, dir)?;
     Ok(exporters.iter().map(|e| dir.join(e.file_name())).collect())
 }
 
@@ -223,10 +289,174 @@ pub fn write_to_dir(
     dir: &Path,
 ) -> Result<PathBuf> {
     let view = GraphView::new(graph);
-    for file in files(exporter) {
-        write_atomic(&dir.join(file), |w| exporter.write_file(file, &view, w))?;
-    }
+    let jobs: Vec<(&dyn Exporter, &str)> =
+        files(exporter).into_iter().map(|f| (exporter, f)).collect();
+    write_jobs(&jobs, &view, dir)?;
     Ok(dir.join(exporter.file_name()))
+}
+
+/// Rows handed to every file of a pass at a time: few enough that their strings stay in the
+/// cache while each format writes them.
+const BLOCK_ROWS: usize = 256;
+
+/// Writes each `(exporter, file)` of `jobs` into `dir`, atomically, in passes over the graph
+/// (one per thread, files shared out by their expected size), then renames them into place in
+/// the order given. On failure no file is replaced and the first failure in that order is
+/// returned.
+fn write_jobs(jobs: &[(&dyn Exporter, &str)], view: &GraphView<'_>, dir: &Path) -> Result<()> {
+    use rayon::prelude::*;
+    let mut files = jobs
+        .iter()
+        .map(|&(_, file)| AtomicFile::create(&dir.join(file)))
+        .collect::<Result<Vec<_>>>()?;
+    let passes = rayon::current_num_threads().clamp(1, jobs.len().max(1));
+    let mut shares: Vec<Vec<(usize, &mut AtomicFile)>> = (0..passes).map(|_| Vec::new()).collect();
+    for (i, f) in share_out(jobs, passes)
+        .into_iter()
+        .zip(files.iter_mut().enumerate())
+    {
+        shares[i].push(f);
+    }
+    let results: Vec<Vec<(usize, io::Result<()>)>> = shares
+        .into_par_iter()
+        .map(|share| write_pass(jobs, view, share))
+        .collect();
+    let mut results: Vec<(usize, io::Result<()>)> = results.into_iter().flatten().collect();
+    results.sort_by_key(|r| r.0);
+    for (i, result) in results {
+        result.map_err(|e| Error::io(&files[i].path, e))?;
+    }
+    for f in files {
+        f.commit()?;
+    }
+    Ok(())
+}
+
+/// Which pass writes each job: the biggest files first, each to the pass with the least
+/// expected bytes so far (ties to the lower pass), so the passes take about equally long.
+fn share_out(jobs: &[(&dyn Exporter, &str)], passes: usize) -> Vec<usize> {
+    // Relative sizes of the files of a big graph.
+    let weight = |file: &str| match file {
+        "graph.json" => 44,
+        "graph.gexf" => 36,
+        "graph.graphml" => 31,
+        "graph.html" => 21,
+        "edges.csv" | "neo4j/relationships.csv" => 13,
+        "graph.dot" => 6,
+        "nodes.csv" | "neo4j/nodes.csv" => 3,
+        _ => 1,
+    };
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(weight(jobs[i].1)), i));
+    let mut load = vec![0usize; passes];
+    let mut pass_of = vec![0; jobs.len()];
+    for i in order {
+        let p = (0..passes).min_by_key(|&p| (load[p], p)).unwrap_or(0);
+        load[p] += weight(jobs[i].1);
+        pass_of[i] = p;
+    }
+    pass_of
+}
+
+/// One pass over the graph writing the files of `share` (job index, file): the result of each.
+fn write_pass(
+    jobs: &[(&dyn Exporter, &str)],
+    view: &GraphView<'_>,
+    share: Vec<(usize, &mut AtomicFile)>,
+) -> Vec<(usize, io::Result<()>)> {
+    let mut writers: Vec<(usize, io::Result<Box<dyn FileWriter + '_>>)> = share
+        .into_iter()
+        .map(|(i, f)| {
+            let (exporter, file) = jobs[i];
+            (i, exporter.open(file, view, &mut f.file))
+        })
+        .collect();
+    // A writer that failed is dropped from the pass; the others go on (their files are
+    // removed anyway when any fails, but each failure is reported as it was met).
+    let mut step = |f: &mut dyn FnMut(&mut dyn FileWriter) -> io::Result<()>| {
+        for (_, w) in writers.iter_mut() {
+            if let Ok(writer) = w {
+                if let Err(e) = f(writer.as_mut()) {
+                    *w = Err(e);
+                }
+            }
+        }
+    };
+    let (n, m) = (view.nodes.len(), view.edges.len());
+    for start in (0..n).step_by(BLOCK_ROWS) {
+        step(&mut |w| w.nodes(start..(start + BLOCK_ROWS).min(n)));
+    }
+    step(&mut |w| w.between());
+    for start in (0..m).step_by(BLOCK_ROWS) {
+        step(&mut |w| w.edges(start..(start + BLOCK_ROWS).min(m)));
+    }
+    writers
+        .into_iter()
+        .map(|(i, w)| (i, w.and_then(|w| w.finish())))
+        .collect()
+}
+
+/// A file written through a temporary sibling and renamed into place by [`AtomicFile::commit`]:
+/// readers (and a run killed at any point) see the previous complete file or the new complete
+/// file, never a part. Dropped without a commit, the temporary file is removed.
+struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: fs::File,
+    committed: bool,
+}
+
+impl AtomicFile {
+    fn create(path: &Path) -> Result<AtomicFile> {
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        remove_stale_temps(parent, &name);
+        let tmp = temp_path(parent, &name);
+        let file = fs::File::create(&tmp).map_err(|e| Error::io(path, e))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            file,
+            committed: false,
+        })
+    }
+
+    /// Makes the written bytes durable and moves the file into place.
+    fn commit(mut self) -> Result<()> {
+        let result = self
+            .file
+            .sync_all()
+            .and_then(|()| fs::rename(&self.tmp, &self.path));
+        result.map_err(|e| Error::io(&self.path, e))?;
+        self.committed = true;
+        // Make the rename itself durable (best effort: not every platform can sync a folder).
+        if let Some(parent) = self.path.parent() {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            if let Ok(d) = fs::File::open(parent) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// Creates the output folder if missing and checks that a file can be created in it, so a run
@@ -276,39 +506,19 @@ pub fn write_atomic(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    remove_stale_temps(parent, &name);
-    let tmp = temp_path(parent, &name);
-    let result = (|| -> io::Result<()> {
-        let file = fs::File::create(&tmp)?;
-        let mut w = BufWriter::with_capacity(1 << 18, file);
-        fill(&mut w)?;
-        w.flush()?;
-        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
-    }
-    // Make the rename itself durable (best effort: not every platform can sync a folder).
-    if let Ok(d) = fs::File::open(parent) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    let mut f = AtomicFile::create(path)?;
+    let mut w = BufWriter::with_capacity(1 << 18, &mut f.file);
+    fill(&mut w)
+        .and_then(|()| w.flush())
+        .map_err(|e| Error::io(path, e))?;
+    drop(w);
+    f.commit()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     #[test]
     fn document_lists_are_cleaned_unless_every_id_is_clean() {
@@ -330,6 +540,170 @@ mod tests {
             let mut out = String::new();
             view.push_docs(&mut out, &view.nodes[0].docs);
             assert_eq!(out, want, "{docs:?}");
+        }
+    }
+
+    /// A small graph with nodes and edges enough for several blocks.
+    fn sample_graph() -> KnowledgeGraph {
+        use crate::graph::{Certainty, EntityType, Evidence, Node};
+        let mut g = KnowledgeGraph::new();
+        let ids: Vec<String> = (0..BLOCK_ROWS + 7)
+            .map(|i| {
+                let mut n = Node::new(EntityType::Person, &format!("Person {i}"));
+                n.docs.insert(format!("doc{}", i % 3));
+                let id = n.id.clone();
+                g.add_node(n);
+                id
+            })
+            .collect();
+        for (i, pair) in ids.windows(2).enumerate() {
+            let ev = Evidence {
+                doc: format!("doc{}", i % 3),
+                start: i,
+                end: i + 4,
+                text: format!("Sentence {i}."),
+                rule: "r".into(),
+            };
+            g.add_edge(&pair[0], "knows", &pair[1], Certainty::Stated, [ev]);
+        }
+        g
+    }
+
+    fn read_all(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        for e in all() {
+            for f in files(e.as_ref()) {
+                out.insert(f.to_string(), fs::read(dir.join(f)).unwrap());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn files_do_not_depend_on_the_thread_count() {
+        let g = sample_graph();
+        let mut seen = Vec::new();
+        for threads in [1, 2, 3, 16] {
+            let dir = tempfile::tempdir().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| write_all(&g, dir.path())).unwrap();
+            seen.push(read_all(dir.path()));
+            // Whole, each written by itself.
+            let alone = tempfile::tempdir().unwrap();
+            for e in all() {
+                write_to_dir(e.as_ref(), &g, alone.path()).unwrap();
+            }
+            assert_eq!(read_all(alone.path()), seen[0], "{threads} threads");
+        }
+        assert!(seen.windows(2).all(|w| w[0] == w[1]));
+    }
+
+    #[test]
+    fn passes_share_the_files_out_evenly() {
+        let exporters = all();
+        let jobs: Vec<(&dyn Exporter, &str)> = exporters
+            .iter()
+            .flat_map(|e| files(e.as_ref()).into_iter().map(move |f| (e.as_ref(), f)))
+            .collect();
+        assert_eq!(share_out(&jobs, 1), vec![0; jobs.len()]);
+        let two = share_out(&jobs, 2);
+        let pass_of = |file: &str| two[jobs.iter().position(|j| j.1 == file).unwrap()];
+        // The two biggest files go to different passes.
+        assert_ne!(pass_of("graph.json"), pass_of("graph.gexf"));
+        for passes in 1..=jobs.len() {
+            let shared = share_out(&jobs, passes);
+            assert!(shared.iter().all(|&p| p < passes));
+            // Every pass has a file while there are as many files as passes.
+            assert!((0..passes).all(|p| shared.contains(&p)), "{passes} passes");
+        }
+    }
+
+    /// A format whose edges fail to write.
+    struct Failing;
+
+    struct FailingFile<'v>(&'v mut dyn Write);
+
+    impl FileWriter for FailingFile<'_> {
+        fn nodes(&mut self, _: Range<usize>) -> io::Result<()> {
+            self.0.write_all(b"some nodes")
+        }
+        fn edges(&mut self, _: Range<usize>) -> io::Result<()> {
+            Err(io::Error::other("disk full"))
+        }
+        fn finish(self: Box<Self>) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Exporter for Failing {
+        fn name(&self) -> &'static str {
+            "failing"
+        }
+        fn file_name(&self) -> &'static str {
+            "failing.txt"
+        }
+        fn open<'v>(
+            &self,
+            _: &str,
+            _: &'v GraphView<'v>,
+            out: &'v mut dyn Write,
+        ) -> io::Result<Box<dyn FileWriter + 'v>> {
+            Ok(Box::new(FailingFile(out)))
+        }
+    }
+
+    #[test]
+    fn a_failed_file_replaces_no_file() {
+        let g = sample_graph();
+        let dir = tempfile::tempdir().unwrap();
+        write_all(&g, dir.path()).unwrap();
+        fs::write(dir.path().join("failing.txt"), b"old").unwrap();
+        let before = read_all(dir.path());
+        let mut exporters = all();
+        exporters.insert(1, Box::new(Failing));
+        for threads in [1, 3] {
+            // Another graph (with an edge, where the failing format fails), so a replaced file
+            // would show.
+            let mut other = KnowledgeGraph::new();
+            for name in ["Ana Ruiz", "Bo Li"] {
+                other.add_node(crate::graph::Node::new(
+                    crate::graph::EntityType::Person,
+                    name,
+                ));
+            }
+            let ids: Vec<String> = other.nodes().iter().map(|n| n.id.clone()).collect();
+            other.add_edge(
+                &ids[0],
+                "knows",
+                &ids[1],
+                crate::graph::Certainty::Stated,
+                [] as [crate::graph::Evidence; 0],
+            );
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let err = pool
+                .install(|| write_selected(&exporters, &other, dir.path()))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("failing.txt") && err.contains("disk full"),
+                "{err}"
+            );
+            assert_eq!(read_all(dir.path()), before, "{threads} threads");
+            assert_eq!(fs::read(dir.path().join("failing.txt")).unwrap(), b"old");
+            let names: Vec<String> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            assert!(
+                names.iter().all(|n| !n.contains(".tmp-")),
+                "temporary files left: {names:?}"
+            );
         }
     }
 

@@ -15,10 +15,11 @@
 //! spreadsheet neutralization: these files are for a database). The README gives the command.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
-use super::csv::{end_record, writer};
+use super::csv::{end_record, writer, Table};
 use super::values::{clean, edge_id, push_evidence_summary, push_join, Uint};
-use super::{no_such_file, Exporter, GraphView};
+use super::{no_such_file, Exporter, FileWriter, FixedText, GraphView};
 use crate::graph::EntityType;
 
 pub struct Neo4j;
@@ -87,67 +88,95 @@ impl Exporter for Neo4j {
     fn extra_files(&self) -> &'static [&'static str] {
         &["neo4j/relationships.csv", "neo4j/README.md"]
     }
-    fn write_file(&self, file: &str, view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
+    fn open<'v>(
+        &self,
+        file: &str,
+        view: &'v GraphView<'v>,
+        out: &'v mut dyn Write,
+    ) -> io::Result<Box<dyn FileWriter + 'v>> {
         match file {
-            "neo4j/nodes.csv" => write_nodes(view, out),
-            "neo4j/relationships.csv" => write_relationships(view, out),
-            "neo4j/README.md" => out.write_all(README.as_bytes()),
+            "neo4j/nodes.csv" => {
+                let mut w = writer(out);
+                w.write_record(NODE_HEADER)?;
+                Ok(Box::new(Nodes(Table::new(w, view))))
+            }
+            "neo4j/relationships.csv" => {
+                let mut w = writer(out);
+                w.write_record(RELATIONSHIP_HEADER)?;
+                Ok(Box::new(Relationships(Table::new(w, view))))
+            }
+            "neo4j/README.md" => Ok(Box::new(FixedText { out, text: README })),
             _ => Err(no_such_file(self.name(), file)),
         }
     }
 }
 
-fn write_nodes(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let mut w = writer(out);
-    w.write_record(NODE_HEADER)?;
-    let mut list = String::new();
-    for (dense, n) in view.nodes.iter().enumerate() {
-        w.write_field(&*clean(&n.id))?;
-        w.write_field(label(n.etype))?;
-        w.write_field(&*clean(&n.label))?;
-        w.write_field(n.etype.as_str())?;
-        list.clear();
-        push_join(&mut list, &n.aliases);
-        w.write_field(&list)?;
-        w.write_field(Uint::new(n.mentions).as_str())?;
-        list.clear();
-        view.push_docs(&mut list, &n.docs);
-        w.write_field(&list)?;
-        w.write_field(&*clean(n.date.as_deref().unwrap_or("")))?;
-        w.write_field(&*clean(n.place.as_deref().unwrap_or("")))?;
-        w.write_field(Uint::of(dense).as_str())?;
-        end_record(&mut w)?;
+/// `neo4j/nodes.csv` being written (see [`FileWriter`]).
+struct Nodes<'v>(Table<'v>);
+
+impl FileWriter for Nodes<'_> {
+    fn nodes(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let Table { w, view, list, .. } = &mut self.0;
+        for dense in rows {
+            let n = view.nodes[dense];
+            w.write_field(&*clean(&n.id))?;
+            w.write_field(label(n.etype))?;
+            w.write_field(&*clean(&n.label))?;
+            w.write_field(n.etype.as_str())?;
+            list.clear();
+            push_join(list, &n.aliases);
+            w.write_field(&list)?;
+            w.write_field(Uint::new(n.mentions).as_str())?;
+            list.clear();
+            view.push_docs(list, &n.docs);
+            w.write_field(&list)?;
+            w.write_field(&*clean(n.date.as_deref().unwrap_or("")))?;
+            w.write_field(&*clean(n.place.as_deref().unwrap_or("")))?;
+            w.write_field(Uint::of(dense).as_str())?;
+            end_record(w)?;
+        }
+        Ok(())
     }
-    w.flush()
+
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.0.w.flush()
+    }
 }
 
-fn write_relationships(view: &GraphView<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let mut w = writer(out);
-    w.write_record(RELATIONSHIP_HEADER)?;
-    let mut list = String::new();
-    let mut id = String::new();
-    for (i, e) in view.edges.iter().enumerate() {
-        w.write_field(&*clean(e.source))?;
-        w.write_field(&*clean(e.target))?;
-        w.write_field(relationship_type(&e.edge.relation))?;
-        w.write_field(edge_id(&mut id, i))?;
-        w.write_field(&*clean(&e.edge.relation))?;
-        let weight = Uint::of(e.edge.weight());
-        list.clear();
-        list.push_str(weight.as_str());
-        list.push_str(".0");
-        w.write_field(&list)?;
-        w.write_field(e.edge.certainty.as_str())?;
-        list.clear();
-        push_evidence_summary(&mut list, e.edge);
-        w.write_field(&list)?;
-        w.write_field(weight.as_str())?;
-        list.clear();
-        view.push_docs(&mut list, &e.edge.docs);
-        w.write_field(&list)?;
-        end_record(&mut w)?;
+/// `neo4j/relationships.csv` being written (see [`FileWriter`]).
+struct Relationships<'v>(Table<'v>);
+
+impl FileWriter for Relationships<'_> {
+    fn edges(&mut self, rows: Range<usize>) -> io::Result<()> {
+        let Table { w, view, list, id } = &mut self.0;
+        for i in rows {
+            let e = &view.edges[i];
+            w.write_field(&*clean(e.source))?;
+            w.write_field(&*clean(e.target))?;
+            w.write_field(relationship_type(&e.edge.relation))?;
+            w.write_field(edge_id(id, i))?;
+            w.write_field(&*clean(&e.edge.relation))?;
+            let weight = Uint::of(e.edge.weight());
+            list.clear();
+            list.push_str(weight.as_str());
+            list.push_str(".0");
+            w.write_field(&list)?;
+            w.write_field(e.edge.certainty.as_str())?;
+            list.clear();
+            push_evidence_summary(list, e.edge);
+            w.write_field(&list)?;
+            w.write_field(weight.as_str())?;
+            list.clear();
+            view.push_docs(list, &e.edge.docs);
+            w.write_field(&list)?;
+            end_record(w)?;
+        }
+        Ok(())
     }
-    w.flush()
+
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.0.w.flush()
+    }
 }
 
 /// The README written beside the CSV files.

@@ -62,7 +62,7 @@ impl<'a> OutBuf<'a> {
     }
 
     /// Hands the rest on and flushes the output.
-    pub fn finish(mut self) -> io::Result<()> {
+    pub fn finish(&mut self) -> io::Result<()> {
         self.out.write_all(&self.buf)?;
         self.buf.clear();
         self.out.flush()

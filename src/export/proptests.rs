@@ -630,3 +630,90 @@ fn xml_escape_keeps_characters_that_share_a_first_byte_with_non_characters() {
         }
     }
 }
+
+/// A graph of `n` people in a ring, each joined to the next by an edge with `i % 4` evidence
+/// sentences, the events dated: enough nodes and edges for many blocks.
+fn ring_graph(labels: &[String], n: usize) -> KnowledgeGraph {
+    let mut g = KnowledgeGraph::new();
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let t = if i % 3 == 0 {
+            EntityType::Event
+        } else {
+            EntityType::Person
+        };
+        let label = &labels[i % labels.len()];
+        let mut node = Node::new(t, &format!("n{i} {label}"));
+        node.docs.insert(format!("d{}", i % 5));
+        if t == EntityType::Event {
+            node.date = Some(format!("20{:02}-0{}", i % 30, 1 + i % 9));
+        }
+        ids.push(node.id.clone());
+        g.add_node(node);
+    }
+    for i in 0..n {
+        let evidence: Vec<Evidence> = (0..i % 4)
+            .map(|k| Evidence {
+                doc: format!("d{k}"),
+                start: k,
+                end: k + 1,
+                text: labels[(i + k) % labels.len()].clone(),
+                rule: "r".into(),
+            })
+            .collect();
+        g.add_edge(
+            &ids[i],
+            "knows",
+            &ids[(i + 1) % n],
+            Certainty::Stated,
+            evidence,
+        );
+    }
+    g
+}
+
+/// Every file of every format written in blocks of `block` rows is the file written whole.
+fn check_blocks(g: &KnowledgeGraph, block: usize) -> Result<(), TestCaseError> {
+    let view = super::GraphView::new(g);
+    for exporter in all() {
+        for file in files(exporter.as_ref()) {
+            let mut whole = Vec::new();
+            exporter.write_file(file, &view, &mut whole).unwrap();
+            let mut parts = Vec::new();
+            {
+                let mut w = exporter.open(file, &view, &mut parts).unwrap();
+                let (n, m) = (view.nodes.len(), view.edges.len());
+                for start in (0..n).step_by(block) {
+                    w.nodes(start..(start + block).min(n)).unwrap();
+                }
+                w.between().unwrap();
+                for start in (0..m).step_by(block) {
+                    w.edges(start..(start + block).min(m)).unwrap();
+                }
+                w.finish().unwrap();
+            }
+            prop_assert_eq!(
+                String::from_utf8(parts).unwrap(),
+                String::from_utf8(whole).unwrap(),
+                "{} in blocks of {}",
+                file,
+                block
+            );
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    #[test]
+    fn files_written_in_blocks_are_the_files_written_whole(
+        labels in prop::collection::vec(hostile_string(), 1..5),
+        n in 2usize..40,
+        block in 1usize..9,
+    ) {
+        check_blocks(&ring_graph(&labels, n), block)?;
+        check_blocks(&KnowledgeGraph::new(), block)?;
+    }
+}
