@@ -133,7 +133,6 @@ pub struct GraphView<'g> {
     pub edges: Vec<EdgeRefView<'g>>,
     positions: OnceLock<Vec<(f64, f64)>>,
     ends: OnceLock<Vec<(u32, u32)>>,
-    docs_clean: OnceLock<bool>,
 }
 
 impl<'g> GraphView<'g> {
@@ -144,31 +143,15 @@ impl<'g> GraphView<'g> {
             edges: graph.edges(),
             positions: OnceLock::new(),
             ends: OnceLock::new(),
-            docs_clean: OnceLock::new(),
         }
     }
 
     /// A list of document ids (a node's or an edge's `docs`) joined as [`values::push_join`]
-    /// does, appended to `out`. Document ids are nearly always clean: that is checked once for
-    /// the whole graph, and the ids are then copied without each format scanning each again.
+    /// does, appended to `out`. (Each id is checked as it is copied: the formats of one pass
+    /// read it while it is in the cache, which costs less than a pass of its own over every id
+    /// of the graph.)
     pub fn push_docs<S: AsRef<str>>(&self, out: &mut String, docs: impl IntoIterator<Item = S>) {
-        let clean = *self.docs_clean.get_or_init(|| {
-            let nodes = self.nodes.iter().flat_map(|n| n.docs.iter().map(|d| &**d));
-            let edges = self
-                .edges
-                .iter()
-                .flat_map(|e| e.edge.docs.iter().map(|d| &**d));
-            nodes.chain(edges).all(values::is_clean)
-        });
-        if !clean {
-            return values::push_join(out, docs);
-        }
-        for (i, doc) in docs.into_iter().enumerate() {
-            if i > 0 {
-                out.push_str(values::LIST_SEP);
-            }
-            out.push_str(doc.as_ref());
-        }
+        values::push_join(out, docs)
     }
 
     /// The (source, target) of each edge of [`GraphView::edges`] as indices into
