@@ -254,6 +254,52 @@ impl Edge {
     pub fn weight(&self) -> usize {
         self.evidence.len()
     }
+
+    /// Adds one evidence item (its `doc` and `rule` already the graph's shared copies), keeping
+    /// `docs` and `evidence` sorted and without repeats.
+    fn add_evidence(&mut self, ev: EdgeEvidence) {
+        // Documents come in order and a document's items mostly in text order, so the new
+        // document is usually the last one (the same shared copy) or after it, and the new item
+        // after the last: checked first, before a binary search.
+        match self.docs.last() {
+            Some(last) if Arc::ptr_eq(last, &ev.doc) => {}
+            Some(last) if **last < *ev.doc => {
+                grow(&mut self.docs);
+                self.docs.push(ev.doc.clone());
+            }
+            _ => {
+                if let Err(i) = self.docs.binary_search(&ev.doc) {
+                    grow(&mut self.docs);
+                    self.docs.insert(i, ev.doc.clone());
+                }
+            }
+        }
+        let after_last = self.evidence.last().is_none_or(|x| {
+            (Arc::ptr_eq(&x.doc, &ev.doc) && (x.start, x.end) < (ev.start, ev.end))
+                || *x.doc < *ev.doc
+        });
+        if after_last {
+            grow(&mut self.evidence);
+            self.evidence.push(ev);
+            return;
+        }
+        // One item per sentence: when several rules find the edge in one sentence, the smallest
+        // rule id stands for them (whatever the order they came in).
+        let at = self
+            .evidence
+            .partition_point(|x| (&x.doc, x.start, x.end) < (&ev.doc, ev.start, ev.end));
+        match self.evidence.get_mut(at) {
+            Some(old) if (&old.doc, old.start, old.end) == (&ev.doc, ev.start, ev.end) => {
+                if ev.rule < old.rule {
+                    *old = ev;
+                }
+            }
+            _ => {
+                grow(&mut self.evidence);
+                self.evidence.insert(at, ev);
+            }
+        }
+    }
 }
 
 /// A read-only view of one edge, with its endpoints' ids.
@@ -343,6 +389,18 @@ impl KnowledgeGraph {
         k
     }
 
+    /// The shared copy of a document id or rule id, made (one allocation) only if new.
+    fn shared_str(&mut self, s: &str) -> Arc<str> {
+        match self.names.get(s) {
+            Some(kept) => kept.clone(),
+            None => {
+                let kept: Arc<str> = s.into();
+                self.names.insert(kept.clone());
+                kept
+            }
+        }
+    }
+
     /// The shared copy of a document id or rule id.
     fn shared(&mut self, s: &Arc<str>) -> Arc<str> {
         match self.names.get(&**s) {
@@ -370,6 +428,25 @@ impl KnowledgeGraph {
         if s == t {
             return false;
         }
+        let e = self.edge_between(s, relation, t, certainty);
+        for ev in evidence {
+            let mut ev: EdgeEvidence = ev.into();
+            ev.doc = self.shared(&ev.doc);
+            ev.rule = self.shared(&ev.rule);
+            self.g[e].add_evidence(ev);
+        }
+        true
+    }
+
+    /// The edge `s -relation-> t`, made (with no evidence) if missing, its certainty raised to
+    /// at least `certainty`.
+    fn edge_between(
+        &mut self,
+        s: NodeIndex,
+        relation: &str,
+        t: NodeIndex,
+        certainty: Certainty,
+    ) -> EdgeIndex {
         let key = (s, self.relation_key(relation), t);
         let e = match self.edge_ids.get(&key) {
             Some(&e) => e,
@@ -388,34 +465,9 @@ impl KnowledgeGraph {
                 e
             }
         };
-        self.g[e].certainty = self.g[e].certainty.max(certainty);
-        for ev in evidence {
-            let mut ev: EdgeEvidence = ev.into();
-            ev.doc = self.shared(&ev.doc);
-            ev.rule = self.shared(&ev.rule);
-            let edge = &mut self.g[e];
-            if let Err(i) = edge.docs.binary_search(&ev.doc) {
-                grow(&mut edge.docs);
-                edge.docs.insert(i, ev.doc.clone());
-            }
-            // One item per sentence: when several rules find the same edge in one sentence,
-            // the smallest rule id stands for them (whatever the order they came in).
-            let at = edge
-                .evidence
-                .partition_point(|x| (&x.doc, x.start, x.end) < (&ev.doc, ev.start, ev.end));
-            match edge.evidence.get_mut(at) {
-                Some(old) if (&old.doc, old.start, old.end) == (&ev.doc, ev.start, ev.end) => {
-                    if ev.rule < old.rule {
-                        *old = ev;
-                    }
-                }
-                _ => {
-                    grow(&mut edge.evidence);
-                    edge.evidence.insert(at, ev);
-                }
-            }
-        }
-        true
+        let edge = &mut self.g[e];
+        edge.certainty = edge.certainty.max(certainty);
+        e
     }
 
     /// Folds node `from` into node `into`: aliases, counts and documents move, edges are rewired
@@ -670,6 +722,101 @@ impl KnowledgeGraph {
     }
 }
 
+/// Builds a graph one document at a time, as a corpus streams in, more cheaply than
+/// [`KnowledgeGraph::add_node`] and [`KnowledgeGraph::add_edge`] would.
+///
+/// Folding a node into the graph costs a B-tree search per document id, and a hub (a country
+/// named in thousands of articles) keeps a deep set of them. Here a node's document ids are
+/// pushed onto a list, each string moved from the node that brought it, and the sets are made
+/// once by [`GraphBuilder::finish`] (in one pass when the ids came in order, as numbered
+/// articles do). The graph cannot be read before, so nothing sees them incomplete.
+#[derive(Debug, Default)]
+pub struct GraphBuilder {
+    graph: KnowledgeGraph,
+    /// Of each node (by index; nodes are never removed while building): its document ids in
+    /// the order they came, maybe repeated.
+    node_docs: Vec<Vec<String>>,
+}
+
+impl GraphBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The graph's counters.
+    pub fn meta_mut(&mut self) -> &mut GraphMeta {
+        &mut self.graph.meta
+    }
+
+    /// The shared copy of a document id or rule id, for the evidence of
+    /// [`GraphBuilder::add_edge`].
+    pub fn shared(&mut self, s: &str) -> Arc<str> {
+        self.graph.shared_str(s)
+    }
+
+    /// Adds a node, or folds it into the node with the same id, as [`KnowledgeGraph::add_node`]
+    /// does.
+    pub fn add_node(&mut self, mut node: Node) {
+        let docs = std::mem::take(&mut node.docs);
+        let i = match self.graph.ids.get(&node.id) {
+            Some(&i) => {
+                self.graph.g[i].absorb(node);
+                i
+            }
+            None => {
+                let id = node.id.clone();
+                let i = self.graph.g.add_node(node);
+                self.graph.ids.insert(id, i);
+                debug_assert_eq!(i.index(), self.node_docs.len());
+                self.node_docs.push(Vec::new());
+                i
+            }
+        };
+        let noted = &mut self.node_docs[i.index()];
+        for d in docs {
+            if noted.last() != Some(&d) {
+                noted.push(d);
+            }
+        }
+    }
+
+    /// Adds evidence for `source -relation-> target`, as [`KnowledgeGraph::add_edge`] does;
+    /// `evidence.doc` and `evidence.rule` must be the graph's shared copies
+    /// ([`GraphBuilder::shared`]).
+    pub fn add_edge(
+        &mut self,
+        source: &str,
+        relation: &str,
+        target: &str,
+        certainty: Certainty,
+        evidence: EdgeEvidence,
+    ) -> bool {
+        let g = &mut self.graph;
+        let (Some(&s), Some(&t)) = (g.ids.get(source), g.ids.get(target)) else {
+            return false;
+        };
+        if s == t {
+            return false;
+        }
+        let e = g.edge_between(s, relation, t, certainty);
+        g.g[e].add_evidence(evidence);
+        true
+    }
+
+    /// The graph, with each node's documents in place.
+    pub fn finish(self) -> KnowledgeGraph {
+        let GraphBuilder {
+            mut graph,
+            node_docs,
+        } = self;
+        for (i, docs) in node_docs.into_iter().enumerate() {
+            // Sorts (one pass over sorted input), drops repeats, builds the tree bottom-up.
+            graph.g[NodeIndex::new(i)].docs = docs.into_iter().collect();
+        }
+        graph
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -747,6 +894,66 @@ mod tests {
             let mut all = g;
             all.merge_nodes_all(pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())));
             proptest::prop_assert_eq!(snapshot(&all), snapshot(&one_by_one));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn building_document_by_document_equals_adding_nodes_and_edges(
+            docs in proptest::collection::vec(
+                (
+                    0usize..6,
+                    proptest::collection::vec((0usize..5, 0usize..3, proptest::bool::ANY), 0..5),
+                    proptest::collection::vec((0usize..5, 0usize..2, 0usize..5, 0usize..4, 0usize..2, proptest::bool::ANY), 0..6),
+                ),
+                0..8,
+            ),
+        ) {
+            // Documents with ids out of order and repeated; nodes with competing labels and
+            // dates, some naming a second document; edges in and out of text order, with two
+            // rules competing for one sentence.
+            let mut plain = KnowledgeGraph::new();
+            let mut built = GraphBuilder::new();
+            for (d, nodes, edges) in docs {
+                let doc = format!("d{d}");
+                let shared_doc = built.shared(&doc);
+                for (k, variant, extra_doc) in nodes {
+                    let mut n = Node::new(EntityType::Person, ["Ana", "ANA", "Ána"][variant]);
+                    n.id = format!("person:p{k}");
+                    n.mentions = 1 + variant as u64;
+                    n.aliases.insert(format!("a{variant}"));
+                    n.docs.insert(doc.clone());
+                    if extra_doc {
+                        n.docs.insert(format!("d{}", (d + 3) % 6));
+                    }
+                    n.date = (variant > 0).then(|| format!("2020-0{variant}"));
+                    plain.add_node(n.clone());
+                    built.add_node(n);
+                }
+                for (s, r, t, start, rule, alleged) in edges {
+                    let c = if alleged { Certainty::Alleged } else { Certainty::Stated };
+                    let (source, target) = (format!("person:p{s}"), format!("person:p{t}"));
+                    let relation = ["knows", "funds"][r];
+                    let e = Evidence {
+                        doc: doc.clone(),
+                        start,
+                        end: start + 2,
+                        text: format!("s{start}"),
+                        rule: format!("r{rule}"),
+                    };
+                    let shared = EdgeEvidence::new(
+                        shared_doc.clone(),
+                        e.start,
+                        e.end,
+                        e.text.as_str().into(),
+                        built.shared(&e.rule),
+                    );
+                    let a = plain.add_edge(&source, relation, &target, c, [e]);
+                    let b = built.add_edge(&source, relation, &target, c, shared);
+                    proptest::prop_assert_eq!(a, b);
+                }
+            }
+            proptest::prop_assert_eq!(snapshot(&built.finish()), snapshot(&plain));
         }
     }
 
