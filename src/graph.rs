@@ -302,9 +302,6 @@ impl Edge {
     }
 }
 
-/// The ranks of an edge's source id, relation name and target id: its place in sorted order.
-type EdgeKey = (u32, u32, u32);
-
 /// A read-only view of one edge, with its endpoints' ids.
 #[derive(Debug, Clone, Copy)]
 pub struct EdgeRefView<'a> {
@@ -626,32 +623,37 @@ impl KnowledgeGraph {
             .enumerate()
             .map(|(r, k)| (k, r as u32))
             .collect();
-        let keyed: Option<Vec<(EdgeKey, EdgeRefView<'_>)>> = (&self.g)
-            .edge_references()
-            .map(|e| {
+        // One 128-bit key per edge: source rank, relation rank, target rank, then the edge's
+        // position, which keeps equal keys in their first order as the stable string sort did.
+        let refs: Vec<petgraph::stable_graph::EdgeReference<'_, Edge>> =
+            (&self.g).edge_references().collect();
+        let keys: Option<Vec<u128>> = refs
+            .iter()
+            .enumerate()
+            .map(|(position, e)| {
                 // Every relation name has its number (see `relation_key`).
-                let rank = *relation_rank.get(e.weight().relation.as_str())?;
-                let key = (
-                    node_rank[e.source().index()],
-                    rank,
-                    node_rank[e.target().index()],
-                );
-                Some((key, self.edge_view(e)))
+                let relation = *relation_rank.get(e.weight().relation.as_str())?;
+                let source = node_rank[e.source().index()];
+                let target = node_rank[e.target().index()];
+                Some(
+                    (source as u128) << 96
+                        | (relation as u128) << 64
+                        | (target as u128) << 32
+                        | position as u128,
+                )
             })
             .collect();
-        let Some(mut keyed) = keyed else {
-            let mut v: Vec<EdgeRefView<'_>> = (&self.g)
-                .edge_references()
-                .map(|e| self.edge_view(e))
-                .collect();
+        let Some(mut keys) = keys else {
+            let mut v: Vec<EdgeRefView<'_>> = refs.into_iter().map(|e| self.edge_view(e)).collect();
             v.sort_by(|a, b| {
                 (a.source, &a.edge.relation, a.target).cmp(&(b.source, &b.edge.relation, b.target))
             });
             return v;
         };
-        // Stable, as the string sort was: equal keys are equal strings.
-        keyed.sort_by_key(|&(key, _)| key);
-        keyed.into_iter().map(|(_, e)| e).collect()
+        keys.sort_unstable();
+        keys.into_iter()
+            .map(|k| self.edge_view(refs[(k as u32) as usize]))
+            .collect()
     }
 
     fn edge_view<'a>(
