@@ -1033,6 +1033,46 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn evidence_appended_or_inserted_as_a_sorted_insert_would(
+            items in proptest::collection::vec((0usize..4, 0usize..6, 0usize..3, proptest::bool::ANY), 0..40),
+        ) {
+            // Document ids whose string order is not their numeric order, shared copies and
+            // equal strings in fresh copies, sentences and rules in any order.
+            let names = ["d2", "d10", "d1", "d3"];
+            let shared: Vec<Arc<str>> = names.iter().map(|&n| Arc::from(n)).collect();
+            let mut edge = Edge {
+                relation: "knows".into(),
+                certainty: Certainty::Stated,
+                docs: Vec::new(),
+                evidence: Vec::new(),
+            };
+            let mut docs: Vec<Arc<str>> = Vec::new();
+            let mut evidence: Vec<EdgeEvidence> = Vec::new();
+            for (d, start, rule, fresh) in items {
+                let doc = if fresh { Arc::from(names[d]) } else { shared[d].clone() };
+                let ev = EdgeEvidence::new(doc, start, start + 1, "x".into(), format!("r{rule}").into());
+                // The plain sorted insert.
+                if let Err(i) = docs.binary_search(&ev.doc) {
+                    docs.insert(i, ev.doc.clone());
+                }
+                let at = evidence.partition_point(|x| (&x.doc, x.start, x.end) < (&ev.doc, ev.start, ev.end));
+                match evidence.get_mut(at) {
+                    Some(old) if (&old.doc, old.start, old.end) == (&ev.doc, ev.start, ev.end) => {
+                        if ev.rule < old.rule {
+                            *old = ev.clone();
+                        }
+                    }
+                    _ => evidence.insert(at, ev.clone()),
+                }
+                edge.add_evidence(ev);
+            }
+            proptest::prop_assert_eq!(&edge.docs, &docs);
+            proptest::prop_assert_eq!(&edge.evidence, &evidence);
+        }
+    }
+
     #[test]
     fn merge_is_order_independent() {
         let mut a = Node::new(EntityType::Person, "Hector Guerrero");
