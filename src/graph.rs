@@ -11,7 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 use petgraph::Direction;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
@@ -254,6 +254,52 @@ impl Edge {
     pub fn weight(&self) -> usize {
         self.evidence.len()
     }
+
+    /// Adds one evidence item (its `doc` and `rule` already the graph's shared copies), keeping
+    /// `docs` and `evidence` sorted and without repeats.
+    fn add_evidence(&mut self, ev: EdgeEvidence) {
+        // Documents come in order and a document's items mostly in text order, so the new
+        // document is usually the last one (the same shared copy) or after it, and the new item
+        // after the last: checked first, before a binary search.
+        match self.docs.last() {
+            Some(last) if Arc::ptr_eq(last, &ev.doc) => {}
+            Some(last) if **last < *ev.doc => {
+                grow(&mut self.docs);
+                self.docs.push(ev.doc.clone());
+            }
+            _ => {
+                if let Err(i) = self.docs.binary_search(&ev.doc) {
+                    grow(&mut self.docs);
+                    self.docs.insert(i, ev.doc.clone());
+                }
+            }
+        }
+        let after_last = self.evidence.last().is_none_or(|x| {
+            (Arc::ptr_eq(&x.doc, &ev.doc) && (x.start, x.end) < (ev.start, ev.end))
+                || *x.doc < *ev.doc
+        });
+        if after_last {
+            grow(&mut self.evidence);
+            self.evidence.push(ev);
+            return;
+        }
+        // One item per sentence: when several rules find the edge in one sentence, the smallest
+        // rule id stands for them (whatever the order they came in).
+        let at = self
+            .evidence
+            .partition_point(|x| (&x.doc, x.start, x.end) < (&ev.doc, ev.start, ev.end));
+        match self.evidence.get_mut(at) {
+            Some(old) if (&old.doc, old.start, old.end) == (&ev.doc, ev.start, ev.end) => {
+                if ev.rule < old.rule {
+                    *old = ev;
+                }
+            }
+            _ => {
+                grow(&mut self.evidence);
+                self.evidence.insert(at, ev);
+            }
+        }
+    }
 }
 
 /// A read-only view of one edge, with its endpoints' ids.
@@ -343,6 +389,18 @@ impl KnowledgeGraph {
         k
     }
 
+    /// The shared copy of a document id or rule id, made (one allocation) only if new.
+    fn shared_str(&mut self, s: &str) -> Arc<str> {
+        match self.names.get(s) {
+            Some(kept) => kept.clone(),
+            None => {
+                let kept: Arc<str> = s.into();
+                self.names.insert(kept.clone());
+                kept
+            }
+        }
+    }
+
     /// The shared copy of a document id or rule id.
     fn shared(&mut self, s: &Arc<str>) -> Arc<str> {
         match self.names.get(&**s) {
@@ -370,6 +428,25 @@ impl KnowledgeGraph {
         if s == t {
             return false;
         }
+        let e = self.edge_between(s, relation, t, certainty);
+        for ev in evidence {
+            let mut ev: EdgeEvidence = ev.into();
+            ev.doc = self.shared(&ev.doc);
+            ev.rule = self.shared(&ev.rule);
+            self.g[e].add_evidence(ev);
+        }
+        true
+    }
+
+    /// The edge `s -relation-> t`, made (with no evidence) if missing, its certainty raised to
+    /// at least `certainty`.
+    fn edge_between(
+        &mut self,
+        s: NodeIndex,
+        relation: &str,
+        t: NodeIndex,
+        certainty: Certainty,
+    ) -> EdgeIndex {
         let key = (s, self.relation_key(relation), t);
         let e = match self.edge_ids.get(&key) {
             Some(&e) => e,
@@ -388,34 +465,9 @@ impl KnowledgeGraph {
                 e
             }
         };
-        self.g[e].certainty = self.g[e].certainty.max(certainty);
-        for ev in evidence {
-            let mut ev: EdgeEvidence = ev.into();
-            ev.doc = self.shared(&ev.doc);
-            ev.rule = self.shared(&ev.rule);
-            let edge = &mut self.g[e];
-            if let Err(i) = edge.docs.binary_search(&ev.doc) {
-                grow(&mut edge.docs);
-                edge.docs.insert(i, ev.doc.clone());
-            }
-            // One item per sentence: when several rules find the same edge in one sentence,
-            // the smallest rule id stands for them (whatever the order they came in).
-            let at = edge
-                .evidence
-                .partition_point(|x| (&x.doc, x.start, x.end) < (&ev.doc, ev.start, ev.end));
-            match edge.evidence.get_mut(at) {
-                Some(old) if (&old.doc, old.start, old.end) == (&ev.doc, ev.start, ev.end) => {
-                    if ev.rule < old.rule {
-                        *old = ev;
-                    }
-                }
-                _ => {
-                    grow(&mut edge.evidence);
-                    edge.evidence.insert(at, ev);
-                }
-            }
-        }
-        true
+        let edge = &mut self.g[e];
+        edge.certainty = edge.certainty.max(certainty);
+        e
     }
 
     /// Folds node `from` into node `into`: aliases, counts and documents move, edges are rewired
@@ -555,18 +607,64 @@ impl KnowledgeGraph {
 
     /// Edges sorted by (source, relation, target).
     pub fn edges(&self) -> Vec<EdgeRefView<'_>> {
-        let mut v: Vec<EdgeRefView<'_>> = (&self.g)
-            .edge_references()
-            .map(|e| EdgeRefView {
-                source: &self.g[e.source()].id,
-                target: &self.g[e.target()].id,
-                edge: e.weight(),
+        // Sorted by the ranks of the ids and relation names rather than by the strings: the
+        // same order (ids are unique), with each string compared only in sorting the nodes and
+        // the few relation names, not some twenty times per edge.
+        let mut nodes: Vec<NodeIndex> = self.g.node_indices().collect();
+        nodes.sort_unstable_by(|&a, &b| self.g[a].id.cmp(&self.g[b].id));
+        let mut node_rank = vec![0u32; self.g.node_bound()];
+        for (r, i) in nodes.into_iter().enumerate() {
+            node_rank[i.index()] = r as u32;
+        }
+        let mut relations: Vec<&str> = self.relations.keys().map(|k| &**k).collect();
+        relations.sort_unstable();
+        let relation_rank: FxHashMap<&str, u32> = relations
+            .into_iter()
+            .enumerate()
+            .map(|(r, k)| (k, r as u32))
+            .collect();
+        // One 128-bit key per edge: source rank, relation rank, target rank, then the edge's
+        // position, which keeps equal keys in their first order as the stable string sort did.
+        let refs: Vec<petgraph::stable_graph::EdgeReference<'_, Edge>> =
+            (&self.g).edge_references().collect();
+        let keys: Option<Vec<u128>> = refs
+            .iter()
+            .enumerate()
+            .map(|(position, e)| {
+                // Every relation name has its number (see `relation_key`).
+                let relation = *relation_rank.get(e.weight().relation.as_str())?;
+                let source = node_rank[e.source().index()];
+                let target = node_rank[e.target().index()];
+                Some(
+                    (source as u128) << 96
+                        | (relation as u128) << 64
+                        | (target as u128) << 32
+                        | position as u128,
+                )
             })
             .collect();
-        v.sort_by(|a, b| {
-            (a.source, &a.edge.relation, a.target).cmp(&(b.source, &b.edge.relation, b.target))
-        });
-        v
+        let Some(mut keys) = keys else {
+            let mut v: Vec<EdgeRefView<'_>> = refs.into_iter().map(|e| self.edge_view(e)).collect();
+            v.sort_by(|a, b| {
+                (a.source, &a.edge.relation, a.target).cmp(&(b.source, &b.edge.relation, b.target))
+            });
+            return v;
+        };
+        keys.sort_unstable();
+        keys.into_iter()
+            .map(|k| self.edge_view(refs[(k as u32) as usize]))
+            .collect()
+    }
+
+    fn edge_view<'a>(
+        &'a self,
+        e: petgraph::stable_graph::EdgeReference<'a, Edge>,
+    ) -> EdgeRefView<'a> {
+        EdgeRefView {
+            source: &self.g[e.source()].id,
+            target: &self.g[e.target()].id,
+            edge: e.weight(),
+        }
     }
 
     /// Edges touching one node (either direction), sorted.
@@ -670,6 +768,101 @@ impl KnowledgeGraph {
     }
 }
 
+/// Builds a graph one document at a time, as a corpus streams in, more cheaply than
+/// [`KnowledgeGraph::add_node`] and [`KnowledgeGraph::add_edge`] would.
+///
+/// Folding a node into the graph costs a B-tree search per document id, and a hub (a country
+/// named in thousands of articles) keeps a deep set of them. Here a node's document ids are
+/// pushed onto a list, each string moved from the node that brought it, and the sets are made
+/// once by [`GraphBuilder::finish`] (in one pass when the ids came in order, as numbered
+/// articles do). The graph cannot be read before, so nothing sees them incomplete.
+#[derive(Debug, Default)]
+pub struct GraphBuilder {
+    graph: KnowledgeGraph,
+    /// Of each node (by index; nodes are never removed while building): its document ids in
+    /// the order they came, maybe repeated.
+    node_docs: Vec<Vec<String>>,
+}
+
+impl GraphBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The graph's counters.
+    pub fn meta_mut(&mut self) -> &mut GraphMeta {
+        &mut self.graph.meta
+    }
+
+    /// The shared copy of a document id or rule id, for the evidence of
+    /// [`GraphBuilder::add_edge`].
+    pub fn shared(&mut self, s: &str) -> Arc<str> {
+        self.graph.shared_str(s)
+    }
+
+    /// Adds a node, or folds it into the node with the same id, as [`KnowledgeGraph::add_node`]
+    /// does.
+    pub fn add_node(&mut self, mut node: Node) {
+        let docs = std::mem::take(&mut node.docs);
+        let i = match self.graph.ids.get(&node.id) {
+            Some(&i) => {
+                self.graph.g[i].absorb(node);
+                i
+            }
+            None => {
+                let id = node.id.clone();
+                let i = self.graph.g.add_node(node);
+                self.graph.ids.insert(id, i);
+                debug_assert_eq!(i.index(), self.node_docs.len());
+                self.node_docs.push(Vec::new());
+                i
+            }
+        };
+        let noted = &mut self.node_docs[i.index()];
+        for d in docs {
+            if noted.last() != Some(&d) {
+                noted.push(d);
+            }
+        }
+    }
+
+    /// Adds evidence for `source -relation-> target`, as [`KnowledgeGraph::add_edge`] does;
+    /// `evidence.doc` and `evidence.rule` must be the graph's shared copies
+    /// ([`GraphBuilder::shared`]).
+    pub fn add_edge(
+        &mut self,
+        source: &str,
+        relation: &str,
+        target: &str,
+        certainty: Certainty,
+        evidence: EdgeEvidence,
+    ) -> bool {
+        let g = &mut self.graph;
+        let (Some(&s), Some(&t)) = (g.ids.get(source), g.ids.get(target)) else {
+            return false;
+        };
+        if s == t {
+            return false;
+        }
+        let e = g.edge_between(s, relation, t, certainty);
+        g.g[e].add_evidence(evidence);
+        true
+    }
+
+    /// The graph, with each node's documents in place.
+    pub fn finish(self) -> KnowledgeGraph {
+        let GraphBuilder {
+            mut graph,
+            node_docs,
+        } = self;
+        for (i, docs) in node_docs.into_iter().enumerate() {
+            // Sorts (one pass over sorted input), drops repeats, builds the tree bottom-up.
+            graph.g[NodeIndex::new(i)].docs = docs.into_iter().collect();
+        }
+        graph
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -747,6 +940,136 @@ mod tests {
             let mut all = g;
             all.merge_nodes_all(pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())));
             proptest::prop_assert_eq!(snapshot(&all), snapshot(&one_by_one));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn building_document_by_document_equals_adding_nodes_and_edges(
+            docs in proptest::collection::vec(
+                (
+                    0usize..6,
+                    proptest::collection::vec((0usize..5, 0usize..3, proptest::bool::ANY), 0..5),
+                    proptest::collection::vec((0usize..5, 0usize..2, 0usize..5, 0usize..4, 0usize..2, proptest::bool::ANY), 0..6),
+                ),
+                0..8,
+            ),
+        ) {
+            // Documents with ids out of order and repeated; nodes with competing labels and
+            // dates, some naming a second document; edges in and out of text order, with two
+            // rules competing for one sentence.
+            let mut plain = KnowledgeGraph::new();
+            let mut built = GraphBuilder::new();
+            for (d, nodes, edges) in docs {
+                let doc = format!("d{d}");
+                let shared_doc = built.shared(&doc);
+                for (k, variant, extra_doc) in nodes {
+                    let mut n = Node::new(EntityType::Person, ["Ana", "ANA", "Ána"][variant]);
+                    n.id = format!("person:p{k}");
+                    n.mentions = 1 + variant as u64;
+                    n.aliases.insert(format!("a{variant}"));
+                    n.docs.insert(doc.clone());
+                    if extra_doc {
+                        n.docs.insert(format!("d{}", (d + 3) % 6));
+                    }
+                    n.date = (variant > 0).then(|| format!("2020-0{variant}"));
+                    plain.add_node(n.clone());
+                    built.add_node(n);
+                }
+                for (s, r, t, start, rule, alleged) in edges {
+                    let c = if alleged { Certainty::Alleged } else { Certainty::Stated };
+                    let (source, target) = (format!("person:p{s}"), format!("person:p{t}"));
+                    let relation = ["knows", "funds"][r];
+                    let e = Evidence {
+                        doc: doc.clone(),
+                        start,
+                        end: start + 2,
+                        text: format!("s{start}"),
+                        rule: format!("r{rule}"),
+                    };
+                    let shared = EdgeEvidence::new(
+                        shared_doc.clone(),
+                        e.start,
+                        e.end,
+                        e.text.as_str().into(),
+                        built.shared(&e.rule),
+                    );
+                    let a = plain.add_edge(&source, relation, &target, c, [e]);
+                    let b = built.add_edge(&source, relation, &target, c, shared);
+                    proptest::prop_assert_eq!(a, b);
+                }
+            }
+            proptest::prop_assert_eq!(snapshot(&built.finish()), snapshot(&plain));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn edges_come_sorted_by_source_relation_target(
+            edges in proptest::collection::vec((0usize..12, 0usize..4, 0usize..12), 0..60),
+            merges in proptest::collection::vec((0usize..12, 0usize..12), 0..4),
+        ) {
+            // Ids whose numeric and string orders differ ("p10" < "p2"), relation names added
+            // out of order, and merges that leave holes in the node indices.
+            let name = |i: usize| format!("person:p{i}");
+            let mut g = KnowledgeGraph::new();
+            for i in (0..12).rev() {
+                g.add_node(Node::new(EntityType::Person, &format!("P{i}")));
+            }
+            for (s, r, t) in edges {
+                let relation = ["works_for", "knows", "funds", "b"][r];
+                g.add_edge(&name(s), relation, &name(t), Certainty::Stated, [ev("d", s)]);
+            }
+            let pairs: Vec<(String, String)> = merges.iter().map(|&(a, b)| (name(a), name(b))).collect();
+            g.merge_nodes_all(pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+            let got: Vec<(&str, &str, &str)> = g
+                .edges()
+                .iter()
+                .map(|e| (e.source, e.edge.relation.as_str(), e.target))
+                .collect();
+            let mut expected = got.clone();
+            expected.sort();
+            proptest::prop_assert_eq!(got, expected);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn evidence_appended_or_inserted_as_a_sorted_insert_would(
+            items in proptest::collection::vec((0usize..4, 0usize..6, 0usize..3, proptest::bool::ANY), 0..40),
+        ) {
+            // Document ids whose string order is not their numeric order, shared copies and
+            // equal strings in fresh copies, sentences and rules in any order.
+            let names = ["d2", "d10", "d1", "d3"];
+            let shared: Vec<Arc<str>> = names.iter().map(|&n| Arc::from(n)).collect();
+            let mut edge = Edge {
+                relation: "knows".into(),
+                certainty: Certainty::Stated,
+                docs: Vec::new(),
+                evidence: Vec::new(),
+            };
+            let mut docs: Vec<Arc<str>> = Vec::new();
+            let mut evidence: Vec<EdgeEvidence> = Vec::new();
+            for (d, start, rule, fresh) in items {
+                let doc = if fresh { Arc::from(names[d]) } else { shared[d].clone() };
+                let ev = EdgeEvidence::new(doc, start, start + 1, "x".into(), format!("r{rule}").into());
+                // The plain sorted insert.
+                if let Err(i) = docs.binary_search(&ev.doc) {
+                    docs.insert(i, ev.doc.clone());
+                }
+                let at = evidence.partition_point(|x| (&x.doc, x.start, x.end) < (&ev.doc, ev.start, ev.end));
+                match evidence.get_mut(at) {
+                    Some(old) if (&old.doc, old.start, old.end) == (&ev.doc, ev.start, ev.end) => {
+                        if ev.rule < old.rule {
+                            *old = ev.clone();
+                        }
+                    }
+                    _ => evidence.insert(at, ev.clone()),
+                }
+                edge.add_evidence(ev);
+            }
+            proptest::prop_assert_eq!(&edge.docs, &docs);
+            proptest::prop_assert_eq!(&edge.evidence, &evidence);
         }
     }
 

@@ -6,7 +6,7 @@
 //! same bytes with 1 or N threads. With a [`Shard`], only a slice of the sources is read and
 //! the graph is left unresolved (a partial graph for `kgraph merge`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,9 +23,10 @@ use crate::export::values::is_clean;
 use crate::extract::{
     extract_document, extract_document_with, resolve, DocExtraction, MentionRecord,
 };
-use crate::graph::{EdgeEvidence, EntityType, KnowledgeGraph};
+use crate::graph::{EdgeEvidence, EntityType, GraphBuilder, KnowledgeGraph};
 use crate::lexicon::Lexicon;
 use crate::ontology::Ontology;
+use rustc_hash::FxHashMap;
 
 /// Compiled lexicons (and, later, ontology): built once per run, shared by every thread.
 #[derive(Debug)]
@@ -303,9 +304,11 @@ impl Pipeline {
     /// graph of that slice: not resolved across the corpus, marked `partial`, carrying the text
     /// hash of each document so that `merge` can tell duplicates across shards.
     pub fn build(&self, options: &BuildOptions) -> Result<(KnowledgeGraph, BuildStats)> {
-        let mut graph = KnowledgeGraph::new();
-        let (stats, texts, progress) =
-            self.stream(options, false, |ex| add_extraction(&mut graph, ex))?;
+        let mut builder = GraphBuilder::new();
+        let (stats, texts, progress) = self.stream(options, false, |ex| {
+            add_extraction(&mut builder, ex);
+        })?;
+        let mut graph = builder.finish();
         match options.shard {
             Some(shard) => {
                 graph.meta.partial = true;
@@ -329,12 +332,13 @@ impl Pipeline {
 
     /// Every mention of a corpus with the id of the node it ends up in.
     pub fn mentions(&self, options: &BuildOptions) -> Result<(Vec<MentionRecord>, BuildStats)> {
-        let mut graph = KnowledgeGraph::new();
+        let mut builder = GraphBuilder::new();
         let mut mentions = Vec::new();
         let (stats, _, progress) = self.stream(options, true, |mut ex| {
             mentions.append(&mut ex.mentions);
-            add_extraction(&mut graph, ex);
+            add_extraction(&mut builder, ex);
         })?;
+        let mut graph = builder.finish();
         progress.phase(format!(
             "resolving {} entities across the corpus",
             graph.node_count()
@@ -354,29 +358,36 @@ impl Pipeline {
 }
 
 /// Adds one document's nodes and relations to the graph, as [`DocExtraction::add_to`] does,
-/// without copying them: the nodes move in, and the relations found in one sentence share one
-/// copy of its text.
-fn add_extraction(graph: &mut KnowledgeGraph, ex: DocExtraction) {
-    graph.meta.documents += 1;
+/// without copying them: the nodes move in, the document and rule ids are the graph's shared
+/// copies, and the relations found in one sentence share one copy of its text.
+fn add_extraction(graph: &mut GraphBuilder, ex: DocExtraction) {
+    graph.meta_mut().documents += 1;
+    let doc = graph.shared(&ex.doc);
     for n in ex.nodes {
         graph.add_node(n);
     }
-    let mut sentences: HashMap<(usize, usize), (Arc<str>, bool)> = HashMap::new();
+    let mut sentences: FxHashMap<(usize, usize), (Arc<str>, bool)> = FxHashMap::default();
     for r in ex.relations {
         let ev = r.evidence;
         let (text, text_clean) = sentences
             .entry((ev.start, ev.end))
             .or_insert_with(|| (Arc::from(ev.text.as_str()), is_clean(&ev.text)))
             .clone();
+        // Evidence is always of the document that found it.
+        let doc = if *ev.doc == *doc {
+            doc.clone()
+        } else {
+            graph.shared(&ev.doc)
+        };
         let shared = EdgeEvidence {
-            doc: Arc::from(ev.doc),
+            doc,
             start: ev.start,
             end: ev.end,
             text,
-            rule: Arc::from(ev.rule),
+            rule: graph.shared(&ev.rule),
             text_clean,
         };
-        graph.add_edge(&r.source, &r.relation, &r.target, r.certainty, [shared]);
+        graph.add_edge(&r.source, &r.relation, &r.target, r.certainty, shared);
     }
 }
 
@@ -702,8 +713,9 @@ mod tests {
         }
         let mut by_copy = KnowledgeGraph::new();
         ex.add_to(&mut by_copy);
-        let mut g = KnowledgeGraph::new();
+        let mut g = GraphBuilder::new();
         add_extraction(&mut g, ex);
+        let g = g.finish();
         assert_eq!(json(&g), json(&by_copy), "the same graph either way");
         let items: Vec<&EdgeEvidence> = g.edges().iter().flat_map(|e| &e.edge.evidence).collect();
         assert_eq!(items.len(), 3);
