@@ -760,13 +760,41 @@ fn is_all_caps_word(w: &str) -> bool {
 
 /// Finds and scores the candidates of one sentence.
 pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
-    let n = s.tokens.len();
     let mut out = Vec::new();
+    detect_into(s, lex, &mut out);
+    out
+}
+
+/// [`detect`], appending the sentence's candidates to `all` (those of the sentences before,
+/// left as they are): a document's candidates grow in one vector.
+pub fn detect_into(s: &SentenceInput<'_>, lex: &Lexicon, all: &mut Vec<Candidate>) {
+    let first = all.len();
     // Is the sentence a shouted headline (mostly ALL CAPS words)?
-    let shouted = s.feats.shouted();
-    if shouted {
-        return shouted_names(s, lex);
+    if s.feats.shouted() {
+        shouted_names(s, lex, all);
+        return;
     }
+    detect_plain(s, lex, all);
+    all[first..].sort_by_key(|c| c.first);
+}
+
+/// The lexicon entries of the demonyms among the sentence's tokens that start with a capital
+/// ("Venezuelan"), in token order, appended to `out`. What the lexicon knows of most of them
+/// detection has already asked.
+pub fn demonym_entries(s: &SentenceInput<'_>, lex: &Lexicon, out: &mut Vec<usize>) {
+    for i in 0..s.tokens.len() {
+        if upper_start(s, i) {
+            out.extend(lex.word_entry_of(&info(s, i, lex), Kind::Demonym));
+        }
+    }
+}
+
+/// [`detect_into`] of a sentence that is no shouted headline; `out` holds the candidates of
+/// the sentences before, which stay out of its tests.
+fn detect_plain(s: &SentenceInput<'_>, lex: &Lexicon, all: &mut Vec<Candidate>) {
+    let n = s.tokens.len();
+    let first = all.len();
+    let shouted = false;
     // Taken out for the sentence and put back for the next one (left empty, not allocated,
     // if a nested call ever took them first).
     let DetectBufs {
@@ -802,7 +830,7 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
         for &(a, b) in &pieces {
             if let Some(mut c) = candidate(s, a, b, lex, shouted) {
                 extend(s, &mut c, lex);
-                out.push(c);
+                all.push(c);
             }
         }
         i = j;
@@ -816,12 +844,12 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
         if upper_start(s, k)
             && is(s, k, Kind::Demonym, lex)
             && DEMONYM_ORGS.contains(&lower(s, k + 1))
-            && !out.iter().any(|c| c.first <= k + 1 && k < c.last)
+            && !all[first..].iter().any(|c| c.first <= k + 1 && k < c.last)
         {
             let span = Span::new(s.tokens[k].span.start, s.tokens[k + 1].span.end);
             let mut scores = [0; 4];
             scores[ti(EntityType::Organization)] = 8;
-            out.push(Candidate {
+            all.push(Candidate {
                 span,
                 first: k,
                 last: k + 2,
@@ -838,14 +866,12 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
             });
         }
     }
-    out.sort_by_key(|c| c.first);
-    out
 }
 
-/// In an ALL-CAPS headline only known names count: the longest lexicon name at each token.
-fn shouted_names(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
+/// In an ALL-CAPS headline only known names count: the longest lexicon name at each token,
+/// appended to `out`.
+fn shouted_names(s: &SentenceInput<'_>, lex: &Lexicon, out: &mut Vec<Candidate>) {
     let n = s.tokens.len();
-    let mut out = Vec::new();
     let mut i = 0;
     while i < n {
         let mut found = None;
@@ -870,7 +896,6 @@ fn shouted_names(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
             None => i += 1,
         }
     }
-    out
 }
 
 /// Grows a candidate over a lower-case head that belongs to the name: "`<Person>` administration",
