@@ -591,7 +591,7 @@ fn look_up(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> KeyInfo {
 /// Whether the token is in a word list of `kind` (the same as `lex.is(tok(s, i), kind)`).
 #[inline]
 fn is(s: &SentenceInput<'_>, i: usize, kind: Kind, lex: &Lexicon) -> bool {
-    info(s, i, lex).kinds & kind.bit() != 0
+    info(s, i, lex).kinds() & kind.bit() != 0
 }
 
 #[inline]
@@ -632,7 +632,7 @@ fn last_word_allows(s: &SentenceInput<'_>, y: usize, kinds: u32, lex: &Lexicon) 
         return true;
     };
     if s.feats.has(y - 1, SPACE_BEFORE) {
-        info(s, y - 1, lex).last_kinds & kinds != 0
+        info(s, y - 1, lex).last_kinds() & kinds != 0
     } else if s.feats.has(y - 1, PLAIN_KEY) {
         lex.last_byte_kinds(last_byte) & kinds != 0
     } else {
@@ -642,7 +642,7 @@ fn last_word_allows(s: &SentenceInput<'_>, y: usize, kinds: u32, lex: &Lexicon) 
 
 /// The same as [`last_word_allows`] for the first token of tokens `x..y` (`y > x + 1`).
 fn first_word_allows(s: &SentenceInput<'_>, x: usize, kinds: u32, lex: &Lexicon) -> bool {
-    !first_word_is_token(s, x) || info(s, x, lex).first_kinds & kinds != 0
+    !first_word_is_token(s, x) || info(s, x, lex).first_kinds() & kinds != 0
 }
 
 /// Named entities whose name or alias has the key of tokens `x..y` (the same as
@@ -651,7 +651,7 @@ fn span_names<'l>(s: &SentenceInput<'_>, x: usize, y: usize, lex: &'l Lexicon) -
     if y == x + 1 {
         return lex.names_of(&info(s, x, lex));
     }
-    if last_word_is_token(s, y) && !info(s, y - 1, lex).name_last {
+    if last_word_is_token(s, y) && !info(s, y - 1, lex).name_last() {
         return &[];
     }
     lex.names_of(&span_info(s, x, y, lex))
@@ -739,7 +739,7 @@ fn law_and_event(s: &SentenceInput<'_>, x: usize, y: usize) -> (bool, bool) {
 fn lower_is(s: &SentenceInput<'_>, i: usize, kinds: u32, lex: &Lexicon) -> bool {
     if s.feats.has(i, ASCII) {
         // ASCII folds to lower case anyway: the lower-case form has the token's key.
-        info(s, i, lex).kinds & kinds != 0
+        info(s, i, lex).kinds() & kinds != 0
     } else {
         lex.key_kinds(&fold_key(lower(s, i))) & kinds != 0
     }
@@ -1147,10 +1147,10 @@ fn trimmable(
     // else one of a subtype other than "boilerplate", and of "function" or "group" only
     // leading: function words open a sentence ("The", "In"), at the end they are names
     // ("Peter Such").
-    let trims = k.kinds & Kind::NonEntity.bit() != 0
+    let trims = k.kinds() & Kind::NonEntity.bit() != 0
         && (all_nonentity
-            || k.subtypes & NONENTITY_OTHER != 0
-            || leading && k.subtypes & NONENTITY_FUNCTION_OR_GROUP != 0);
+            || k.subtypes() & NONENTITY_OTHER != 0
+            || leading && k.subtypes() & NONENTITY_FUNCTION_OR_GROUP != 0);
     // An initial ("A. Dale") is part of the name.
     let w = tok(s, i);
     trims && !(w.ends_with('.') && w.chars().filter(|c| c.is_alphabetic()).count() == 1)
@@ -1213,7 +1213,7 @@ const OF_HEADS: &[&str] = &[
 ];
 
 fn ends_with_head(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> bool {
-    b > a + 1 && info(s, b - 1, lex).kinds & (Kind::OrgHead.bit() | Kind::OrgSuffix.bit()) != 0
+    b > a + 1 && info(s, b - 1, lex).kinds() & (Kind::OrgHead.bit() | Kind::OrgSuffix.bit()) != 0
 }
 
 /// Length in tokens of a title starting at `x` ("Vice President" = 2), or 0.
@@ -1231,7 +1231,7 @@ fn title_at(s: &SentenceInput<'_>, x: usize, b: usize, lex: &Lexicon) -> usize {
         } else {
             phrases
                 && last_word_allows(s, x + len, Kind::Title.bit(), lex)
-                && span_info(s, x, x + len, lex).kinds & Kind::Title.bit() != 0
+                && span_info(s, x, x + len, lex).kinds() & Kind::Title.bit() != 0
         };
         if title {
             return len;
@@ -1369,7 +1369,7 @@ fn candidate(
     }
     let demonym_or_place = |p: &str| lex.key_is(p, Kind::Demonym) || !lex.names(p).is_empty();
     if lex_entry.is_none()
-        && (key_info.kinds & Kind::Demonym.bit() != 0
+        && (key_info.kinds() & Kind::Demonym.bit() != 0
             || (key.contains('-') && key.split('-').all(demonym_or_place)))
     {
         return None;
@@ -1377,7 +1377,7 @@ fn candidate(
     // A lone demonym, title or function word is no entity.
     if lex_entry.is_none()
         && b == a + 1
-        && key_info.kinds
+        && key_info.kinds()
             & (Kind::Demonym.bit() | Kind::NonEntity.bit() | Kind::Title.bit() | Kind::Role.bit())
             != 0
     {
@@ -1408,9 +1408,9 @@ fn candidate(
     // Organization and facility heads.
     if b > a + 1 || lex_entry.is_none() {
         let last = info(s, b - 1, lex);
-        let facility = (b > a + 1) && last.subtypes & ORG_HEAD_PLACE != 0;
+        let facility = (b > a + 1) && last.subtypes() & ORG_HEAD_PLACE != 0;
         let org_head =
-            last.subtypes & ORG_HEAD_OTHER != 0 || last.kinds & Kind::OrgSuffix.bit() != 0;
+            last.subtypes() & ORG_HEAD_OTHER != 0 || last.kinds() & Kind::OrgSuffix.bit() != 0;
         if facility {
             scores[ti(EntityType::Place)] += 6;
         } else if org_head && (b > a + 1) {
@@ -1428,7 +1428,7 @@ fn candidate(
         }
         // "University of X", "Department of Y": a head before "of".
         if let Some(of) = (a..b).find(|&i| lower(s, i) == "of") {
-            if of > a && info(s, of - 1, lex).subtypes & ORG_HEAD_OTHER != 0 {
+            if of > a && info(s, of - 1, lex).subtypes() & ORG_HEAD_OTHER != 0 {
                 scores[ti(EntityType::Organization)] += 6;
             }
         }
