@@ -102,9 +102,10 @@ impl DocContext<'_> {
 pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
     let text = doc.text.as_str();
     let seg = segment(text);
-    // News text runs about one token per five bytes, one candidate per eighty.
-    let mut tokens = SentenceTokens::with_capacity(seg.sentences.len(), text.len() / 5);
-    let mut cands = Vec::with_capacity(text.len() / 80);
+    // News text runs about one token per five bytes and one candidate per sixty: room for
+    // more, as a vector that grows copies what it holds (a candidate is some 180 bytes).
+    let mut tokens = SentenceTokens::with_capacity(seg.sentences.len(), text.len() / 4);
+    let mut cands = Vec::with_capacity(text.len() / 40);
     let mut demonyms = Vec::new();
     let mut last_para = usize::MAX;
     let mut feats = detect::TokenFeats::default();

@@ -48,11 +48,14 @@ struct KeyFacts {
     first_kinds: u32,
     name_last: bool,
     subtypes: u8,
-    /// 1 + index in `Lexicon::word_lists` of this key's word-list entries; 0 for none.
+    /// 1 + where this key's word-list entries start in `Lexicon::word_items`; 0 for none.
     words: u32,
     /// 1 + index in `Lexicon::name_lists` of this key's named entities; 0 for none.
     names: u32,
 }
+
+/// The end of a key's list in `Lexicon::word_items`.
+const END_OF_LIST: (usize, Kind) = (usize::MAX, Kind::Connector);
 
 /// Bits of a set of kinds ([`Kind::bit`]) in a [`KeyInfo`].
 const KIND_BITS: u32 = 17;
@@ -109,7 +112,7 @@ impl KeyInfo {
         (self.0[0] >> (3 * KIND_BITS + 1)) as u8
     }
 
-    /// 1 + index in `Lexicon::word_lists` of this key's word-list entries; 0 for none.
+    /// 1 + where this key's word-list entries start in `Lexicon::word_items`; 0 for none.
     #[inline]
     fn words(self) -> u32 {
         self.0[1] as u32
@@ -252,8 +255,10 @@ pub struct Lexicon {
     keys: keys::KeyTable,
     /// Named entities sharing one key ([`KeyInfo::names`] points here).
     name_lists: Vec<Vec<usize>>,
-    /// Word-list entries sharing one key ([`KeyInfo::words`] points here).
-    word_lists: Vec<WordIds>,
+    /// Word-list entries sharing one key, with their kinds, each key's list ended by
+    /// [`END_OF_LIST`] ([`KeyInfo::words`] points at its start). Reading an entry's kind here
+    /// spares a visit to the entry itself (another cache miss) for each entry of the key.
+    word_items: Vec<(usize, Kind)>,
     /// Per byte: the kinds of the word-list keys whose last byte it is.
     last_byte_kinds: [u32; 256],
     /// The names automaton and, per pattern, its entry: built on first use (the pipeline
@@ -317,7 +322,7 @@ impl Lexicon {
             }
         }
         let mut keys: FastMap<KeyFacts> = FastMap::default();
-        let mut word_lists = Vec::with_capacity(words.len());
+        let mut word_items = Vec::new();
         let mut last_byte_kinds = [0; 256];
         for (key, w) in words {
             if let Some(&b) = key.as_bytes().last() {
@@ -330,8 +335,10 @@ impl Lexicon {
             let info = keys.entry(key).or_default();
             info.kinds = w.kinds;
             info.subtypes = w.ids.iter().fold(0, |b, &i| b | subtype_bit(&entries[i]));
-            word_lists.push(w);
-            info.words = word_lists.len() as u32;
+            info.words = u32::try_from(word_items.len() + 1)
+                .map_err(|_| Error::config("lexicon", "too many word-list entries"))?;
+            word_items.extend(w.ids.iter().map(|&i| (i, entries[i].kind)));
+            word_items.push(END_OF_LIST);
         }
         let mut name_lists = Vec::with_capacity(names.len());
         for (key, ids) in names {
@@ -344,7 +351,7 @@ impl Lexicon {
             entries,
             keys: keys::KeyTable::new(keys.into_iter().map(|(k, f)| (k, f.pack())).collect()),
             name_lists,
-            word_lists,
+            word_items,
             last_byte_kinds,
             automaton: OnceLock::new(),
             max_phrase_words,
@@ -399,14 +406,21 @@ impl Lexicon {
 
     /// [`Lexicon::words_of`] a key already looked up.
     pub fn words_of_info(&self, info: &KeyInfo, kind: Kind) -> impl Iterator<Item = &Entry> {
-        let ids: &[usize] = if info.kinds() & kind.bit() == 0 {
-            &[]
-        } else {
-            &self.word_lists[info.words() as usize - 1].ids
-        };
-        ids.iter()
-            .map(|&i| &self.entries[i])
-            .filter(move |e| e.kind == kind)
+        self.word_list(info, kind)
+            .iter()
+            .take_while(|&&x| x != END_OF_LIST)
+            .filter(move |&&(_, k)| k == kind)
+            .map(|&(i, _)| &self.entries[i])
+    }
+
+    /// The word-list entries of the key of `info` and what follows them in `word_items`
+    /// (from its [`END_OF_LIST`] on); nothing when none of them is of `kind`.
+    #[inline]
+    fn word_list(&self, info: &KeyInfo, kind: Kind) -> &[(usize, Kind)] {
+        if info.kinds() & kind.bit() == 0 {
+            return &[];
+        }
+        &self.word_items[info.words() as usize - 1..]
     }
 
     /// Index of the first word-list entry of `kind` with this key.
@@ -416,14 +430,11 @@ impl Lexicon {
 
     /// [`Lexicon::word_entry`] of a key already looked up.
     pub fn word_entry_of(&self, info: &KeyInfo, kind: Kind) -> Option<usize> {
-        if info.kinds() & kind.bit() == 0 {
-            return None;
-        }
-        self.word_lists[info.words() as usize - 1]
-            .ids
+        self.word_list(info, kind)
             .iter()
-            .copied()
-            .find(|&i| self.entries[i].kind == kind)
+            .take_while(|&&x| x != END_OF_LIST)
+            .find(|&&(_, k)| k == kind)
+            .map(|&(i, _)| i)
     }
 
     /// The kinds of word list holding this key, as a set of [`Kind::bit`]s.
