@@ -761,27 +761,34 @@ fn is_all_caps_word(w: &str) -> bool {
 /// Finds and scores the candidates of one sentence.
 pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
     let mut out = Vec::new();
-    detect_into(s, lex, &mut out);
+    detect_into(s, lex, &mut out, &mut Vec::new());
     out
 }
 
 /// [`detect`], appending the sentence's candidates to `all` (those of the sentences before,
-/// left as they are): a document's candidates grow in one vector.
-pub fn detect_into(s: &SentenceInput<'_>, lex: &Lexicon, all: &mut Vec<Candidate>) {
+/// left as they are): a document's candidates grow in one vector. Also appends to `demonyms`
+/// the lexicon entries of the sentence's demonyms written with a capital ("Venezuelan"), in
+/// token order.
+pub fn detect_into(
+    s: &SentenceInput<'_>,
+    lex: &Lexicon,
+    all: &mut Vec<Candidate>,
+    demonyms: &mut Vec<usize>,
+) {
     let first = all.len();
     // Is the sentence a shouted headline (mostly ALL CAPS words)?
     if s.feats.shouted() {
         shouted_names(s, lex, all);
+        demonym_entries(s, lex, demonyms);
         return;
     }
-    detect_plain(s, lex, all);
+    detect_plain(s, lex, all, demonyms);
     all[first..].sort_by_key(|c| c.first);
 }
 
-/// The lexicon entries of the demonyms among the sentence's tokens that start with a capital
-/// ("Venezuelan"), in token order, appended to `out`. What the lexicon knows of most of them
-/// detection has already asked.
-pub fn demonym_entries(s: &SentenceInput<'_>, lex: &Lexicon, out: &mut Vec<usize>) {
+/// The lexicon entries of the demonyms among the sentence's tokens that start with a capital,
+/// in token order, appended to `out` (what [`detect_plain`] collects as it goes).
+fn demonym_entries(s: &SentenceInput<'_>, lex: &Lexicon, out: &mut Vec<usize>) {
     for i in 0..s.tokens.len() {
         if upper_start(s, i) {
             out.extend(lex.word_entry_of(&info(s, i, lex), Kind::Demonym));
@@ -789,9 +796,14 @@ pub fn demonym_entries(s: &SentenceInput<'_>, lex: &Lexicon, out: &mut Vec<usize
     }
 }
 
-/// [`detect_into`] of a sentence that is no shouted headline; `out` holds the candidates of
+/// [`detect_into`] of a sentence that is no shouted headline; `all` holds the candidates of
 /// the sentences before, which stay out of its tests.
-fn detect_plain(s: &SentenceInput<'_>, lex: &Lexicon, all: &mut Vec<Candidate>) {
+fn detect_plain(
+    s: &SentenceInput<'_>,
+    lex: &Lexicon,
+    all: &mut Vec<Candidate>,
+    demonyms: &mut Vec<usize>,
+) {
     let n = s.tokens.len();
     let first = all.len();
     let shouted = false;
@@ -839,10 +851,17 @@ fn detect_plain(s: &SentenceInput<'_>, lex: &Lexicon, all: &mut Vec<Candidate>) 
         pieces,
         split: bufs,
     });
-    // "Chilean police", "Israeli army": a demonym and a force make an organization.
-    for k in 0..n.saturating_sub(1) {
-        if upper_start(s, k)
-            && is(s, k, Kind::Demonym, lex)
+    // "Chilean police", "Israeli army": a demonym and a force make an organization. The
+    // same pass collects the sentence's demonyms.
+    for k in 0..n {
+        if !upper_start(s, k) {
+            continue;
+        }
+        let Some(entry) = lex.word_entry_of(&info(s, k, lex), Kind::Demonym) else {
+            continue;
+        };
+        demonyms.push(entry);
+        if k + 1 < n
             && DEMONYM_ORGS.contains(&lower(s, k + 1))
             && !all[first..].iter().any(|c| c.first <= k + 1 && k < c.last)
         {
@@ -1853,6 +1872,33 @@ mod tests {
         }
         // The sentences hold demonyms, titles, given names and connectors.
         assert!(seen >= 20, "{seen}");
+    }
+
+    /// The demonyms `detect_into` collects are the capitalized tokens whose key is a demonym,
+    /// in shouted sentences too.
+    #[test]
+    fn demonyms_are_the_capitalized_demonym_tokens() {
+        let lex = Lexicon::load(&[] as &[&str]).unwrap();
+        let mut seen = 0;
+        for text in TRICKY
+            .iter()
+            .chain(&["VENEZUELAN TROOPS CROSS INTO COLOMBIAN TERRITORY, Chilean police say"])
+        {
+            with_sentence(text, |s| {
+                let (mut cands, mut demonyms) = (Vec::new(), Vec::new());
+                detect_into(s, &lex, &mut cands, &mut demonyms);
+                let want: Vec<usize> = s
+                    .tokens
+                    .iter()
+                    .map(|t| t.text(text))
+                    .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    .filter_map(|w| lex.word_entry(&fold_key(w), Kind::Demonym))
+                    .collect();
+                assert_eq!(demonyms, want, "{text}");
+                seen += want.len();
+            });
+        }
+        assert!(seen >= 4, "{seen}");
     }
 
     /// Whether the key of tokens `x..y` (`y > x + 1`) may be a word-list key of a kind in

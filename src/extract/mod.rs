@@ -120,9 +120,7 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
             feats: &feats,
         };
         last_para = s.paragraph;
-        detect_into(&input, lex, &mut cands);
-        // After detection, which has asked the lexicon about most capitalized words.
-        detect::demonym_entries(&input, lex, &mut demonyms);
+        detect_into(&input, lex, &mut cands, &mut demonyms);
     }
     let (entities, assignment) = resolve::resolve_document(text, &cands, lex);
     DocContext {

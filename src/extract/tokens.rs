@@ -434,6 +434,25 @@ mod tests {
         }
     }
 
+    /// A document's sentences tokenized into one buffer give each sentence the tokens it has
+    /// alone, also where a sentence opens with an apostrophe right after the one before.
+    #[test]
+    fn sentence_tokens_are_each_sentences_tokens() {
+        let text = "Hamas' 's rule.'s X'Trumps' ' s'Jones's 'x";
+        let bounds = [0, 7, 9, 15, 17, 18, 26, 27, 29, 31, 38, 41, text.len()];
+        let mut all = SentenceTokens::default();
+        for w in bounds.windows(2) {
+            let span = Span::new(w[0], w[1]);
+            let got = all.push_sentence(text, span).to_vec();
+            assert_eq!(got, tokenize(text, span), "{span:?}");
+        }
+        assert_eq!(all.len(), bounds.len() - 1);
+        for (i, (toks, w)) in all.iter().zip(bounds.windows(2)).enumerate() {
+            assert_eq!(toks, &all[i][..]);
+            assert_eq!(toks, tokenize(text, Span::new(w[0], w[1])), "{i}");
+        }
+    }
+
     #[test]
     fn no_ascii_character_is_a_combining_mark() {
         assert!((0..128u8).all(|b| !is_combining(char::from(b))));
