@@ -591,7 +591,7 @@ fn look_up(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> KeyInfo {
 /// Whether the token is in a word list of `kind` (the same as `lex.is(tok(s, i), kind)`).
 #[inline]
 fn is(s: &SentenceInput<'_>, i: usize, kind: Kind, lex: &Lexicon) -> bool {
-    info(s, i, lex).kinds & kind.bit() != 0
+    info(s, i, lex).kinds() & kind.bit() != 0
 }
 
 #[inline]
@@ -632,7 +632,7 @@ fn last_word_allows(s: &SentenceInput<'_>, y: usize, kinds: u32, lex: &Lexicon) 
         return true;
     };
     if s.feats.has(y - 1, SPACE_BEFORE) {
-        info(s, y - 1, lex).last_kinds & kinds != 0
+        info(s, y - 1, lex).last_kinds() & kinds != 0
     } else if s.feats.has(y - 1, PLAIN_KEY) {
         lex.last_byte_kinds(last_byte) & kinds != 0
     } else {
@@ -642,7 +642,7 @@ fn last_word_allows(s: &SentenceInput<'_>, y: usize, kinds: u32, lex: &Lexicon) 
 
 /// The same as [`last_word_allows`] for the first token of tokens `x..y` (`y > x + 1`).
 fn first_word_allows(s: &SentenceInput<'_>, x: usize, kinds: u32, lex: &Lexicon) -> bool {
-    !first_word_is_token(s, x) || info(s, x, lex).first_kinds & kinds != 0
+    !first_word_is_token(s, x) || info(s, x, lex).first_kinds() & kinds != 0
 }
 
 /// Named entities whose name or alias has the key of tokens `x..y` (the same as
@@ -651,7 +651,7 @@ fn span_names<'l>(s: &SentenceInput<'_>, x: usize, y: usize, lex: &'l Lexicon) -
     if y == x + 1 {
         return lex.names_of(&info(s, x, lex));
     }
-    if last_word_is_token(s, y) && !info(s, y - 1, lex).name_last {
+    if last_word_is_token(s, y) && !info(s, y - 1, lex).name_last() {
         return &[];
     }
     lex.names_of(&span_info(s, x, y, lex))
@@ -739,7 +739,7 @@ fn law_and_event(s: &SentenceInput<'_>, x: usize, y: usize) -> (bool, bool) {
 fn lower_is(s: &SentenceInput<'_>, i: usize, kinds: u32, lex: &Lexicon) -> bool {
     if s.feats.has(i, ASCII) {
         // ASCII folds to lower case anyway: the lower-case form has the token's key.
-        info(s, i, lex).kinds & kinds != 0
+        info(s, i, lex).kinds() & kinds != 0
     } else {
         lex.key_kinds(&fold_key(lower(s, i))) & kinds != 0
     }
@@ -760,13 +760,53 @@ fn is_all_caps_word(w: &str) -> bool {
 
 /// Finds and scores the candidates of one sentence.
 pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
-    let n = s.tokens.len();
     let mut out = Vec::new();
+    detect_into(s, lex, &mut out, &mut Vec::new());
+    out
+}
+
+/// [`detect`], appending the sentence's candidates to `all` (those of the sentences before,
+/// left as they are): a document's candidates grow in one vector. Also appends to `demonyms`
+/// the lexicon entries of the sentence's demonyms written with a capital ("Venezuelan"), in
+/// token order.
+pub fn detect_into(
+    s: &SentenceInput<'_>,
+    lex: &Lexicon,
+    all: &mut Vec<Candidate>,
+    demonyms: &mut Vec<usize>,
+) {
+    let first = all.len();
     // Is the sentence a shouted headline (mostly ALL CAPS words)?
-    let shouted = s.feats.shouted();
-    if shouted {
-        return shouted_names(s, lex);
+    if s.feats.shouted() {
+        shouted_names(s, lex, all);
+        demonym_entries(s, lex, demonyms);
+        return;
     }
+    detect_plain(s, lex, all, demonyms);
+    all[first..].sort_by_key(|c| c.first);
+}
+
+/// The lexicon entries of the demonyms among the sentence's tokens that start with a capital,
+/// in token order, appended to `out` (what [`detect_plain`] collects as it goes).
+fn demonym_entries(s: &SentenceInput<'_>, lex: &Lexicon, out: &mut Vec<usize>) {
+    for i in 0..s.tokens.len() {
+        if upper_start(s, i) {
+            out.extend(lex.word_entry_of(&info(s, i, lex), Kind::Demonym));
+        }
+    }
+}
+
+/// [`detect_into`] of a sentence that is no shouted headline; `all` holds the candidates of
+/// the sentences before, which stay out of its tests.
+fn detect_plain(
+    s: &SentenceInput<'_>,
+    lex: &Lexicon,
+    all: &mut Vec<Candidate>,
+    demonyms: &mut Vec<usize>,
+) {
+    let n = s.tokens.len();
+    let first = all.len();
+    let shouted = false;
     // Taken out for the sentence and put back for the next one (left empty, not allocated,
     // if a nested call ever took them first).
     let DetectBufs {
@@ -802,7 +842,7 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
         for &(a, b) in &pieces {
             if let Some(mut c) = candidate(s, a, b, lex, shouted) {
                 extend(s, &mut c, lex);
-                out.push(c);
+                all.push(c);
             }
         }
         i = j;
@@ -811,17 +851,24 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
         pieces,
         split: bufs,
     });
-    // "Chilean police", "Israeli army": a demonym and a force make an organization.
-    for k in 0..n.saturating_sub(1) {
-        if upper_start(s, k)
-            && is(s, k, Kind::Demonym, lex)
+    // "Chilean police", "Israeli army": a demonym and a force make an organization. The
+    // same pass collects the sentence's demonyms.
+    for k in 0..n {
+        if !upper_start(s, k) {
+            continue;
+        }
+        let Some(entry) = lex.word_entry_of(&info(s, k, lex), Kind::Demonym) else {
+            continue;
+        };
+        demonyms.push(entry);
+        if k + 1 < n
             && DEMONYM_ORGS.contains(&lower(s, k + 1))
-            && !out.iter().any(|c| c.first <= k + 1 && k < c.last)
+            && !all[first..].iter().any(|c| c.first <= k + 1 && k < c.last)
         {
             let span = Span::new(s.tokens[k].span.start, s.tokens[k + 1].span.end);
             let mut scores = [0; 4];
             scores[ti(EntityType::Organization)] = 8;
-            out.push(Candidate {
+            all.push(Candidate {
                 span,
                 first: k,
                 last: k + 2,
@@ -838,14 +885,12 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
             });
         }
     }
-    out.sort_by_key(|c| c.first);
-    out
 }
 
-/// In an ALL-CAPS headline only known names count: the longest lexicon name at each token.
-fn shouted_names(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
+/// In an ALL-CAPS headline only known names count: the longest lexicon name at each token,
+/// appended to `out`.
+fn shouted_names(s: &SentenceInput<'_>, lex: &Lexicon, out: &mut Vec<Candidate>) {
     let n = s.tokens.len();
-    let mut out = Vec::new();
     let mut i = 0;
     while i < n {
         let mut found = None;
@@ -870,7 +915,6 @@ fn shouted_names(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
             None => i += 1,
         }
     }
-    out
 }
 
 /// Grows a candidate over a lower-case head that belongs to the name: "`<Person>` administration",
@@ -1122,10 +1166,10 @@ fn trimmable(
     // else one of a subtype other than "boilerplate", and of "function" or "group" only
     // leading: function words open a sentence ("The", "In"), at the end they are names
     // ("Peter Such").
-    let trims = k.kinds & Kind::NonEntity.bit() != 0
+    let trims = k.kinds() & Kind::NonEntity.bit() != 0
         && (all_nonentity
-            || k.subtypes & NONENTITY_OTHER != 0
-            || leading && k.subtypes & NONENTITY_FUNCTION_OR_GROUP != 0);
+            || k.subtypes() & NONENTITY_OTHER != 0
+            || leading && k.subtypes() & NONENTITY_FUNCTION_OR_GROUP != 0);
     // An initial ("A. Dale") is part of the name.
     let w = tok(s, i);
     trims && !(w.ends_with('.') && w.chars().filter(|c| c.is_alphabetic()).count() == 1)
@@ -1188,7 +1232,7 @@ const OF_HEADS: &[&str] = &[
 ];
 
 fn ends_with_head(s: &SentenceInput<'_>, a: usize, b: usize, lex: &Lexicon) -> bool {
-    b > a + 1 && info(s, b - 1, lex).kinds & (Kind::OrgHead.bit() | Kind::OrgSuffix.bit()) != 0
+    b > a + 1 && info(s, b - 1, lex).kinds() & (Kind::OrgHead.bit() | Kind::OrgSuffix.bit()) != 0
 }
 
 /// Length in tokens of a title starting at `x` ("Vice President" = 2), or 0.
@@ -1206,7 +1250,7 @@ fn title_at(s: &SentenceInput<'_>, x: usize, b: usize, lex: &Lexicon) -> usize {
         } else {
             phrases
                 && last_word_allows(s, x + len, Kind::Title.bit(), lex)
-                && span_info(s, x, x + len, lex).kinds & Kind::Title.bit() != 0
+                && span_info(s, x, x + len, lex).kinds() & Kind::Title.bit() != 0
         };
         if title {
             return len;
@@ -1344,7 +1388,7 @@ fn candidate(
     }
     let demonym_or_place = |p: &str| lex.key_is(p, Kind::Demonym) || !lex.names(p).is_empty();
     if lex_entry.is_none()
-        && (key_info.kinds & Kind::Demonym.bit() != 0
+        && (key_info.kinds() & Kind::Demonym.bit() != 0
             || (key.contains('-') && key.split('-').all(demonym_or_place)))
     {
         return None;
@@ -1352,7 +1396,7 @@ fn candidate(
     // A lone demonym, title or function word is no entity.
     if lex_entry.is_none()
         && b == a + 1
-        && key_info.kinds
+        && key_info.kinds()
             & (Kind::Demonym.bit() | Kind::NonEntity.bit() | Kind::Title.bit() | Kind::Role.bit())
             != 0
     {
@@ -1383,9 +1427,9 @@ fn candidate(
     // Organization and facility heads.
     if b > a + 1 || lex_entry.is_none() {
         let last = info(s, b - 1, lex);
-        let facility = (b > a + 1) && last.subtypes & ORG_HEAD_PLACE != 0;
+        let facility = (b > a + 1) && last.subtypes() & ORG_HEAD_PLACE != 0;
         let org_head =
-            last.subtypes & ORG_HEAD_OTHER != 0 || last.kinds & Kind::OrgSuffix.bit() != 0;
+            last.subtypes() & ORG_HEAD_OTHER != 0 || last.kinds() & Kind::OrgSuffix.bit() != 0;
         if facility {
             scores[ti(EntityType::Place)] += 6;
         } else if org_head && (b > a + 1) {
@@ -1403,7 +1447,7 @@ fn candidate(
         }
         // "University of X", "Department of Y": a head before "of".
         if let Some(of) = (a..b).find(|&i| lower(s, i) == "of") {
-            if of > a && info(s, of - 1, lex).subtypes & ORG_HEAD_OTHER != 0 {
+            if of > a && info(s, of - 1, lex).subtypes() & ORG_HEAD_OTHER != 0 {
                 scores[ti(EntityType::Organization)] += 6;
             }
         }
@@ -1828,6 +1872,33 @@ mod tests {
         }
         // The sentences hold demonyms, titles, given names and connectors.
         assert!(seen >= 20, "{seen}");
+    }
+
+    /// The demonyms `detect_into` collects are the capitalized tokens whose key is a demonym,
+    /// in shouted sentences too.
+    #[test]
+    fn demonyms_are_the_capitalized_demonym_tokens() {
+        let lex = Lexicon::load(&[] as &[&str]).unwrap();
+        let mut seen = 0;
+        for text in TRICKY
+            .iter()
+            .chain(&["VENEZUELAN TROOPS CROSS INTO COLOMBIAN TERRITORY, Chilean police say"])
+        {
+            with_sentence(text, |s| {
+                let (mut cands, mut demonyms) = (Vec::new(), Vec::new());
+                detect_into(s, &lex, &mut cands, &mut demonyms);
+                let want: Vec<usize> = s
+                    .tokens
+                    .iter()
+                    .map(|t| t.text(text))
+                    .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    .filter_map(|w| lex.word_entry(&fold_key(w), Kind::Demonym))
+                    .collect();
+                assert_eq!(demonyms, want, "{text}");
+                seen += want.len();
+            });
+        }
+        assert!(seen >= 4, "{seen}");
     }
 
     /// Whether the key of tokens `x..y` (`y > x + 1`) may be a word-list key of a kind in

@@ -19,8 +19,8 @@ use crate::lexicon::{Kind, Lexicon};
 use crate::ontology::Ontology;
 use crate::text::{segment, SectionKind, Segmented, Span};
 
-use detect::{detect, Candidate, SentenceInput};
-use tokens::{tokenize_into, Token};
+use detect::{detect_into, Candidate, SentenceInput};
+use tokens::SentenceTokens;
 
 /// One entity mention, as `kgraph extract` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -76,9 +76,11 @@ impl DocExtraction {
 pub struct DocContext<'a> {
     pub doc: &'a Document,
     pub seg: Segmented,
-    /// Tokens of each sentence.
-    pub tokens: Vec<Vec<Token>>,
+    /// Tokens of each sentence (`tokens[s]`).
+    pub tokens: SentenceTokens,
     pub cands: Vec<Candidate>,
+    /// Lexicon entries of the demonyms written with a capital, in text order (with repeats).
+    pub demonyms: Vec<usize>,
     pub entities: Vec<resolve::LocalEntity>,
     /// Entity of each candidate.
     pub assignment: Vec<Option<usize>>,
@@ -100,25 +102,25 @@ impl DocContext<'_> {
 pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
     let text = doc.text.as_str();
     let seg = segment(text);
-    let mut tokens = Vec::with_capacity(seg.sentences.len());
-    let mut cands = Vec::new();
+    // News text runs about one token per five bytes and one candidate per sixty: room for
+    // more, as a vector that grows copies what it holds (a candidate is some 180 bytes).
+    let mut tokens = SentenceTokens::with_capacity(seg.sentences.len(), text.len() / 4);
+    let mut cands = Vec::with_capacity(text.len() / 40);
+    let mut demonyms = Vec::new();
     let mut last_para = usize::MAX;
     let mut feats = detect::TokenFeats::default();
-    // One buffer grows to the longest sentence; each sentence keeps an exact-size copy.
-    let mut toks = Vec::new();
     for (si, s) in seg.sentences.iter().enumerate() {
-        tokenize_into(text, s.span, &mut toks);
-        feats.compute(text, &toks);
+        let toks = tokens.push_sentence(text, s.span);
+        feats.compute(text, toks);
         let input = SentenceInput {
             doc: text,
-            tokens: &toks,
+            tokens: toks,
             sentence: si,
             paragraph_start: s.paragraph != last_para,
             feats: &feats,
         };
         last_para = s.paragraph;
-        cands.extend(detect(&input, lex));
-        tokens.push(toks.clone());
+        detect_into(&input, lex, &mut cands, &mut demonyms);
     }
     let (entities, assignment) = resolve::resolve_document(text, &cands, lex);
     DocContext {
@@ -126,6 +128,7 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
         seg,
         tokens,
         cands,
+        demonyms,
         entities,
         assignment,
     }
@@ -174,29 +177,6 @@ pub fn add_cooccurrence(doc: &Document, ex: &mut DocExtraction) {
         }
     }
     ex.relations.extend(added);
-}
-
-/// Whether `w` starts with an upper-case letter, deciding from the first byte when it is ASCII.
-fn starts_upper(w: &str) -> bool {
-    match w.as_bytes().first() {
-        None => false,
-        Some(&b) if b.is_ascii() => b.is_ascii_uppercase(),
-        Some(_) => w.chars().next().is_some_and(char::is_uppercase),
-    }
-}
-
-/// [`crate::text::fold_key_into`] of one token. A token has no white space; an ASCII one
-/// without periods, backquotes or apostrophes has its lower-case form as its key.
-fn token_key_into(w: &str, out: &mut String) {
-    if w.bytes().all(|b| {
-        b.is_ascii() && !matches!(b, b'.' | b'`' | b'\'' | 0x0B) && !b.is_ascii_whitespace()
-    }) {
-        out.clear();
-        out.push_str(w);
-        out.make_ascii_lowercase();
-    } else {
-        crate::text::fold_key_into(w, out);
-    }
 }
 
 /// `Node::new(etype, label)` with its id already made, seen in document `doc`.
@@ -309,49 +289,29 @@ pub fn extract_document_with(
     // Countries named by a demonym: the document's entity for that country, or a new node.
     let mut demonym_map: std::collections::BTreeMap<usize, usize> =
         std::collections::BTreeMap::new();
-    let mut key = String::new();
-    for toks in &ctx.tokens {
-        for t in toks {
-            // Most tokens start with a lower-case ASCII letter or punctuation: the first
-            // byte says so before the token is sliced.
-            if text
-                .as_bytes()
-                .get(t.span.start)
-                .is_some_and(|b| b.is_ascii() && !b.is_ascii_uppercase())
-            {
-                continue;
-            }
-            let w = t.text(text);
-            if !starts_upper(w) {
-                continue;
-            }
-            token_key_into(w, &mut key);
-            let Some(entry) = lex.word_entry(&key, Kind::Demonym) else {
-                continue;
-            };
-            if demonym_map.contains_key(&entry) {
-                continue;
-            }
-            let parent = &lex.entries[entry].parent;
-            if parent.is_empty() {
-                continue;
-            }
-            let id = resolve::entity_id(EntityType::Place, parent);
-            let idx = match ents.iter().position(|x| x.id == id) {
-                Some(i) => i,
-                None => {
-                    nodes
-                        .entry(id.clone())
-                        .or_insert_with(|| new_node(&id, EntityType::Place, parent, &doc.id));
-                    ents.push(relate::EntityRef {
-                        id,
-                        etype: EntityType::Place,
-                    });
-                    ents.len() - 1
-                }
-            };
-            demonym_map.insert(entry, idx);
+    for &entry in &ctx.demonyms {
+        if demonym_map.contains_key(&entry) {
+            continue;
         }
+        let parent = &lex.entries[entry].parent;
+        if parent.is_empty() {
+            continue;
+        }
+        let id = resolve::entity_id(EntityType::Place, parent);
+        let idx = match ents.iter().position(|x| x.id == id) {
+            Some(i) => i,
+            None => {
+                nodes
+                    .entry(id.clone())
+                    .or_insert_with(|| new_node(&id, EntityType::Place, parent, &doc.id));
+                ents.push(relate::EntityRef {
+                    id,
+                    etype: EntityType::Place,
+                });
+                ents.len() - 1
+            }
+        };
+        demonym_map.insert(entry, idx);
     }
     let reference = crate::text::dates::document_date(text, doc.date.as_deref());
     let mut recent = relate::Recent::default();
@@ -638,35 +598,6 @@ mod tests {
 
     /// Every example of every pattern in schemas/ontology.json holds: each expected
     /// "Subject relation Object" is extracted from its text (names compared by label or alias).
-    #[test]
-    fn token_keys_are_fold_keys() {
-        for w in [
-            "Venezuelan",
-            "U.S.",
-            "Maduro's",
-            "Hamas'",
-            "O`Brien",
-            "MS-13",
-            "Rísquez",
-            "ΣΊΣΥΦΟΣ",
-            "\u{212A}elvin",
-            "İstanbul",
-            "",
-            "x",
-            "A&B",
-            "Trump’s",
-        ] {
-            let mut key = String::from("stale");
-            token_key_into(w, &mut key);
-            assert_eq!(key, fold_key(w), "{w:?}");
-            assert_eq!(
-                starts_upper(w),
-                w.chars().next().is_some_and(char::is_uppercase),
-                "{w:?}"
-            );
-        }
-    }
-
     #[test]
     fn ontology_pattern_examples_hold() {
         let p = Pipeline::builtin().unwrap();

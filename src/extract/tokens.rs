@@ -57,6 +57,15 @@ pub fn tokenize(doc: &str, span: Span) -> Vec<Token> {
 /// decoded (where met).
 pub fn tokenize_into(doc: &str, span: Span, out: &mut Vec<Token>) {
     out.clear();
+    tokenize_append(doc, span, out);
+}
+
+/// [`tokenize`], appending to `out` (whatever it holds stays: the tokens of the sentences
+/// before, in [`SentenceTokens`]).
+fn tokenize_append(doc: &str, span: Span, out: &mut Vec<Token>) {
+    // Tokens before `first` belong to other sentences: the possessive tests below look only
+    // at this sentence's.
+    let first = out.len();
     let text = span.slice(doc);
     let b = text.as_bytes();
     let n = b.len();
@@ -99,7 +108,7 @@ pub fn tokenize_into(doc: &str, span: Span, out: &mut Vec<Token>) {
             && s + cl < n
             && matches!(b[s + cl], b's' | b'S')
             && !alnum_at(text, s + cl + 1)
-            && !out.is_empty()
+            && out.len() > first
         {
             out.push(token(base, s, s + cl + 1, TokKind::Possessive));
             p = s + cl + 1;
@@ -108,7 +117,7 @@ pub fn tokenize_into(doc: &str, span: Span, out: &mut Vec<Token>) {
         // Bare possessive apostrophe after a plural or an s-final name: "Hamas' refusal".
         // (A last byte 's' is a last character 's': ASCII bytes never continue a character.)
         if apostrophe
-            && out.last().is_some_and(|t: &Token| {
+            && out[first..].last().is_some_and(|t: &Token| {
                 t.kind == TokKind::Word
                     && matches!(doc.as_bytes()[t.span.end - 1], b's' | b'S')
                     && t.span.end == base + s
@@ -121,6 +130,58 @@ pub fn tokenize_into(doc: &str, span: Span, out: &mut Vec<Token>) {
         }
         out.push(token(base, s, s + cl, TokKind::Punct));
         p = s + cl;
+    }
+}
+
+/// The tokens of every sentence of a document, in one buffer: a sentence's tokens are a
+/// slice of it (`tokens[s]`), not a vector of their own, so tokenizing a document allocates
+/// a few times, not once per sentence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SentenceTokens {
+    tokens: Vec<Token>,
+    /// Where each sentence's tokens end in `tokens` (and the next sentence's start).
+    ends: Vec<usize>,
+}
+
+impl SentenceTokens {
+    /// Room for `sentences` sentences of `tokens` tokens in all.
+    pub fn with_capacity(sentences: usize, tokens: usize) -> Self {
+        SentenceTokens {
+            tokens: Vec::with_capacity(tokens),
+            ends: Vec::with_capacity(sentences),
+        }
+    }
+
+    /// Tokenizes `doc[span]` as the next sentence, and returns its tokens.
+    pub fn push_sentence(&mut self, doc: &str, span: Span) -> &[Token] {
+        let start = self.tokens.len();
+        tokenize_append(doc, span, &mut self.tokens);
+        self.ends.push(self.tokens.len());
+        &self.tokens[start..]
+    }
+
+    /// The number of sentences.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The tokens of each sentence, in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &[Token]> + ExactSizeIterator {
+        (0..self.len()).map(move |s| &self[s])
+    }
+}
+
+impl std::ops::Index<usize> for SentenceTokens {
+    type Output = [Token];
+
+    /// The tokens of sentence `s`.
+    fn index(&self, s: usize) -> &[Token] {
+        let start = if s == 0 { 0 } else { self.ends[s - 1] };
+        &self.tokens[start..self.ends[s]]
     }
 }
 
@@ -370,6 +431,25 @@ mod tests {
         for entry in std::fs::read_dir(&dir).expect("seeds/") {
             let text = std::fs::read_to_string(entry.expect("entry").path()).unwrap_or_default();
             assert_same_as_reference(&text);
+        }
+    }
+
+    /// A document's sentences tokenized into one buffer give each sentence the tokens it has
+    /// alone, also where a sentence opens with an apostrophe right after the one before.
+    #[test]
+    fn sentence_tokens_are_each_sentences_tokens() {
+        let text = "Hamas' 's rule.'s X'Trumps' ' s'Jones's 'x";
+        let bounds = [0, 7, 9, 15, 17, 18, 26, 27, 29, 31, 38, 41, text.len()];
+        let mut all = SentenceTokens::default();
+        for w in bounds.windows(2) {
+            let span = Span::new(w[0], w[1]);
+            let got = all.push_sentence(text, span).to_vec();
+            assert_eq!(got, tokenize(text, span), "{span:?}");
+        }
+        assert_eq!(all.len(), bounds.len() - 1);
+        for (i, (toks, w)) in all.iter().zip(bounds.windows(2)).enumerate() {
+            assert_eq!(toks, &all[i][..]);
+            assert_eq!(toks, tokenize(text, Span::new(w[0], w[1])), "{i}");
         }
     }
 

@@ -8,53 +8,82 @@
 //! the words stored in its slot: no byte loop, no call, no pointer to follow. Longer keys
 //! (rare) compare their first 16 bytes that way and the rest in full. Only the speed depends
 //! on the hash; the answer never does.
+//!
+//! A slot is 32 bytes, two to a cache line, and holds its value: a look-up reads one slot
+//! (most often) and nothing else. The table is asked at random places for keys met in text,
+//! so each line it touches is most likely a cache miss; a second load from a table of values
+//! would be another.
 
 use crate::text::{load4, load8};
 
-/// One slot: a key's first 16 bytes as two little-endian words, zero-padded, its length, and
-/// 1 + the index of its entry (0: an empty slot).
+/// Set in `value[0]` of an occupied slot.
+const OCCUPIED: u64 = 1 << 63;
+/// Set in `value[0]` of a slot whose key is 16 bytes or longer (then `words` are its first 16
+/// bytes; otherwise they are its bytes, zero-padded, with its length in the top byte).
+const LONG: u64 = 1 << 62;
+/// The bits of `value[0]` a caller may use.
+pub(super) const VALUE_BITS: u64 = LONG - 1;
+
+/// One slot: a key's words (see [`LONG`]) and a value of two words.
 #[derive(Debug, Clone, Copy, Default)]
+#[repr(C, align(32))]
 struct Slot {
     words: [u64; 2],
-    len: u32,
-    entry: u32,
+    value: [u64; 2],
 }
 
 /// Open addressing with linear probing over a power-of-two number of slots, at most half full.
 #[derive(Debug)]
-pub(super) struct KeyTable<V> {
+pub(super) struct KeyTable {
     slots: Vec<Slot>,
-    /// Keys (needed in full only beyond 16 bytes) and values.
-    entries: Vec<(Box<str>, V)>,
+    /// Keys of 16 bytes or longer, by slot index (sorted): the bytes the slot does not hold.
+    long_keys: Vec<(u32, Box<str>)>,
     /// `64 - log2(slots.len())`: a hash's top bits give its first slot.
     shift: u32,
 }
 
-impl<V> KeyTable<V> {
-    /// A table of `entries` (keys distinct).
-    pub(super) fn new(entries: Vec<(String, V)>) -> Self {
+/// The words a slot holds for a key whose [`prefix_words`] are `words`, and whether the key
+/// is long.
+#[inline]
+fn slot_words(words: [u64; 2], n: usize) -> ([u64; 2], bool) {
+    if n < 16 {
+        // Byte 15 of a shorter key is padding: its length goes there, so that keys differing
+        // only in trailing zero bytes ("a", "a\0") differ.
+        ([words[0], words[1] | (n as u64) << 56], false)
+    } else {
+        (words, true)
+    }
+}
+
+impl KeyTable {
+    /// A table of `entries` (keys distinct; values within [`VALUE_BITS`] in their first word).
+    pub(super) fn new(entries: Vec<(String, [u64; 2])>) -> Self {
         let bits = (entries.len().max(1) * 2)
             .next_power_of_two()
             .trailing_zeros();
         let mut table = KeyTable {
             slots: vec![Slot::default(); 1 << bits],
-            entries: Vec::with_capacity(entries.len()),
+            long_keys: Vec::new(),
             shift: 64 - bits,
         };
         let mask = table.slots.len() - 1;
         for (key, value) in entries {
-            let words = prefix_words(key.as_bytes());
-            let mut i = table.first_slot(hash(words, key.len()));
-            while table.slots[i].entry != 0 {
+            assert!(value[0] & !VALUE_BITS == 0, "value bits out of range");
+            let raw = prefix_words(key.as_bytes());
+            let (words, long) = slot_words(raw, key.len());
+            let mut i = table.first_slot(hash(raw, key.len()));
+            while table.slots[i].value[0] & OCCUPIED != 0 {
                 i = (i + 1) & mask;
             }
             table.slots[i] = Slot {
                 words,
-                len: key.len() as u32,
-                entry: table.entries.len() as u32 + 1,
+                value: [value[0] | OCCUPIED | if long { LONG } else { 0 }, value[1]],
             };
-            table.entries.push((key.into_boxed_str(), value));
+            if long {
+                table.long_keys.push((i as u32, key.into_boxed_str()));
+            }
         }
+        table.long_keys.sort_unstable_by_key(|&(i, _)| i);
         table
     }
 
@@ -63,27 +92,33 @@ impl<V> KeyTable<V> {
         h.checked_shr(self.shift).unwrap_or(0) as usize
     }
 
-    /// The value of `key`, if it is in the table.
+    /// The value of `key` (its first word within [`VALUE_BITS`]), if it is in the table.
     #[inline]
-    pub(super) fn get(&self, key: &str) -> Option<&V> {
+    pub(super) fn get(&self, key: &str) -> Option<[u64; 2]> {
         let b = key.as_bytes();
-        let words = prefix_words(b);
+        let raw = prefix_words(b);
+        let (words, long) = slot_words(raw, b.len());
         let mask = self.slots.len() - 1;
-        let mut i = self.first_slot(hash(words, b.len()));
+        let mut i = self.first_slot(hash(raw, b.len()));
         loop {
-            let slot = self.slots[i];
-            if slot.entry == 0 {
+            let slot = &self.slots[i];
+            let v = slot.value[0];
+            if v & OCCUPIED == 0 {
                 return None;
             }
-            if slot.words == words && slot.len as usize == b.len() {
-                let (k, v) = &self.entries[slot.entry as usize - 1];
-                // Keys of up to 16 bytes are their words.
-                if b.len() <= 16 || k.as_bytes()[16..] == b[16..] {
-                    return Some(v);
-                }
+            if slot.words == words && (v & LONG != 0) == long && (!long || self.long_key_is(i, b)) {
+                return Some([v & VALUE_BITS, slot.value[1]]);
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// Whether the long key of slot `i` is `b` (whose first 16 bytes match it).
+    #[cold]
+    fn long_key_is(&self, i: usize, b: &[u8]) -> bool {
+        self.long_keys
+            .binary_search_by_key(&(i as u32), |&(j, _)| j)
+            .is_ok_and(|x| self.long_keys[x].1.as_bytes() == b)
     }
 }
 
@@ -151,6 +186,9 @@ mod tests {
                 "us",
                 "s",
                 "a\0",
+                "a\0\0\0\0\0\0\0\0\0\0\0\0\0\0\u{1}",
+                "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+                "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
                 "president",
                 "vice president",
                 "bogotá",
@@ -161,9 +199,10 @@ mod tests {
         );
         keys.sort();
         keys.dedup();
-        let table = KeyTable::new(keys.iter().cloned().zip(0..).collect());
+        let table = KeyTable::new(keys.iter().cloned().zip((0..).map(|i| [i, !i])).collect());
         for (i, k) in keys.iter().enumerate() {
-            assert_eq!(table.get(k), Some(&i), "{k:?}");
+            let i = i as u64;
+            assert_eq!(table.get(k), Some([i, !i]), "{k:?}");
         }
         for k in [
             "",
@@ -171,6 +210,10 @@ mod tests {
             "abd",
             "uss",
             "a\0\0",
+            "a\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+            "a\0\0\0\0\0\0\0\0\0\0\0\0\0\0\u{1}x",
+            "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+            "\0",
             "president ",
             "vice",
             "bogota",
@@ -181,11 +224,13 @@ mod tests {
         ] {
             assert_eq!(
                 table.get(k),
-                keys.iter().position(|x| x == k).as_ref(),
+                keys.iter()
+                    .position(|x| x == k)
+                    .map(|i| [i as u64, !(i as u64)]),
                 "{k:?}"
             );
         }
-        let empty: KeyTable<usize> = KeyTable::new(Vec::new());
+        let empty = KeyTable::new(Vec::new());
         assert_eq!(empty.get(""), None);
         assert_eq!(empty.get("abc"), None);
     }

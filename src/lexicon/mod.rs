@@ -39,24 +39,90 @@ struct WordIds {
     ids: Vec<usize>,
 }
 
-/// Everything the lexicon knows about one key, found with one hash look-up: detection asks
-/// it of the same tokens again and again, so it keeps the answer per token.
+/// Everything the lexicon knows about one key, as it is built (see [`KeyInfo`] for the
+/// fields).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct KeyInfo {
-    /// Kinds of the word-list entries with this key (as [`Lexicon::key_kinds`]).
-    pub kinds: u32,
-    /// Kinds of the word-list keys whose last word is this key (as [`Lexicon::last_word_kinds`]).
-    pub last_kinds: u32,
-    /// Kinds of the word-list keys whose first word is this key (as [`Lexicon::first_word_kinds`]).
-    pub first_kinds: u32,
-    /// Some named entity's key has this key as its last word (after its last space).
-    pub name_last: bool,
-    /// Subtypes among this key's word-list entries, as the `ORG_HEAD_…` and `NONENTITY_…` bits.
-    pub subtypes: u8,
-    /// 1 + index in `Lexicon::word_lists` of this key's word-list entries; 0 for none.
+struct KeyFacts {
+    kinds: u32,
+    last_kinds: u32,
+    first_kinds: u32,
+    name_last: bool,
+    subtypes: u8,
+    /// 1 + where this key's word-list entries start in `Lexicon::word_items`; 0 for none.
     words: u32,
     /// 1 + index in `Lexicon::name_lists` of this key's named entities; 0 for none.
     names: u32,
+}
+
+/// The end of a key's list in `Lexicon::word_items`.
+const END_OF_LIST: (usize, Kind) = (usize::MAX, Kind::Connector);
+
+/// Bits of a set of kinds ([`Kind::bit`]) in a [`KeyInfo`].
+const KIND_BITS: u32 = 17;
+const KIND_MASK: u64 = (1 << KIND_BITS) - 1;
+
+impl KeyFacts {
+    /// The facts in two words, as the key table stores them and [`KeyInfo`] reads them (the
+    /// first within [`keys::VALUE_BITS`]): the three sets of kinds, `name_last` and
+    /// `subtypes` in the first, the two list numbers in the second.
+    fn pack(self) -> [u64; 2] {
+        let a = u64::from(self.kinds)
+            | u64::from(self.last_kinds) << KIND_BITS
+            | u64::from(self.first_kinds) << (2 * KIND_BITS)
+            | u64::from(self.name_last) << (3 * KIND_BITS)
+            | u64::from(self.subtypes) << (3 * KIND_BITS + 1);
+        [a, u64::from(self.words) | u64::from(self.names) << 32]
+    }
+}
+
+/// Everything the lexicon knows about one key, found with one look-up: detection asks it of
+/// the same tokens again and again, so it keeps the answer per token. Two words, as the key
+/// table stores them: a look-up copies them out, and each field is a shift and a mask away.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyInfo([u64; 2]);
+
+impl KeyInfo {
+    /// Kinds of the word-list entries with this key (as [`Lexicon::key_kinds`]).
+    #[inline]
+    pub fn kinds(self) -> u32 {
+        (self.0[0] & KIND_MASK) as u32
+    }
+
+    /// Kinds of the word-list keys whose last word is this key (as [`Lexicon::last_word_kinds`]).
+    #[inline]
+    pub fn last_kinds(self) -> u32 {
+        (self.0[0] >> KIND_BITS & KIND_MASK) as u32
+    }
+
+    /// Kinds of the word-list keys whose first word is this key (as [`Lexicon::first_word_kinds`]).
+    #[inline]
+    pub fn first_kinds(self) -> u32 {
+        (self.0[0] >> (2 * KIND_BITS) & KIND_MASK) as u32
+    }
+
+    /// Some named entity's key has this key as its last word (after its last space).
+    #[inline]
+    pub fn name_last(self) -> bool {
+        self.0[0] >> (3 * KIND_BITS) & 1 != 0
+    }
+
+    /// Subtypes among this key's word-list entries, as the `ORG_HEAD_…` and `NONENTITY_…` bits.
+    #[inline]
+    pub fn subtypes(self) -> u8 {
+        (self.0[0] >> (3 * KIND_BITS + 1)) as u8
+    }
+
+    /// 1 + where this key's word-list entries start in `Lexicon::word_items`; 0 for none.
+    #[inline]
+    fn words(self) -> u32 {
+        self.0[1] as u32
+    }
+
+    /// 1 + index in `Lexicon::name_lists` of this key's named entities; 0 for none.
+    #[inline]
+    fn names(self) -> u32 {
+        (self.0[1] >> 32) as u32
+    }
 }
 
 /// [`KeyInfo::subtypes`]: an `org_head` entry of subtype `place` (a facility: "Airport").
@@ -186,11 +252,13 @@ pub struct Lexicon {
     pub entries: Vec<Entry>,
     /// What is known of each key: the keys of names, aliases and word-list entries, and the
     /// first and last words of those keys.
-    keys: keys::KeyTable<KeyInfo>,
+    keys: keys::KeyTable,
     /// Named entities sharing one key ([`KeyInfo::names`] points here).
     name_lists: Vec<Vec<usize>>,
-    /// Word-list entries sharing one key ([`KeyInfo::words`] points here).
-    word_lists: Vec<WordIds>,
+    /// Word-list entries sharing one key, with their kinds, each key's list ended by
+    /// [`END_OF_LIST`] ([`KeyInfo::words`] points at its start). Reading an entry's kind here
+    /// spares a visit to the entry itself (another cache miss) for each entry of the key.
+    word_items: Vec<(usize, Kind)>,
     /// Per byte: the kinds of the word-list keys whose last byte it is.
     last_byte_kinds: [u32; 256],
     /// The names automaton and, per pattern, its entry: built on first use (the pipeline
@@ -253,8 +321,8 @@ impl Lexicon {
                 }
             }
         }
-        let mut keys: FastMap<KeyInfo> = FastMap::default();
-        let mut word_lists = Vec::with_capacity(words.len());
+        let mut keys: FastMap<KeyFacts> = FastMap::default();
+        let mut word_items = Vec::new();
         let mut last_byte_kinds = [0; 256];
         for (key, w) in words {
             if let Some(&b) = key.as_bytes().last() {
@@ -267,8 +335,10 @@ impl Lexicon {
             let info = keys.entry(key).or_default();
             info.kinds = w.kinds;
             info.subtypes = w.ids.iter().fold(0, |b, &i| b | subtype_bit(&entries[i]));
-            word_lists.push(w);
-            info.words = word_lists.len() as u32;
+            info.words = u32::try_from(word_items.len() + 1)
+                .map_err(|_| Error::config("lexicon", "too many word-list entries"))?;
+            word_items.extend(w.ids.iter().map(|&i| (i, entries[i].kind)));
+            word_items.push(END_OF_LIST);
         }
         let mut name_lists = Vec::with_capacity(names.len());
         for (key, ids) in names {
@@ -279,9 +349,9 @@ impl Lexicon {
         }
         Ok(Lexicon {
             entries,
-            keys: keys::KeyTable::new(keys.into_iter().collect()),
+            keys: keys::KeyTable::new(keys.into_iter().map(|(k, f)| (k, f.pack())).collect()),
             name_lists,
-            word_lists,
+            word_items,
             last_byte_kinds,
             automaton: OnceLock::new(),
             max_phrase_words,
@@ -301,7 +371,7 @@ impl Lexicon {
 
     /// What the lexicon knows about this key (all zero for an unknown key).
     pub fn key_info(&self, key: &str) -> KeyInfo {
-        self.keys.get(key).copied().unwrap_or_default()
+        KeyInfo(self.keys.get(key).unwrap_or_default())
     }
 
     /// Named-entity entries whose name or alias has this key.
@@ -311,7 +381,7 @@ impl Lexicon {
 
     /// [`Lexicon::names`] of a key already looked up.
     pub fn names_of(&self, info: &KeyInfo) -> &[usize] {
-        match info.names {
+        match info.names() {
             0 => &[],
             n => &self.name_lists[n as usize - 1],
         }
@@ -336,14 +406,21 @@ impl Lexicon {
 
     /// [`Lexicon::words_of`] a key already looked up.
     pub fn words_of_info(&self, info: &KeyInfo, kind: Kind) -> impl Iterator<Item = &Entry> {
-        let ids: &[usize] = if info.kinds & kind.bit() == 0 {
-            &[]
-        } else {
-            &self.word_lists[info.words as usize - 1].ids
-        };
-        ids.iter()
-            .map(|&i| &self.entries[i])
-            .filter(move |e| e.kind == kind)
+        self.word_list(info, kind)
+            .iter()
+            .take_while(|&&x| x != END_OF_LIST)
+            .filter(move |&&(_, k)| k == kind)
+            .map(|&(i, _)| &self.entries[i])
+    }
+
+    /// The word-list entries of the key of `info` and what follows them in `word_items`
+    /// (from its [`END_OF_LIST`] on); nothing when none of them is of `kind`.
+    #[inline]
+    fn word_list(&self, info: &KeyInfo, kind: Kind) -> &[(usize, Kind)] {
+        if info.kinds() & kind.bit() == 0 {
+            return &[];
+        }
+        &self.word_items[info.words() as usize - 1..]
     }
 
     /// Index of the first word-list entry of `kind` with this key.
@@ -353,29 +430,26 @@ impl Lexicon {
 
     /// [`Lexicon::word_entry`] of a key already looked up.
     pub fn word_entry_of(&self, info: &KeyInfo, kind: Kind) -> Option<usize> {
-        if info.kinds & kind.bit() == 0 {
-            return None;
-        }
-        self.word_lists[info.words as usize - 1]
-            .ids
+        self.word_list(info, kind)
             .iter()
-            .copied()
-            .find(|&i| self.entries[i].kind == kind)
+            .take_while(|&&x| x != END_OF_LIST)
+            .find(|&&(_, k)| k == kind)
+            .map(|&(i, _)| i)
     }
 
     /// The kinds of word list holding this key, as a set of [`Kind::bit`]s.
     pub fn key_kinds(&self, key: &str) -> u32 {
-        self.key_info(key).kinds
+        self.key_info(key).kinds()
     }
 
     /// The kinds of the word-list keys whose last word (after the last space) is `word`.
     pub fn last_word_kinds(&self, word: &str) -> u32 {
-        self.key_info(word).last_kinds
+        self.key_info(word).last_kinds()
     }
 
     /// The kinds of the word-list keys whose first word (before the first space) is `word`.
     pub fn first_word_kinds(&self, word: &str) -> u32 {
-        self.key_info(word).first_kinds
+        self.key_info(word).first_kinds()
     }
 
     /// The kinds of the word-list keys whose last byte is `b`.
@@ -552,6 +626,75 @@ mod tests {
     use super::*;
 
     #[test]
+    fn key_facts_pack_into_key_info() {
+        let all_kinds = [
+            Kind::Entity(EntityType::Person),
+            Kind::Entity(EntityType::Organization),
+            Kind::Entity(EntityType::Place),
+            Kind::Entity(EntityType::Event),
+            Kind::Demonym,
+            Kind::GivenName,
+            Kind::Title,
+            Kind::Role,
+            Kind::OrgHead,
+            Kind::OrgSuffix,
+            Kind::Trigger,
+            Kind::NonEntity,
+            Kind::Connector,
+        ]
+        .iter()
+        .fold(0, |b, k| b | k.bit());
+        assert_eq!(u64::from(all_kinds) & !KIND_MASK, 0);
+        let subtypes =
+            ORG_HEAD_PLACE | ORG_HEAD_OTHER | NONENTITY_FUNCTION_OR_GROUP | NONENTITY_OTHER;
+        for f in [
+            KeyFacts::default(),
+            KeyFacts {
+                kinds: all_kinds,
+                last_kinds: all_kinds,
+                first_kinds: all_kinds,
+                name_last: true,
+                subtypes,
+                words: u32::MAX,
+                names: u32::MAX,
+            },
+            KeyFacts {
+                kinds: 1,
+                last_kinds: 1 << 16,
+                first_kinds: 3,
+                name_last: false,
+                subtypes: ORG_HEAD_OTHER,
+                words: 7,
+                names: 0,
+            },
+        ] {
+            let packed = f.pack();
+            assert_eq!(packed[0] & !keys::VALUE_BITS, 0);
+            let info = KeyInfo(packed);
+            assert_eq!(
+                (
+                    info.kinds(),
+                    info.last_kinds(),
+                    info.first_kinds(),
+                    info.name_last(),
+                    info.subtypes(),
+                    info.words(),
+                    info.names()
+                ),
+                (
+                    f.kinds,
+                    f.last_kinds,
+                    f.first_kinds,
+                    f.name_last,
+                    f.subtypes,
+                    f.words,
+                    f.names
+                )
+            );
+        }
+    }
+
+    #[test]
     fn parse_and_find() {
         let entries = parse(
             "t.tsv",
@@ -618,7 +761,7 @@ mod tests {
                     ),
                 ];
                 for (bit, set) in want {
-                    assert_eq!(info.subtypes & bit != 0, set, "{f} {bit}");
+                    assert_eq!(info.subtypes() & bit != 0, set, "{f} {bit}");
                     seen += usize::from(set);
                 }
             }
