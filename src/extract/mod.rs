@@ -310,8 +310,11 @@ pub fn extract_document_with(
     let mut demonym_map: std::collections::BTreeMap<usize, usize> =
         std::collections::BTreeMap::new();
     let mut key = String::new();
-    for toks in &ctx.tokens {
-        for t in toks {
+    // Every demonym token as (sentence, token, lexicon entry), in order: the relation
+    // stage reads them from here instead of looking them up again.
+    let mut demonym_tokens: Vec<(usize, usize, usize)> = Vec::new();
+    for (si, toks) in ctx.tokens.iter().enumerate() {
+        for (ti, t) in toks.iter().enumerate() {
             // Most tokens start with a lower-case ASCII letter or punctuation: the first
             // byte says so before the token is sliced.
             if text
@@ -329,6 +332,7 @@ pub fn extract_document_with(
             let Some(entry) = lex.word_entry(&key, Kind::Demonym) else {
                 continue;
             };
+            demonym_tokens.push((si, ti, entry));
             if demonym_map.contains_key(&entry) {
                 continue;
             }
@@ -411,10 +415,12 @@ pub fn extract_document_with(
         let sentence_text = span.slice(text);
         let hedged = relate::Hedge::new(onto, sentence_text);
         let demonym_entity = |entry: usize| demonym_map.get(&entry).copied();
+        let first = demonym_tokens.partition_point(|&(s, _, _)| s < si);
+        let last = first + demonym_tokens[first..].partition_point(|&(s, _, _)| s == si);
         let spans = relate::sentence_spans(
             &ctx,
             si,
-            lex,
+            &demonym_tokens[first..last],
             &ents,
             &mention_entity,
             &demonym_entity,
@@ -484,11 +490,12 @@ pub fn extract_document_with(
         }
         spans.sort_by_key(|s| s.first);
         let joined = relate::coordinate(&spans, &ctx, si);
-        let run = |shadow: &str, slots: &[relate::Slot<'_>], symmetric_only, found: &mut _| {
-            relate::apply_patterns(
+        let run = |spans: &[relate::SlotSpan], symmetric_only, found: &mut _| {
+            relate::relate_sentence(
                 onto,
-                shadow,
-                slots,
+                &ctx,
+                si,
+                spans,
                 &ents,
                 &doc.id,
                 (span.start, span.end, sentence_text),
@@ -497,20 +504,19 @@ pub fn extract_document_with(
                 found,
             )
         };
+        if debug_shadow() {
+            let (shadow, _) = relate::shadow(&ctx, si, &joined);
+            eprintln!("shadow {}#{si}: {shadow}", doc.id);
+        }
         // A sentence where no pattern could match (fewer than two slots: about a third of
         // the sentences of news text) needs no shadow.
-        if relate::may_relate(onto, &joined, false) || debug_shadow() {
-            let (shadow, slots) = relate::shadow(&ctx, si, &joined);
-            if debug_shadow() {
-                eprintln!("shadow {}#{si}: {shadow}", doc.id);
-            }
-            run(&shadow, &slots, false, &mut out.relations);
+        if relate::may_relate(onto, &joined, false) {
+            run(&joined, false, &mut out.relations);
         }
         // Lists joined into one slot hide pairs inside them ("between Venezuela and Colombia"):
         // a second pass without joining, for symmetric relations only.
         if joined.len() != spans.len() && relate::may_relate(onto, &spans, true) {
-            let (shadow, slots) = relate::shadow(&ctx, si, &spans);
-            run(&shadow, &slots, true, &mut out.relations);
+            run(&spans, true, &mut out.relations);
         }
     }
     // Named events carry the date of their sentence.

@@ -87,6 +87,7 @@ impl WordTable {
     }
 
     /// The id of `token`, or [`NO_WORD`].
+    #[inline]
     fn get(&self, token: &[u8]) -> u32 {
         if token.len() > self.longest || self.table.is_empty() {
             return NO_WORD;
@@ -189,6 +190,58 @@ impl WordSet {
             });
             start = end + 1;
         }
+    }
+
+    /// Empties the set, for a shadow given token by token as it is written
+    /// ([`WordSet::push`]): what [`WordSet::fill`] finds, without splitting the shadow again.
+    pub fn start(&mut self, onto: &super::Ontology) {
+        self.bits.clear();
+        self.bits.resize(onto.words.len().div_ceil(64), 0);
+        self.groups.clear();
+        self.groups.resize(onto.groups.div_ceil(64), 0);
+        self.tokens.clear();
+        self.slots.clear();
+    }
+
+    /// Adds the next token of the shadow: its bytes (its space excluded), where they start
+    /// in the shadow, and the [`letter_bit`] of a slot placeholder (0 for others).
+    #[inline]
+    pub fn push(&mut self, onto: &super::Ontology, token: &[u8], start: usize, letter: u8) {
+        let word = onto.words.get(token);
+        if word != NO_WORD && !self.contains(word) {
+            self.bits[word as usize / 64] |= 1 << (word % 64);
+            for &(at, bits) in &onto.word_groups[word as usize] {
+                self.groups[at as usize] |= bits;
+            }
+        }
+        if letter != 0 {
+            self.slots.push(self.tokens.len() as u32);
+        }
+        self.tokens.push(ShadowToken {
+            start: start as u32,
+            end: (start + token.len()) as u32,
+            word,
+            letter,
+        });
+    }
+
+    /// The number of slot placeholders.
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether two sets hold the same tokens, words and groups (for tests and debug checks).
+    pub fn same_as(&self, other: &WordSet) -> bool {
+        let tokens = |w: &WordSet| {
+            w.tokens
+                .iter()
+                .map(|t| (t.start, t.end, t.word, t.letter))
+                .collect::<Vec<_>>()
+        };
+        self.bits == other.bits
+            && self.groups == other.groups
+            && self.slots == other.slots
+            && tokens(self) == tokens(other)
     }
 
     pub fn contains(&self, id: u32) -> bool {
