@@ -188,19 +188,12 @@ fn write_shadow<'s>(
     // Tokens `run.0..run.1` (not yet written) stand in the text one space apart, as their
     // shadows will: the run's text is their shadow but for its case.
     let mut run = (0, 0);
-    let flush = |out: &mut Vec<u8>,
-                 (first, last): (usize, usize),
-                 place: &mut dyn FnMut(&[u8], usize, u8)| {
-        if first < last {
-            push_run(out, text, &toks[first..last], place);
-        }
-    };
     let mut i = 0;
     let mut sp = spans.iter().peekable();
     while i < toks.len() {
         if let Some(s) = sp.peek().copied() {
             if s.first == i {
-                flush(out, run, &mut place);
+                push_run(out, text, &toks[run.0..run.1], &mut place);
                 let at = out.len();
                 out.push(b'@');
                 out.extend_from_slice(s.letter.encode_utf8(&mut [0; 4]).as_bytes());
@@ -230,7 +223,7 @@ fn write_shadow<'s>(
             t.span.start == end + 1 && bytes.get(end) == Some(&b' ')
         };
         if t.kind == TokKind::Possessive || !joins {
-            flush(out, run, &mut place);
+            push_run(out, text, &toks[run.0..run.1], &mut place);
             run = (i, i);
         }
         if t.kind == TokKind::Possessive {
@@ -244,7 +237,7 @@ fn write_shadow<'s>(
         }
         i += 1;
     }
-    flush(out, run, &mut place);
+    push_run(out, text, &toks[run.0..run.1], &mut place);
     slots
 }
 
@@ -257,7 +250,7 @@ fn push_run(
     out: &mut Vec<u8>,
     text: &str,
     run: &[super::tokens::Token],
-    place: &mut dyn FnMut(&[u8], usize, u8),
+    place: &mut impl FnMut(&[u8], usize, u8),
 ) {
     let (Some(first), Some(last)) = (run.first(), run.last()) else {
         return;
@@ -544,6 +537,21 @@ const fn word_key(w: &[u8]) -> u128 {
     key
 }
 
+/// The high bit of each of 16 bytes.
+const HIGH_BITS: u128 = 0x80 * (u128::MAX / 0xff);
+
+/// Sixteen ASCII bytes (no high bit set) lower-cased at once: each byte from `A` to `Z`
+/// gets its 0x20 bit.
+fn ascii_lowercase(x: u128) -> u128 {
+    const ONES: u128 = u128::MAX / 0xff;
+    // A byte under 0x80 plus 0x80 - c has its high bit set when it is at least c (no carry
+    // into the next byte: the sum stays under 0x100).
+    let at_least_a = x + ONES * u128::from(0x80 - b'A');
+    let above_z = x + ONES * u128::from(0x80 - b'Z' - 1);
+    let upper = at_least_a & !above_z & HIGH_BITS;
+    x | (upper >> 2)
+}
+
 /// The slot of a [`word_key`] in [`CUE_TABLE`] (its size a power of two).
 const fn cue_slot(key: u128) -> usize {
     let folded = (key as u64) ^ ((key >> 64) as u64);
@@ -588,12 +596,13 @@ impl Cue {
         if !Cue::may_be(w.as_bytes()) {
             return Cue::Other;
         }
-        if w.len() < 16 && w.is_ascii() {
-            let mut lower = [0u8; 16];
-            for (l, b) in lower.iter_mut().zip(w.bytes()) {
-                *l = b.to_ascii_lowercase();
+        if w.len() < 16 {
+            let mut bytes = [0u8; 16];
+            bytes[..w.len()].copy_from_slice(w.as_bytes());
+            let key = u128::from_le_bytes(bytes);
+            if key & HIGH_BITS == 0 {
+                return Cue::of_key(ascii_lowercase(key));
             }
-            return Cue::of_key(u128::from_le_bytes(lower));
         }
         // Other tokens are lower-cased in full (a Kelvin sign becomes an ASCII `k`); cue
         // words are ASCII.
@@ -1354,6 +1363,23 @@ mod tests {
                     assert_eq!(got, shadow_by_tokens(&ctx, si, spans), "{text}");
                     assert_eq!(slots.len(), spans.len());
                 }
+            }
+        }
+    }
+
+    /// Sixteen bytes lower-cased at once as one by one, for every ASCII byte in every place.
+    #[test]
+    fn ascii_lowercase_by_words() {
+        for b in 0..0x80u8 {
+            for at in 0..16 {
+                let mut bytes = *b"Zz@[`{AaQq09 -.M";
+                bytes[at] = b;
+                let want = u128::from_le_bytes(bytes.map(|c| c.to_ascii_lowercase()));
+                assert_eq!(
+                    ascii_lowercase(u128::from_le_bytes(bytes)),
+                    want,
+                    "{b} at {at}"
+                );
             }
         }
     }
