@@ -525,6 +525,19 @@ static CUE_SHAPES: [u32; 26] = {
     shapes
 };
 
+/// [`CUE_SHAPES`] by a token's first byte, either case (none for other bytes): one load
+/// per token.
+static CUE_SHAPES_BY_BYTE: [u32; 256] = {
+    let mut by_byte = [0u32; 256];
+    let mut i = 0;
+    while i < 26 {
+        by_byte[b'a' as usize + i] = CUE_SHAPES[i];
+        by_byte[b'A' as usize + i] = CUE_SHAPES[i];
+        i += 1;
+    }
+    by_byte
+};
+
 /// A lower-case ASCII word of up to 15 bytes as one number (its bytes, little-endian, zero
 /// padded): two such words are equal exactly when their keys are.
 const fn word_key(w: &[u8]) -> u128 {
@@ -535,21 +548,6 @@ const fn word_key(w: &[u8]) -> u128 {
         i += 1;
     }
     key
-}
-
-/// The high bit of each of 16 bytes.
-const HIGH_BITS: u128 = 0x80 * (u128::MAX / 0xff);
-
-/// Sixteen ASCII bytes (no high bit set) lower-cased at once: each byte from `A` to `Z`
-/// gets its 0x20 bit.
-fn ascii_lowercase(x: u128) -> u128 {
-    const ONES: u128 = u128::MAX / 0xff;
-    // A byte under 0x80 plus 0x80 - c has its high bit set when it is at least c (no carry
-    // into the next byte: the sum stays under 0x100).
-    let at_least_a = x + ONES * u128::from(0x80 - b'A');
-    let above_z = x + ONES * u128::from(0x80 - b'Z' - 1);
-    let upper = at_least_a & !above_z & HIGH_BITS;
-    x | (upper >> 2)
 }
 
 /// The slot of a [`word_key`] in [`CUE_TABLE`] (its size a power of two).
@@ -583,26 +581,21 @@ impl Cue {
     /// Whether a token of these bytes may have a cue (`false` for most tokens).
     #[inline]
     fn may_be(token: &[u8]) -> bool {
-        match token.first() {
-            Some(b) if b.is_ascii_alphabetic() => {
-                let shape = CUE_SHAPES[usize::from(b.to_ascii_lowercase() - b'a')];
-                token.len() < 32 && shape & (1 << token.len()) != 0
-            }
-            _ => false,
-        }
+        token.first().is_some_and(|&b| {
+            token.len() < 32 && CUE_SHAPES_BY_BYTE[usize::from(b)] & (1 << token.len()) != 0
+        })
     }
 
     fn of(w: &str) -> Cue {
         if !Cue::may_be(w.as_bytes()) {
             return Cue::Other;
         }
-        if w.len() < 16 {
-            let mut bytes = [0u8; 16];
-            bytes[..w.len()].copy_from_slice(w.as_bytes());
-            let key = u128::from_le_bytes(bytes);
-            if key & HIGH_BITS == 0 {
-                return Cue::of_key(ascii_lowercase(key));
+        if w.len() < 16 && w.is_ascii() {
+            let mut lower = [0u8; 16];
+            for (l, b) in lower.iter_mut().zip(w.bytes()) {
+                *l = b.to_ascii_lowercase();
             }
+            return Cue::of_key(u128::from_le_bytes(lower));
         }
         // Other tokens are lower-cased in full (a Kelvin sign becomes an ASCII `k`); cue
         // words are ASCII.
@@ -1363,23 +1356,6 @@ mod tests {
                     assert_eq!(got, shadow_by_tokens(&ctx, si, spans), "{text}");
                     assert_eq!(slots.len(), spans.len());
                 }
-            }
-        }
-    }
-
-    /// Sixteen bytes lower-cased at once as one by one, for every ASCII byte in every place.
-    #[test]
-    fn ascii_lowercase_by_words() {
-        for b in 0..0x80u8 {
-            for at in 0..16 {
-                let mut bytes = *b"Zz@[`{AaQq09 -.M";
-                bytes[at] = b;
-                let want = u128::from_le_bytes(bytes.map(|c| c.to_ascii_lowercase()));
-                assert_eq!(
-                    ascii_lowercase(u128::from_le_bytes(bytes)),
-                    want,
-                    "{b} at {at}"
-                );
             }
         }
     }
