@@ -442,6 +442,8 @@ pub(super) struct TokenSet {
     letters: u8,
     /// Sorted.
     words: Box<[u32]>,
+    /// The same words as bits (a bit per word id): a token is tested with one load.
+    bits: Box<[u64]>,
 }
 
 impl TokenSet {
@@ -456,20 +458,25 @@ impl TokenSet {
         }
         words.sort_unstable();
         words.dedup();
+        let mut bits = vec![0u64; words.last().map_or(0, |&w| w as usize / 64 + 1)];
+        for &w in &words {
+            bits[w as usize / 64] |= 1 << (w % 64);
+        }
         TokenSet {
             letters,
             words: words.into(),
+            bits: bits.into(),
         }
     }
 
+    #[inline]
     fn admits(&self, t: &ShadowToken) -> bool {
+        // (No word, `NO_WORD`, is past the bits.)
         t.letter & self.letters != 0
-            || (t.word != NO_WORD
-                && if self.words.len() <= 8 {
-                    self.words.contains(&t.word)
-                } else {
-                    self.words.binary_search(&t.word).is_ok()
-                })
+            || self
+                .bits
+                .get(t.word as usize / 64)
+                .is_some_and(|b| b & (1 << (t.word % 64)) != 0)
     }
 }
 
@@ -673,6 +680,35 @@ mod tests {
         // Lengths are in the key, 255 for any longer.
         assert_ne!(token_key(b"abcz"), token_key(b"abbcz"));
         assert_eq!(token_key(&[b'a'; 300]), token_key(&[b'a'; 256]));
+    }
+
+    /// A token set admits the tokens of its words and of its slot letters, no other.
+    #[test]
+    fn token_sets_admit_their_tokens() {
+        let sets: [&[Tok]; 4] = [
+            &[],
+            &[Tok::Word(3), Tok::Slot(1 | 4)],
+            &[Tok::Word(0), Tok::Word(63), Tok::Word(64), Tok::Word(200)],
+            &[Tok::Slot(16)],
+        ];
+        for toks in sets {
+            let set = TokenSet::of(toks.iter());
+            for word in (0..300).chain([NO_WORD - 1, NO_WORD]) {
+                for letter in [0, 1, 2, 4, 8, 16] {
+                    let t = ShadowToken {
+                        start: 0,
+                        end: 1,
+                        word,
+                        letter,
+                    };
+                    let want = toks.iter().any(|tok| match *tok {
+                        Tok::Slot(l) => l & letter != 0,
+                        Tok::Word(w) => w == word,
+                    });
+                    assert_eq!(set.admits(&t), want, "{toks:?}: {word} {letter}");
+                }
+            }
+        }
     }
 
     #[test]
