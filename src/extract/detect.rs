@@ -767,13 +767,13 @@ pub fn detect(s: &SentenceInput<'_>, lex: &Lexicon) -> Vec<Candidate> {
 
 /// [`detect`], appending the sentence's candidates to `all` (those of the sentences before,
 /// left as they are): a document's candidates grow in one vector. Also appends to `demonyms`
-/// the lexicon entries of the sentence's demonyms written with a capital ("Venezuelan"), in
-/// token order.
+/// the sentence's demonyms written with a capital ("Venezuelan") as (sentence, token, lexicon
+/// entry), in token order.
 pub fn detect_into(
     s: &SentenceInput<'_>,
     lex: &Lexicon,
     all: &mut Vec<Candidate>,
-    demonyms: &mut Vec<usize>,
+    demonyms: &mut Vec<(usize, usize, usize)>,
 ) {
     let first = all.len();
     // Is the sentence a shouted headline (mostly ALL CAPS words)?
@@ -786,12 +786,15 @@ pub fn detect_into(
     all[first..].sort_by_key(|c| c.first);
 }
 
-/// The lexicon entries of the demonyms among the sentence's tokens that start with a capital,
-/// in token order, appended to `out` (what [`detect_plain`] collects as it goes).
-fn demonym_entries(s: &SentenceInput<'_>, lex: &Lexicon, out: &mut Vec<usize>) {
+/// The demonyms among the sentence's tokens that start with a capital as (sentence, token,
+/// lexicon entry), in token order, appended to `out` (what [`detect_plain`] collects as it goes).
+fn demonym_entries(s: &SentenceInput<'_>, lex: &Lexicon, out: &mut Vec<(usize, usize, usize)>) {
     for i in 0..s.tokens.len() {
         if upper_start(s, i) {
-            out.extend(lex.word_entry_of(&info(s, i, lex), Kind::Demonym));
+            out.extend(
+                lex.word_entry_of(&info(s, i, lex), Kind::Demonym)
+                    .map(|e| (s.sentence, i, e)),
+            );
         }
     }
 }
@@ -802,7 +805,7 @@ fn detect_plain(
     s: &SentenceInput<'_>,
     lex: &Lexicon,
     all: &mut Vec<Candidate>,
-    demonyms: &mut Vec<usize>,
+    demonyms: &mut Vec<(usize, usize, usize)>,
 ) {
     let n = s.tokens.len();
     let first = all.len();
@@ -860,7 +863,7 @@ fn detect_plain(
         let Some(entry) = lex.word_entry_of(&info(s, k, lex), Kind::Demonym) else {
             continue;
         };
-        demonyms.push(entry);
+        demonyms.push((s.sentence, k, entry));
         if k + 1 < n
             && DEMONYM_ORGS.contains(&lower(s, k + 1))
             && !all[first..].iter().any(|c| c.first <= k + 1 && k < c.last)
@@ -1887,12 +1890,16 @@ mod tests {
             with_sentence(text, |s| {
                 let (mut cands, mut demonyms) = (Vec::new(), Vec::new());
                 detect_into(s, &lex, &mut cands, &mut demonyms);
-                let want: Vec<usize> = s
+                let want: Vec<(usize, usize, usize)> = s
                     .tokens
                     .iter()
                     .map(|t| t.text(text))
-                    .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-                    .filter_map(|w| lex.word_entry(&fold_key(w), Kind::Demonym))
+                    .enumerate()
+                    .filter(|(_, w)| w.chars().next().is_some_and(char::is_uppercase))
+                    .filter_map(|(i, w)| {
+                        lex.word_entry(&fold_key(w), Kind::Demonym)
+                            .map(|e| (s.sentence, i, e))
+                    })
                     .collect();
                 assert_eq!(demonyms, want, "{text}");
                 seen += want.len();

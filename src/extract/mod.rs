@@ -79,8 +79,8 @@ pub struct DocContext<'a> {
     /// Tokens of each sentence (`tokens[s]`).
     pub tokens: SentenceTokens,
     pub cands: Vec<Candidate>,
-    /// Lexicon entries of the demonyms written with a capital, in text order (with repeats).
-    pub demonyms: Vec<usize>,
+    /// The demonyms written with a capital as (sentence, token, lexicon entry), in text order.
+    pub demonyms: Vec<(usize, usize, usize)>,
     pub entities: Vec<resolve::LocalEntity>,
     /// Entity of each candidate.
     pub assignment: Vec<Option<usize>>,
@@ -289,7 +289,10 @@ pub fn extract_document_with(
     // Countries named by a demonym: the document's entity for that country, or a new node.
     let mut demonym_map: std::collections::BTreeMap<usize, usize> =
         std::collections::BTreeMap::new();
-    for &entry in &ctx.demonyms {
+    // Every demonym token as (sentence, token, lexicon entry), in order, as detection found
+    // them: the relation stage reads them from here instead of looking them up again.
+    let demonym_tokens = &ctx.demonyms;
+    for &(_, _, entry) in demonym_tokens {
         if demonym_map.contains_key(&entry) {
             continue;
         }
@@ -371,10 +374,12 @@ pub fn extract_document_with(
         let sentence_text = span.slice(text);
         let hedged = relate::Hedge::new(onto, sentence_text);
         let demonym_entity = |entry: usize| demonym_map.get(&entry).copied();
+        let first = demonym_tokens.partition_point(|&(s, _, _)| s < si);
+        let last = first + demonym_tokens[first..].partition_point(|&(s, _, _)| s == si);
         let spans = relate::sentence_spans(
             &ctx,
             si,
-            lex,
+            &demonym_tokens[first..last],
             &ents,
             &mention_entity,
             &demonym_entity,
@@ -444,11 +449,12 @@ pub fn extract_document_with(
         }
         spans.sort_by_key(|s| s.first);
         let joined = relate::coordinate(&spans, &ctx, si);
-        let run = |shadow: &str, slots: &[relate::Slot<'_>], symmetric_only, found: &mut _| {
-            relate::apply_patterns(
+        let run = |spans: &[relate::SlotSpan], symmetric_only, found: &mut _| {
+            relate::relate_sentence(
                 onto,
-                shadow,
-                slots,
+                &ctx,
+                si,
+                spans,
                 &ents,
                 &doc.id,
                 (span.start, span.end, sentence_text),
@@ -457,20 +463,19 @@ pub fn extract_document_with(
                 found,
             )
         };
+        if debug_shadow() {
+            let (shadow, _) = relate::shadow(&ctx, si, &joined);
+            eprintln!("shadow {}#{si}: {shadow}", doc.id);
+        }
         // A sentence where no pattern could match (fewer than two slots: about a third of
         // the sentences of news text) needs no shadow.
-        if relate::may_relate(onto, &joined, false) || debug_shadow() {
-            let (shadow, slots) = relate::shadow(&ctx, si, &joined);
-            if debug_shadow() {
-                eprintln!("shadow {}#{si}: {shadow}", doc.id);
-            }
-            run(&shadow, &slots, false, &mut out.relations);
+        if relate::may_relate(onto, &joined, false) {
+            run(&joined, false, &mut out.relations);
         }
         // Lists joined into one slot hide pairs inside them ("between Venezuela and Colombia"):
         // a second pass without joining, for symmetric relations only.
         if joined.len() != spans.len() && relate::may_relate(onto, &spans, true) {
-            let (shadow, slots) = relate::shadow(&ctx, si, &spans);
-            run(&shadow, &slots, true, &mut out.relations);
+            run(&spans, true, &mut out.relations);
         }
     }
     // Named events carry the date of their sentence.

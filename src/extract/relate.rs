@@ -13,9 +13,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use crate::graph::{Certainty, EntityType, Evidence};
-use crate::lexicon::{Kind, Lexicon};
 use crate::ontology::{letter_bit, Ontology, WordSet};
-use crate::text::fold_key_into;
 
 use super::tokens::TokKind;
 use super::{DocContext, RelationRecord};
@@ -159,31 +157,48 @@ pub fn shadow<'s>(
     sentence: usize,
     spans: &'s [SlotSpan],
 ) -> (String, Vec<Slot<'s>>) {
+    let mut out = Vec::new();
+    let slots = write_shadow(ctx, sentence, spans, &mut out, |_, _, _| {});
+    // Whole tokens and ASCII only went in: always UTF-8 (the lossy copy is never made).
+    let out = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (out, slots)
+}
+
+/// Writes the shadow of a sentence into `out` (emptied first), calling `place(token, start,
+/// letter)` for each of its tokens in turn, with its shadow (the space after it excluded),
+/// where that starts in `out`, and the [`letter_bit`] of a slot placeholder (0 for others);
+/// returns its slots.
+fn write_shadow<'s>(
+    ctx: &DocContext<'_>,
+    sentence: usize,
+    spans: &'s [SlotSpan],
+    out: &mut Vec<u8>,
+    mut place: impl FnMut(&[u8], usize, u8),
+) -> Vec<Slot<'s>> {
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
     let bytes = text.as_bytes();
     // Bytes, not a `String`: text is copied a run at a time and lower-cased in place. Room
     // for the sentence, a space per token and the placeholders: most sentences never grow it.
     let room = ctx.sentence_span(sentence).len() + toks.len() + 6 * spans.len() + 8;
-    let mut out: Vec<u8> = Vec::with_capacity(room);
+    out.clear();
+    out.reserve(room);
     let mut slots = Vec::with_capacity(spans.len());
     // Tokens `run.0..run.1` (not yet written) stand in the text one space apart, as their
     // shadows will: the run's text is their shadow but for its case.
     let mut run = (0, 0);
-    let flush = |out: &mut Vec<u8>, (first, last): (usize, usize)| {
-        if first < last {
-            push_run(out, text, &toks[first..last]);
-        }
-    };
     let mut i = 0;
     let mut sp = spans.iter().peekable();
     while i < toks.len() {
         if let Some(s) = sp.peek().copied() {
             if s.first == i {
-                flush(&mut out, run);
+                push_run(out, text, &toks[run.0..run.1], &mut place);
+                let at = out.len();
                 out.push(b'@');
                 out.extend_from_slice(s.letter.encode_utf8(&mut [0; 4]).as_bytes());
-                push_number(&mut out, slots.len());
+                push_number(out, slots.len());
+                place(&out[at..], at, letter_bit(s.letter));
                 out.push(b' ');
                 slots.push(Slot {
                     letter: s.letter,
@@ -208,11 +223,13 @@ pub fn shadow<'s>(
             t.span.start == end + 1 && bytes.get(end) == Some(&b' ')
         };
         if t.kind == TokKind::Possessive || !joins {
-            flush(&mut out, run);
+            push_run(out, text, &toks[run.0..run.1], &mut place);
             run = (i, i);
         }
         if t.kind == TokKind::Possessive {
-            push_shadow_token(&mut out, t.text(text), t.kind);
+            let at = out.len();
+            push_shadow_token(out, t.text(text), t.kind);
+            place(&out[at..], at, 0);
             out.push(b' ');
             run = (i + 1, i + 1);
         } else {
@@ -220,17 +237,21 @@ pub fn shadow<'s>(
         }
         i += 1;
     }
-    flush(&mut out, run);
-    // Whole tokens and ASCII only went in: always UTF-8 (the lossy copy is never made).
-    let out = String::from_utf8(out)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    (out, slots)
+    push_run(out, text, &toks[run.0..run.1], &mut place);
+    slots
 }
 
 /// Appends the shadows of `run`, tokens (no possessive among them) that stand one space
-/// apart in `text`, each followed by a space. An ASCII run is its text lower-cased: copied
-/// whole, then lower-cased in place; others go token by token.
-fn push_run(out: &mut Vec<u8>, text: &str, run: &[super::tokens::Token]) {
+/// apart in `text`, each followed by a space, calling `place` for each (see
+/// [`write_shadow`]). An
+/// ASCII run is its text lower-cased: copied whole, then lower-cased in place; others go
+/// token by token.
+fn push_run(
+    out: &mut Vec<u8>,
+    text: &str,
+    run: &[super::tokens::Token],
+    place: &mut impl FnMut(&[u8], usize, u8),
+) {
     let (Some(first), Some(last)) = (run.first(), run.last()) else {
         return;
     };
@@ -240,9 +261,16 @@ fn push_run(out: &mut Vec<u8>, text: &str, run: &[super::tokens::Token]) {
         out.extend_from_slice(piece);
         // (A loop the compiler turns into vector instructions.)
         out[at..].make_ascii_lowercase();
+        // Each token's shadow stands where the token stands in the piece.
+        for t in run {
+            let start = at + (t.span.start - first.span.start);
+            place(&out[start..start + t.span.len()], start, 0);
+        }
     } else {
         for t in run {
+            let at = out.len();
             push_shadow_token(out, t.text(text), t.kind);
+            place(&out[at..], at, 0);
             out.push(b' ');
         }
         return;
@@ -327,11 +355,13 @@ fn next_joins_list(s: &SlotSpan, ctx: &DocContext<'_>, sentence: usize) -> bool 
 }
 
 /// Finds slot spans of a sentence: entity mentions, demonyms, and safe nominal links.
-/// `recent` holds, per paragraph, the last entity seen of each type (updated as sentences pass).
+/// `demonyms` holds the sentence's tokens that are demonyms in the lexicon, in order, as
+/// (sentence, token, entry). `recent` holds, per paragraph, the last entity seen of each
+/// type (updated as sentences pass).
 pub fn sentence_spans(
     ctx: &DocContext<'_>,
     sentence: usize,
-    lex: &Lexicon,
+    demonyms: &[(usize, usize, usize)],
     ents: &[EntityRef],
     mention_entity: &BTreeMap<(usize, usize), (usize, usize)>,
     demonym_entity: &dyn Fn(usize) -> Option<usize>,
@@ -340,7 +370,10 @@ pub fn sentence_spans(
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
     let bytes = text.as_bytes();
-    let mut key = String::new();
+    let mut demonyms = demonyms
+        .iter()
+        .map(|&(_, token, entry)| (token, entry))
+        .peekable();
     let mut spans: Vec<SlotSpan> = Vec::new();
     // The mentions of this sentence by start token, walked along with `i`.
     let mut mentions = mention_entity.range((sentence, 0)..(sentence + 1, 0));
@@ -359,24 +392,15 @@ pub fn sentence_spans(
         }
         let t = &toks[i];
         let token = bytes.get(t.span.start..t.span.end).unwrap_or_default();
-        // Demonyms stand for their country. (Most words start with a byte that tells they
-        // do not start with a capital: they are not sliced as text.)
-        if t.kind == TokKind::Word
-            && token
-                .first()
-                .is_some_and(|b| !b.is_ascii() || b.is_ascii_uppercase())
-        {
-            let w = t.text(text);
-            if w.chars().next().is_some_and(char::is_uppercase) {
-                key.clear();
-                fold_key_into(w, &mut key);
-                if let Some(entry) = lex.word_entry(&key, Kind::Demonym) {
-                    if let Some(e) = demonym_entity(entry) {
-                        spans.push(SlotSpan::one(i, i + 1, 'D', e));
-                    }
-                    i += 1;
-                    continue;
+        // Demonyms (words) stand for their country.
+        while demonyms.next_if(|&(token, _)| token < i).is_some() {}
+        if let Some((_, entry)) = demonyms.next_if(|&(token, _)| token == i) {
+            if t.kind == TokKind::Word {
+                if let Some(e) = demonym_entity(entry) {
+                    spans.push(SlotSpan::one(i, i + 1, 'D', e));
                 }
+                i += 1;
+                continue;
             }
         }
         // Each token is classed once (most are `Other`, told by a glance at their bytes);
@@ -501,6 +525,19 @@ static CUE_SHAPES: [u32; 26] = {
     shapes
 };
 
+/// [`CUE_SHAPES`] by a token's first byte, either case (none for other bytes): one load
+/// per token.
+static CUE_SHAPES_BY_BYTE: [u32; 256] = {
+    let mut by_byte = [0u32; 256];
+    let mut i = 0;
+    while i < 26 {
+        by_byte[b'a' as usize + i] = CUE_SHAPES[i];
+        by_byte[b'A' as usize + i] = CUE_SHAPES[i];
+        i += 1;
+    }
+    by_byte
+};
+
 /// A lower-case ASCII word of up to 15 bytes as one number (its bytes, little-endian, zero
 /// padded): two such words are equal exactly when their keys are.
 const fn word_key(w: &[u8]) -> u128 {
@@ -544,13 +581,9 @@ impl Cue {
     /// Whether a token of these bytes may have a cue (`false` for most tokens).
     #[inline]
     fn may_be(token: &[u8]) -> bool {
-        match token.first() {
-            Some(b) if b.is_ascii_alphabetic() => {
-                let shape = CUE_SHAPES[usize::from(b.to_ascii_lowercase() - b'a')];
-                token.len() < 32 && shape & (1 << token.len()) != 0
-            }
-            _ => false,
-        }
+        token.first().is_some_and(|&b| {
+            token.len() < 32 && CUE_SHAPES_BY_BYTE[usize::from(b)] & (1 << token.len()) != 0
+        })
     }
 
     fn of(w: &str) -> Cue {
@@ -727,65 +760,165 @@ pub fn apply_patterns(
     }
     WORDS.with_borrow_mut(|words| {
         words.fill(onto, shadow);
-        for (p, rel) in onto.candidates_in(letters, symmetric_only, words) {
-            // Most patterns lack a word they need: they are not run.
-            if !p.may_match(letters, words) {
-                debug_assert!(
-                    !p.regex.is_match(shadow),
-                    "prefilter skipped pattern {} that matches {shadow:?}",
-                    p.id
-                );
-                continue;
-            }
-            p.each_match(shadow, words, |s, o, whole| {
-                // A slot followed by "'s" or by a head noun is a modifier of something else
-                // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
-                if modifier_after(shadow, s.end, whole) || modifier_after(shadow, o.end, whole) {
-                    return;
-                }
-                let (Some(si), Some(oi)) = (slot_index(&shadow[s]), slot_index(&shadow[o])) else {
-                    return;
-                };
-                let (Some(ss), Some(os)) = (slots.get(si), slots.get(oi)) else {
-                    return;
-                };
-                for &a in ss.entities {
-                    for &b in os.entities {
-                        let (ea, eb) = (&ents[a], &ents[b]);
-                        if ea.id == eb.id
-                            || !rel.subject.contains(&ea.etype)
-                            || !rel.object.contains(&eb.etype)
-                        {
-                            continue;
-                        }
-                        let (src, dst) = if rel.symmetric && eb.id < ea.id {
-                            (eb, ea)
-                        } else {
-                            (ea, eb)
-                        };
-                        let certainty = p.certainty.unwrap_or(if hedged.get() {
-                            Certainty::Alleged
-                        } else {
-                            Certainty::Stated
-                        });
-                        out.push(RelationRecord {
-                            source: src.id.clone(),
-                            relation: p.relation.clone(),
-                            target: dst.id.clone(),
-                            certainty,
-                            evidence: Evidence {
-                                doc: doc_id.to_string(),
-                                start: evidence_span.0,
-                                end: evidence_span.1,
-                                text: evidence_span.2.to_string(),
-                                rule: p.id.clone(),
-                            },
-                        });
-                    }
-                }
-            });
-        }
+        run_patterns(
+            onto,
+            shadow,
+            slots,
+            words,
+            ents,
+            doc_id,
+            evidence_span,
+            hedged,
+            symmetric_only,
+            out,
+        );
     });
+}
+
+/// [`apply_patterns`] on one sentence with these slot spans (sorted): its shadow written
+/// into a buffer kept from sentence to sentence, its words looked up as they are written.
+#[allow(clippy::too_many_arguments)]
+pub fn relate_sentence(
+    onto: &Ontology,
+    ctx: &DocContext<'_>,
+    sentence: usize,
+    spans: &[SlotSpan],
+    ents: &[EntityRef],
+    doc_id: &str,
+    evidence_span: (usize, usize, &str),
+    hedged: &Hedge<'_>,
+    symmetric_only: bool,
+    out: &mut Vec<RelationRecord>,
+) {
+    /// Buffers reused from sentence to sentence.
+    #[derive(Default)]
+    struct Scratch {
+        words: WordSet,
+        shadow: Vec<u8>,
+    }
+    thread_local! {
+        static SCRATCH: RefCell<Scratch> = RefCell::default();
+    }
+    SCRATCH.with_borrow_mut(|scratch| {
+        let Scratch { words, shadow } = scratch;
+        // The word set is filled as the shadow is written (not split again).
+        words.start(onto);
+        let slots = write_shadow(ctx, sentence, spans, shadow, |token, start, letter| {
+            words.push(onto, token, start, letter);
+        });
+        let Ok(text) = std::str::from_utf8(shadow) else {
+            // (Never: whole tokens and ASCII only went in.)
+            let text = String::from_utf8_lossy(shadow).into_owned();
+            return apply_patterns(
+                onto,
+                &text,
+                &slots,
+                ents,
+                doc_id,
+                evidence_span,
+                hedged,
+                symmetric_only,
+                out,
+            );
+        };
+        if cfg!(debug_assertions) {
+            let mut filled = WordSet::default();
+            filled.fill(onto, text);
+            debug_assert!(filled.same_as(words), "word set of {text:?}");
+        }
+        run_patterns(
+            onto,
+            text,
+            &slots,
+            words,
+            ents,
+            doc_id,
+            evidence_span,
+            hedged,
+            symmetric_only,
+            out,
+        );
+    });
+}
+
+/// [`apply_patterns`] with the word set of the shadow filled.
+#[allow(clippy::too_many_arguments)]
+// Out of line: profiles then show the pattern engine whole.
+#[inline(never)]
+fn run_patterns(
+    onto: &Ontology,
+    shadow: &str,
+    slots: &[Slot<'_>],
+    words: &WordSet,
+    ents: &[EntityRef],
+    doc_id: &str,
+    evidence_span: (usize, usize, &str),
+    hedged: &Hedge<'_>,
+    symmetric_only: bool,
+    out: &mut Vec<RelationRecord>,
+) {
+    if slots.len() < 2 {
+        return;
+    }
+    let letters = slots.iter().fold(0, |m, s| m | letter_bit(s.letter));
+    for (p, rel) in onto.candidates_in(letters, symmetric_only, words) {
+        // Most patterns lack a word they need: they are not run.
+        if !p.may_match(letters, words) {
+            debug_assert!(
+                !p.regex.is_match(shadow),
+                "prefilter skipped pattern {} that matches {shadow:?}",
+                p.id
+            );
+            continue;
+        }
+        p.each_match(shadow, words, |s, o, whole| {
+            // A slot followed by "'s" or by a head noun is a modifier of something else
+            // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
+            if modifier_after(shadow, s.end, whole) || modifier_after(shadow, o.end, whole) {
+                return;
+            }
+            let (Some(si), Some(oi)) = (slot_index(&shadow[s]), slot_index(&shadow[o])) else {
+                return;
+            };
+            let (Some(ss), Some(os)) = (slots.get(si), slots.get(oi)) else {
+                return;
+            };
+            for &a in ss.entities {
+                for &b in os.entities {
+                    let (ea, eb) = (&ents[a], &ents[b]);
+                    if ea.id == eb.id
+                        || !rel.subject.contains(&ea.etype)
+                        || !rel.object.contains(&eb.etype)
+                    {
+                        continue;
+                    }
+                    let (src, dst) = if rel.symmetric && eb.id < ea.id {
+                        (eb, ea)
+                    } else {
+                        (ea, eb)
+                    };
+                    let certainty = p.certainty.unwrap_or(if hedged.get() {
+                        Certainty::Alleged
+                    } else {
+                        Certainty::Stated
+                    });
+                    out.push(RelationRecord {
+                        source: src.id.clone(),
+                        relation: p.relation.clone(),
+                        target: dst.id.clone(),
+                        certainty,
+                        evidence: Evidence {
+                            doc: doc_id.to_string(),
+                            start: evidence_span.0,
+                            end: evidence_span.1,
+                            text: evidence_span.2.to_string(),
+                            rule: p.id.clone(),
+                        },
+                    });
+                }
+            }
+        });
+    }
 }
 
 /// Nouns that make a preceding name a modifier ("Maduro officials").
@@ -958,6 +1091,7 @@ fn is_hedged_plain(hedges: &[String], sentence: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lexicon::Lexicon;
 
     fn with_hedges(hedges: &[&str]) -> Ontology {
         let text = format!(

@@ -26,27 +26,46 @@ pub(super) struct WordTable {
     /// By id.
     words: Vec<Box<str>>,
     /// Ids by hash (a power of two long), [`NO_WORD`] where empty, each with its word's
-    /// [`token_key`]: most probes are settled by the key alone, without reading the word.
-    table: Vec<(u64, u32)>,
+    /// [`token_key`]: eight bytes a place, so that the table stays in the cache (most
+    /// probes are settled by the key alone).
+    table: Vec<(u32, u32)>,
+    /// By id: the word's [`head_tail`], compared once the key matches instead of the word
+    /// itself (but for words over 16 bytes): no pointer to follow.
+    heads: Vec<(u64, u64)>,
     /// The length of the longest word.
     longest: usize,
     /// While the ontology is read.
     ids: FxHashMap<Box<str>, u32>,
 }
 
-/// A token's length, first two and last bytes in one number: tokens of up to three bytes
-/// have the same key only when they are equal.
-fn token_key(token: &[u8]) -> u64 {
+/// A token's length (255 for longer ones), first two and last bytes in one number: tokens
+/// of up to three bytes have the same key only when they are equal.
+fn token_key(token: &[u8]) -> u32 {
     let (Some(&first), Some(&last)) = (token.first(), token.last()) else {
         return 0;
     };
     let second = token.get(1).copied().unwrap_or(0);
-    (token.len() as u64) << 24 | u64::from(first) << 16 | u64::from(second) << 8 | u64::from(last)
+    let len = token.len().min(255) as u32;
+    len << 24 | u32::from(first) << 16 | u32::from(second) << 8 | u32::from(last)
+}
+
+/// Two overlapping loads of a token of 4 to 16 bytes, its first and last four or eight
+/// bytes (zero for others): tokens of one [`token_key`] and of up to 16 bytes are equal
+/// exactly when these are.
+#[inline]
+fn head_tail(token: &[u8]) -> (u64, u64) {
+    use crate::text::{load4 as four, load8 as eight};
+    let len = token.len();
+    match len {
+        4..=7 => (u64::from(four(token, 0)), u64::from(four(token, len - 4))),
+        8..=16 => (eight(token, 0), eight(token, len - 8)),
+        _ => (0, 0),
+    }
 }
 
 /// The hash of a token's [`token_key`].
-fn key_hash(key: u64) -> usize {
-    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize
+fn key_hash(key: u32) -> usize {
+    (u64::from(key).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize
 }
 
 impl WordTable {
@@ -74,6 +93,7 @@ impl WordTable {
             }
             self.table[at] = (key, id as u32);
         }
+        self.heads = self.words.iter().map(|w| head_tail(w.as_bytes())).collect();
         self.ids = FxHashMap::default();
     }
 
@@ -87,6 +107,7 @@ impl WordTable {
     }
 
     /// The id of `token`, or [`NO_WORD`].
+    #[inline]
     fn get(&self, token: &[u8]) -> u32 {
         if token.len() > self.longest || self.table.is_empty() {
             return NO_WORD;
@@ -96,30 +117,19 @@ impl WordTable {
         let mut at = key_hash(key) & mask;
         loop {
             let (k, id) = self.table[at];
-            if id == NO_WORD || k == key && same_bytes(self.words[id as usize].as_bytes(), token) {
+            if id == NO_WORD || k == key && self.is(id, token) {
                 return id;
             }
             at = (at + 1) & mask;
         }
     }
-}
 
-/// Whether `a` and `b`, of one [`token_key`] (so of one length, first two and last bytes),
-/// are equal: by two overlapping loads of four or eight bytes each up to 16 bytes (most
-/// words), without a call to `memcmp`.
-#[inline]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    use crate::text::{load4 as four, load8 as eight};
-    let len = a.len();
-    if len != b.len() {
-        return false;
-    }
-    match len {
-        // The key holds all of them.
-        0..=3 => true,
-        4..=7 => four(a, 0) == four(b, 0) && four(a, len - 4) == four(b, len - 4),
-        8..=16 => eight(a, 0) == eight(b, 0) && eight(a, len - 8) == eight(b, len - 8),
-        _ => a == b,
+    /// Whether the word `id` is `token`, of its [`token_key`].
+    #[inline]
+    fn is(&self, id: u32, token: &[u8]) -> bool {
+        let id = id as usize;
+        self.heads.get(id) == Some(&head_tail(token))
+            && (token.len() <= 16 || self.words.get(id).is_some_and(|w| *w.as_bytes() == *token))
     }
 }
 
@@ -189,6 +199,58 @@ impl WordSet {
             });
             start = end + 1;
         }
+    }
+
+    /// Empties the set, for a shadow given token by token as it is written
+    /// ([`WordSet::push`]): what [`WordSet::fill`] finds, without splitting the shadow again.
+    pub fn start(&mut self, onto: &super::Ontology) {
+        self.bits.clear();
+        self.bits.resize(onto.words.len().div_ceil(64), 0);
+        self.groups.clear();
+        self.groups.resize(onto.groups.div_ceil(64), 0);
+        self.tokens.clear();
+        self.slots.clear();
+    }
+
+    /// Adds the next token of the shadow: its bytes (its space excluded), where they start
+    /// in the shadow, and the [`letter_bit`] of a slot placeholder (0 for others).
+    #[inline]
+    pub fn push(&mut self, onto: &super::Ontology, token: &[u8], start: usize, letter: u8) {
+        let word = onto.words.get(token);
+        if word != NO_WORD && !self.contains(word) {
+            self.bits[word as usize / 64] |= 1 << (word % 64);
+            for &(at, bits) in &onto.word_groups[word as usize] {
+                self.groups[at as usize] |= bits;
+            }
+        }
+        if letter != 0 {
+            self.slots.push(self.tokens.len() as u32);
+        }
+        self.tokens.push(ShadowToken {
+            start: start as u32,
+            end: (start + token.len()) as u32,
+            word,
+            letter,
+        });
+    }
+
+    /// The number of slot placeholders.
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether two sets hold the same tokens, words and groups (for tests and debug checks).
+    pub fn same_as(&self, other: &WordSet) -> bool {
+        let tokens = |w: &WordSet| {
+            w.tokens
+                .iter()
+                .map(|t| (t.start, t.end, t.word, t.letter))
+                .collect::<Vec<_>>()
+        };
+        self.bits == other.bits
+            && self.groups == other.groups
+            && self.slots == other.slots
+            && tokens(self) == tokens(other)
     }
 
     pub fn contains(&self, id: u32) -> bool {
@@ -380,6 +442,8 @@ pub(super) struct TokenSet {
     letters: u8,
     /// Sorted.
     words: Box<[u32]>,
+    /// The same words as bits (a bit per word id): a token is tested with one load.
+    bits: Box<[u64]>,
 }
 
 impl TokenSet {
@@ -394,20 +458,25 @@ impl TokenSet {
         }
         words.sort_unstable();
         words.dedup();
+        let mut bits = vec![0u64; words.last().map_or(0, |&w| w as usize / 64 + 1)];
+        for &w in &words {
+            bits[w as usize / 64] |= 1 << (w % 64);
+        }
         TokenSet {
             letters,
             words: words.into(),
+            bits: bits.into(),
         }
     }
 
+    #[inline]
     fn admits(&self, t: &ShadowToken) -> bool {
+        // (No word, `NO_WORD`, is past the bits.)
         t.letter & self.letters != 0
-            || (t.word != NO_WORD
-                && if self.words.len() <= 8 {
-                    self.words.contains(&t.word)
-                } else {
-                    self.words.binary_search(&t.word).is_ok()
-                })
+            || self
+                .bits
+                .get(t.word as usize / 64)
+                .is_some_and(|b| b & (1 << (t.word % 64)) != 0)
     }
 }
 
@@ -589,23 +658,56 @@ mod tests {
         }
     }
 
+    /// Tokens of one key (length, first two and last bytes) and up to 16 bytes are equal
+    /// exactly when their two loads are.
     #[test]
-    fn bytes_compared_by_loads() {
+    fn heads_and_tails_tell_tokens_apart() {
         let words: Vec<Vec<u8>> = (0..=20)
             .map(|n| (0..n).map(|i| b'a' + i as u8).collect())
             .collect();
         for a in &words {
-            assert!(same_bytes(a, a));
+            assert_eq!(head_tail(a), head_tail(&a.clone()));
             for at in 0..a.len() {
-                // One byte off anywhere (but in the first two and the last, which the key
-                // holds, for words of up to three bytes).
+                // One byte off anywhere: the key holds the first two and the last.
                 let mut b = a.clone();
                 b[at] = b'-';
-                assert_eq!(same_bytes(a, &b), a.len() <= 3, "{a:?} at {at}");
+                let same_key = token_key(a) == token_key(&b);
+                let same_loads = head_tail(a) == head_tail(&b);
+                let unseen = a.len() > 16 && at >= 2 && at + 1 < a.len();
+                assert_eq!(same_key && same_loads, unseen, "{a:?} at {at}");
             }
-            let mut longer = a.clone();
-            longer.push(b'z');
-            assert!(!same_bytes(a, &longer));
+        }
+        // Lengths are in the key, 255 for any longer.
+        assert_ne!(token_key(b"abcz"), token_key(b"abbcz"));
+        assert_eq!(token_key(&[b'a'; 300]), token_key(&[b'a'; 256]));
+    }
+
+    /// A token set admits the tokens of its words and of its slot letters, no other.
+    #[test]
+    fn token_sets_admit_their_tokens() {
+        let sets: [&[Tok]; 4] = [
+            &[],
+            &[Tok::Word(3), Tok::Slot(1 | 4)],
+            &[Tok::Word(0), Tok::Word(63), Tok::Word(64), Tok::Word(200)],
+            &[Tok::Slot(16)],
+        ];
+        for toks in sets {
+            let set = TokenSet::of(toks.iter());
+            for word in (0..300).chain([NO_WORD - 1, NO_WORD]) {
+                for letter in [0, 1, 2, 4, 8, 16] {
+                    let t = ShadowToken {
+                        start: 0,
+                        end: 1,
+                        word,
+                        letter,
+                    };
+                    let want = toks.iter().any(|tok| match *tok {
+                        Tok::Slot(l) => l & letter != 0,
+                        Tok::Word(w) => w == word,
+                    });
+                    assert_eq!(set.admits(&t), want, "{toks:?}: {word} {letter}");
+                }
+            }
         }
     }
 
@@ -623,6 +725,8 @@ mod tests {
             "",
             "a",
             "then-president",
+            "abcdefghijklmnopqrstuvwxyz",
+            "abcdefghijklmnopqrstuvwxyy-z",
         ];
         let ids: Vec<u32> = words.iter().map(|w| table.intern(w)).collect();
         assert_eq!(table.intern("the"), ids[1]);
@@ -641,6 +745,11 @@ mod tests {
             "tae",
             "o",
             "'",
+            "abcdefghijklmnopqrstuvwxyy",
+            "abcdefghijklmnopqrstuvwxyz-z",
+            "then-presiden",
+            "then-presidenT",
+            "abcdefghijklmnopqrstuvwxXz",
         ] {
             assert_eq!(table.get(other.as_bytes()), NO_WORD, "{other:?}");
         }
