@@ -333,6 +333,34 @@ struct Scan<'t> {
     b: &'t [u8],
 }
 
+/// The patterns of [`patterns`], for [`Scan`].
+#[derive(Debug, Clone, Copy)]
+enum DateKind {
+    Iso,
+    Mdy,
+    Dmy,
+    Md,
+    My,
+    Weekday,
+    Year,
+}
+
+impl DateKind {
+    fn of(kind: &str) -> Option<DateKind> {
+        use DateKind::*;
+        Some(match kind {
+            "iso" => Iso,
+            "mdy" => Mdy,
+            "dmy" => Dmy,
+            "md" => Md,
+            "my" => My,
+            "weekday" => Weekday,
+            "year" => Year,
+            _ => return None,
+        })
+    }
+}
+
 /// The words of the weekday pattern that may stand before a weekday, in its order.
 const WEEKDAY_WORDS: [&str; 6] = ["on", "last", "this", "next", "Saturday's", "Sunday's"];
 const WEEKDAYS: [&str; 7] = [
@@ -447,21 +475,23 @@ impl<'t> Scan<'t> {
 
     /// The first match of the pattern of `kind`: where it starts, and its groups.
     fn first(&self, kind: &str) -> Option<(usize, [&'t str; 3])> {
+        let kind = DateKind::of(kind)?;
         (0..self.b.len()).find_map(|p| self.match_at(kind, p).map(|g| (p, g)))
     }
 
     /// The match of the pattern of `kind` starting at `p`, if any.
-    fn match_at(&self, kind: &str, p: usize) -> Option<[&'t str; 3]> {
+    fn match_at(&self, kind: DateKind, p: usize) -> Option<[&'t str; 3]> {
+        use DateKind::*;
         let b = self.b;
         let t = self.t;
         let first = b[p];
         // Every pattern starts with `\b` and then a byte of a few (or white space).
         let may_start = match kind {
-            "iso" | "dmy" => first.is_ascii_digit(),
-            "mdy" | "md" | "my" => {
+            Iso | Dmy => first.is_ascii_digit(),
+            Mdy | Md | My => {
                 matches!(first, b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D')
             }
-            "year" => matches!(first, b'i' | b's' | b'b' | b'o' | b'e' | b'l' | b'm' | b'd'),
+            Year => matches!(first, b'i' | b's' | b'b' | b'o' | b'e' | b'l' | b'm' | b'd'),
             // A word before the weekday, white space, or the weekday.
             _ => {
                 matches!(
@@ -475,7 +505,7 @@ impl<'t> Scan<'t> {
             return None;
         }
         match kind {
-            "iso" => {
+            Iso => {
                 let ok = self.digits(p, 4) == 4
                     && b.get(p + 4) == Some(&b'-')
                     && self.digits(p + 5, 2) == 2
@@ -484,7 +514,7 @@ impl<'t> Scan<'t> {
                     && self.boundary(p + 10);
                 ok.then(|| [&t[p..p + 4], &t[p + 5..p + 7], &t[p + 8..p + 10]])
             }
-            "mdy" => self.months(p).find_map(|q| {
+            Mdy => self.months(p).find_map(|q| {
                 let s = self.space1(q)?;
                 // `\s+(\d{4})\b` at `i`: where the year starts and ends.
                 let year_after = |i: usize| self.space1(i).and_then(|y| Some((y, self.year(y)?)));
@@ -498,7 +528,7 @@ impl<'t> Scan<'t> {
                     Some([&t[p..q], &t[s..e], &t[y..z]])
                 })
             }),
-            "dmy" => (1..=self.digits(p, 2)).rev().find_map(|n| {
+            Dmy => (1..=self.digits(p, 2)).rev().find_map(|n| {
                 let e = p + n;
                 let s = self.space1(e)?;
                 self.months(s).find_map(|q| {
@@ -507,14 +537,14 @@ impl<'t> Scan<'t> {
                     Some([&t[p..e], &t[s..q], &t[y..z]])
                 })
             }),
-            "md" => self.months(p).find_map(|q| {
+            Md => self.months(p).find_map(|q| {
                 let s = self.space1(q)?;
                 (1..=self.digits(s, 2))
                     .rev()
                     .find(|&n| self.boundary(s + n))
                     .map(|n| [&t[p..q], &t[s..s + n], ""])
             }),
-            "my" => self.months(p).find_map(|q| {
+            My => self.months(p).find_map(|q| {
                 let s = self.space1(q)?;
                 let of = self
                     .at(s, "of")
@@ -524,7 +554,7 @@ impl<'t> Scan<'t> {
                 let (y, z) = of.or_else(|| self.year(s).map(|z| (s, z)))?;
                 Some([&t[p..q], &t[y..z], ""])
             }),
-            "weekday" => {
+            Weekday => {
                 let day = |q: usize| {
                     WEEKDAYS
                         .iter()
@@ -537,14 +567,13 @@ impl<'t> Scan<'t> {
                     .find_map(|w| day(self.spaces(p + w.len())))
                     .or_else(|| day(self.spaces(p)))
             }
-            "year" => {
+            Year => {
                 let w = YEAR_WORDS.iter().find(|w| self.at(p, w))?;
                 let q = self.spaces(p + w.len());
                 let century = self.at(q, "19") || self.at(q, "20");
                 let z = self.year(q).filter(|_| century)?;
                 Some([&t[q..z], "", ""])
             }
-            _ => None,
         }
     }
 }
