@@ -975,8 +975,20 @@ fn next_trigger_start(
         if t.kind != TokKind::Word {
             return false;
         }
+        // Most words: eight bytes or fewer, plain, their bit clear: told apart from one
+        // load of their bytes.
+        if let Some(x) = short_plain_word(bytes, t.span.start, t.span.end) {
+            let len = t.span.end - t.span.start;
+            let a = x as u8;
+            let b = if len > 1 { (x >> 8) as u8 } else { a };
+            let z = (x >> (8 * (len - 1))) as u8;
+            let h = hash_parts(a, b, z, len);
+            if triggers.first[h / 64] & (1 << (h % 64)) == 0 {
+                return false;
+            }
+        }
         let w = &bytes[t.span.start..t.span.end];
-        let may = if plain(w) {
+        let may = if plain_at(bytes, t.span.start, t.span.end) {
             // A plain token is its own key lower-cased, one word; the hashes give it and
             // its lower case the same bits.
             triggers.may_begin_plain(w) && {
@@ -1033,7 +1045,14 @@ fn word_hash(w: &[u8]) -> usize {
         return 0;
     };
     let b = w.get(1).copied().unwrap_or(a);
-    let x = u32::from_le_bytes([a | 0x20, b | 0x20, z | 0x20, w.len() as u8]);
+    hash_parts(a, b, z, w.len())
+}
+
+/// [`word_hash`] of a word from its first, second (or first again) and last bytes and its
+/// length.
+#[inline]
+fn hash_parts(a: u8, b: u8, z: u8, len: usize) -> usize {
+    let x = u32::from_le_bytes([a | 0x20, b | 0x20, z | 0x20, len as u8]);
     (x.wrapping_mul(0x9E37_79B1) >> (32 - 15)) as usize
 }
 
@@ -1210,6 +1229,34 @@ fn plain(word: &[u8]) -> bool {
         t
     };
     !word.iter().any(|&b| NOT_PLAIN[b as usize])
+}
+
+/// The bytes of `bytes[start..end]` as one little-endian word (those past the end as 'a')
+/// when the word has one to eight bytes, all from '0' to DEL but '`' (letters, digits and a
+/// few signs, none that `fold_key` changes): then it is [`plain`], told without a look at
+/// each byte. `None` proves nothing.
+#[inline]
+fn short_plain_word(bytes: &[u8], start: usize, end: usize) -> Option<u64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let len = end.wrapping_sub(start);
+    if !(1..=8).contains(&len) || start + 8 > bytes.len() {
+        return None;
+    }
+    let mask = u64::MAX >> (8 * (8 - len));
+    let x = (crate::text::load8(bytes, start) & mask) | (ONES * b'a' as u64 & !mask);
+    let ascii = x & HIGH == 0;
+    // With no high bit set, adding 0x50 sets one exactly in the bytes from 0x30 up.
+    let from_digits = x.wrapping_add(ONES * 0x50) & HIGH == HIGH;
+    let q = x ^ (ONES * b'`' as u64);
+    let no_backquote = q.wrapping_sub(ONES) & !q & HIGH == 0;
+    (ascii && from_digits && no_backquote).then_some(x)
+}
+
+/// [`plain`] of `bytes[start..end]`, by [`short_plain_word`] where it can tell.
+#[inline]
+fn plain_at(bytes: &[u8], start: usize, end: usize) -> bool {
+    short_plain_word(bytes, start, end).is_some() || plain(&bytes[start..end])
 }
 
 impl SentenceKeys {
@@ -1783,7 +1830,58 @@ mod tests {
         }
     }
 
+    /// The hash of a short plain word from its loaded bytes is [`word_hash`] of the word.
+    #[test]
+    fn short_plain_word_hashes_as_the_word() {
+        let text = "killed Took KIDNAPPING a ab abc 12345678 x-y AT&T opened fire kill";
+        let b = text.as_bytes();
+        let mut told = 0;
+        for start in 0..b.len() {
+            for end in start..=b.len() {
+                let Some(x) = short_plain_word(b, start, end) else {
+                    continue;
+                };
+                let len = end - start;
+                let (a, z) = (x as u8, (x >> (8 * (len - 1))) as u8);
+                let second = if len > 1 { (x >> 8) as u8 } else { a };
+                assert_eq!(hash_parts(a, second, z, len), word_hash(&b[start..end]));
+                told += 1;
+            }
+        }
+        assert!(told > 100, "{told}");
+    }
+
+    /// `plain_at` is `plain` of every slice of words around its word-at-a-time limits.
+    #[test]
+    fn plain_at_is_plain() {
+        let texts = [
+            "killed kidnapping U.S. O'Brien x`s Rísquez a-b AT&T 0x7f \t\n ~~~ {|} @[\\]^_",
+            "abcdefgh abcdefghi 12345678 ABCDEFGH abcdefg. abcdefg' abcdefg` abcdefg\u{7f}",
+            "\u{1}\u{8}\u{b}\u{c}\r/:;<=>?!\"#$%()*+,-",
+        ];
+        for text in texts {
+            let b = text.as_bytes();
+            for start in 0..b.len() {
+                for end in start..=b.len().min(start + 12) {
+                    assert_eq!(
+                        plain_at(b, start, end),
+                        plain(&b[start..end]),
+                        "{:?}",
+                        &b[start..end]
+                    );
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn plain_at_is_plain_for_any_bytes(b in proptest::collection::vec(proptest::num::u8::ANY, 0..24), start in 0usize..24, len in 0usize..12) {
+            let start = start.min(b.len());
+            let end = (start + len).min(b.len());
+            proptest::prop_assert_eq!(plain_at(&b, start, end), plain(&b[start..end]));
+        }
+
         /// Tokens of any characters, one space apart (the tokenizer never yields such tokens,
         /// but the keys must not depend on that).
         #[test]
