@@ -1244,7 +1244,7 @@ fn short_plain_word(bytes: &[u8], start: usize, end: usize) -> Option<u64> {
         return None;
     }
     let mask = u64::MAX >> (8 * (8 - len));
-    let x = (crate::text::load8(bytes, start) & mask) | (ONES * b'a' as u64 & !mask);
+    let x = (crate::text::load8(bytes, start) & mask) | ((ONES * b'a' as u64) & !mask);
     let ascii = x & HIGH == 0;
     // With no high bit set, adding 0x50 sets one exactly in the bytes from 0x30 up.
     let from_digits = x.wrapping_add(ONES * 0x50) & HIGH == HIGH;
