@@ -361,6 +361,33 @@ impl DateKind {
     }
 }
 
+/// Per [`DateKind`]: the bytes a match of its pattern may start with (each starts with `\b`
+/// and then a byte of a few, or white space).
+static START_BYTES: [[bool; 256]; 7] = {
+    let mut t = [[false; 256]; 7];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let digit = b.is_ascii_digit();
+        let month = matches!(b, b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D');
+        t[DateKind::Iso as usize][c] = digit;
+        t[DateKind::Dmy as usize][c] = digit;
+        t[DateKind::Mdy as usize][c] = month;
+        t[DateKind::Md as usize][c] = month;
+        t[DateKind::My as usize][c] = month;
+        t[DateKind::Year as usize][c] =
+            matches!(b, b'i' | b's' | b'b' | b'o' | b'e' | b'l' | b'm' | b'd');
+        // A word before the weekday, white space, or the weekday.
+        t[DateKind::Weekday as usize][c] = matches!(
+            b,
+            b'o' | b'l' | b't' | b'n' | b'S' | b'M' | b'T' | b'W' | b'F'
+        ) || b >= 0x80
+            || matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+        c += 1;
+    }
+    t
+};
+
 /// The words of the weekday pattern that may stand before a weekday, in its order.
 const WEEKDAY_WORDS: [&str; 6] = ["on", "last", "this", "next", "Saturday's", "Sunday's"];
 const WEEKDAYS: [&str; 7] = [
@@ -476,7 +503,13 @@ impl<'t> Scan<'t> {
     /// The first match of the pattern of `kind`: where it starts, and its groups.
     fn first(&self, kind: &str) -> Option<(usize, [&'t str; 3])> {
         let kind = DateKind::of(kind)?;
-        (0..self.b.len()).find_map(|p| self.match_at(kind, p).map(|g| (p, g)))
+        // Only where the pattern's first byte may stand (a table look-up per byte).
+        let starts = &START_BYTES[kind as usize];
+        self.b
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| starts[c as usize])
+            .find_map(|(p, _)| self.match_at(kind, p).map(|g| (p, g)))
     }
 
     /// The match of the pattern of `kind` starting at `p`, if any.
@@ -484,23 +517,7 @@ impl<'t> Scan<'t> {
         use DateKind::*;
         let b = self.b;
         let t = self.t;
-        let first = b[p];
-        // Every pattern starts with `\b` and then a byte of a few (or white space).
-        let may_start = match kind {
-            Iso | Dmy => first.is_ascii_digit(),
-            Mdy | Md | My => {
-                matches!(first, b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D')
-            }
-            Year => matches!(first, b'i' | b's' | b'b' | b'o' | b'e' | b'l' | b'm' | b'd'),
-            // A word before the weekday, white space, or the weekday.
-            _ => {
-                matches!(
-                    first,
-                    b'o' | b'l' | b't' | b'n' | b'S' | b'M' | b'T' | b'W' | b'F'
-                ) || first >= 0x80
-                    || matches!(first, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
-            }
-        };
+        let may_start = START_BYTES[kind as usize][b[p] as usize];
         if !may_start || !self.boundary(p) {
             return None;
         }
