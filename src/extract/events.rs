@@ -380,12 +380,17 @@ pub fn sentence_events(
     let span = ctx.sentence_span(sentence);
     let sentence_text = span.slice(text);
     let triggers = TriggerWords::of(lex);
+    let mut buf = PhraseBuf::default();
+    // Most sentences have no word that may begin a trigger: told from the text itself,
+    // before the sentence is copied or its keys made.
+    let Some(start) = next_trigger_start(text, toks, slots, 0, lex, &triggers, &mut buf) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let keys = SentenceKeys::new(text, toks, slots);
     let word = |k: usize| keys.word(text, toks, k);
     // Whether a lower-cased word is a trigger's key.
     let is_trigger = |w: &str| triggers.may_be_key(w) && lex.word_entry(w, Kind::Trigger).is_some();
-    let mut buf = PhraseBuf::default();
     // The first slot holding token i.
     let slot_at = |i: usize| match keys.slot.get(i) {
         Some(&s) => (s != NO_SLOT).then(|| &slots[s as usize]),
@@ -393,17 +398,12 @@ pub fn sentence_events(
     };
     // The sentence's date, looked for once, when its first event is found.
     let mut date: Option<Option<String>> = None;
-    let mut i = 0;
+    let mut i = start;
     while i < toks.len() {
-        if toks[i].kind != TokKind::Word || keys.in_slot(i) {
-            i += 1;
-            continue;
-        }
-        // A phrase's key starts with its first word's key (the words are joined by spaces), so
-        // no trigger starts here unless one starts with that word: one look-up spares three.
-        if !keys.may_start_trigger(text, toks, i, lex, &triggers, &mut buf) {
-            i += 1;
-            continue;
+        // The next word where a trigger may start; the words before it begin none.
+        match next_trigger_start(text, toks, slots, i, lex, &triggers, &mut buf) {
+            Some(k) => i = k,
+            None => break,
         }
         // Longest trigger phrase at i: "took control", "kidnapping". A phrase stops before the
         // first token inside a slot.
@@ -953,6 +953,72 @@ pub fn sentence_events(
     out
 }
 
+/// The first token from `from` on where a trigger phrase may start: a word in no slot whose
+/// key (as [`SentenceKeys::phrase`] gives it for one token) may begin a trigger key, as
+/// the lexicon says: one word that begins a trigger key, or a key of more words or none.
+///
+/// Kept out of line: a tight loop over the tokens, which looks at the text's bytes only
+/// (most tokens are told apart by their plainness and one bit).
+#[inline(never)]
+fn next_trigger_start(
+    text: &str,
+    toks: &[Token],
+    slots: &[SlotSpan],
+    from: usize,
+    lex: &Lexicon,
+    triggers: &TriggerWords,
+    buf: &mut PhraseBuf,
+) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (from..toks.len()).find(|&k| {
+        let t = &toks[k];
+        if t.kind != TokKind::Word {
+            return false;
+        }
+        // Most words: eight bytes or fewer, plain, their bit clear: told apart from one
+        // load of their bytes.
+        if let Some(x) = short_plain_word(bytes, t.span.start, t.span.end) {
+            let len = t.span.end - t.span.start;
+            let a = x as u8;
+            let b = if len > 1 { (x >> 8) as u8 } else { a };
+            let z = (x >> (8 * (len - 1))) as u8;
+            let h = hash_parts(a, b, z, len);
+            if triggers.first[h / 64] & (1 << (h % 64)) == 0 {
+                return false;
+            }
+        }
+        let w = &bytes[t.span.start..t.span.end];
+        let may = if plain_at(bytes, t.span.start, t.span.end) {
+            // A plain token is its own key lower-cased, one word; the hashes give it and
+            // its lower case the same bits.
+            triggers.may_begin_plain(w) && {
+                let word = t.text(text);
+                let kinds = if w.iter().any(u8::is_ascii_uppercase) {
+                    buf.key.clear();
+                    buf.key.push_str(word);
+                    buf.key.make_ascii_lowercase();
+                    lex.first_word_kinds(&buf.key)
+                } else {
+                    lex.first_word_kinds(word)
+                };
+                kinds & Kind::Trigger.bit() != 0
+            }
+        } else {
+            phrase_key(
+                text,
+                std::slice::from_ref(t),
+                &mut buf.scratch,
+                &mut buf.key,
+            );
+            let first = buf.key.as_str();
+            first.is_empty()
+                || first.contains(' ')
+                || lex.first_word_kinds(first) & Kind::Trigger.bit() != 0
+        };
+        may && !slots.iter().any(|s| s.first <= k && k < s.last)
+    })
+}
+
 /// A superset of the words that begin a trigger key of one lexicon, as bits over a hash of
 /// a word's length, first, second and last bytes: most words of a sentence are told apart
 /// from every trigger with no look-up in the lexicon's table (the test sentence_events
@@ -961,6 +1027,9 @@ pub fn sentence_events(
 struct TriggerWords {
     /// The first words of all trigger keys.
     first: Box<[u64]>,
+    /// The same by [`word_hash2`]: a word with both bits set is much more likely to begin
+    /// a trigger key than one with the first only.
+    first2: Box<[u64]>,
     /// The first words of the trigger keys of more than one word.
     multi: Box<[u64]>,
 }
@@ -976,8 +1045,41 @@ fn word_hash(w: &[u8]) -> usize {
         return 0;
     };
     let b = w.get(1).copied().unwrap_or(a);
-    let x = u32::from_le_bytes([a | 0x20, b | 0x20, z | 0x20, w.len() as u8]);
+    hash_parts(a, b, z, w.len())
+}
+
+/// [`word_hash`] of a word from its first, second (or first again) and last bytes and its
+/// length.
+#[inline]
+fn hash_parts(a: u8, b: u8, z: u8, len: usize) -> usize {
+    let x = u32::from_le_bytes([a | 0x20, b | 0x20, z | 0x20, len as u8]);
     (x.wrapping_mul(0x9E37_79B1) >> (32 - 15)) as usize
+}
+
+/// A second hash for [`TriggerWords::first2`], of the length and the first, third,
+/// second-to-last and last bytes (bit 5 set, as in [`word_hash`]).
+fn word_hash2(w: &[u8]) -> usize {
+    let (Some(&a), Some(&z)) = (w.first(), w.last()) else {
+        return 0;
+    };
+    let c = w.get(2).copied().unwrap_or(a);
+    let y = w.len().checked_sub(2).map_or(z, |i| w[i]);
+    let x = u64::from_le_bytes([
+        a | 0x20,
+        c | 0x20,
+        y | 0x20,
+        z | 0x20,
+        w.len() as u8,
+        0,
+        0,
+        0,
+    ]);
+    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - 15)) as usize
+}
+
+fn set_bit2(bits: &mut [u64], w: &[u8]) {
+    let h = word_hash2(w);
+    bits[h / 64] |= 1 << (h % 64);
 }
 
 fn set_bit(bits: &mut [u64], w: &[u8]) {
@@ -997,17 +1099,23 @@ impl TriggerWords {
     fn new(lex: &Lexicon) -> TriggerWords {
         let mut first = vec![0u64; TRIGGER_BITS / 64].into_boxed_slice();
         let mut multi = vec![0u64; TRIGGER_BITS / 64].into_boxed_slice();
+        let mut first2 = vec![0u64; TRIGGER_BITS / 64].into_boxed_slice();
         for e in lex.entries.iter().filter(|e| e.kind == Kind::Trigger) {
             for f in std::iter::once(&e.name).chain(e.aliases.iter()) {
                 let key = fold_key(f);
                 let w = key.split(' ').next().unwrap_or(&key);
                 set_bit(&mut first, w.as_bytes());
+                set_bit2(&mut first2, w.as_bytes());
                 if key.contains(' ') {
                     set_bit(&mut multi, w.as_bytes());
                 }
             }
         }
-        TriggerWords { first, multi }
+        TriggerWords {
+            first,
+            first2,
+            multi,
+        }
     }
 
     /// The sets of `lex`, built on the first call of a thread and again when another lexicon
@@ -1023,6 +1131,7 @@ impl TriggerWords {
             let all = vec![u64::MAX; TRIGGER_BITS / 64].into_boxed_slice();
             return Rc::new(TriggerWords {
                 first: all.clone(),
+                first2: all.clone(),
                 multi: all,
             });
         }
@@ -1038,6 +1147,16 @@ impl TriggerWords {
                 }
             }
         })
+    }
+
+    /// Whether plain `word` (any case) may begin a trigger key: false when one of its two
+    /// bits is clear.
+    #[inline]
+    fn may_begin_plain(&self, word: &[u8]) -> bool {
+        has_bit(&self.first, word) && {
+            let h = word_hash2(word);
+            self.first2[h / 64] & (1 << (h % 64)) != 0
+        }
     }
 
     /// Whether `word` may be a trigger key: false only when it has no space and begins no
@@ -1112,6 +1231,34 @@ fn plain(word: &[u8]) -> bool {
     !word.iter().any(|&b| NOT_PLAIN[b as usize])
 }
 
+/// The bytes of `bytes[start..end]` as one little-endian word (those past the end as 'a')
+/// when the word has one to eight bytes, all from '0' to DEL but '`' (letters, digits and a
+/// few signs, none that `fold_key` changes): then it is [`plain`], told without a look at
+/// each byte. `None` proves nothing.
+#[inline]
+fn short_plain_word(bytes: &[u8], start: usize, end: usize) -> Option<u64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let len = end.wrapping_sub(start);
+    if !(1..=8).contains(&len) || start + 8 > bytes.len() {
+        return None;
+    }
+    let mask = u64::MAX >> (8 * (8 - len));
+    let x = (crate::text::load8(bytes, start) & mask) | ((ONES * b'a' as u64) & !mask);
+    let ascii = x & HIGH == 0;
+    // With no high bit set, adding 0x50 sets one exactly in the bytes from 0x30 up.
+    let from_digits = x.wrapping_add(ONES * 0x50) & HIGH == HIGH;
+    let q = x ^ (ONES * b'`' as u64);
+    let no_backquote = q.wrapping_sub(ONES) & !q & HIGH == 0;
+    (ascii && from_digits && no_backquote).then_some(x)
+}
+
+/// [`plain`] of `bytes[start..end]`, by [`short_plain_word`] where it can tell.
+#[inline]
+fn plain_at(bytes: &[u8], start: usize, end: usize) -> bool {
+    short_plain_word(bytes, start, end).is_some() || plain(&bytes[start..end])
+}
+
 impl SentenceKeys {
     fn new(text: &str, toks: &[Token], slots: &[SlotSpan]) -> SentenceKeys {
         // The buffers of the thread's last sentence, reused: no allocation per sentence.
@@ -1157,32 +1304,6 @@ impl SentenceKeys {
         let s = toks[i].span;
         let w = &self.low[s.start - self.base..s.end - self.base];
         plain(w.as_bytes()).then_some(w)
-    }
-
-    /// Whether a trigger phrase may start at free token `i`: false when its key (as
-    /// [`SentenceKeys::phrase`] gives it for one token) is one word that begins no trigger.
-    fn may_start_trigger(
-        &self,
-        text: &str,
-        toks: &[Token],
-        i: usize,
-        lex: &Lexicon,
-        triggers: &TriggerWords,
-        buf: &mut PhraseBuf,
-    ) -> bool {
-        // A plain token is one word and its own key: no copy, no scan for spaces.
-        let first = match self.plain(toks, i) {
-            Some(w) if !has_bit(&triggers.first, w.as_bytes()) => return false,
-            Some(w) => w,
-            None => {
-                let first = self.phrase(text, toks, i, 1, buf);
-                if first.is_empty() || first.contains(' ') {
-                    return true;
-                }
-                first
-            }
-        };
-        lex.first_word_kinds(first) & Kind::Trigger.bit() != 0
     }
 
     /// Whether the key of tokens `i..i + len` (`len` > 1, token i plain) has two words or
@@ -1426,6 +1547,7 @@ mod tests {
                 if first && plain(w.as_bytes()) {
                     firsts += 1;
                     assert!(has_bit(&t.first, w.as_bytes()), "{w:?}");
+                    assert!(t.may_begin_plain(w.as_bytes()), "{w:?}");
                 }
                 if lex.word_entry(&w, Kind::Trigger).is_some() {
                     assert!(t.may_be_key(&w), "{w:?}");
@@ -1708,7 +1830,58 @@ mod tests {
         }
     }
 
+    /// The hash of a short plain word from its loaded bytes is [`word_hash`] of the word.
+    #[test]
+    fn short_plain_word_hashes_as_the_word() {
+        let text = "killed Took KIDNAPPING a ab abc 12345678 x-y AT&T opened fire kill";
+        let b = text.as_bytes();
+        let mut told = 0;
+        for start in 0..b.len() {
+            for end in start..=b.len() {
+                let Some(x) = short_plain_word(b, start, end) else {
+                    continue;
+                };
+                let len = end - start;
+                let (a, z) = (x as u8, (x >> (8 * (len - 1))) as u8);
+                let second = if len > 1 { (x >> 8) as u8 } else { a };
+                assert_eq!(hash_parts(a, second, z, len), word_hash(&b[start..end]));
+                told += 1;
+            }
+        }
+        assert!(told > 100, "{told}");
+    }
+
+    /// `plain_at` is `plain` of every slice of words around its word-at-a-time limits.
+    #[test]
+    fn plain_at_is_plain() {
+        let texts = [
+            "killed kidnapping U.S. O'Brien x`s Rísquez a-b AT&T 0x7f \t\n ~~~ {|} @[\\]^_",
+            "abcdefgh abcdefghi 12345678 ABCDEFGH abcdefg. abcdefg' abcdefg` abcdefg\u{7f}",
+            "\u{1}\u{8}\u{b}\u{c}\r/:;<=>?!\"#$%()*+,-",
+        ];
+        for text in texts {
+            let b = text.as_bytes();
+            for start in 0..b.len() {
+                for end in start..=b.len().min(start + 12) {
+                    assert_eq!(
+                        plain_at(b, start, end),
+                        plain(&b[start..end]),
+                        "{:?}",
+                        &b[start..end]
+                    );
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn plain_at_is_plain_for_any_bytes(b in proptest::collection::vec(proptest::num::u8::ANY, 0..24), start in 0usize..24, len in 0usize..12) {
+            let start = start.min(b.len());
+            let end = (start + len).min(b.len());
+            proptest::prop_assert_eq!(plain_at(&b, start, end), plain(&b[start..end]));
+        }
+
         /// Tokens of any characters, one space apart (the tokenizer never yields such tokens,
         /// but the keys must not depend on that).
         #[test]

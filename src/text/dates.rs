@@ -227,10 +227,87 @@ impl Literals {
 
 /// The first date stated in `text`, resolved against `reference` for weekdays.
 pub fn find_date(text: &str, reference: Option<Ymd>) -> Option<String> {
-    find_date_in(text, reference, true)
+    if has_unicode_digit(text) {
+        return find_date_in(text, reference, true);
+    }
+    find_date_by_hand(text, reference)
 }
 
-/// [`find_date`], with the [`Literals`] check on or (to test it) off.
+/// [`find_date`] of a text without Unicode digits, by [`Scan`]. (The [`Literals`] check
+/// spares it as it spares the regexes: the same matches.)
+fn find_date_by_hand(text: &str, reference: Option<Ymd>) -> Option<String> {
+    let literals = Literals::of(text);
+    let s = Scan::new(text);
+    let mut best: Option<(usize, String)> = None;
+    for kind in KINDS {
+        if !literals.allow(kind) {
+            continue;
+        }
+        let Some((at, groups)) = s.first(kind) else {
+            continue;
+        };
+        if let Some(v) = value(kind, groups, reference) {
+            keep_better(&mut best, at, v);
+        }
+    }
+    best.map(|(_, v)| v)
+}
+
+/// The kinds of date in the order of [`patterns`].
+const KINDS: [&str; 7] = ["iso", "mdy", "dmy", "md", "my", "weekday", "year"];
+
+/// Whether `text` holds a character other than an ASCII digit that may be a Unicode decimal
+/// digit (`\d` of the patterns): the hand-written matcher knows ASCII digits only, so such a
+/// text goes to the regexes (a superset: every `Nd` character is numeric).
+fn has_unicode_digit(text: &str) -> bool {
+    !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && c.is_numeric())
+}
+
+/// Prefer the earliest in the text; at the same place, the most specific (longest).
+fn keep_better(best: &mut Option<(usize, String)>, at: usize, v: String) {
+    let better = match best {
+        None => true,
+        Some((b_at, b_v)) => at < *b_at || (at == *b_at && v.len() > b_v.len()),
+    };
+    if better {
+        *best = Some((at, v));
+    }
+}
+
+/// The date a match of the pattern of `kind` states, from its capture groups (in the
+/// patterns' order; unused ones empty).
+fn value(kind: &str, c: [&str; 3], reference: Option<Ymd>) -> Option<String> {
+    let day = |d: &str| d.parse::<u32>().unwrap_or(1);
+    match kind {
+        "iso" => Some(format!("{}-{}-{}", c[0], c[1], c[2])),
+        "mdy" => month_number(c[0]).map(|mo| format!("{}-{:02}-{:02}", c[2], mo, day(c[1]))),
+        "dmy" => month_number(c[1]).map(|mo| format!("{}-{:02}-{:02}", c[2], mo, day(c[0]))),
+        "md" => match (month_number(c[0]), reference) {
+            (Some(mo), Some(r)) => Some(format!("{}-{:02}-{:02}", r.y, mo, day(c[1]))),
+            _ => None,
+        },
+        "my" => month_number(c[0]).map(|mo| format!("{}-{:02}", c[1], mo)),
+        "weekday" => match (weekday_number(c[0]), reference) {
+            (Some(wd), Some(r)) => {
+                // The most recent such weekday on or before the article's date.
+                let back = (r.weekday() as i64 - wd as i64).rem_euclid(7);
+                Some(r.add_days(-back).iso())
+            }
+            _ => None,
+        },
+        "year" => Some(c[0].to_string()),
+        _ => None,
+    }
+}
+
+/// The capture groups of a regex match (1 to 3; the rest empty).
+fn groups<'t>(c: &regex::Captures<'t>) -> [&'t str; 3] {
+    let g = |i: usize| c.get(i).map_or("", |m| m.as_str());
+    [g(1), g(2), g(3)]
+}
+
+/// [`find_date`] by the regexes, with the [`Literals`] check on or (to test it) off: the
+/// way for texts with Unicode digits, and the oracle of the hand-written matcher.
 fn find_date_in(text: &str, reference: Option<Ymd>, check: bool) -> Option<String> {
     let mut best: Option<(usize, String)> = None;
     let literals = Literals::of(text);
@@ -240,57 +317,282 @@ fn find_date_in(text: &str, reference: Option<Ymd>, check: bool) -> Option<Strin
         }
         let Some(c) = re.captures(text) else { continue };
         let at = c.get(0).map(|m| m.start()).unwrap_or(0);
-        let value = match *kind {
-            "iso" => Some(format!("{}-{}-{}", &c[1], &c[2], &c[3])),
-            "mdy" => month_number(&c[1]).map(|mo| {
-                format!(
-                    "{}-{:02}-{:02}",
-                    &c[3],
-                    mo,
-                    c[2].parse::<u32>().unwrap_or(1)
-                )
-            }),
-            "dmy" => month_number(&c[2]).map(|mo| {
-                format!(
-                    "{}-{:02}-{:02}",
-                    &c[3],
-                    mo,
-                    c[1].parse::<u32>().unwrap_or(1)
-                )
-            }),
-            "md" => match (month_number(&c[1]), reference) {
-                (Some(mo), Some(r)) => Some(format!(
-                    "{}-{:02}-{:02}",
-                    r.y,
-                    mo,
-                    c[2].parse::<u32>().unwrap_or(1)
-                )),
-                _ => None,
-            },
-            "my" => month_number(&c[1]).map(|mo| format!("{}-{:02}", &c[2], mo)),
-            "weekday" => match (weekday_number(&c[1]), reference) {
-                (Some(wd), Some(r)) => {
-                    // The most recent such weekday on or before the article's date.
-                    let back = (r.weekday() as i64 - wd as i64).rem_euclid(7);
-                    Some(r.add_days(-back).iso())
-                }
-                _ => None,
-            },
-            "year" => Some(c[1].to_string()),
-            _ => None,
-        };
-        if let Some(v) = value {
-            // Prefer the earliest in the text; at the same place, the most specific.
-            let better = match &best {
-                None => true,
-                Some((b_at, b_v)) => at < *b_at || (at == *b_at && v.len() > b_v.len()),
-            };
-            if better {
-                best = Some((at, v));
-            }
+        if let Some(v) = value(kind, groups(&c), reference) {
+            keep_better(&mut best, at, v);
         }
     }
     best.map(|(_, v)| v)
+}
+
+/// The first matches of the date patterns, found by hand: the same leftmost match and the
+/// same groups as each regex of [`patterns`] on a text without Unicode digits (the
+/// quantifiers tried in the regexes' order of preference), without compiling or running
+/// the regexes. `\b` is Unicode's word boundary, `\s` Unicode white space.
+struct Scan<'t> {
+    t: &'t str,
+    b: &'t [u8],
+}
+
+/// The patterns of [`patterns`], for [`Scan`].
+#[derive(Debug, Clone, Copy)]
+enum DateKind {
+    Iso,
+    Mdy,
+    Dmy,
+    Md,
+    My,
+    Weekday,
+    Year,
+}
+
+impl DateKind {
+    fn of(kind: &str) -> Option<DateKind> {
+        use DateKind::*;
+        Some(match kind {
+            "iso" => Iso,
+            "mdy" => Mdy,
+            "dmy" => Dmy,
+            "md" => Md,
+            "my" => My,
+            "weekday" => Weekday,
+            "year" => Year,
+            _ => return None,
+        })
+    }
+}
+
+/// Per [`DateKind`]: the bytes a match of its pattern may start with (each starts with `\b`
+/// and then a byte of a few, or white space).
+static START_BYTES: [[bool; 256]; 7] = {
+    let mut t = [[false; 256]; 7];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let digit = b.is_ascii_digit();
+        let month = matches!(b, b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D');
+        t[DateKind::Iso as usize][c] = digit;
+        t[DateKind::Dmy as usize][c] = digit;
+        t[DateKind::Mdy as usize][c] = month;
+        t[DateKind::Md as usize][c] = month;
+        t[DateKind::My as usize][c] = month;
+        t[DateKind::Year as usize][c] =
+            matches!(b, b'i' | b's' | b'b' | b'o' | b'e' | b'l' | b'm' | b'd');
+        // A word before the weekday, white space, or the weekday.
+        t[DateKind::Weekday as usize][c] = matches!(
+            b,
+            b'o' | b'l' | b't' | b'n' | b'S' | b'M' | b'T' | b'W' | b'F'
+        ) || b >= 0x80
+            || matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+        c += 1;
+    }
+    t
+};
+
+/// The words of the weekday pattern that may stand before a weekday, in its order.
+const WEEKDAY_WORDS: [&str; 6] = ["on", "last", "this", "next", "Saturday's", "Sunday's"];
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+/// The words of the year pattern, in its order.
+const YEAR_WORDS: [&str; 8] = ["in", "since", "by", "of", "early", "late", "mid-", "during"];
+
+/// The forms of each month name in [`MONTHS`], most preferred first (a greedy `?` tries its
+/// group before skipping it; "Sept?(?:ember|\.)?" also takes "Sepember").
+const MONTH_FORMS: [&[&str]; 12] = [
+    &["January", "Jan.", "Jan"],
+    &["February", "Feb.", "Feb"],
+    &["March", "Mar.", "Mar"],
+    &["April", "Apr.", "Apr"],
+    &["May"],
+    &["June", "Jun"],
+    &["July", "Jul"],
+    &["August", "Aug.", "Aug"],
+    &["September", "Sept.", "Sept", "Sepember", "Sep.", "Sep"],
+    &["October", "Oct.", "Oct"],
+    &["November", "Nov.", "Nov"],
+    &["December", "Dec.", "Dec"],
+];
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+impl<'t> Scan<'t> {
+    fn new(t: &'t str) -> Scan<'t> {
+        Scan { t, b: t.as_bytes() }
+    }
+
+    /// `\b` at `i`: ASCII neighbours by a byte test, others as the regex engine decides.
+    fn boundary(&self, i: usize) -> bool {
+        let before = i.checked_sub(1).map(|j| self.b[j]);
+        let after = self.b.get(i).copied();
+        if before.is_some_and(|c| c >= 0x80) || after.is_some_and(|c| c >= 0x80) {
+            return regex_automata::util::look::LookMatcher::new()
+                .is_word_unicode(self.b, i)
+                .unwrap_or(false);
+        }
+        before.is_some_and(is_word_byte) != after.is_some_and(is_word_byte)
+    }
+
+    /// The end of the run of white space (`\s*`) starting at `i`.
+    fn spaces(&self, mut i: usize) -> usize {
+        while let Some(&c) = self.b.get(i) {
+            if matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+                i += 1;
+            } else if c >= 0x80 {
+                match self.t.get(i..).and_then(|r| r.chars().next()) {
+                    Some(ch) if ch.is_whitespace() => i += ch.len_utf8(),
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+        }
+        i
+    }
+
+    /// The number of ASCII digits at `i`, up to `max`.
+    fn digits(&self, i: usize, max: usize) -> usize {
+        self.b
+            .get(i..)
+            .unwrap_or(&[])
+            .iter()
+            .take(max)
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    }
+
+    /// `\d{4}\b` at `i`: its end.
+    fn year(&self, i: usize) -> Option<usize> {
+        (self.digits(i, 4) == 4 && self.boundary(i + 4)).then_some(i + 4)
+    }
+
+    fn at(&self, i: usize, lit: &str) -> bool {
+        self.b
+            .get(i..)
+            .is_some_and(|r| r.starts_with(lit.as_bytes()))
+    }
+
+    /// The ends of the forms of a month name at `i`, most preferred first.
+    fn months(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let forms: &[&str] = match self.b.get(i..i + 3) {
+            Some(p) => MONTH_FORMS
+                .iter()
+                .find(|f| f[f.len() - 1].as_bytes() == p)
+                .map_or(&[], |f| *f),
+            None => &[],
+        };
+        forms
+            .iter()
+            .filter(move |f| self.at(i, f))
+            .map(move |f| i + f.len())
+    }
+
+    /// `\s+` at `i`: its end.
+    fn space1(&self, i: usize) -> Option<usize> {
+        let e = self.spaces(i);
+        (e > i).then_some(e)
+    }
+
+    /// The first match of the pattern of `kind`: where it starts, and its groups.
+    fn first(&self, kind: &str) -> Option<(usize, [&'t str; 3])> {
+        let kind = DateKind::of(kind)?;
+        // Only where the pattern's first byte may stand (a table look-up per byte).
+        let starts = &START_BYTES[kind as usize];
+        self.b
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| starts[c as usize])
+            .find_map(|(p, _)| self.match_at(kind, p).map(|g| (p, g)))
+    }
+
+    /// The match of the pattern of `kind` starting at `p`, if any.
+    fn match_at(&self, kind: DateKind, p: usize) -> Option<[&'t str; 3]> {
+        use DateKind::*;
+        let b = self.b;
+        let t = self.t;
+        let may_start = START_BYTES[kind as usize][b[p] as usize];
+        if !may_start || !self.boundary(p) {
+            return None;
+        }
+        match kind {
+            Iso => {
+                let ok = self.digits(p, 4) == 4
+                    && b.get(p + 4) == Some(&b'-')
+                    && self.digits(p + 5, 2) == 2
+                    && b.get(p + 7) == Some(&b'-')
+                    && self.digits(p + 8, 2) == 2
+                    && self.boundary(p + 10);
+                ok.then(|| [&t[p..p + 4], &t[p + 5..p + 7], &t[p + 8..p + 10]])
+            }
+            Mdy => self.months(p).find_map(|q| {
+                let s = self.space1(q)?;
+                // `\s+(\d{4})\b` at `i`: where the year starts and ends.
+                let year_after = |i: usize| self.space1(i).and_then(|y| Some((y, self.year(y)?)));
+                (1..=self.digits(s, 2)).rev().find_map(|n| {
+                    let e = s + n;
+                    // `,?` takes the comma first, and goes without it if the rest fails.
+                    let (y, z) = (b.get(e) == Some(&b','))
+                        .then(|| year_after(e + 1))
+                        .flatten()
+                        .or_else(|| year_after(e))?;
+                    Some([&t[p..q], &t[s..e], &t[y..z]])
+                })
+            }),
+            Dmy => (1..=self.digits(p, 2)).rev().find_map(|n| {
+                let e = p + n;
+                let s = self.space1(e)?;
+                self.months(s).find_map(|q| {
+                    let y = self.space1(q)?;
+                    let z = self.year(y)?;
+                    Some([&t[p..e], &t[s..q], &t[y..z]])
+                })
+            }),
+            Md => self.months(p).find_map(|q| {
+                let s = self.space1(q)?;
+                (1..=self.digits(s, 2))
+                    .rev()
+                    .find(|&n| self.boundary(s + n))
+                    .map(|n| [&t[p..q], &t[s..s + n], ""])
+            }),
+            My => self.months(p).find_map(|q| {
+                let s = self.space1(q)?;
+                let of = self
+                    .at(s, "of")
+                    .then(|| self.space1(s + 2))
+                    .flatten()
+                    .and_then(|y| self.year(y).map(|z| (y, z)));
+                let (y, z) = of.or_else(|| self.year(s).map(|z| (s, z)))?;
+                Some([&t[p..q], &t[y..z], ""])
+            }),
+            Weekday => {
+                let day = |q: usize| {
+                    WEEKDAYS
+                        .iter()
+                        .find(|d| self.at(q, d) && self.boundary(q + d.len()))
+                        .map(|d| [&t[q..q + d.len()], "", ""])
+                };
+                WEEKDAY_WORDS
+                    .iter()
+                    .filter(|w| self.at(p, w))
+                    .find_map(|w| day(self.spaces(p + w.len())))
+                    .or_else(|| day(self.spaces(p)))
+            }
+            Year => {
+                let w = YEAR_WORDS.iter().find(|w| self.at(p, w))?;
+                let q = self.spaces(p + w.len());
+                let century = self.at(q, "19") || self.at(q, "20");
+                let z = self.year(q).filter(|_| century)?;
+                Some([&t[q..z], "", ""])
+            }
+        }
+    }
 }
 
 /// The article's own date: the first full date in its opening (timestamp or dateline).
@@ -305,32 +607,38 @@ pub fn document_date(text: &str, given: Option<&str>) -> Option<Ymd> {
     parse_full(&v)
 }
 
+/// The first full date (the "iso", "mdy" and "dmy" patterns; the earliest, the first kind
+/// at the same place).
 fn find_date_full(text: &str) -> Option<String> {
+    if has_unicode_digit(text) {
+        return find_date_full_regex(text);
+    }
+    find_date_full_by_hand(text)
+}
+
+fn find_date_full_by_hand(text: &str) -> Option<String> {
+    let s = Scan::new(text);
+    let mut best: Option<(usize, String)> = None;
+    for kind in &KINDS[..3] {
+        if let Some((at, g)) = s.first(kind) {
+            if let Some(v) = value(kind, g, None) {
+                if best.as_ref().is_none_or(|(b, _)| at < *b) {
+                    best = Some((at, v));
+                }
+            }
+        }
+    }
+    best.map(|(_, v)| v)
+}
+
+/// [`find_date_full`] by the regexes.
+fn find_date_full_regex(text: &str) -> Option<String> {
     let p = patterns();
     let mut best: Option<(usize, String)> = None;
     for (re, kind) in &p[..3] {
         if let Some(c) = re.captures(text) {
             let at = c.get(0).map(|m| m.start()).unwrap_or(0);
-            let v = match *kind {
-                "iso" => Some(format!("{}-{}-{}", &c[1], &c[2], &c[3])),
-                "mdy" => month_number(&c[1]).map(|mo| {
-                    format!(
-                        "{}-{:02}-{:02}",
-                        &c[3],
-                        mo,
-                        c[2].parse::<u32>().unwrap_or(1)
-                    )
-                }),
-                _ => month_number(&c[2]).map(|mo| {
-                    format!(
-                        "{}-{:02}-{:02}",
-                        &c[3],
-                        mo,
-                        c[1].parse::<u32>().unwrap_or(1)
-                    )
-                }),
-            };
-            if let Some(v) = v {
+            if let Some(v) = value(kind, groups(&c), None) {
                 if best.as_ref().is_none_or(|(b, _)| at < *b) {
                     best = Some((at, v));
                 }
@@ -465,7 +773,115 @@ mod tests {
         assert!(n > 100, "{n} sentences");
     }
 
+    /// The hand-written matcher finds what the regexes find: every date, and the first full
+    /// date as `document_date` looks for it.
+    fn by_hand_as_by_regex(text: &str) {
+        let r = Some(Ymd {
+            y: 2025,
+            m: 3,
+            d: 18,
+        });
+        for reference in [r, None] {
+            let oracle = find_date_in(text, reference, false);
+            assert_eq!(find_date(text, reference), oracle, "{text:?}");
+            if !has_unicode_digit(text) {
+                assert_eq!(find_date_by_hand(text, reference), oracle, "{text:?}");
+            }
+        }
+        assert_eq!(find_date_full(text), find_date_full_regex(text), "{text:?}");
+        if !has_unicode_digit(text) {
+            // The scan of each kind against its regex alone: where it starts, and the groups.
+            let s = Scan::new(text);
+            for (re, kind) in patterns() {
+                let expected = re
+                    .captures(text)
+                    .map(|c| (c.get(0).map_or(0, |m| m.start()), groups(&c)));
+                assert_eq!(s.first(kind), expected, "{kind} in {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn by_hand_as_by_regex_on_the_seeds_and_odd_dates() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut n = 0;
+        for f in std::fs::read_dir(&dir).expect("seeds folder") {
+            let text = std::fs::read_to_string(f.expect("seed").path()).expect("seed text");
+            by_hand_as_by_regex(&text[..floor_boundary(&text, 3000)]);
+            for s in crate::text::segment(&text).sentences {
+                by_hand_as_by_regex(s.span.slice(&text));
+                n += 1;
+            }
+        }
+        assert!(n > 100, "{n} sentences");
+        for text in [
+            "Sepember 5, 2025",
+            "Sept. 5, 2025 and Sep 2024",
+            "September of 2020",
+            "March 16,2025",
+            "March 16 ,2025",
+            "March 123, 2025",
+            "March 1, 20251",
+            "March 12, 2025_",
+            "5 March 2025",
+            "15 Mar. 2025",
+            "115 March 2025",
+            "x15 March 2025",
+            "on Jan. 18, the eve",
+            "Jan 18x",
+            "Jan 181",
+            "May\u{a0}2020",
+            "May\u{2003}of\u{a0}2020",
+            "May of2020",
+            "Mayor 5",
+            "onMonday",
+            "Saturday's Monday",
+            "Saturday's cat",
+            "Sunday's  Sunday",
+            "x Monday",
+            "x, Monday",
+            "last\u{a0}Friday",
+            "Fridays",
+            "Friday_",
+            "Fridayé",
+            "éFriday",
+            "“Friday”",
+            "in2014",
+            "within 2014",
+            "mid-2014",
+            "mid- 1999 and in 2001",
+            "since 19999",
+            "by 2100",
+            "of 2020é",
+            "2025-03-18",
+            "2025-03-18T09",
+            "2025-03-180",
+            "x2025-03-18",
+            "é2025-03-18",
+            "٣ March 2025",
+            "March ٣, 2025",
+            "in 20٢٥",
+            "२०२५-०३-१८ and 2024-01-02",
+        ] {
+            by_hand_as_by_regex(text);
+        }
+    }
+
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+
+        /// Texts made of the pieces of the patterns and their neighbours.
+        #[test]
+        fn by_hand_as_by_regex_on_pieces(text in "(Jan|January|Jan\\.|Sept\\.|Sept|Sep|Sepember|September|Mar|March|May|June|Jun|July|Dec\\.|of|on |last|this|next|Saturday's|Sunday's|Monday|Friday|Sunday|day|in|since|by|early|late|mid-|during|19|20|2025|12|5|0|-|,|_|x|é|’|“|٣| |  |\t|\u{b}|\u{a0}|\u{2003})*") {
+            by_hand_as_by_regex(&text);
+        }
+
+        /// Any short text of ASCII letters, digits and punctuation.
+        #[test]
+        fn by_hand_as_by_regex_on_ascii(text in "[ -~\t\n]{0,40}") {
+            by_hand_as_by_regex(&text);
+        }
+
         #[test]
         fn literal_check_changes_no_date(text in "(on |in |of |Sept?\\.? |Mar(ch)? |May |Monday|Sunday's |day |19|20|2025|-|0|7|٣| |\u{a0}|,|é|x)*") {
             same_with_and_without_the_check(&text);
