@@ -162,24 +162,12 @@ pub struct WordSet {
 impl WordSet {
     /// Splits the shadow at its spaces and looks its tokens up.
     pub fn fill(&mut self, onto: &super::Ontology, shadow: &str) {
-        self.bits.clear();
-        self.bits.resize(onto.words.len().div_ceil(64), 0);
-        self.groups.clear();
-        self.groups.resize(onto.groups.div_ceil(64), 0);
-        self.tokens.clear();
-        self.slots.clear();
+        self.start(onto);
         let bytes = shadow.as_bytes();
         let mut start = 0;
         // Each token up to its space; a last piece without one is no token.
         while let Some(end) = next_space(bytes, start) {
             let token = &bytes[start..end];
-            let word = onto.words.get(token);
-            if word != NO_WORD && !self.contains(word) {
-                self.bits[word as usize / 64] |= 1 << (word % 64);
-                for &(at, bits) in &onto.word_groups[word as usize] {
-                    self.groups[at as usize] |= bits;
-                }
-            }
             let letter = match token {
                 [b'@', l, digits @ ..]
                     if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) =>
@@ -188,15 +176,7 @@ impl WordSet {
                 }
                 _ => 0,
             };
-            if letter != 0 {
-                self.slots.push(self.tokens.len() as u32);
-            }
-            self.tokens.push(ShadowToken {
-                start: start as u32,
-                end: end as u32,
-                word,
-                letter,
-            });
+            self.push(onto, token, start, letter);
             start = end + 1;
         }
     }
