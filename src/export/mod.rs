@@ -18,7 +18,7 @@ mod proptests;
 
 use rustc_hash::FxHashMap;
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -483,21 +483,6 @@ fn remove_stale_temps(parent: &Path, name: &str) {
     }
 }
 
-/// Writes a file through a temporary sibling and renames it into place: readers (and a run
-/// killed at any point) see the previous complete file or the new complete file, never a part.
-pub fn write_atomic(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<()> {
-    let mut f = AtomicFile::create(path)?;
-    let mut w = BufWriter::with_capacity(1 << 18, &mut f.file);
-    fill(&mut w)
-        .and_then(|()| w.flush())
-        .map_err(|e| Error::io(path, e))?;
-    drop(w);
-    f.commit()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -691,16 +676,17 @@ mod tests {
     }
 
     #[test]
-    fn write_atomic_replaces_whole_files_and_keeps_the_old_one_on_failure() {
+    fn atomic_files_replace_whole_files_and_keep_the_old_one_on_failure() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub").join("f.txt");
-        write_atomic(&path, |w| w.write_all(b"first")).unwrap();
+        let mut f = AtomicFile::create(&path).unwrap();
+        f.file.write_all(b"first").unwrap();
+        f.commit().unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"first");
-        let err = write_atomic(&path, |w| {
-            w.write_all(b"half of the second")?;
-            Err(io::Error::other("disk full"))
-        });
-        assert!(err.unwrap_err().to_string().contains("disk full"));
+        // Written in part, then given up (a failure): never committed.
+        let mut f = AtomicFile::create(&path).unwrap();
+        f.file.write_all(b"half of the second").unwrap();
+        drop(f);
         assert_eq!(
             fs::read(&path).unwrap(),
             b"first",
@@ -727,7 +713,10 @@ mod tests {
         for p in [&stale, &live, &other] {
             fs::write(p, "partial").unwrap();
         }
-        write_atomic(&dir.path().join("f.txt"), |w| w.write_all(b"new")).unwrap();
+        AtomicFile::create(&dir.path().join("f.txt"))
+            .unwrap()
+            .commit()
+            .unwrap();
         assert!(!stale.exists());
         assert!(live.exists() && other.exists());
     }
