@@ -64,9 +64,15 @@ fn contains_seq(hay: &[&str], needle: &[&str]) -> bool {
 
 /// Initials of the capitalized words of a name ("Immigration and Customs Enforcement" → "ICE").
 fn initials(text: &str) -> String {
+    let mut out = String::new();
+    initials_into(text, &mut out);
+    out
+}
+
+/// [`initials`], appended to `out`.
+fn initials_into(text: &str, out: &mut String) {
     if text.is_ascii() {
         // ASCII: a word's first byte, when upper case, is its initial and its own upper case.
-        let mut out = String::new();
         for w in text
             .as_bytes()
             .split(|&b| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b'-'))
@@ -75,13 +81,16 @@ fn initials(text: &str) -> String {
                 out.push(f as char);
             }
         }
-        return out;
+        return;
     }
-    text.split(|c: char| c.is_whitespace() || c == '-')
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .filter_map(|w| w.chars().next())
-        .collect::<String>()
-        .to_uppercase()
+    out.push_str(
+        &text
+            .split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .filter_map(|w| w.chars().next())
+            .collect::<String>()
+            .to_uppercase(),
+    );
 }
 
 /// [`is_acronym`] without allocating for ASCII text (every name but a few): for ASCII,
@@ -108,27 +117,28 @@ pub(crate) fn entity_id(etype: EntityType, name: &str) -> String {
         return node_id(etype, name);
     }
     let prefix = etype.as_str();
-    // Written as a string (ASCII characters only), so no check of the bytes at the end.
-    let mut id = String::with_capacity(prefix.len() + 2 + 2 * name.len());
-    id.push_str(prefix);
-    id.push(':');
+    // Written as bytes (ASCII only: pushing a byte costs less than pushing a `char`).
+    let mut id = Vec::with_capacity(prefix.len() + 2 + 2 * name.len());
+    id.extend_from_slice(prefix.as_bytes());
+    id.push(b':');
     let base = id.len();
     let mut dash = false;
     for b in name.bytes() {
         if b.is_ascii_alphanumeric() {
             if dash && id.len() > base {
-                id.push('-');
+                id.push(b'-');
             }
             dash = false;
-            id.push(char::from(b.to_ascii_lowercase()));
+            id.push(b.to_ascii_lowercase());
         } else if !matches!(b, b'\'' | b'.' | b'`') {
             dash = true;
         }
     }
     if id.len() == base {
-        id.push('x');
+        id.push(b'x');
     }
-    id
+    // Always valid: the prefix and every byte pushed are ASCII.
+    String::from_utf8(id).unwrap_or_else(|_| node_id(etype, name))
 }
 
 /// [`entity_id`] of lexicon entry `entry` named `name`: the same entries come back in
@@ -154,6 +164,13 @@ fn lexicon_entity_id(entry: usize, etype: EntityType, name: &str) -> String {
             }
         }
     })
+}
+
+/// The pairs of `index` (sorted by word) whose word is `w`.
+fn with_word<'i, 'w>(index: &'i [(&'w str, usize)], w: &str) -> &'i [(&'w str, usize)] {
+    let from = index.partition_point(|&(x, _)| x < w);
+    let to = from + index[from..].partition_point(|&(x, _)| x == w);
+    &index[from..to]
 }
 
 /// How many distinct groups `items` fall in: 0, 1, or 2 for more than one.
@@ -186,7 +203,8 @@ pub fn resolve_document(
     // 1. Names: one per key, numbered in order of first appearance; `kix` is each
     //    candidate's name.
     let mut key_ix: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut keys: Vec<&str> = Vec::new();
+    key_ix.reserve(cands.len());
+    let mut keys: Vec<&str> = Vec::with_capacity(cands.len());
     let kix: Vec<usize> = cands
         .iter()
         .map(|c| {
@@ -198,11 +216,24 @@ pub fn resolve_document(
         .collect();
     let k = keys.len();
     // The words of each name, split once: `key_words(j)`.
-    let mut flat: Vec<&str> = Vec::new();
+    // Names run two or three words.
+    let mut flat: Vec<&str> = Vec::with_capacity(3 * k);
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(k);
     for key in &keys {
         let start = flat.len();
-        flat.extend(key.split(' ').filter(|w| !w.is_empty()));
+        // `key.split(' ')` without the empty pieces, by bytes: a space is one byte.
+        let mut word = 0;
+        for (i, &b) in key.as_bytes().iter().enumerate() {
+            if b == b' ' {
+                if i > word {
+                    flat.push(&key[word..i]);
+                }
+                word = i + 1;
+            }
+        }
+        if key.len() > word {
+            flat.push(&key[word..]);
+        }
         ranges.push(start..flat.len());
     }
     let key_words = |j: usize| &flat[ranges[j].clone()];
@@ -261,29 +292,38 @@ pub fn resolve_document(
     }
     // 4. Acronyms by initials, when exactly one organization-like name matches. Names of
     //    several words indexed by their initials, built at the first acronym.
-    let mut by_initials: Option<FxHashMap<String, Vec<usize>>> = None;
-    let mut matches: Vec<usize> = Vec::new();
-    for i in 0..k {
-        if lexe[i].is_some() || !acronym(surface[i]) {
-            continue;
-        }
-        let by_initials = by_initials.get_or_insert_with(|| {
-            let mut m: FxHashMap<String, Vec<usize>> = FxHashMap::default();
-            for j in 0..k {
-                if keys[j].contains(' ') {
-                    m.entry(initials(surface[j])).or_default().push(j);
-                }
+    let acronyms: Vec<usize> = (0..k)
+        .filter(|&i| lexe[i].is_none() && acronym(surface[i]))
+        .collect();
+    // The initials of the names are written one after another in `initials_text`;
+    // `by_initials` holds (initials, name) sorted by initials, names in order within each.
+    let mut initials_text = String::new();
+    let mut initials_at: Vec<(u32, u32, usize)> = Vec::new();
+    if !acronyms.is_empty() {
+        for j in 0..k {
+            if keys[j].contains(' ') {
+                let start = initials_text.len() as u32;
+                initials_into(surface[j], &mut initials_text);
+                initials_at.push((start, initials_text.len() as u32, j));
             }
-            m
-        });
-        let acr: String = surface[i].chars().filter(|c| c.is_alphabetic()).collect();
+        }
+    }
+    let mut by_initials: Vec<(&str, usize)> = initials_at
+        .iter()
+        .map(|&(a, b, j)| (&initials_text[a as usize..b as usize], j))
+        .collect();
+    // Each pair is there once: sorted as pairs, names stay in order within one initials.
+    by_initials.sort_unstable();
+    let mut matches: Vec<usize> = Vec::new();
+    let mut acr = String::new();
+    for &i in &acronyms {
+        acr.clear();
+        acr.extend(surface[i].chars().filter(|c| c.is_alphabetic()));
         matches.clear();
         matches.extend(
-            by_initials
-                .get(&acr)
-                .into_iter()
-                .flatten()
-                .copied()
+            with_word(&by_initials, &acr)
+                .iter()
+                .map(|&(_, j)| j)
                 .filter(|&j| {
                     j != i
                         && scores[j][ti(EntityType::Person)]
@@ -322,8 +362,9 @@ pub fn resolve_document(
     let mut mention_target: Vec<Option<usize>> = vec![None; cands.len()];
     // Indexes: long person names by each of their words, long organization names (and
     // facilities: "the Tren", "Tocorón") by their first.
-    let mut persons_by_word: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    let mut orgs_by_first: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    // As (word, name) pairs sorted by word, names in order within a word: no vector per word.
+    let mut persons_by_word: Vec<(&str, usize)> = Vec::new();
+    let mut orgs_by_first: Vec<(&str, usize)> = Vec::new();
     for j in 0..k {
         let w = key_words(j);
         if w.len() < 2 {
@@ -332,7 +373,7 @@ pub fn resolve_document(
         if types[j] == Some(EntityType::Person) {
             for (n, x) in w.iter().enumerate() {
                 if !w[..n].contains(x) {
-                    persons_by_word.entry(x).or_default().push(j);
+                    persons_by_word.push((x, j));
                 }
             }
         }
@@ -341,9 +382,13 @@ pub fn resolve_document(
             Some(EntityType::Organization) | Some(EntityType::Place)
         ) && lexe[j].is_none()
         {
-            orgs_by_first.entry(w[0]).or_default().push(j);
+            orgs_by_first.push((w[0], j));
         }
     }
+    // Each pair is there once: sorted as pairs, the names of one word stay in order.
+    persons_by_word.sort_unstable();
+    orgs_by_first.sort_unstable();
+    let mut org_options: Vec<usize> = Vec::new();
     // Key index → its last candidate so far.
     let mut last_seen: Vec<Option<usize>> = vec![None; k];
     let mut options: Vec<usize> = Vec::new();
@@ -359,11 +404,9 @@ pub fn resolve_document(
         {
             options.clear();
             options.extend(
-                persons_by_word
-                    .get(w[0])
-                    .into_iter()
-                    .flatten()
-                    .copied()
+                with_word(&persons_by_word, w[0])
+                    .iter()
+                    .map(|&(_, j)| j)
                     .filter(|&j| contains_seq(key_words(j), w)),
             );
             match group_count(&mut dsu, &options) {
@@ -386,9 +429,10 @@ pub fn resolve_document(
             && !strong_person
             && !c.initial
         {
-            let options = orgs_by_first.get(w[0]).map_or(&[][..], Vec::as_slice);
-            if group_count(&mut dsu, options) == 1 {
-                mention_target[m] = Some(options[0]);
+            org_options.clear();
+            org_options.extend(with_word(&orgs_by_first, w[0]).iter().map(|&(_, j)| j));
+            if group_count(&mut dsu, &org_options) == 1 {
+                mention_target[m] = Some(org_options[0]);
             }
         }
         last_seen[i] = Some(m);
@@ -420,10 +464,11 @@ pub fn resolve_document(
     }
     // Group root → its entity.
     let mut group_of: Vec<Option<usize>> = vec![None; k];
-    let mut entities: Vec<LocalEntity> = Vec::new();
+    // No more entities than names.
+    let mut entities: Vec<LocalEntity> = Vec::with_capacity(k);
+    let mut mention_count: Vec<usize> = Vec::with_capacity(k);
     let mut assignment: Vec<Option<usize>> = vec![None; cands.len()];
-    for (m, c) in cands.iter().enumerate() {
-        let i = kix[m];
+    for (m, &i) in kix.iter().enumerate() {
         let root = match mention_target[m] {
             Some(j) => dsu.find(j),
             None => dsu.find(i),
@@ -451,8 +496,18 @@ pub fn resolve_document(
                 lex: None,
                 mentions: Vec::new(),
             });
+            mention_count.push(0);
             entities.len() - 1
         });
+        mention_count[e] += 1;
+        assignment[m] = Some(e);
+    }
+    // The mentions of each entity, in a vector of the right size.
+    for (ent, &n) in entities.iter_mut().zip(&mention_count) {
+        ent.mentions.reserve_exact(n);
+    }
+    for (m, (c, &e)) in cands.iter().zip(&assignment).enumerate() {
+        let Some(e) = e else { continue };
         let ent = &mut entities[e];
         ent.mentions.push(m);
         // ASCII text is its own NFC: no new string for a form already there.
@@ -465,7 +520,6 @@ pub fn resolve_document(
         if c.lex.is_some() && ent.lex.is_none() {
             ent.lex = c.lex;
         }
-        assignment[m] = Some(e);
     }
     for e in &mut entities {
         if let Some(name) = e
@@ -796,6 +850,35 @@ mod tests {
                 node_id(t, name),
                 "{name:?}"
             );
+        }
+    }
+
+    #[test]
+    fn with_word_finds_every_pair_of_a_word() {
+        let index = [("a", 3), ("b", 1), ("b", 4), ("c", 0)];
+        for (w, want) in [
+            ("a", &[3][..]),
+            ("b", &[1, 4]),
+            ("c", &[0]),
+            ("", &[]),
+            ("bb", &[]),
+            ("d", &[]),
+        ] {
+            let got: Vec<usize> = with_word(&index, w).iter().map(|&(_, j)| j).collect();
+            assert_eq!(got, want, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn initials_into_appends_initials() {
+        let mut out = String::from("X");
+        for (name, want) in [
+            ("Immigration and Customs Enforcement", "XICE"),
+            ("Hamas-Led Group", "XICEHLG"),
+            ("élan Vital", "XICEHLGV"),
+        ] {
+            initials_into(name, &mut out);
+            assert_eq!(out, want, "{name:?}");
         }
     }
 
