@@ -161,6 +161,12 @@ impl Pattern {
             }))
     }
 
+    /// Whether [`Pattern::each_match`] reads the shadow's text (its regex runs), not only the
+    /// tokens of the word set.
+    pub fn needs_shadow(&self) -> bool {
+        self.steps.is_none()
+    }
+
     /// Calls `found(s, o, end)` for every match of the pattern in `shadow` (whose tokens
     /// `words` was filled with), in order of start, overlapping matches included ("NBC
     /// reported that DHS estimated …"): `s` and `o` are the byte ranges of the subject and

@@ -762,7 +762,7 @@ pub fn apply_patterns(
         words.fill(onto, shadow);
         run_patterns(
             onto,
-            shadow,
+            &mut ShadowText::Given(shadow),
             slots,
             words,
             ents,
@@ -775,8 +775,9 @@ pub fn apply_patterns(
     });
 }
 
-/// [`apply_patterns`] on one sentence with these slot spans (sorted): its shadow written
-/// into a buffer kept from sentence to sentence, its words looked up as they are written.
+/// [`apply_patterns`] on one sentence with these slot spans (sorted). The patterns look at
+/// the shadow's tokens, not its text: those are read straight from the sentence's tokens
+/// ([`scan_shadow`]), and the text is written only for a sentence where a pattern matches.
 #[allow(clippy::too_many_arguments)]
 pub fn relate_sentence(
     onto: &Ontology,
@@ -795,40 +796,33 @@ pub fn relate_sentence(
     struct Scratch {
         words: WordSet,
         shadow: Vec<u8>,
+        lower: Vec<u8>,
     }
     thread_local! {
         static SCRATCH: RefCell<Scratch> = RefCell::default();
     }
     SCRATCH.with_borrow_mut(|scratch| {
-        let Scratch { words, shadow } = scratch;
-        // The word set is filled as the shadow is written (not split again).
-        words.start(onto);
-        let slots = write_shadow(ctx, sentence, spans, shadow, |token, start, letter| {
-            words.push(onto, token, start, letter);
-        });
-        let Ok(text) = std::str::from_utf8(shadow) else {
-            // (Never: whole tokens and ASCII only went in.)
-            let text = String::from_utf8_lossy(shadow).into_owned();
-            return apply_patterns(
-                onto,
-                &text,
-                &slots,
-                ents,
-                doc_id,
-                evidence_span,
-                hedged,
-                symmetric_only,
-                out,
-            );
+        let Scratch {
+            words,
+            shadow,
+            lower,
+        } = scratch;
+        let slots = scan_shadow(onto, ctx, sentence, spans, words, lower);
+        let mut text = ShadowText::Unwritten {
+            ctx,
+            sentence,
+            spans,
+            out: shadow,
         };
         if cfg!(debug_assertions) {
+            // The tokens scanned are those of the shadow written.
             let mut filled = WordSet::default();
-            filled.fill(onto, text);
-            debug_assert!(filled.same_as(words), "word set of {text:?}");
+            filled.fill(onto, text.get());
+            debug_assert!(filled.same_as(words), "word set of {:?}", text.get());
         }
         run_patterns(
             onto,
-            text,
+            &mut text,
             &slots,
             words,
             ents,
@@ -841,13 +835,131 @@ pub fn relate_sentence(
     });
 }
 
+/// Fills `words` with the tokens of the shadow of a sentence (see [`write_shadow`]) without
+/// writing it: each token's shadow looked up where it would stand (`lower` holds those that
+/// are not simply a short ASCII token lower-cased). Returns the slots.
+fn scan_shadow<'s>(
+    onto: &Ontology,
+    ctx: &DocContext<'_>,
+    sentence: usize,
+    spans: &'s [SlotSpan],
+    words: &mut WordSet,
+    lower: &mut Vec<u8>,
+) -> Vec<Slot<'s>> {
+    /// Tokens up to this long are lower-cased on the stack.
+    const SHORT: usize = 32;
+    let toks = &ctx.tokens[sentence];
+    let text = ctx.text();
+    words.start(onto);
+    let mut slots = Vec::with_capacity(spans.len());
+    // Where the next token's shadow starts: each is followed by a space.
+    let mut at = 0;
+    let mut sp = spans.iter().peekable();
+    let mut i = 0;
+    while i < toks.len() {
+        // Spans as `write_shadow` takes them: the next one when it starts here.
+        if let Some(s) = sp.next_if(|s| s.first == i) {
+            let mut placeholder = [0u8; 32];
+            let mut len = 1 + s.letter.encode_utf8(&mut placeholder[1..]).len();
+            placeholder[0] = b'@';
+            len += write_number(&mut placeholder[len..], slots.len());
+            words.push(onto, &placeholder[..len], at, letter_bit(s.letter));
+            at += len + 1;
+            slots.push(Slot {
+                letter: s.letter,
+                entities: &s.entities,
+            });
+            // An event slot stands before its trigger words, which stay.
+            if s.letter != 'E' {
+                i = s.last;
+                continue;
+            }
+        }
+        let t = &toks[i];
+        let token = t.text(text);
+        let bytes = token.as_bytes();
+        // Most tokens: short ASCII, their shadow their lower case.
+        let len = if t.kind != TokKind::Possessive && bytes.len() <= SHORT && bytes.is_ascii() {
+            let mut buf = [0u8; SHORT];
+            let buf = &mut buf[..bytes.len()];
+            buf.copy_from_slice(bytes);
+            buf.make_ascii_lowercase();
+            words.push(onto, buf, at, 0);
+            buf.len()
+        } else {
+            lower.clear();
+            push_shadow_token(lower, token, t.kind);
+            words.push(onto, lower, at, 0);
+            lower.len()
+        };
+        at += len + 1;
+        i += 1;
+    }
+    slots
+}
+
+/// Writes `n` in decimal at the start of `out` (room enough: 20 bytes); returns its length.
+fn write_number(out: &mut [u8], mut n: usize) -> usize {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let len = digits.len() - k;
+    out[..len].copy_from_slice(&digits[k..]);
+    len
+}
+
+/// A sentence's shadow text: given, or written the first time it is asked for.
+enum ShadowText<'a, 'c> {
+    Given(&'a str),
+    Unwritten {
+        ctx: &'a DocContext<'c>,
+        sentence: usize,
+        spans: &'a [SlotSpan],
+        out: &'a mut Vec<u8>,
+    },
+    Written(Cow<'a, str>),
+}
+
+impl ShadowText<'_, '_> {
+    fn get(&mut self) -> &str {
+        *self = match std::mem::replace(self, ShadowText::Given("")) {
+            ShadowText::Unwritten {
+                ctx,
+                sentence,
+                spans,
+                out,
+            } => {
+                write_shadow(ctx, sentence, spans, out, |_, _, _| {});
+                // Whole tokens and ASCII only went in: always UTF-8 (the lossy copy is
+                // never made).
+                let out: &[u8] = out;
+                ShadowText::Written(String::from_utf8_lossy(out))
+            }
+            known => known,
+        };
+        match self {
+            ShadowText::Given(text) => text,
+            ShadowText::Written(text) => text,
+            // (Written above.)
+            ShadowText::Unwritten { .. } => "",
+        }
+    }
+}
+
 /// [`apply_patterns`] with the word set of the shadow filled.
 #[allow(clippy::too_many_arguments)]
 // Out of line: profiles then show the pattern engine whole.
 #[inline(never)]
 fn run_patterns(
     onto: &Ontology,
-    shadow: &str,
+    shadow: &mut ShadowText<'_, '_>,
     slots: &[Slot<'_>],
     words: &WordSet,
     ents: &[EntityRef],
@@ -861,27 +973,43 @@ fn run_patterns(
         return;
     }
     let letters = slots.iter().fold(0, |m, s| m | letter_bit(s.letter));
+    // The matches of one pattern, handled once it is done (made only where one matches).
+    let mut found = Vec::new();
     for (p, rel) in onto.candidates_in(letters, symmetric_only, words) {
         // Most patterns lack a word they need: they are not run.
         if !p.may_match(letters, words) {
-            debug_assert!(
-                !p.regex.is_match(shadow),
-                "prefilter skipped pattern {} that matches {shadow:?}",
-                p.id
-            );
+            if cfg!(debug_assertions) {
+                let shadow = shadow.get();
+                debug_assert!(
+                    !p.regex.is_match(shadow),
+                    "prefilter skipped pattern {} that matches {shadow:?}",
+                    p.id
+                );
+            }
             continue;
         }
-        p.each_match(shadow, words, |s, o, whole| {
+        // Patterns matched over tokens need no text (but to be checked against the regex).
+        let text = if p.needs_shadow() || cfg!(debug_assertions) {
+            shadow.get()
+        } else {
+            ""
+        };
+        p.each_match(text, words, |s, o, whole| found.push((s, o, whole)));
+        if found.is_empty() {
+            continue;
+        }
+        let shadow = shadow.get();
+        for (s, o, whole) in found.drain(..) {
             // A slot followed by "'s" or by a head noun is a modifier of something else
             // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
             if modifier_after(shadow, s.end, whole) || modifier_after(shadow, o.end, whole) {
-                return;
+                continue;
             }
             let (Some(si), Some(oi)) = (slot_index(&shadow[s]), slot_index(&shadow[o])) else {
-                return;
+                continue;
             };
             let (Some(ss), Some(os)) = (slots.get(si), slots.get(oi)) else {
-                return;
+                continue;
             };
             for &a in ss.entities {
                 for &b in os.entities {
@@ -917,7 +1045,7 @@ fn run_patterns(
                     });
                 }
             }
-        });
+        }
     }
 }
 
