@@ -286,6 +286,8 @@ pub struct Ontology {
     candidates: Vec<Box<[Candidate]>>,
     /// By pattern: its relation (a copy of the one in `relations`, found without a look-up).
     pattern_relations: Vec<RelationType>,
+    /// Whether a pattern runs its regex (see [`Pattern::needs_shadow`]).
+    needs_shadow: bool,
 }
 
 impl Ontology {
@@ -346,6 +348,12 @@ impl Ontology {
                     &self.pattern_relations[c.pattern as usize],
                 )
             })
+    }
+
+    /// Whether a pattern reads the shadow's text, not only its tokens (see
+    /// [`Pattern::needs_shadow`]): none of the built-in ones.
+    pub fn needs_shadow(&self) -> bool {
+        self.needs_shadow
     }
 
     /// Whether [`Ontology::candidates`] holds any pattern for these letters.
@@ -628,6 +636,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         .filter_map(|p| relations.get(&p.relation).cloned())
         .collect();
     debug_assert_eq!(pattern_relations.len(), patterns.len());
+    let needs_shadow = patterns.iter().any(Pattern::needs_shadow);
     Ok(Ontology {
         version: raw.version,
         entity_types,
@@ -640,6 +649,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         groups,
         candidates,
         pattern_relations,
+        needs_shadow,
     })
 }
 

@@ -762,7 +762,10 @@ pub fn apply_patterns(
         words.fill(onto, shadow);
         run_patterns(
             onto,
-            &mut ShadowText::Given(shadow),
+            &ShadowView {
+                text: Some(shadow),
+                tokens: None,
+            },
             slots,
             words,
             ents,
@@ -777,7 +780,8 @@ pub fn apply_patterns(
 
 /// [`apply_patterns`] on one sentence with these slot spans (sorted). The patterns look at
 /// the shadow's tokens, not its text: those are read straight from the sentence's tokens
-/// ([`scan_shadow`]), and the text is written only for a sentence where a pattern matches.
+/// ([`scan_shadow`]), and the text is not written (but where a pattern of a user's
+/// ontology needs its regex).
 #[allow(clippy::too_many_arguments)]
 pub fn relate_sentence(
     onto: &Ontology,
@@ -797,6 +801,8 @@ pub fn relate_sentence(
         words: WordSet,
         shadow: Vec<u8>,
         lower: Vec<u8>,
+        origin: Vec<u32>,
+        slot_tokens: Vec<u32>,
     }
     thread_local! {
         static SCRATCH: RefCell<Scratch> = RefCell::default();
@@ -806,23 +812,38 @@ pub fn relate_sentence(
             words,
             shadow,
             lower,
+            origin,
+            slot_tokens,
         } = scratch;
-        let slots = scan_shadow(onto, ctx, sentence, spans, words, lower);
-        let mut text = ShadowText::Unwritten {
-            ctx,
-            sentence,
-            spans,
-            out: shadow,
+        let slots = scan_shadow(onto, ctx, sentence, spans, words, lower, origin, slot_tokens);
+        // The text, where a pattern needs it (and in debug builds, to check the tokens).
+        let text = if onto.needs_shadow() || cfg!(debug_assertions) {
+            write_shadow(ctx, sentence, spans, shadow, |_, _, _| {});
+            // Whole tokens and ASCII only went in: always UTF-8 (no lossy copy made).
+            Some(String::from_utf8_lossy(shadow))
+        } else {
+            None
         };
-        if cfg!(debug_assertions) {
-            // The tokens scanned are those of the shadow written.
-            let mut filled = WordSet::default();
-            filled.fill(onto, text.get());
-            debug_assert!(filled.same_as(words), "word set of {:?}", text.get());
+        if let Some(text) = &text {
+            if cfg!(debug_assertions) {
+                let mut filled = WordSet::default();
+                filled.fill(onto, text);
+                debug_assert!(filled.same_as(words), "word set of {text:?}");
+            }
         }
+        let view = ShadowView {
+            text: text.as_deref(),
+            tokens: Some(ShadowTokens {
+                words,
+                origin,
+                slot_tokens,
+                toks: &ctx.tokens[sentence],
+                text: ctx.text(),
+            }),
+        };
         run_patterns(
             onto,
-            &mut text,
+            &view,
             &slots,
             words,
             ents,
@@ -837,7 +858,10 @@ pub fn relate_sentence(
 
 /// Fills `words` with the tokens of the shadow of a sentence (see [`write_shadow`]) without
 /// writing it: each token's shadow looked up where it would stand (`lower` holds those that
-/// are not simply a short ASCII token lower-cased). Returns the slots.
+/// are not simply a short ASCII token lower-cased). `origin` gets, by shadow token, its
+/// token in the sentence (`u32::MAX` for slots), `slot_tokens` the shadow tokens of the
+/// slots. Returns the slots.
+#[allow(clippy::too_many_arguments)]
 fn scan_shadow<'s>(
     onto: &Ontology,
     ctx: &DocContext<'_>,
@@ -845,12 +869,15 @@ fn scan_shadow<'s>(
     spans: &'s [SlotSpan],
     words: &mut WordSet,
     lower: &mut Vec<u8>,
+    origin: &mut Vec<u32>,
+    slot_tokens: &mut Vec<u32>,
 ) -> Vec<Slot<'s>> {
-    /// Tokens up to this long are lower-cased on the stack.
-    const SHORT: usize = 32;
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
+    let bytes = text.as_bytes();
     words.start(onto);
+    origin.clear();
+    slot_tokens.clear();
     let mut slots = Vec::with_capacity(spans.len());
     // Where the next token's shadow starts: each is followed by a space.
     let mut at = 0;
@@ -863,6 +890,8 @@ fn scan_shadow<'s>(
             let mut len = 1 + s.letter.encode_utf8(&mut placeholder[1..]).len();
             placeholder[0] = b'@';
             len += write_number(&mut placeholder[len..], slots.len());
+            slot_tokens.push(words.len() as u32);
+            origin.push(u32::MAX);
             words.push(onto, &placeholder[..len], at, letter_bit(s.letter));
             at += len + 1;
             slots.push(Slot {
@@ -876,19 +905,14 @@ fn scan_shadow<'s>(
             }
         }
         let t = &toks[i];
-        let token = t.text(text);
-        let bytes = token.as_bytes();
+        let token = bytes.get(t.span.start..t.span.end).unwrap_or_default();
+        origin.push(i as u32);
         // Most tokens: short ASCII, their shadow their lower case.
-        let len = if t.kind != TokKind::Possessive && bytes.len() <= SHORT && bytes.is_ascii() {
-            let mut buf = [0u8; SHORT];
-            let buf = &mut buf[..bytes.len()];
-            buf.copy_from_slice(bytes);
-            buf.make_ascii_lowercase();
-            words.push(onto, buf, at, 0);
-            buf.len()
+        let len = if t.kind != TokKind::Possessive && words.push_lower_ascii(onto, token, at) {
+            token.len()
         } else {
             lower.clear();
-            push_shadow_token(lower, token, t.kind);
+            push_shadow_token(lower, t.text(text), t.kind);
             words.push(onto, lower, at, 0);
             lower.len()
         };
@@ -915,41 +939,59 @@ fn write_number(out: &mut [u8], mut n: usize) -> usize {
     len
 }
 
-/// A sentence's shadow text: given, or written the first time it is asked for.
-enum ShadowText<'a, 'c> {
-    Given(&'a str),
-    Unwritten {
-        ctx: &'a DocContext<'c>,
-        sentence: usize,
-        spans: &'a [SlotSpan],
-        out: &'a mut Vec<u8>,
-    },
-    Written(Cow<'a, str>),
+/// What [`run_patterns`] reads of a shadow around a match: its text, or its tokens (at
+/// least one of the two; both in debug builds, which check that they agree).
+struct ShadowView<'a> {
+    text: Option<&'a str>,
+    tokens: Option<ShadowTokens<'a>>,
 }
 
-impl ShadowText<'_, '_> {
-    fn get(&mut self) -> &str {
-        *self = match std::mem::replace(self, ShadowText::Given("")) {
-            ShadowText::Unwritten {
-                ctx,
-                sentence,
-                spans,
-                out,
-            } => {
-                write_shadow(ctx, sentence, spans, out, |_, _, _| {});
-                // Whole tokens and ASCII only went in: always UTF-8 (the lossy copy is
-                // never made).
-                let out: &[u8] = out;
-                ShadowText::Written(String::from_utf8_lossy(out))
-            }
-            known => known,
+/// A shadow's tokens with where each comes from (see [`scan_shadow`]).
+struct ShadowTokens<'a> {
+    words: &'a WordSet,
+    origin: &'a [u32],
+    slot_tokens: &'a [u32],
+    toks: &'a [super::tokens::Token],
+    text: &'a str,
+}
+
+impl ShadowTokens<'_> {
+    /// [`slot_index`] of the slot whose shadow starts at byte `start`.
+    fn slot_index(&self, start: usize) -> Option<usize> {
+        let k = self.words.token_at(start)?;
+        self.slot_tokens.binary_search(&(k as u32)).ok()
+    }
+
+    /// [`modifier_after`] for the slot whose shadow starts at byte `start` (`lower` a
+    /// buffer for the shadows of the tokens after it).
+    fn modifier_after(&self, start: usize, match_end: usize, lower: &mut Vec<u8>) -> bool {
+        let Some(mut k) = self.words.token_at(start) else {
+            return false;
         };
-        match self {
-            ShadowText::Given(text) => text,
-            ShadowText::Written(text) => text,
-            // (Written above.)
-            ShadowText::Unwritten { .. } => "",
+        // The shadow of token `k` into `lower`: empty for a slot, which is neither "'s" nor
+        // a head noun; `false` past the last token.
+        let shadow_of = |k: usize, lower: &mut Vec<u8>| {
+            lower.clear();
+            let Some(&i) = self.origin.get(k) else {
+                return false;
+            };
+            if let Some(t) = self.toks.get(i as usize) {
+                push_shadow_token(lower, t.text(self.text), t.kind);
+            }
+            true
+        };
+        k += 1;
+        if !shadow_of(k, lower) {
+            return false;
         }
+        if lower == b"'s" {
+            k += 1;
+            if !shadow_of(k, lower) {
+                return false;
+            }
+        }
+        self.words.token_end(k).is_some_and(|end| end > match_end)
+            && MODIFIED_HEADS.iter().any(|h| h.as_bytes() == lower.as_slice())
     }
 }
 
@@ -959,7 +1001,7 @@ impl ShadowText<'_, '_> {
 #[inline(never)]
 fn run_patterns(
     onto: &Ontology,
-    shadow: &mut ShadowText<'_, '_>,
+    shadow: &ShadowView<'_>,
     slots: &[Slot<'_>],
     words: &WordSet,
     ents: &[EntityRef],
@@ -975,11 +1017,11 @@ fn run_patterns(
     let letters = slots.iter().fold(0, |m, s| m | letter_bit(s.letter));
     // The matches of one pattern, handled once it is done (made only where one matches).
     let mut found = Vec::new();
+    let mut lower = Vec::new();
     for (p, rel) in onto.candidates_in(letters, symmetric_only, words) {
         // Most patterns lack a word they need: they are not run.
         if !p.may_match(letters, words) {
-            if cfg!(debug_assertions) {
-                let shadow = shadow.get();
+            if let Some(shadow) = shadow.text {
                 debug_assert!(
                     !p.regex.is_match(shadow),
                     "prefilter skipped pattern {} that matches {shadow:?}",
@@ -988,24 +1030,46 @@ fn run_patterns(
             }
             continue;
         }
-        // Patterns matched over tokens need no text (but to be checked against the regex).
-        let text = if p.needs_shadow() || cfg!(debug_assertions) {
-            shadow.get()
-        } else {
-            ""
-        };
-        p.each_match(text, words, |s, o, whole| found.push((s, o, whole)));
-        if found.is_empty() {
-            continue;
-        }
-        let shadow = shadow.get();
+        // Patterns matched over tokens need no text.
+        p.each_match(shadow.text.unwrap_or(""), words, |s, o, whole| {
+            found.push((s, o, whole))
+        });
         for (s, o, whole) in found.drain(..) {
             // A slot followed by "'s" or by a head noun is a modifier of something else
             // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
-            if modifier_after(shadow, s.end, whole) || modifier_after(shadow, o.end, whole) {
+            let (modifier, si, oi) = match (&shadow.tokens, shadow.text) {
+                (Some(tokens), text) => {
+                    let by_tokens = (
+                        tokens.modifier_after(s.start, whole, &mut lower)
+                            || tokens.modifier_after(o.start, whole, &mut lower),
+                        tokens.slot_index(s.start),
+                        tokens.slot_index(o.start),
+                    );
+                    if let Some(text) = text {
+                        debug_assert_eq!(
+                            by_tokens,
+                            (
+                                modifier_after(text, s.end, whole)
+                                    || modifier_after(text, o.end, whole),
+                                slot_index(&text[s.clone()]),
+                                slot_index(&text[o.clone()]),
+                            ),
+                            "{text:?}"
+                        );
+                    }
+                    by_tokens
+                }
+                (None, Some(text)) => (
+                    modifier_after(text, s.end, whole) || modifier_after(text, o.end, whole),
+                    slot_index(&text[s]),
+                    slot_index(&text[o]),
+                ),
+                (None, None) => continue,
+            };
+            if modifier {
                 continue;
             }
-            let (Some(si), Some(oi)) = (slot_index(&shadow[s]), slot_index(&shadow[o])) else {
+            let (Some(si), Some(oi)) = (si, oi) else {
                 continue;
             };
             let (Some(ss), Some(os)) = (slots.get(si), slots.get(oi)) else {

@@ -124,6 +124,47 @@ impl WordTable {
         }
     }
 
+    /// The id of the lower case of `token` (or [`NO_WORD`]) when it is ASCII and of 1 to 16
+    /// bytes, looked up without copying it: its key and [`head_tail`] lower-cased as loaded.
+    /// `None` for other tokens.
+    #[inline]
+    fn get_ascii_lower(&self, token: &[u8]) -> Option<u32> {
+        let len = token.len();
+        let (&first, &last) = (token.first()?, token.last()?);
+        if len > 16 {
+            return None;
+        }
+        let (head, tail) = head_tail(token);
+        // From four bytes on, the two loads cover every byte.
+        let ascii = if len >= 4 {
+            (head | tail) & 0x8080_8080_8080_8080 == 0
+        } else {
+            token.is_ascii()
+        };
+        if !ascii {
+            return None;
+        }
+        if len > self.longest || self.table.is_empty() {
+            return Some(NO_WORD);
+        }
+        let second = token.get(1).map_or(0, u8::to_ascii_lowercase);
+        let key = (len as u32) << 24
+            | u32::from(first.to_ascii_lowercase()) << 16
+            | u32::from(second) << 8
+            | u32::from(last.to_ascii_lowercase());
+        let loads = (lower_ascii(head), lower_ascii(tail));
+        let mask = self.table.len() - 1;
+        let mut at = key_hash(key) & mask;
+        loop {
+            let (k, id) = self.table[at];
+            // Up to 16 bytes, key and loads tell words apart (see `WordTable::is`).
+            if id == NO_WORD || k == key && self.heads.get(id as usize) == Some(&loads) {
+                return Some(id);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
     /// Whether the word `id` is `token`, of its [`token_key`].
     #[inline]
     fn is(&self, id: u32, token: &[u8]) -> bool {
@@ -131,6 +172,18 @@ impl WordTable {
         self.heads.get(id) == Some(&head_tail(token))
             && (token.len() <= 16 || self.words.get(id).is_some_and(|w| *w.as_bytes() == *token))
     }
+}
+
+/// The lower case of eight ASCII bytes (`A` to `Z` become `a` to `z`; others stay).
+#[inline]
+fn lower_ascii(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Bytes below 0x80: no sum carries into the next byte. The high bit of a byte of
+    // `from_a` is set from `A` on, that of `past_z` from the byte after `Z` on.
+    let from_a = x + ONES * (0x80 - u64::from(b'A'));
+    let past_z = x + ONES * (0x80 - u64::from(b'Z') - 1);
+    let upper = (from_a ^ past_z) & (ONES << 7);
+    x | upper >> 2
 }
 
 /// A token of a shadow sentence, as the patterns see it.
@@ -196,7 +249,23 @@ impl WordSet {
     /// in the shadow, and the [`letter_bit`] of a slot placeholder (0 for others).
     #[inline]
     pub fn push(&mut self, onto: &super::Ontology, token: &[u8], start: usize, letter: u8) {
-        let word = onto.words.get(token);
+        self.record(onto, onto.words.get(token), start, token.len(), letter);
+    }
+
+    /// [`WordSet::push`] of the lower case of `token`, not a slot, when it is ASCII and of 1
+    /// to 16 bytes (most tokens), without copying it; `false` (nothing pushed) for others.
+    #[inline]
+    pub fn push_lower_ascii(&mut self, onto: &super::Ontology, token: &[u8], start: usize) -> bool {
+        let Some(word) = onto.words.get_ascii_lower(token) else {
+            return false;
+        };
+        self.record(onto, word, start, token.len(), 0);
+        true
+    }
+
+    /// Adds a token of this word id and length.
+    #[inline(always)]
+    fn record(&mut self, onto: &super::Ontology, word: u32, start: usize, len: usize, letter: u8) {
         if word != NO_WORD && !self.contains(word) {
             self.bits[word as usize / 64] |= 1 << (word % 64);
             for &(at, bits) in &onto.word_groups[word as usize] {
@@ -208,10 +277,31 @@ impl WordSet {
         }
         self.tokens.push(ShadowToken {
             start: start as u32,
-            end: (start + token.len()) as u32,
+            end: (start + len) as u32,
             word,
             letter,
         });
+    }
+
+    /// The number of tokens.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// The token whose shadow starts at byte `start`.
+    pub fn token_at(&self, start: usize) -> Option<usize> {
+        self.tokens
+            .binary_search_by_key(&start, |t| t.start as usize)
+            .ok()
+    }
+
+    /// Where the shadow of token `k` ends (the space after it excluded).
+    pub fn token_end(&self, k: usize) -> Option<usize> {
+        self.tokens.get(k).map(|t| t.end as usize)
     }
 
     /// The number of slot placeholders.
