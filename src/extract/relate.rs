@@ -801,7 +801,6 @@ pub fn relate_sentence(
         words: WordSet,
         shadow: Vec<u8>,
         lower: Vec<u8>,
-        origin: Vec<u32>,
         slot_tokens: Vec<u32>,
     }
     thread_local! {
@@ -812,10 +811,9 @@ pub fn relate_sentence(
             words,
             shadow,
             lower,
-            origin,
             slot_tokens,
         } = scratch;
-        let slots = scan_shadow(onto, ctx, sentence, spans, words, lower, origin, slot_tokens);
+        let slots = scan_shadow(onto, ctx, sentence, spans, words, lower, slot_tokens);
         // The text, where a pattern needs it (and in debug builds, to check the tokens).
         let text = if onto.needs_shadow() || cfg!(debug_assertions) {
             write_shadow(ctx, sentence, spans, shadow, |_, _, _| {});
@@ -835,7 +833,7 @@ pub fn relate_sentence(
             text: text.as_deref(),
             tokens: Some(ShadowTokens {
                 words,
-                origin,
+                spans,
                 slot_tokens,
                 toks: &ctx.tokens[sentence],
                 text: ctx.text(),
@@ -858,9 +856,8 @@ pub fn relate_sentence(
 
 /// Fills `words` with the tokens of the shadow of a sentence (see [`write_shadow`]) without
 /// writing it: each token's shadow looked up where it would stand (`lower` holds those that
-/// are not simply a short ASCII token lower-cased). `origin` gets, by shadow token, its
-/// token in the sentence (`u32::MAX` for slots), `slot_tokens` the shadow tokens of the
-/// slots. Returns the slots.
+/// are not simply a short ASCII token lower-cased), `slot_tokens` the shadow tokens of the
+/// slots. Returns the slots (those of the first spans, as many as there are slots).
 #[allow(clippy::too_many_arguments)]
 fn scan_shadow<'s>(
     onto: &Ontology,
@@ -869,14 +866,12 @@ fn scan_shadow<'s>(
     spans: &'s [SlotSpan],
     words: &mut WordSet,
     lower: &mut Vec<u8>,
-    origin: &mut Vec<u32>,
     slot_tokens: &mut Vec<u32>,
 ) -> Vec<Slot<'s>> {
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
     let bytes = text.as_bytes();
     words.start(onto);
-    origin.clear();
     slot_tokens.clear();
     let mut slots = Vec::with_capacity(spans.len());
     // Where the next token's shadow starts: each is followed by a space.
@@ -891,7 +886,6 @@ fn scan_shadow<'s>(
             placeholder[0] = b'@';
             len += write_number(&mut placeholder[len..], slots.len());
             slot_tokens.push(words.len() as u32);
-            origin.push(u32::MAX);
             words.push(onto, &placeholder[..len], at, letter_bit(s.letter));
             at += len + 1;
             slots.push(Slot {
@@ -906,7 +900,6 @@ fn scan_shadow<'s>(
         }
         let t = &toks[i];
         let token = bytes.get(t.span.start..t.span.end).unwrap_or_default();
-        origin.push(i as u32);
         // Most tokens: short ASCII, their shadow their lower case.
         let len = if t.kind != TokKind::Possessive && words.push_lower_ascii(onto, token, at) {
             token.len()
@@ -949,13 +942,30 @@ struct ShadowView<'a> {
 /// A shadow's tokens with where each comes from (see [`scan_shadow`]).
 struct ShadowTokens<'a> {
     words: &'a WordSet,
-    origin: &'a [u32],
+    /// The spans the slots stand for, in order (see [`scan_shadow`]).
+    spans: &'a [SlotSpan],
     slot_tokens: &'a [u32],
     toks: &'a [super::tokens::Token],
     text: &'a str,
 }
 
 impl ShadowTokens<'_> {
+    /// The sentence's token that shadow token `k` is the shadow of (`None` for a slot): the
+    /// slots before it stand for their span's tokens, but for event slots (their tokens
+    /// follow them).
+    fn origin(&self, k: usize) -> Option<usize> {
+        let before = self.slot_tokens.partition_point(|&t| (t as usize) < k);
+        if self.slot_tokens.get(before) == Some(&(k as u32)) {
+            return None;
+        }
+        let covered: usize = self.spans[..before]
+            .iter()
+            .filter(|s| s.letter != 'E')
+            .map(|s| s.last - s.first)
+            .sum();
+        Some(k - before + covered)
+    }
+
     /// [`slot_index`] of the slot whose shadow starts at byte `start`.
     fn slot_index(&self, start: usize) -> Option<usize> {
         let k = self.words.token_at(start)?;
@@ -972,10 +982,10 @@ impl ShadowTokens<'_> {
         // a head noun; `false` past the last token.
         let shadow_of = |k: usize, lower: &mut Vec<u8>| {
             lower.clear();
-            let Some(&i) = self.origin.get(k) else {
+            if k >= self.words.len() {
                 return false;
-            };
-            if let Some(t) = self.toks.get(i as usize) {
+            }
+            if let Some(t) = self.origin(k).and_then(|i| self.toks.get(i)) {
                 push_shadow_token(lower, t.text(self.text), t.kind);
             }
             true

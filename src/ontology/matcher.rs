@@ -129,30 +129,41 @@ impl WordTable {
     /// `None` for other tokens.
     #[inline]
     fn get_ascii_lower(&self, token: &[u8]) -> Option<u32> {
+        use crate::text::{load4 as four, load8 as eight};
+        const HIGH: u64 = 0x8080_8080_8080_8080;
         let len = token.len();
-        let (&first, &last) = (token.first()?, token.last()?);
-        if len > 16 {
-            return None;
-        }
-        let (head, tail) = head_tail(token);
-        // From four bytes on, the two loads cover every byte.
-        let ascii = if len >= 4 {
-            (head | tail) & 0x8080_8080_8080_8080 == 0
-        } else {
-            token.is_ascii()
+        // The token's first two and last bytes, and its `head_tail`, all lower-cased.
+        let (ends, loads) = match len {
+            1..=3 => {
+                // (The last byte is the first or second of short ones: read it apart.)
+                let x = u64::from(token[0])
+                    | u64::from(token.get(1).copied().unwrap_or(0)) << 8
+                    | u64::from(token[len - 1]) << 16;
+                (x, (0, 0))
+            }
+            4..=7 => {
+                let (head, tail) = (u64::from(four(token, 0)), u64::from(four(token, len - 4)));
+                (head & 0xffff | (tail >> 24) << 16, (head, tail))
+            }
+            8..=16 => {
+                let (head, tail) = (eight(token, 0), eight(token, len - 8));
+                (head & 0xffff | (tail >> 56) << 16, (head, tail))
+            }
+            _ => return None,
         };
-        if !ascii {
+        // ASCII: the loads cover every byte (`ends` those of short tokens).
+        if (ends | loads.0 | loads.1) & HIGH != 0 {
             return None;
         }
         if len > self.longest || self.table.is_empty() {
             return Some(NO_WORD);
         }
-        let second = token.get(1).map_or(0, u8::to_ascii_lowercase);
+        let ends = lower_ascii(ends);
         let key = (len as u32) << 24
-            | u32::from(first.to_ascii_lowercase()) << 16
-            | u32::from(second) << 8
-            | u32::from(last.to_ascii_lowercase());
-        let loads = (lower_ascii(head), lower_ascii(tail));
+            | (ends as u32 & 0xff) << 16
+            | (ends as u32 & 0xff00)
+            | (ends as u32 >> 16 & 0xff);
+        let loads = (lower_ascii(loads.0), lower_ascii(loads.1));
         let mask = self.table.len() - 1;
         let mut at = key_hash(key) & mask;
         loop {
@@ -778,6 +789,44 @@ mod tests {
                     assert_eq!(set.admits(&t), want, "{toks:?}: {word} {letter}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn ascii_lowered_eight_bytes_at_a_time() {
+        for b in 0..0x80u8 {
+            for at in 0..8 {
+                let x = u64::from(b) << (8 * at) | 0x4100_5a00_7a00_2000;
+                let mut want = x.to_le_bytes();
+                want.make_ascii_lowercase();
+                assert_eq!(lower_ascii(x), u64::from_le_bytes(want), "{b} at {at}");
+            }
+        }
+    }
+
+    /// Short ASCII tokens are looked up lower-cased, as their lower case is; others are
+    /// left to [`WordTable::get`].
+    #[test]
+    fn ascii_tokens_looked_up_lower_cased() {
+        let mut table = WordTable::default();
+        let words = [
+            "of", "the", ",", "'s", "a", "ab1z", "ab2z", "in", "then-president", "abcdefghijklmnop",
+            "abcdefghijklmnopq", "é",
+        ];
+        for w in words {
+            table.intern(w);
+        }
+        table.freeze();
+        let tokens = [
+            "", "OF", "Of", "of", "oF", "THE", "The", "tHe", ",", "'S", "'s", "A", "a", "b", "AB1Z",
+            "Ab2z", "ab3z", "IN", "In", "iN", "Then-President", "THEN-PRESIDENT", "then-presidents",
+            "ABCDEFGHIJKLMNOP", "abcdefghijklmnoP", "abcdefghijklmnoq", "ABCDEFGHIJKLMNOPQ", "É",
+            "é", "Ém", "ofé", "@P1", "@p1", "[", "`", "{", "@", "x@[`{z",
+        ];
+        for t in tokens {
+            let want = (t.is_ascii() && (1..=16).contains(&t.len()))
+                .then(|| table.get(t.to_ascii_lowercase().as_bytes()));
+            assert_eq!(table.get_ascii_lower(t.as_bytes()), want, "{t:?}");
         }
     }
 
