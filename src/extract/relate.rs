@@ -872,6 +872,7 @@ fn scan_shadow<'s>(
     let text = ctx.text();
     let bytes = text.as_bytes();
     words.start(onto);
+    words.reserve(toks.len() + spans.len());
     slot_tokens.clear();
     let mut slots = Vec::with_capacity(spans.len());
     // Where the next token's shadow starts: each is followed by a space.
@@ -898,19 +899,28 @@ fn scan_shadow<'s>(
                 continue;
             }
         }
-        let t = &toks[i];
-        let token = bytes.get(t.span.start..t.span.end).unwrap_or_default();
-        // Most tokens: short ASCII, their shadow their lower case.
-        let len = if t.kind != TokKind::Possessive && words.push_lower_ascii(onto, token, at) {
-            token.len()
-        } else {
-            lower.clear();
-            push_shadow_token(lower, t.text(text), t.kind);
-            words.push(onto, lower, at, 0);
-            lower.len()
+        // The tokens up to the next span (all the rest when the next is stuck behind, as
+        // `write_shadow` leaves it) go in without a look at the spans.
+        let upto = match sp.peek() {
+            Some(s) if s.first > i => s.first.min(toks.len()),
+            Some(s) if s.first == i => i + 1,
+            _ => toks.len(),
         };
-        at += len + 1;
-        i += 1;
+        for t in &toks[i..upto] {
+            let token = bytes.get(t.span.start..t.span.end).unwrap_or_default();
+            // Most tokens: short ASCII, their shadow their lower case.
+            let len = if t.kind != TokKind::Possessive && words.push_lower_ascii(onto, token, at)
+            {
+                token.len()
+            } else {
+                lower.clear();
+                push_shadow_token(lower, t.text(text), t.kind);
+                words.push(onto, lower, at, 0);
+                lower.len()
+            };
+            at += len + 1;
+        }
+        i = upto;
     }
     slots
 }
@@ -1557,6 +1567,90 @@ mod tests {
                     let (got, slots) = shadow(&ctx, si, spans);
                     assert_eq!(got, shadow_by_tokens(&ctx, si, spans), "{text}");
                     assert_eq!(slots.len(), spans.len());
+                }
+            }
+        }
+    }
+
+    /// The tokens scanned from a sentence are those of its shadow written and split, with
+    /// the same slots; slot numbers and modifier heads read over them are those read in the
+    /// text: around slots, event slots, spans stuck behind an overlapping one, possessives,
+    /// curly quotes, long and non-ASCII tokens.
+    #[test]
+    fn scanned_tokens_are_the_written_shadows() {
+        let onto = Ontology::builtin().unwrap();
+        let lex = Lexicon::load(&[] as &[&str]).unwrap();
+        let texts = [
+            "Police raided homes in Colombia, Ecuador, Peru and Chile on Monday.",
+            "The DEA's office  said   Maduro’s \"allies\" fled\tto MÉXICO on 12 May.",
+            "“We will win,” said José Álvaro — the Cartel's LEADER — in Bogotá.",
+            "Trump's officials and Biden’s officials met Supercalifragilisticexpialidocious OFFICIALS.",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ[`@ abcdefghijklmnopqrstuvwxyz{ are letters.",
+            "x",
+        ];
+        let (mut words, mut lower, mut slot_tokens) = (WordSet::default(), Vec::new(), Vec::new());
+        for text in texts {
+            let doc = crate::corpus::Document::new("t.txt", text.to_string());
+            let ctx = super::super::analyze(&doc, &lex);
+            for si in 0..ctx.tokens.len() {
+                let n = ctx.tokens[si].len();
+                let layouts: [Vec<SlotSpan>; 5] = [
+                    Vec::new(),
+                    (0..n / 2)
+                        .map(|k| SlotSpan::one(2 * k, 2 * k + 1, 'P', k))
+                        .collect(),
+                    (0..n / 3)
+                        .map(|k| SlotSpan::one(3 * k + 1, 3 * k + 3, ['O', 'E', 'L'][k % 3], k))
+                        .collect(),
+                    vec![SlotSpan::one(n / 2, n, 'E', 0)],
+                    // The second overlaps the first: it and those after it are left out.
+                    vec![
+                        SlotSpan::one(0, 2.min(n), 'L', 0),
+                        SlotSpan::one(1, 2, 'O', 1),
+                        SlotSpan::one(n - 1, n, 'P', 2),
+                    ],
+                ];
+                for spans in &layouts {
+                    let (shadow, slots) = shadow(&ctx, si, spans);
+                    let scanned = scan_shadow(
+                        &onto,
+                        &ctx,
+                        si,
+                        spans,
+                        &mut words,
+                        &mut lower,
+                        &mut slot_tokens,
+                    );
+                    let mut filled = WordSet::default();
+                    filled.fill(&onto, &shadow);
+                    assert!(filled.same_as(&words), "{shadow:?}");
+                    assert_eq!(scanned.len(), slots.len(), "{shadow:?}");
+                    let view = ShadowTokens {
+                        words: &words,
+                        spans,
+                        slot_tokens: &slot_tokens,
+                        toks: &ctx.tokens[si],
+                        text: ctx.text(),
+                    };
+                    // Every token (slots are those asked about), matches ending anywhere.
+                    let mut start = 0;
+                    for token in shadow.split_inclusive(' ') {
+                        let end = start + token.len() - 1;
+                        for match_end in [end, end + 1, end + 5, end + 9, shadow.len()] {
+                            assert_eq!(
+                                view.modifier_after(start, match_end, &mut lower),
+                                modifier_after(&shadow, end, match_end),
+                                "{shadow:?} at {start} to {match_end}"
+                            );
+                        }
+                        let slot = view.slot_index(start);
+                        if token.starts_with('@') {
+                            assert_eq!(slot, slot_index(&shadow[start..end]), "{shadow:?}");
+                        } else {
+                            assert_eq!(slot, None, "{shadow:?}");
+                        }
+                        start += token.len();
+                    }
                 }
             }
         }

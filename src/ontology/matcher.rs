@@ -294,6 +294,11 @@ impl WordSet {
         });
     }
 
+    /// Room for `n` more tokens.
+    pub fn reserve(&mut self, n: usize) {
+        self.tokens.reserve(n);
+    }
+
     /// The number of tokens.
     pub fn len(&self) -> usize {
         self.tokens.len()
