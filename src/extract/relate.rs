@@ -909,8 +909,7 @@ fn scan_shadow<'s>(
         for t in &toks[i..upto] {
             let token = bytes.get(t.span.start..t.span.end).unwrap_or_default();
             // Most tokens: short ASCII, their shadow their lower case.
-            let len = if t.kind != TokKind::Possessive && words.push_lower_ascii(onto, token, at)
-            {
+            let len = if t.kind != TokKind::Possessive && words.push_lower_ascii(onto, token, at) {
                 token.len()
             } else {
                 lower.clear();
@@ -1011,7 +1010,9 @@ impl ShadowTokens<'_> {
             }
         }
         self.words.token_end(k).is_some_and(|end| end > match_end)
-            && MODIFIED_HEADS.iter().any(|h| h.as_bytes() == lower.as_slice())
+            && MODIFIED_HEADS
+                .iter()
+                .any(|h| h.as_bytes() == lower.as_slice())
     }
 }
 

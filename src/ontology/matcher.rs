@@ -815,18 +815,62 @@ mod tests {
     fn ascii_tokens_looked_up_lower_cased() {
         let mut table = WordTable::default();
         let words = [
-            "of", "the", ",", "'s", "a", "ab1z", "ab2z", "in", "then-president", "abcdefghijklmnop",
-            "abcdefghijklmnopq", "é",
+            "of",
+            "the",
+            ",",
+            "'s",
+            "a",
+            "ab1z",
+            "ab2z",
+            "in",
+            "then-president",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "é",
         ];
         for w in words {
             table.intern(w);
         }
         table.freeze();
         let tokens = [
-            "", "OF", "Of", "of", "oF", "THE", "The", "tHe", ",", "'S", "'s", "A", "a", "b", "AB1Z",
-            "Ab2z", "ab3z", "IN", "In", "iN", "Then-President", "THEN-PRESIDENT", "then-presidents",
-            "ABCDEFGHIJKLMNOP", "abcdefghijklmnoP", "abcdefghijklmnoq", "ABCDEFGHIJKLMNOPQ", "É",
-            "é", "Ém", "ofé", "@P1", "@p1", "[", "`", "{", "@", "x@[`{z",
+            "",
+            "OF",
+            "Of",
+            "of",
+            "oF",
+            "THE",
+            "The",
+            "tHe",
+            ",",
+            "'S",
+            "'s",
+            "A",
+            "a",
+            "b",
+            "AB1Z",
+            "Ab2z",
+            "ab3z",
+            "IN",
+            "In",
+            "iN",
+            "Then-President",
+            "THEN-PRESIDENT",
+            "then-presidents",
+            "ABCDEFGHIJKLMNOP",
+            "abcdefghijklmnoP",
+            "abcdefghijklmnoq",
+            "ABCDEFGHIJKLMNOPQ",
+            "É",
+            "é",
+            "Ém",
+            "ofé",
+            "@P1",
+            "@p1",
+            "[",
+            "`",
+            "{",
+            "@",
+            "x@[`{z",
         ];
         for t in tokens {
             let want = (t.is_ascii() && (1..=16).contains(&t.len()))
