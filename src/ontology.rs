@@ -161,6 +161,12 @@ impl Pattern {
             }))
     }
 
+    /// Whether [`Pattern::each_match`] reads the shadow's text (its regex runs), not only the
+    /// tokens of the word set.
+    pub fn needs_shadow(&self) -> bool {
+        self.steps.is_none()
+    }
+
     /// Calls `found(s, o, end)` for every match of the pattern in `shadow` (whose tokens
     /// `words` was filled with), in order of start, overlapping matches included ("NBC
     /// reported that DHS estimated …"): `s` and `o` are the byte ranges of the subject and
@@ -280,6 +286,8 @@ pub struct Ontology {
     candidates: Vec<Box<[Candidate]>>,
     /// By pattern: its relation (a copy of the one in `relations`, found without a look-up).
     pattern_relations: Vec<RelationType>,
+    /// Whether a pattern runs its regex (see [`Pattern::needs_shadow`]).
+    needs_shadow: bool,
 }
 
 impl Ontology {
@@ -340,6 +348,12 @@ impl Ontology {
                     &self.pattern_relations[c.pattern as usize],
                 )
             })
+    }
+
+    /// Whether a pattern reads the shadow's text, not only its tokens (see
+    /// [`Pattern::needs_shadow`]): none of the built-in ones.
+    pub fn needs_shadow(&self) -> bool {
+        self.needs_shadow
     }
 
     /// Whether [`Ontology::candidates`] holds any pattern for these letters.
@@ -622,6 +636,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         .filter_map(|p| relations.get(&p.relation).cloned())
         .collect();
     debug_assert_eq!(pattern_relations.len(), patterns.len());
+    let needs_shadow = patterns.iter().any(Pattern::needs_shadow);
     Ok(Ontology {
         version: raw.version,
         entity_types,
@@ -634,6 +649,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         groups,
         candidates,
         pattern_relations,
+        needs_shadow,
     })
 }
 

@@ -762,7 +762,10 @@ pub fn apply_patterns(
         words.fill(onto, shadow);
         run_patterns(
             onto,
-            shadow,
+            &ShadowView {
+                text: Some(shadow),
+                tokens: None,
+            },
             slots,
             words,
             ents,
@@ -775,8 +778,10 @@ pub fn apply_patterns(
     });
 }
 
-/// [`apply_patterns`] on one sentence with these slot spans (sorted): its shadow written
-/// into a buffer kept from sentence to sentence, its words looked up as they are written.
+/// [`apply_patterns`] on one sentence with these slot spans (sorted). The patterns look at
+/// the shadow's tokens, not its text: those are read straight from the sentence's tokens
+/// ([`scan_shadow`]), and the text is not written (but where a pattern of a user's
+/// ontology needs its regex).
 #[allow(clippy::too_many_arguments)]
 pub fn relate_sentence(
     onto: &Ontology,
@@ -795,40 +800,48 @@ pub fn relate_sentence(
     struct Scratch {
         words: WordSet,
         shadow: Vec<u8>,
+        lower: Vec<u8>,
+        slot_tokens: Vec<u32>,
     }
     thread_local! {
         static SCRATCH: RefCell<Scratch> = RefCell::default();
     }
     SCRATCH.with_borrow_mut(|scratch| {
-        let Scratch { words, shadow } = scratch;
-        // The word set is filled as the shadow is written (not split again).
-        words.start(onto);
-        let slots = write_shadow(ctx, sentence, spans, shadow, |token, start, letter| {
-            words.push(onto, token, start, letter);
-        });
-        let Ok(text) = std::str::from_utf8(shadow) else {
-            // (Never: whole tokens and ASCII only went in.)
-            let text = String::from_utf8_lossy(shadow).into_owned();
-            return apply_patterns(
-                onto,
-                &text,
-                &slots,
-                ents,
-                doc_id,
-                evidence_span,
-                hedged,
-                symmetric_only,
-                out,
-            );
+        let Scratch {
+            words,
+            shadow,
+            lower,
+            slot_tokens,
+        } = scratch;
+        let slots = scan_shadow(onto, ctx, sentence, spans, words, lower, slot_tokens);
+        // The text, where a pattern needs it (and in debug builds, to check the tokens).
+        let text = if onto.needs_shadow() || cfg!(debug_assertions) {
+            write_shadow(ctx, sentence, spans, shadow, |_, _, _| {});
+            // Whole tokens and ASCII only went in: always UTF-8 (no lossy copy made).
+            Some(String::from_utf8_lossy(shadow))
+        } else {
+            None
         };
-        if cfg!(debug_assertions) {
-            let mut filled = WordSet::default();
-            filled.fill(onto, text);
-            debug_assert!(filled.same_as(words), "word set of {text:?}");
+        if let Some(text) = &text {
+            if cfg!(debug_assertions) {
+                let mut filled = WordSet::default();
+                filled.fill(onto, text);
+                debug_assert!(filled.same_as(words), "word set of {text:?}");
+            }
         }
+        let view = ShadowView {
+            text: text.as_deref(),
+            tokens: Some(ShadowTokens {
+                words,
+                spans,
+                slot_tokens,
+                toks: &ctx.tokens[sentence],
+                text: ctx.text(),
+            }),
+        };
         run_patterns(
             onto,
-            text,
+            &view,
             &slots,
             words,
             ents,
@@ -841,13 +854,175 @@ pub fn relate_sentence(
     });
 }
 
+/// Fills `words` with the tokens of the shadow of a sentence (see [`write_shadow`]) without
+/// writing it: each token's shadow looked up where it would stand (`lower` holds those that
+/// are not simply a short ASCII token lower-cased), `slot_tokens` the shadow tokens of the
+/// slots. Returns the slots (those of the first spans, as many as there are slots).
+#[allow(clippy::too_many_arguments)]
+fn scan_shadow<'s>(
+    onto: &Ontology,
+    ctx: &DocContext<'_>,
+    sentence: usize,
+    spans: &'s [SlotSpan],
+    words: &mut WordSet,
+    lower: &mut Vec<u8>,
+    slot_tokens: &mut Vec<u32>,
+) -> Vec<Slot<'s>> {
+    let toks = &ctx.tokens[sentence];
+    let text = ctx.text();
+    let bytes = text.as_bytes();
+    words.start(onto);
+    words.reserve(toks.len() + spans.len());
+    slot_tokens.clear();
+    let mut slots = Vec::with_capacity(spans.len());
+    // Where the next token's shadow starts: each is followed by a space.
+    let mut at = 0;
+    let mut sp = spans.iter().peekable();
+    let mut i = 0;
+    while i < toks.len() {
+        // Spans as `write_shadow` takes them: the next one when it starts here.
+        if let Some(s) = sp.next_if(|s| s.first == i) {
+            let mut placeholder = [0u8; 32];
+            let mut len = 1 + s.letter.encode_utf8(&mut placeholder[1..]).len();
+            placeholder[0] = b'@';
+            len += write_number(&mut placeholder[len..], slots.len());
+            slot_tokens.push(words.len() as u32);
+            words.push(onto, &placeholder[..len], at, letter_bit(s.letter));
+            at += len + 1;
+            slots.push(Slot {
+                letter: s.letter,
+                entities: &s.entities,
+            });
+            // An event slot stands before its trigger words, which stay.
+            if s.letter != 'E' {
+                i = s.last;
+                continue;
+            }
+        }
+        // The tokens up to the next span (all the rest when the next is stuck behind, as
+        // `write_shadow` leaves it) go in without a look at the spans.
+        let upto = match sp.peek() {
+            Some(s) if s.first > i => s.first.min(toks.len()),
+            Some(s) if s.first == i => i + 1,
+            _ => toks.len(),
+        };
+        for t in &toks[i..upto] {
+            let token = bytes.get(t.span.start..t.span.end).unwrap_or_default();
+            // Most tokens: short ASCII, their shadow their lower case.
+            let len = if t.kind != TokKind::Possessive && words.push_lower_ascii(onto, token, at) {
+                token.len()
+            } else {
+                lower.clear();
+                push_shadow_token(lower, t.text(text), t.kind);
+                words.push(onto, lower, at, 0);
+                lower.len()
+            };
+            at += len + 1;
+        }
+        i = upto;
+    }
+    slots
+}
+
+/// Writes `n` in decimal at the start of `out` (room enough: 20 bytes); returns its length.
+fn write_number(out: &mut [u8], mut n: usize) -> usize {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let len = digits.len() - k;
+    out[..len].copy_from_slice(&digits[k..]);
+    len
+}
+
+/// What [`run_patterns`] reads of a shadow around a match: its text, or its tokens (at
+/// least one of the two; both in debug builds, which check that they agree).
+struct ShadowView<'a> {
+    text: Option<&'a str>,
+    tokens: Option<ShadowTokens<'a>>,
+}
+
+/// A shadow's tokens with where each comes from (see [`scan_shadow`]).
+struct ShadowTokens<'a> {
+    words: &'a WordSet,
+    /// The spans the slots stand for, in order (see [`scan_shadow`]).
+    spans: &'a [SlotSpan],
+    slot_tokens: &'a [u32],
+    toks: &'a [super::tokens::Token],
+    text: &'a str,
+}
+
+impl ShadowTokens<'_> {
+    /// The sentence's token that shadow token `k` is the shadow of (`None` for a slot): the
+    /// slots before it stand for their span's tokens, but for event slots (their tokens
+    /// follow them).
+    fn origin(&self, k: usize) -> Option<usize> {
+        let before = self.slot_tokens.partition_point(|&t| (t as usize) < k);
+        if self.slot_tokens.get(before) == Some(&(k as u32)) {
+            return None;
+        }
+        let covered: usize = self.spans[..before]
+            .iter()
+            .filter(|s| s.letter != 'E')
+            .map(|s| s.last - s.first)
+            .sum();
+        Some(k - before + covered)
+    }
+
+    /// [`slot_index`] of the slot whose shadow starts at byte `start`.
+    fn slot_index(&self, start: usize) -> Option<usize> {
+        let k = self.words.token_at(start)?;
+        self.slot_tokens.binary_search(&(k as u32)).ok()
+    }
+
+    /// [`modifier_after`] for the slot whose shadow starts at byte `start` (`lower` a
+    /// buffer for the shadows of the tokens after it).
+    fn modifier_after(&self, start: usize, match_end: usize, lower: &mut Vec<u8>) -> bool {
+        let Some(mut k) = self.words.token_at(start) else {
+            return false;
+        };
+        // The shadow of token `k` into `lower`: empty for a slot, which is neither "'s" nor
+        // a head noun; `false` past the last token.
+        let shadow_of = |k: usize, lower: &mut Vec<u8>| {
+            lower.clear();
+            if k >= self.words.len() {
+                return false;
+            }
+            if let Some(t) = self.origin(k).and_then(|i| self.toks.get(i)) {
+                push_shadow_token(lower, t.text(self.text), t.kind);
+            }
+            true
+        };
+        k += 1;
+        if !shadow_of(k, lower) {
+            return false;
+        }
+        if lower == b"'s" {
+            k += 1;
+            if !shadow_of(k, lower) {
+                return false;
+            }
+        }
+        self.words.token_end(k).is_some_and(|end| end > match_end)
+            && MODIFIED_HEADS
+                .iter()
+                .any(|h| h.as_bytes() == lower.as_slice())
+    }
+}
+
 /// [`apply_patterns`] with the word set of the shadow filled.
 #[allow(clippy::too_many_arguments)]
 // Out of line: profiles then show the pattern engine whole.
 #[inline(never)]
 fn run_patterns(
     onto: &Ontology,
-    shadow: &str,
+    shadow: &ShadowView<'_>,
     slots: &[Slot<'_>],
     words: &WordSet,
     ents: &[EntityRef],
@@ -861,27 +1036,65 @@ fn run_patterns(
         return;
     }
     let letters = slots.iter().fold(0, |m, s| m | letter_bit(s.letter));
+    // The matches of one pattern, handled once it is done (made only where one matches).
+    let mut found = Vec::new();
+    let mut lower = Vec::new();
     for (p, rel) in onto.candidates_in(letters, symmetric_only, words) {
         // Most patterns lack a word they need: they are not run.
         if !p.may_match(letters, words) {
-            debug_assert!(
-                !p.regex.is_match(shadow),
-                "prefilter skipped pattern {} that matches {shadow:?}",
-                p.id
-            );
+            if let Some(shadow) = shadow.text {
+                debug_assert!(
+                    !p.regex.is_match(shadow),
+                    "prefilter skipped pattern {} that matches {shadow:?}",
+                    p.id
+                );
+            }
             continue;
         }
-        p.each_match(shadow, words, |s, o, whole| {
+        // Patterns matched over tokens need no text.
+        p.each_match(shadow.text.unwrap_or(""), words, |s, o, whole| {
+            found.push((s, o, whole))
+        });
+        for (s, o, whole) in found.drain(..) {
             // A slot followed by "'s" or by a head noun is a modifier of something else
             // ("the DEA's office", "top Maduro officials"), unless the pattern took it in.
-            if modifier_after(shadow, s.end, whole) || modifier_after(shadow, o.end, whole) {
-                return;
+            let (modifier, si, oi) = match (&shadow.tokens, shadow.text) {
+                (Some(tokens), text) => {
+                    let by_tokens = (
+                        tokens.modifier_after(s.start, whole, &mut lower)
+                            || tokens.modifier_after(o.start, whole, &mut lower),
+                        tokens.slot_index(s.start),
+                        tokens.slot_index(o.start),
+                    );
+                    if let Some(text) = text {
+                        debug_assert_eq!(
+                            by_tokens,
+                            (
+                                modifier_after(text, s.end, whole)
+                                    || modifier_after(text, o.end, whole),
+                                slot_index(&text[s.clone()]),
+                                slot_index(&text[o.clone()]),
+                            ),
+                            "{text:?}"
+                        );
+                    }
+                    by_tokens
+                }
+                (None, Some(text)) => (
+                    modifier_after(text, s.end, whole) || modifier_after(text, o.end, whole),
+                    slot_index(&text[s]),
+                    slot_index(&text[o]),
+                ),
+                (None, None) => continue,
+            };
+            if modifier {
+                continue;
             }
-            let (Some(si), Some(oi)) = (slot_index(&shadow[s]), slot_index(&shadow[o])) else {
-                return;
+            let (Some(si), Some(oi)) = (si, oi) else {
+                continue;
             };
             let (Some(ss), Some(os)) = (slots.get(si), slots.get(oi)) else {
-                return;
+                continue;
             };
             for &a in ss.entities {
                 for &b in os.entities {
@@ -917,7 +1130,7 @@ fn run_patterns(
                     });
                 }
             }
-        });
+        }
     }
 }
 
@@ -1355,6 +1568,90 @@ mod tests {
                     let (got, slots) = shadow(&ctx, si, spans);
                     assert_eq!(got, shadow_by_tokens(&ctx, si, spans), "{text}");
                     assert_eq!(slots.len(), spans.len());
+                }
+            }
+        }
+    }
+
+    /// The tokens scanned from a sentence are those of its shadow written and split, with
+    /// the same slots; slot numbers and modifier heads read over them are those read in the
+    /// text: around slots, event slots, spans stuck behind an overlapping one, possessives,
+    /// curly quotes, long and non-ASCII tokens.
+    #[test]
+    fn scanned_tokens_are_the_written_shadows() {
+        let onto = Ontology::builtin().unwrap();
+        let lex = Lexicon::load(&[] as &[&str]).unwrap();
+        let texts = [
+            "Police raided homes in Colombia, Ecuador, Peru and Chile on Monday.",
+            "The DEA's office  said   Maduro’s \"allies\" fled\tto MÉXICO on 12 May.",
+            "“We will win,” said José Álvaro — the Cartel's LEADER — in Bogotá.",
+            "Trump's officials and Biden’s officials met Supercalifragilisticexpialidocious OFFICIALS.",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ[`@ abcdefghijklmnopqrstuvwxyz{ are letters.",
+            "x",
+        ];
+        let (mut words, mut lower, mut slot_tokens) = (WordSet::default(), Vec::new(), Vec::new());
+        for text in texts {
+            let doc = crate::corpus::Document::new("t.txt", text.to_string());
+            let ctx = super::super::analyze(&doc, &lex);
+            for si in 0..ctx.tokens.len() {
+                let n = ctx.tokens[si].len();
+                let layouts: [Vec<SlotSpan>; 5] = [
+                    Vec::new(),
+                    (0..n / 2)
+                        .map(|k| SlotSpan::one(2 * k, 2 * k + 1, 'P', k))
+                        .collect(),
+                    (0..n / 3)
+                        .map(|k| SlotSpan::one(3 * k + 1, 3 * k + 3, ['O', 'E', 'L'][k % 3], k))
+                        .collect(),
+                    vec![SlotSpan::one(n / 2, n, 'E', 0)],
+                    // The second overlaps the first: it and those after it are left out.
+                    vec![
+                        SlotSpan::one(0, 2.min(n), 'L', 0),
+                        SlotSpan::one(1, 2, 'O', 1),
+                        SlotSpan::one(n - 1, n, 'P', 2),
+                    ],
+                ];
+                for spans in &layouts {
+                    let (shadow, slots) = shadow(&ctx, si, spans);
+                    let scanned = scan_shadow(
+                        &onto,
+                        &ctx,
+                        si,
+                        spans,
+                        &mut words,
+                        &mut lower,
+                        &mut slot_tokens,
+                    );
+                    let mut filled = WordSet::default();
+                    filled.fill(&onto, &shadow);
+                    assert!(filled.same_as(&words), "{shadow:?}");
+                    assert_eq!(scanned.len(), slots.len(), "{shadow:?}");
+                    let view = ShadowTokens {
+                        words: &words,
+                        spans,
+                        slot_tokens: &slot_tokens,
+                        toks: &ctx.tokens[si],
+                        text: ctx.text(),
+                    };
+                    // Every token (slots are those asked about), matches ending anywhere.
+                    let mut start = 0;
+                    for token in shadow.split_inclusive(' ') {
+                        let end = start + token.len() - 1;
+                        for match_end in [end, end + 1, end + 5, end + 9, shadow.len()] {
+                            assert_eq!(
+                                view.modifier_after(start, match_end, &mut lower),
+                                modifier_after(&shadow, end, match_end),
+                                "{shadow:?} at {start} to {match_end}"
+                            );
+                        }
+                        let slot = view.slot_index(start);
+                        if token.starts_with('@') {
+                            assert_eq!(slot, slot_index(&shadow[start..end]), "{shadow:?}");
+                        } else {
+                            assert_eq!(slot, None, "{shadow:?}");
+                        }
+                        start += token.len();
+                    }
                 }
             }
         }

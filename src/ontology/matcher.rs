@@ -124,6 +124,58 @@ impl WordTable {
         }
     }
 
+    /// The id of the lower case of `token` (or [`NO_WORD`]) when it is ASCII and of 1 to 16
+    /// bytes, looked up without copying it: its key and [`head_tail`] lower-cased as loaded.
+    /// `None` for other tokens.
+    #[inline]
+    fn get_ascii_lower(&self, token: &[u8]) -> Option<u32> {
+        use crate::text::{load4 as four, load8 as eight};
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let len = token.len();
+        // The token's first two and last bytes, and its `head_tail`, all lower-cased.
+        let (ends, loads) = match len {
+            1..=3 => {
+                // (The last byte is the first or second of short ones: read it apart.)
+                let x = u64::from(token[0])
+                    | u64::from(token.get(1).copied().unwrap_or(0)) << 8
+                    | u64::from(token[len - 1]) << 16;
+                (x, (0, 0))
+            }
+            4..=7 => {
+                let (head, tail) = (u64::from(four(token, 0)), u64::from(four(token, len - 4)));
+                (head & 0xffff | (tail >> 24) << 16, (head, tail))
+            }
+            8..=16 => {
+                let (head, tail) = (eight(token, 0), eight(token, len - 8));
+                (head & 0xffff | (tail >> 56) << 16, (head, tail))
+            }
+            _ => return None,
+        };
+        // ASCII: the loads cover every byte (`ends` those of short tokens).
+        if (ends | loads.0 | loads.1) & HIGH != 0 {
+            return None;
+        }
+        if len > self.longest || self.table.is_empty() {
+            return Some(NO_WORD);
+        }
+        let ends = lower_ascii(ends);
+        let key = (len as u32) << 24
+            | (ends as u32 & 0xff) << 16
+            | (ends as u32 & 0xff00)
+            | (ends as u32 >> 16 & 0xff);
+        let loads = (lower_ascii(loads.0), lower_ascii(loads.1));
+        let mask = self.table.len() - 1;
+        let mut at = key_hash(key) & mask;
+        loop {
+            let (k, id) = self.table[at];
+            // Up to 16 bytes, key and loads tell words apart (see `WordTable::is`).
+            if id == NO_WORD || k == key && self.heads.get(id as usize) == Some(&loads) {
+                return Some(id);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
     /// Whether the word `id` is `token`, of its [`token_key`].
     #[inline]
     fn is(&self, id: u32, token: &[u8]) -> bool {
@@ -131,6 +183,18 @@ impl WordTable {
         self.heads.get(id) == Some(&head_tail(token))
             && (token.len() <= 16 || self.words.get(id).is_some_and(|w| *w.as_bytes() == *token))
     }
+}
+
+/// The lower case of eight ASCII bytes (`A` to `Z` become `a` to `z`; others stay).
+#[inline]
+fn lower_ascii(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Bytes below 0x80: no sum carries into the next byte. The high bit of a byte of
+    // `from_a` is set from `A` on, that of `past_z` from the byte after `Z` on.
+    let from_a = x + ONES * (0x80 - u64::from(b'A'));
+    let past_z = x + ONES * (0x80 - u64::from(b'Z') - 1);
+    let upper = (from_a ^ past_z) & (ONES << 7);
+    x | upper >> 2
 }
 
 /// A token of a shadow sentence, as the patterns see it.
@@ -196,7 +260,23 @@ impl WordSet {
     /// in the shadow, and the [`letter_bit`] of a slot placeholder (0 for others).
     #[inline]
     pub fn push(&mut self, onto: &super::Ontology, token: &[u8], start: usize, letter: u8) {
-        let word = onto.words.get(token);
+        self.record(onto, onto.words.get(token), start, token.len(), letter);
+    }
+
+    /// [`WordSet::push`] of the lower case of `token`, not a slot, when it is ASCII and of 1
+    /// to 16 bytes (most tokens), without copying it; `false` (nothing pushed) for others.
+    #[inline]
+    pub fn push_lower_ascii(&mut self, onto: &super::Ontology, token: &[u8], start: usize) -> bool {
+        let Some(word) = onto.words.get_ascii_lower(token) else {
+            return false;
+        };
+        self.record(onto, word, start, token.len(), 0);
+        true
+    }
+
+    /// Adds a token of this word id and length.
+    #[inline(always)]
+    fn record(&mut self, onto: &super::Ontology, word: u32, start: usize, len: usize, letter: u8) {
         if word != NO_WORD && !self.contains(word) {
             self.bits[word as usize / 64] |= 1 << (word % 64);
             for &(at, bits) in &onto.word_groups[word as usize] {
@@ -208,10 +288,36 @@ impl WordSet {
         }
         self.tokens.push(ShadowToken {
             start: start as u32,
-            end: (start + token.len()) as u32,
+            end: (start + len) as u32,
             word,
             letter,
         });
+    }
+
+    /// Room for `n` more tokens.
+    pub fn reserve(&mut self, n: usize) {
+        self.tokens.reserve(n);
+    }
+
+    /// The number of tokens.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// The token whose shadow starts at byte `start`.
+    pub fn token_at(&self, start: usize) -> Option<usize> {
+        self.tokens
+            .binary_search_by_key(&start, |t| t.start as usize)
+            .ok()
+    }
+
+    /// Where the shadow of token `k` ends (the space after it excluded).
+    pub fn token_end(&self, k: usize) -> Option<usize> {
+        self.tokens.get(k).map(|t| t.end as usize)
     }
 
     /// The number of slot placeholders.
@@ -688,6 +794,88 @@ mod tests {
                     assert_eq!(set.admits(&t), want, "{toks:?}: {word} {letter}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn ascii_lowered_eight_bytes_at_a_time() {
+        for b in 0..0x80u8 {
+            for at in 0..8 {
+                let x = u64::from(b) << (8 * at) | 0x4100_5a00_7a00_2000;
+                let mut want = x.to_le_bytes();
+                want.make_ascii_lowercase();
+                assert_eq!(lower_ascii(x), u64::from_le_bytes(want), "{b} at {at}");
+            }
+        }
+    }
+
+    /// Short ASCII tokens are looked up lower-cased, as their lower case is; others are
+    /// left to [`WordTable::get`].
+    #[test]
+    fn ascii_tokens_looked_up_lower_cased() {
+        let mut table = WordTable::default();
+        let words = [
+            "of",
+            "the",
+            ",",
+            "'s",
+            "a",
+            "ab1z",
+            "ab2z",
+            "in",
+            "then-president",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "é",
+        ];
+        for w in words {
+            table.intern(w);
+        }
+        table.freeze();
+        let tokens = [
+            "",
+            "OF",
+            "Of",
+            "of",
+            "oF",
+            "THE",
+            "The",
+            "tHe",
+            ",",
+            "'S",
+            "'s",
+            "A",
+            "a",
+            "b",
+            "AB1Z",
+            "Ab2z",
+            "ab3z",
+            "IN",
+            "In",
+            "iN",
+            "Then-President",
+            "THEN-PRESIDENT",
+            "then-presidents",
+            "ABCDEFGHIJKLMNOP",
+            "abcdefghijklmnoP",
+            "abcdefghijklmnoq",
+            "ABCDEFGHIJKLMNOPQ",
+            "É",
+            "é",
+            "Ém",
+            "ofé",
+            "@P1",
+            "@p1",
+            "[",
+            "`",
+            "{",
+            "@",
+            "x@[`{z",
+        ];
+        for t in tokens {
+            let want = (t.is_ascii() && (1..=16).contains(&t.len()))
+                .then(|| table.get(t.to_ascii_lowercase().as_bytes()));
+            assert_eq!(table.get_ascii_lower(t.as_bytes()), want, "{t:?}");
         }
     }
 
