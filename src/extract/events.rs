@@ -2135,5 +2135,106 @@ mod tests {
             check_phrases(&text, &toks, &[]);
             check_first_words(&text, &toks);
         }
+
+        /// The table's flags of any token are those of the general path: known words of any
+        /// case and bytes, with text before and after or none.
+        #[test]
+        fn known_words_answer_as_the_general_path(
+            word in "[a-zA-Z0-9.'`&\\-\u{7f}\u{1}\t é]{1,17}|(?i)(the|this|he|its|gang|group|kidnapping|killing|attack|war|assassinations|invoked|took)",
+            before in "[a .]{0,3}",
+            after in "[a .]{0,20}",
+        ) {
+            let text = format!("{before}{word}{after}");
+            check_table(&text, &[Token { span: Span::new(before.len(), before.len() + word.len()), kind: TokKind::Word }]);
+        }
+    }
+
+    /// Checks [`TokenTable`]'s flags of `toks` against [`may_start_trigger`] and
+    /// [`super::super::relate::cue_code`], and returns how many tokens took the table.
+    fn check_table(text: &str, toks: &[Token]) -> usize {
+        let lex = Lexicon::load(&[] as &[&str]).expect("lexicon");
+        let triggers = TriggerWords::of(&lex);
+        let mut buf = PhraseBuf::default();
+        let mut known = 0;
+        for kind in [TokKind::Word, TokKind::Punct] {
+            for t in toks {
+                let t = Token { span: t.span, kind };
+                let want = super::super::relate::cue_code(t.text(text))
+                    | if may_start_trigger(text, &t, &lex, &triggers, &mut buf) {
+                        TRIGGER_START
+                    } else {
+                        0
+                    };
+                let got = match triggers
+                    .known
+                    .get(text.as_bytes(), t.span.start, t.span.end)
+                {
+                    Some(f) => {
+                        known += 1;
+                        if kind == TokKind::Word {
+                            f
+                        } else {
+                            f & !TRIGGER_START
+                        }
+                    }
+                    None => want,
+                };
+                assert_eq!(got, want, "{:?} as {kind:?}", t.text(text));
+            }
+        }
+        known
+    }
+
+    /// The table answers as the general path for every token of the seeds and odd trigger
+    /// forms, and for every lexicon word in three cases; most tokens take the table.
+    #[test]
+    fn token_table_answers_as_the_general_path() {
+        let lex = Lexicon::load(&[] as &[&str]).expect("lexicon");
+        let mut texts = seed_texts();
+        texts.push(ODD_TRIGGERS.to_string());
+        texts.push(ODD_TRIGGERS.to_uppercase());
+        let mut words = String::new();
+        for e in &lex.entries {
+            for f in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                words.push_str(&format!("{f} {} {} ", f.to_lowercase(), f.to_uppercase()));
+            }
+        }
+        texts.push(words);
+        let (mut all, mut known) = (0, 0);
+        for text in &texts {
+            for s in crate::text::segment(text).sentences {
+                let toks = tokenize(text, s.span);
+                all += 2 * toks.len();
+                known += check_table(text, &toks);
+            }
+        }
+        assert!(known * 10 > all * 9, "{known} of {all}");
+    }
+
+    /// A document's table holds its sentences' flags in order, and tells the sentences with
+    /// a trigger start.
+    #[test]
+    fn token_table_of_a_document() {
+        let lex = Lexicon::load(&[] as &[&str]).expect("lexicon");
+        let text = "The gang met. Nothing here. He ordered the kidnapping.";
+        let mut tokens = crate::extract::tokens::SentenceTokens::default();
+        for s in crate::text::segment(text).sentences {
+            tokens.push_sentence(text, s.span);
+        }
+        let table = TokenTable::new(text, &tokens, &lex);
+        let has: Vec<bool> = (0..tokens.len())
+            .map(|s| table.sentence_has(s, TRIGGER_START))
+            .collect();
+        assert_eq!(has, [false, false, true]);
+        for s in 0..tokens.len() {
+            assert_eq!(table.sentence(s).len(), tokens[s].len());
+        }
+        let last = table.sentence(2);
+        let words: Vec<&str> = tokens[2].iter().map(|t| t.text(text)).collect();
+        let k = words.iter().position(|w| *w == "kidnapping").expect("word");
+        assert_ne!(last[k] & TRIGGER_START, 0);
+        assert_eq!(last[0] & TRIGGER_START, 0);
+        assert_ne!(table.sentence(0)[1] & CUE_CODE, 0, "gang");
+        assert_eq!(table.sentence(1)[0], 0, "Nothing");
     }
 }

@@ -648,15 +648,20 @@ impl Cue {
 }
 
 /// The cue of token text `w` as a small number for the per-token table
-/// ([`super::events::TokenTable`]): 0 for none, else one more than the index of its word in
-/// [`CUES`] then [`ORG_ANAPHORS`]. The same as [`Cue::of`], as a number.
+/// ([`super::events::TokenTable`]): 0 for none, else one more than the index of the first
+/// word with that cue in [`CUES`] then [`ORG_ANAPHORS`]. The same as [`Cue::of`], as a number.
 pub(super) fn cue_code(w: &str) -> u8 {
-    match Cue::of(w) {
-        Cue::Other => 0,
-        cue => cue_words()
-            .find(|&(_, c)| Cue::of_code(c) == cue)
-            .map_or(0, |(_, c)| c),
+    code_of(Cue::of(w))
+}
+
+/// The [`cue_code`] of a cue.
+fn code_of(cue: Cue) -> u8 {
+    if cue == Cue::Other {
+        return 0;
     }
+    (0..CUE_CODES)
+        .find(|&i| Cue::of_index(i) == cue)
+        .map_or(0, |i| i as u8 + 1)
 }
 
 /// The cue words, lower case, each with its [`cue_code`].
@@ -664,7 +669,8 @@ pub(super) fn cue_words() -> impl Iterator<Item = (&'static str, u8)> {
     CUES.iter()
         .map(|&(w, _)| w)
         .chain(ORG_ANAPHORS.iter().copied())
-        .zip(1..)
+        .enumerate()
+        .map(|(i, w)| (w, code_of(Cue::of_index(i))))
 }
 
 /// The largest [`cue_code`].
