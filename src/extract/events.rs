@@ -1126,14 +1126,18 @@ fn known_slot(lo: u64, hi: u64, len: usize) -> usize {
     (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & (len - 1)
 }
 
-/// Words and their [`TokenTable`] flags, by number: what [`TokenTable::new`] looks
-/// up. Open addressing from [`known_slot`], a key 0 where empty (no word's number is 0).
+/// Words and their [`TokenTable`] flags, by number: what [`TokenTable::new`] looks up. Open
+/// addressing from [`known_slot`], a key 0 where empty (no word's number is 0); keys apart
+/// from flags and about half the slots empty, so that the keys stay in the first-level cache
+/// (a look-up per token, most of them missing).
 #[derive(Default)]
 struct KnownWords {
     /// Words of one to eight bytes.
-    short: Box<[(u64, u8)]>,
+    short: Box<[u64]>,
+    short_flags: Box<[u8]>,
     /// Words of nine to fifteen bytes.
-    long: Box<[(u64, u64, u8)]>,
+    long: Box<[[u64; 2]]>,
+    long_flags: Box<[u8]>,
     /// Words of one byte, by byte (any case): their flags, `None` for a byte no plain token
     /// is made of.
     single: Vec<Option<u8>>,
@@ -1142,17 +1146,33 @@ struct KnownWords {
 impl KnownWords {
     /// The table of `words` (lower case) with their flags.
     fn new(words: &[(&[u8], u8)]) -> KnownWords {
-        let mut short = vec![(0u64, 0u8); (words.len() * 4).next_power_of_two().max(64)];
-        let mut long = vec![(0u64, 0u64, 0u8); (words.len() * 2).next_power_of_two().max(64)];
+        // A word no plain token lower-cases to (too long, or with a byte a plain token
+        // lacks) is left out; the same word twice takes one slot.
+        let mut kept: Vec<(&[u8], u8)> = words
+            .iter()
+            .copied()
+            .filter(|(w, _)| {
+                (1..=15).contains(&w.len()) && plain(w) && !w.iter().any(|&b| b < b'!')
+            })
+            .collect();
+        kept.sort_unstable();
+        let mut merged: Vec<(&[u8], u8)> = Vec::with_capacity(kept.len());
+        for (w, f) in kept {
+            match merged.last_mut() {
+                Some((last, flags)) if *last == w => *flags |= f,
+                _ => merged.push((w, f)),
+            }
+        }
+        let shorts = merged.iter().filter(|(w, _)| w.len() <= 8).count();
+        let slots = |n: usize| (n * 2).next_power_of_two().max(16);
+        let mut short = vec![0u64; slots(shorts)];
+        let mut short_flags = vec![0u8; short.len()];
+        let mut long = vec![[0u64; 2]; slots(merged.len() - shorts)];
+        let mut long_flags = vec![0u8; long.len()];
         let mut single: Vec<Option<u8>> = (0..=255u8)
             .map(|b| (b >= b'!' && plain(&[b])).then_some(0))
             .collect();
-        for &(w, flags) in words {
-            // A word no plain token lower-cases to (too long, or with a byte a plain token
-            // lacks) is left out.
-            if !(1..=15).contains(&w.len()) || !plain(w) || w.iter().any(|&b| b < b'!') {
-                continue;
-            }
+        for (w, flags) in merged {
             let mut b = [0u8; 16];
             b[..w.len()].copy_from_slice(w);
             let lo = u64::from_le_bytes(b[..8].try_into().unwrap_or_default());
@@ -1167,25 +1187,26 @@ impl KnownWords {
             if w.len() <= 8 {
                 let mask = short.len() - 1;
                 let mut at = known_slot(lo, 0, short.len());
-                while short[at].0 != 0 && short[at].0 != lo {
+                while short[at] != 0 {
                     at = (at + 1) & mask;
                 }
-                short[at].0 = lo;
-                short[at].1 |= flags;
+                short[at] = lo;
+                short_flags[at] = flags;
             } else {
                 let mask = long.len() - 1;
                 let mut at = known_slot(lo, hi, long.len());
-                while long[at].0 != 0 && (long[at].0, long[at].1) != (lo, hi) {
+                while long[at][0] != 0 {
                     at = (at + 1) & mask;
                 }
-                long[at].0 = lo;
-                long[at].1 = hi;
-                long[at].2 |= flags;
+                long[at] = [lo, hi];
+                long_flags[at] = flags;
             }
         }
         KnownWords {
             short: short.into_boxed_slice(),
+            short_flags: short_flags.into_boxed_slice(),
             long: long.into_boxed_slice(),
+            long_flags: long_flags.into_boxed_slice(),
             single,
         }
     }
@@ -1210,8 +1231,8 @@ impl KnownWords {
             let mut at = known_slot(x, 0, self.short.len());
             loop {
                 match self.short[at] {
-                    (k, flags) if k == x => return Some(flags),
-                    (0, _) => return Some(0),
+                    k if k == x => return Some(self.short_flags[at]),
+                    0 => return Some(0),
                     _ => at = (at + 1) & mask,
                 }
             }
@@ -1223,8 +1244,8 @@ impl KnownWords {
         let mut at = known_slot(x, y, self.long.len());
         loop {
             match self.long[at] {
-                (k, l, flags) if (k, l) == (x, y) => return Some(flags),
-                (0, _, _) => return Some(0),
+                [k, l] if (k, l) == (x, y) => return Some(self.long_flags[at]),
+                [0, _] => return Some(0),
                 _ => at = (at + 1) & mask,
             }
         }
