@@ -376,16 +376,20 @@ pub fn sentence_events(
     hedged: &crate::extract::relate::Hedge<'_>,
 ) -> Vec<(FoundEvent, Vec<EventArg>)> {
     let toks = &ctx.tokens[sentence];
+    // Where a trigger may start, found once for the document: most sentences have no such
+    // word (told by one byte), and the others are not read again word by word.
+    let starts = ctx.words.sentence(sentence);
+    if !ctx.words.sentence_has(sentence, TRIGGER_START) {
+        return Vec::new();
+    }
+    let Some(start) = next_trigger_start(starts, slots, 0) else {
+        return Vec::new();
+    };
     let text = ctx.text();
     let span = ctx.sentence_span(sentence);
     let sentence_text = span.slice(text);
     let triggers = TriggerWords::of(lex);
     let mut buf = PhraseBuf::default();
-    // Most sentences have no word that may begin a trigger: told from the text itself,
-    // before the sentence is copied or its keys made.
-    let Some(start) = next_trigger_start(text, toks, slots, 0, lex, &triggers, &mut buf) else {
-        return Vec::new();
-    };
     let mut out = Vec::new();
     let keys = SentenceKeys::new(text, toks, slots);
     let word = |k: usize| keys.word(text, toks, k);
@@ -401,7 +405,7 @@ pub fn sentence_events(
     let mut i = start;
     while i < toks.len() {
         // The next word where a trigger may start; the words before it begin none.
-        match next_trigger_start(text, toks, slots, i, lex, &triggers, &mut buf) {
+        match next_trigger_start(starts, slots, i) {
             Some(k) => i = k,
             None => break,
         }
@@ -953,70 +957,299 @@ pub fn sentence_events(
     out
 }
 
-/// The first token from `from` on where a trigger phrase may start: a word in no slot whose
-/// key (as [`SentenceKeys::phrase`] gives it for one token) may begin a trigger key, as
-/// the lexicon says: one word that begins a trigger key, or a key of more words or none.
-///
-/// Kept out of line: a tight loop over the tokens, which looks at the text's bytes only
-/// (most tokens are told apart by their plainness and one bit).
-#[inline(never)]
-fn next_trigger_start(
+/// The first token from `from` on where a trigger phrase may start: one with
+/// [`TRIGGER_START`] in `flags` (the sentence's part of a [`TokenTable`]) in no slot.
+fn next_trigger_start(flags: &[u8], slots: &[SlotSpan], from: usize) -> Option<usize> {
+    (from..flags.len()).find(|&k| {
+        flags[k] & TRIGGER_START != 0 && !slots.iter().any(|s| s.first <= k && k < s.last)
+    })
+}
+
+/// Whether a trigger phrase may start at token `t` (in no slot): a word whose key (as
+/// [`SentenceKeys::phrase`] gives it for one token) may begin a trigger key, as the lexicon
+/// says: one word that begins a trigger key, or a key of more words or none. The general
+/// path of [`TokenTable::new`], which tells most tokens from a table of words.
+fn may_start_trigger(
     text: &str,
-    toks: &[Token],
-    slots: &[SlotSpan],
-    from: usize,
+    t: &Token,
     lex: &Lexicon,
     triggers: &TriggerWords,
     buf: &mut PhraseBuf,
-) -> Option<usize> {
+) -> bool {
     let bytes = text.as_bytes();
-    (from..toks.len()).find(|&k| {
-        let t = &toks[k];
-        if t.kind != TokKind::Word {
+    if t.kind != TokKind::Word {
+        return false;
+    }
+    // Most words: eight bytes or fewer, plain, their bit clear: told apart from one
+    // load of their bytes.
+    if let Some(x) = short_plain_word(bytes, t.span.start, t.span.end) {
+        let len = t.span.end - t.span.start;
+        let a = x as u8;
+        let b = if len > 1 { (x >> 8) as u8 } else { a };
+        let z = (x >> (8 * (len - 1))) as u8;
+        let h = hash_parts(a, b, z, len);
+        if triggers.first[h / 64] & (1 << (h % 64)) == 0 {
             return false;
         }
-        // Most words: eight bytes or fewer, plain, their bit clear: told apart from one
-        // load of their bytes.
-        if let Some(x) = short_plain_word(bytes, t.span.start, t.span.end) {
-            let len = t.span.end - t.span.start;
-            let a = x as u8;
-            let b = if len > 1 { (x >> 8) as u8 } else { a };
-            let z = (x >> (8 * (len - 1))) as u8;
-            let h = hash_parts(a, b, z, len);
-            if triggers.first[h / 64] & (1 << (h % 64)) == 0 {
-                return false;
+    }
+    let w = &bytes[t.span.start..t.span.end];
+    if plain_at(bytes, t.span.start, t.span.end) {
+        // A plain token is its own key lower-cased, one word; the hashes give it and
+        // its lower case the same bits.
+        triggers.may_begin_plain(w) && {
+            let word = t.text(text);
+            let kinds = if w.iter().any(u8::is_ascii_uppercase) {
+                buf.key.clear();
+                buf.key.push_str(word);
+                buf.key.make_ascii_lowercase();
+                lex.first_word_kinds(&buf.key)
+            } else {
+                lex.first_word_kinds(word)
+            };
+            kinds & Kind::Trigger.bit() != 0
+        }
+    } else {
+        phrase_key(
+            text,
+            std::slice::from_ref(t),
+            &mut buf.scratch,
+            &mut buf.key,
+        );
+        let first = buf.key.as_str();
+        first.is_empty()
+            || first.contains(' ')
+            || lex.first_word_kinds(first) & Kind::Trigger.bit() != 0
+    }
+}
+
+/// [`TokenTable`] flag of a token where a trigger phrase may start ([`may_start_trigger`]).
+pub(crate) const TRIGGER_START: u8 = 0x80;
+/// [`TokenTable`] bits holding a token's cue for the relation stage
+/// ([`super::relate::cue_code`]).
+pub(crate) const CUE_CODE: u8 = 0x1f;
+const _: () = assert!(super::relate::CUE_CODES <= CUE_CODE as usize);
+
+/// What the stages after detection ask of every token of a document, answered once: whether
+/// a trigger phrase may start there ([`TRIGGER_START`]) and its cue for the relation stage
+/// ([`CUE_CODE`]), one byte per token, plus the bits of each sentence's tokens together (a
+/// sentence without [`TRIGGER_START`] is done with at once).
+///
+/// Most tokens are plain ASCII words of up to 15 bytes: they are lower-cased as two numbers
+/// and looked up once in [`TriggerWords::known`], which holds every word that begins a
+/// trigger key or is a cue word. The others take the general path of each question.
+#[derive(Debug, Default)]
+pub struct TokenTable {
+    /// Per token, in document order.
+    flags: Vec<u8>,
+    /// Where each sentence's tokens end in `flags`.
+    ends: Vec<usize>,
+    /// Per sentence, the flags of its tokens or'ed together.
+    any: Vec<u8>,
+}
+
+impl TokenTable {
+    /// The table of the tokens of a document.
+    pub fn new(text: &str, tokens: &super::tokens::SentenceTokens, lex: &Lexicon) -> TokenTable {
+        let triggers = TriggerWords::of(lex);
+        let mut table = TokenTable {
+            flags: Vec::new(),
+            ends: Vec::with_capacity(tokens.len()),
+            any: Vec::with_capacity(tokens.len()),
+        };
+        let mut buf = PhraseBuf::default();
+        let bytes = text.as_bytes();
+        for toks in tokens.iter() {
+            table.flags.reserve(toks.len());
+            let mut any = 0;
+            for t in toks {
+                let f = match triggers.known.get(bytes, t.span.start, t.span.end) {
+                    Some(f) if t.kind == TokKind::Word => f,
+                    Some(f) => f & !TRIGGER_START,
+                    None => {
+                        let trigger = may_start_trigger(text, t, lex, &triggers, &mut buf);
+                        super::relate::cue_code(t.text(text))
+                            | if trigger { TRIGGER_START } else { 0 }
+                    }
+                };
+                any |= f;
+                table.flags.push(f);
+            }
+            table.ends.push(table.flags.len());
+            table.any.push(any);
+        }
+        table
+    }
+
+    /// The flags of sentence `s`'s tokens.
+    pub fn sentence(&self, s: usize) -> &[u8] {
+        let start = if s == 0 { 0 } else { self.ends[s - 1] };
+        &self.flags[start..self.ends[s]]
+    }
+
+    /// Whether a token of sentence `s` has one of `bits`.
+    pub fn sentence_has(&self, s: usize, bits: u8) -> bool {
+        self.any[s] & bits != 0
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Up to eight bytes `x` of a word, zero past it (`m` has the bits of the word's bytes):
+/// `None` unless all of them are ASCII from '!' to DEL but '.', '`' and '\'' (the bytes of
+/// a plain token), else the bytes with their ASCII capitals lower-cased.
+#[inline(always)]
+fn plain_lower8(x: u64, m: u64) -> Option<u64> {
+    // Bit tricks over the eight bytes at once (high bits clear, tested first): a byte below
+    // n sets its high bit in `(x - n) & !x`, a byte equal to c in that of `x ^ c`. A false
+    // hit can only come above a true one, and the bytes past the word are masked off.
+    let below = x.wrapping_sub(ONES * 0x21) & !x & m;
+    let has = |c: u8| {
+        let q = x ^ (ONES * u64::from(c));
+        q.wrapping_sub(ONES) & !q
+    };
+    if (x | below | has(b'.') | has(b'`') | has(b'\'')) & HIGH != 0 {
+        return None;
+    }
+    // Adding 0x80 - n sets the high bit of the bytes from n up (no carry out of a byte).
+    let from_a = x.wrapping_add(ONES * u64::from(0x80 - b'A'));
+    let past_z = x.wrapping_add(ONES * u64::from(0x80 - b'Z' - 1));
+    let upper = from_a & !past_z & HIGH & m;
+    Some(x | (upper >> 2))
+}
+
+/// The first slot of a word number (a word's bytes, little-endian, zero padded; the second
+/// half 0 for words of up to eight bytes) in a table of `len` slots (a power of two).
+#[inline(always)]
+fn known_slot(lo: u64, hi: u64, len: usize) -> usize {
+    let x = lo ^ hi.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & (len - 1)
+}
+
+/// Words and their [`TokenTable`] flags, by number: what [`TokenTable::new`] looks up. Open
+/// addressing from [`known_slot`], a key 0 where empty (no word's number is 0); keys apart
+/// from flags and about half the slots empty, so that the keys stay in the first-level cache
+/// (a look-up per token, most of them missing).
+#[derive(Default)]
+struct KnownWords {
+    /// Words of one to eight bytes.
+    short: Box<[u64]>,
+    short_flags: Box<[u8]>,
+    /// Words of nine to fifteen bytes.
+    long: Box<[[u64; 2]]>,
+    long_flags: Box<[u8]>,
+    /// Words of one byte, by byte (any case): their flags, `None` for a byte no plain token
+    /// is made of.
+    single: Vec<Option<u8>>,
+}
+
+impl KnownWords {
+    /// The table of `words` (lower case) with their flags.
+    fn new(words: &[(&[u8], u8)]) -> KnownWords {
+        // A word no plain token lower-cases to (too long, or with a byte a plain token
+        // lacks) is left out; the same word twice takes one slot.
+        let mut kept: Vec<(&[u8], u8)> = words
+            .iter()
+            .copied()
+            .filter(|(w, _)| {
+                (1..=15).contains(&w.len()) && plain(w) && !w.iter().any(|&b| b < b'!')
+            })
+            .collect();
+        kept.sort_unstable();
+        let mut merged: Vec<(&[u8], u8)> = Vec::with_capacity(kept.len());
+        for (w, f) in kept {
+            match merged.last_mut() {
+                Some((last, flags)) if *last == w => *flags |= f,
+                _ => merged.push((w, f)),
             }
         }
-        let w = &bytes[t.span.start..t.span.end];
-        let may = if plain_at(bytes, t.span.start, t.span.end) {
-            // A plain token is its own key lower-cased, one word; the hashes give it and
-            // its lower case the same bits.
-            triggers.may_begin_plain(w) && {
-                let word = t.text(text);
-                let kinds = if w.iter().any(u8::is_ascii_uppercase) {
-                    buf.key.clear();
-                    buf.key.push_str(word);
-                    buf.key.make_ascii_lowercase();
-                    lex.first_word_kinds(&buf.key)
-                } else {
-                    lex.first_word_kinds(word)
-                };
-                kinds & Kind::Trigger.bit() != 0
+        let shorts = merged.iter().filter(|(w, _)| w.len() <= 8).count();
+        let slots = |n: usize| (n * 2).next_power_of_two().max(16);
+        let mut short = vec![0u64; slots(shorts)];
+        let mut short_flags = vec![0u8; short.len()];
+        let mut long = vec![[0u64; 2]; slots(merged.len() - shorts)];
+        let mut long_flags = vec![0u8; long.len()];
+        let mut single: Vec<Option<u8>> = (0..=255u8)
+            .map(|b| (b >= b'!' && plain(&[b])).then_some(0))
+            .collect();
+        for (w, flags) in merged {
+            let mut b = [0u8; 16];
+            b[..w.len()].copy_from_slice(w);
+            let lo = u64::from_le_bytes(b[..8].try_into().unwrap_or_default());
+            let hi = u64::from_le_bytes(b[8..].try_into().unwrap_or_default());
+            if w.len() == 1 {
+                for c in [w[0], w[0].to_ascii_uppercase()] {
+                    if let Some(f) = &mut single[usize::from(c)] {
+                        *f |= flags;
+                    }
+                }
             }
-        } else {
-            phrase_key(
-                text,
-                std::slice::from_ref(t),
-                &mut buf.scratch,
-                &mut buf.key,
-            );
-            let first = buf.key.as_str();
-            first.is_empty()
-                || first.contains(' ')
-                || lex.first_word_kinds(first) & Kind::Trigger.bit() != 0
-        };
-        may && !slots.iter().any(|s| s.first <= k && k < s.last)
-    })
+            if w.len() <= 8 {
+                let mask = short.len() - 1;
+                let mut at = known_slot(lo, 0, short.len());
+                while short[at] != 0 {
+                    at = (at + 1) & mask;
+                }
+                short[at] = lo;
+                short_flags[at] = flags;
+            } else {
+                let mask = long.len() - 1;
+                let mut at = known_slot(lo, hi, long.len());
+                while long[at][0] != 0 {
+                    at = (at + 1) & mask;
+                }
+                long[at] = [lo, hi];
+                long_flags[at] = flags;
+            }
+        }
+        KnownWords {
+            short: short.into_boxed_slice(),
+            short_flags: short_flags.into_boxed_slice(),
+            long: long.into_boxed_slice(),
+            long_flags: long_flags.into_boxed_slice(),
+            single,
+        }
+    }
+
+    /// The [`TokenTable`] flags of token `bytes[start..end]` when it is a plain ASCII word of
+    /// 1 to 15 bytes (as a word: a token of another kind begins no trigger), by one look-up
+    /// of its lower case; `None` for other tokens, and for all when the table is empty.
+    #[inline(always)]
+    fn get(&self, bytes: &[u8], start: usize, end: usize) -> Option<u8> {
+        let len = end.wrapping_sub(start);
+        if len == 1 {
+            return *self.single.get(usize::from(*bytes.get(start)?))?;
+        }
+        if !(2..=15).contains(&len) || start + 16 > bytes.len() || self.short.is_empty() {
+            return None;
+        }
+        let lo = crate::text::load8(bytes, start);
+        if len <= 8 {
+            let m = u64::MAX >> (64 - 8 * len);
+            let x = plain_lower8(lo & m, m)?;
+            let mask = self.short.len() - 1;
+            let mut at = known_slot(x, 0, self.short.len());
+            loop {
+                match self.short[at] {
+                    k if k == x => return Some(self.short_flags[at]),
+                    0 => return Some(0),
+                    _ => at = (at + 1) & mask,
+                }
+            }
+        }
+        let m = u64::MAX >> (64 - 8 * (len - 8));
+        let x = plain_lower8(lo, u64::MAX)?;
+        let y = plain_lower8(crate::text::load8(bytes, start + 8) & m, m)?;
+        let mask = self.long.len() - 1;
+        let mut at = known_slot(x, y, self.long.len());
+        loop {
+            match self.long[at] {
+                [k, l] if (k, l) == (x, y) => return Some(self.long_flags[at]),
+                [0, _] => return Some(0),
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
 }
 
 /// A superset of the words that begin a trigger key of one lexicon, as bits over a hash of
@@ -1032,6 +1265,10 @@ struct TriggerWords {
     first2: Box<[u64]>,
     /// The first words of the trigger keys of more than one word.
     multi: Box<[u64]>,
+    /// The words a plain ASCII token of 1 to 15 bytes may be, lower-cased, with their
+    /// [`TokenTable`] flags: the first words of all trigger keys and the cue words. Empty
+    /// when every token is to take the general path.
+    known: KnownWords,
 }
 
 /// Bits of [`TriggerWords`] per set (4 KiB each).
@@ -1100,10 +1337,12 @@ impl TriggerWords {
         let mut first = vec![0u64; TRIGGER_BITS / 64].into_boxed_slice();
         let mut multi = vec![0u64; TRIGGER_BITS / 64].into_boxed_slice();
         let mut first2 = vec![0u64; TRIGGER_BITS / 64].into_boxed_slice();
+        let mut first_words: Vec<String> = Vec::new();
         for e in lex.entries.iter().filter(|e| e.kind == Kind::Trigger) {
             for f in std::iter::once(&e.name).chain(e.aliases.iter()) {
                 let key = fold_key(f);
                 let w = key.split(' ').next().unwrap_or(&key);
+                first_words.push(w.to_string());
                 set_bit(&mut first, w.as_bytes());
                 set_bit2(&mut first2, w.as_bytes());
                 if key.contains(' ') {
@@ -1111,10 +1350,16 @@ impl TriggerWords {
                 }
             }
         }
+        let words: Vec<(&[u8], u8)> = first_words
+            .iter()
+            .map(|w| (w.as_bytes(), TRIGGER_START))
+            .chain(super::relate::cue_words().map(|(w, code)| (w.as_bytes(), code)))
+            .collect();
         TriggerWords {
             first,
             first2,
             multi,
+            known: KnownWords::new(&words),
         }
     }
 
@@ -1133,6 +1378,7 @@ impl TriggerWords {
                 first: all.clone(),
                 first2: all.clone(),
                 multi: all,
+                known: KnownWords::default(),
             });
         }
         let id = (lex.serial(), lex.entries.len());
@@ -1910,5 +2156,106 @@ mod tests {
             check_phrases(&text, &toks, &[]);
             check_first_words(&text, &toks);
         }
+
+        /// The table's flags of any token are those of the general path: known words of any
+        /// case and bytes, with text before and after or none.
+        #[test]
+        fn known_words_answer_as_the_general_path(
+            word in "[a-zA-Z0-9.'`&\\-\u{7f}\u{1}\t é]{1,17}|(?i)(the|this|he|its|gang|group|kidnapping|killing|attack|war|assassinations|invoked|took)",
+            before in "[a .]{0,3}",
+            after in "[a .]{0,20}",
+        ) {
+            let text = format!("{before}{word}{after}");
+            check_table(&text, &[Token { span: Span::new(before.len(), before.len() + word.len()), kind: TokKind::Word }]);
+        }
+    }
+
+    /// Checks [`TokenTable`]'s flags of `toks` against [`may_start_trigger`] and
+    /// [`super::super::relate::cue_code`], and returns how many tokens took the table.
+    fn check_table(text: &str, toks: &[Token]) -> usize {
+        let lex = Lexicon::load(&[] as &[&str]).expect("lexicon");
+        let triggers = TriggerWords::of(&lex);
+        let mut buf = PhraseBuf::default();
+        let mut known = 0;
+        for kind in [TokKind::Word, TokKind::Punct] {
+            for t in toks {
+                let t = Token { span: t.span, kind };
+                let want = super::super::relate::cue_code(t.text(text))
+                    | if may_start_trigger(text, &t, &lex, &triggers, &mut buf) {
+                        TRIGGER_START
+                    } else {
+                        0
+                    };
+                let got = match triggers
+                    .known
+                    .get(text.as_bytes(), t.span.start, t.span.end)
+                {
+                    Some(f) => {
+                        known += 1;
+                        if kind == TokKind::Word {
+                            f
+                        } else {
+                            f & !TRIGGER_START
+                        }
+                    }
+                    None => want,
+                };
+                assert_eq!(got, want, "{:?} as {kind:?}", t.text(text));
+            }
+        }
+        known
+    }
+
+    /// The table answers as the general path for every token of the seeds and odd trigger
+    /// forms, and for every lexicon word in three cases; most tokens take the table.
+    #[test]
+    fn token_table_answers_as_the_general_path() {
+        let lex = Lexicon::load(&[] as &[&str]).expect("lexicon");
+        let mut texts = seed_texts();
+        texts.push(ODD_TRIGGERS.to_string());
+        texts.push(ODD_TRIGGERS.to_uppercase());
+        let mut words = String::new();
+        for e in &lex.entries {
+            for f in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                words.push_str(&format!("{f} {} {} ", f.to_lowercase(), f.to_uppercase()));
+            }
+        }
+        texts.push(words);
+        let (mut all, mut known) = (0, 0);
+        for text in &texts {
+            for s in crate::text::segment(text).sentences {
+                let toks = tokenize(text, s.span);
+                all += 2 * toks.len();
+                known += check_table(text, &toks);
+            }
+        }
+        assert!(known * 10 > all * 9, "{known} of {all}");
+    }
+
+    /// A document's table holds its sentences' flags in order, and tells the sentences with
+    /// a trigger start.
+    #[test]
+    fn token_table_of_a_document() {
+        let lex = Lexicon::load(&[] as &[&str]).expect("lexicon");
+        let text = "The gang met. Nothing here. He ordered the kidnapping.";
+        let mut tokens = crate::extract::tokens::SentenceTokens::default();
+        for s in crate::text::segment(text).sentences {
+            tokens.push_sentence(text, s.span);
+        }
+        let table = TokenTable::new(text, &tokens, &lex);
+        let has: Vec<bool> = (0..tokens.len())
+            .map(|s| table.sentence_has(s, TRIGGER_START))
+            .collect();
+        assert_eq!(has, [false, false, true]);
+        for s in 0..tokens.len() {
+            assert_eq!(table.sentence(s).len(), tokens[s].len());
+        }
+        let last = table.sentence(2);
+        let words: Vec<&str> = tokens[2].iter().map(|t| t.text(text)).collect();
+        let k = words.iter().position(|w| *w == "kidnapping").expect("word");
+        assert_ne!(last[k] & TRIGGER_START, 0);
+        assert_eq!(last[0] & TRIGGER_START, 0);
+        assert_ne!(table.sentence(0)[1] & CUE_CODE, 0, "gang");
+        assert_eq!(table.sentence(1)[0], 0, "Nothing");
     }
 }

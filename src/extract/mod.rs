@@ -78,6 +78,8 @@ pub struct DocContext<'a> {
     pub seg: Segmented,
     /// Tokens of each sentence (`tokens[s]`).
     pub tokens: SentenceTokens,
+    /// What events and relations ask of each token (trigger starts, cues), answered once.
+    pub words: events::TokenTable,
     pub cands: Vec<Candidate>,
     /// The demonyms written with a capital as (sentence, token, lexicon entry), in text order.
     pub demonyms: Vec<(usize, usize, usize)>,
@@ -123,10 +125,12 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
         detect_into(&input, lex, &mut cands, &mut demonyms);
     }
     let (entities, assignment) = resolve::resolve_document(text, &cands, lex);
+    let words = events::TokenTable::new(text, &tokens, lex);
     DocContext {
         doc,
         seg,
         tokens,
+        words,
         cands,
         demonyms,
         entities,

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use crate::graph::{Certainty, EntityType, Evidence};
 use crate::ontology::{letter_bit, Ontology, WordSet};
 
+use super::events::CUE_CODE;
 use super::tokens::TokKind;
 use super::{DocContext, RelationRecord};
 
@@ -368,8 +369,12 @@ pub fn sentence_spans(
     recent: &mut Recent,
 ) -> Vec<SlotSpan> {
     let toks = &ctx.tokens[sentence];
-    let text = ctx.text();
-    let bytes = text.as_bytes();
+    // The cue of each token, found once for the document (most tokens have none).
+    let cues = ctx.words.sentence(sentence);
+    let cue = |i: usize| {
+        cues.get(i)
+            .map_or(Cue::Other, |&c| Cue::of_code(c & CUE_CODE))
+    };
     let mut demonyms = demonyms
         .iter()
         .map(|&(_, token, entry)| (token, entry))
@@ -383,6 +388,18 @@ pub fn sentence_spans(
         while pending.is_some_and(|(&(_, first), _)| first < i) {
             pending = mentions.next();
         }
+        while demonyms.next_if(|&(token, _)| token < i).is_some() {}
+        // The tokens before the next mention or demonym with no cue have nothing to do here:
+        // skipped by a look at their codes.
+        let stop = pending
+            .map_or(toks.len(), |(&(_, first), _)| first)
+            .min(demonyms.peek().map_or(toks.len(), |&(token, _)| token))
+            .min(toks.len());
+        match cues[i..stop].iter().position(|&c| c & CUE_CODE != 0) {
+            Some(k) => i += k,
+            None if stop < toks.len() => i = stop,
+            None => break,
+        }
         if let Some((_, &(e, last))) = pending.filter(|(&(_, first), _)| first == i) {
             // The candidate covers tokens [i, last).
             spans.push(SlotSpan::one(i, last, letter(ents[e].etype), e));
@@ -391,9 +408,7 @@ pub fn sentence_spans(
             continue;
         }
         let t = &toks[i];
-        let token = bytes.get(t.span.start..t.span.end).unwrap_or_default();
         // Demonyms (words) stand for their country.
-        while demonyms.next_if(|&(token, _)| token < i).is_some() {}
         if let Some((_, entry)) = demonyms.next_if(|&(token, _)| token == i) {
             if t.kind == TokKind::Word {
                 if let Some(e) = demonym_entity(entry) {
@@ -403,17 +418,13 @@ pub fn sentence_spans(
                 continue;
             }
         }
-        // Each token is classed once (most are `Other`, told by a glance at their bytes);
-        // the rules below read the class, and have nothing to do with `Other`.
-        if !Cue::may_be(token) {
+        // The rules below read the token's cue, and have nothing to do with `Other`.
+        let class = cue(i);
+        if class == Cue::Other {
             i += 1;
             continue;
         }
-        let class = Cue::of(t.text(text));
-        let next = |i: usize| {
-            toks.get(i + 1)
-                .map_or(Cue::Other, |t| Cue::of(t.text(text)))
-        };
+        let next = |i: usize| cue(i + 1);
         // "the gang", "the group": the last organization named in this paragraph.
         if class == Cue::Article {
             if let Cue::Anaphor(noun) = next(i) {
@@ -613,18 +624,57 @@ impl Cue {
         loop {
             match CUE_TABLE[at] {
                 (_, u8::MAX) => return Cue::Other,
-                (k, i) if k == key => {
-                    let i = usize::from(i);
-                    return match CUES.get(i) {
-                        Some(&(_, cue)) => cue,
-                        None => Cue::Anaphor(ORG_ANAPHORS[i - CUES.len()]),
-                    };
-                }
+                (k, i) if k == key => return Cue::of_index(usize::from(i)),
                 _ => at = (at + 1) % CUE_TABLE.len(),
             }
         }
     }
+
+    /// The cue of the word at index `i` of [`CUES`] then [`ORG_ANAPHORS`].
+    fn of_index(i: usize) -> Cue {
+        match CUES.get(i) {
+            Some(&(_, cue)) => cue,
+            None => Cue::Anaphor(ORG_ANAPHORS[i - CUES.len()]),
+        }
+    }
+
+    /// The cue of a [`cue_code`].
+    fn of_code(code: u8) -> Cue {
+        match code {
+            0 => Cue::Other,
+            c => Cue::of_index(usize::from(c - 1)),
+        }
+    }
 }
+
+/// The cue of token text `w` as a small number for the per-token table
+/// ([`super::events::TokenTable`]): 0 for none, else one more than the index of the first
+/// word with that cue in [`CUES`] then [`ORG_ANAPHORS`]. The same as [`Cue::of`], as a number.
+pub(super) fn cue_code(w: &str) -> u8 {
+    code_of(Cue::of(w))
+}
+
+/// The [`cue_code`] of a cue.
+fn code_of(cue: Cue) -> u8 {
+    if cue == Cue::Other {
+        return 0;
+    }
+    (0..CUE_CODES)
+        .find(|&i| Cue::of_index(i) == cue)
+        .map_or(0, |i| i as u8 + 1)
+}
+
+/// The cue words, lower case, each with its [`cue_code`].
+pub(super) fn cue_words() -> impl Iterator<Item = (&'static str, u8)> {
+    CUES.iter()
+        .map(|&(w, _)| w)
+        .chain(ORG_ANAPHORS.iter().copied())
+        .enumerate()
+        .map(|(i, w)| (w, code_of(Cue::of_index(i))))
+}
+
+/// The largest [`cue_code`].
+pub(super) const CUE_CODES: usize = CUES.len() + ORG_ANAPHORS.len();
 
 /// The last entities named in the current paragraph.
 #[derive(Debug, Default)]
