@@ -5,7 +5,8 @@
 //! repels (force k²/d), every edge pulls its ends together (force d²/k), a weak pull towards the
 //! centre keeps separate components together, and each step's move is capped by a temperature
 //! that cools linearly. Repulsion is approximated with a Barnes–Hut quadtree, so one step costs
-//! O(n log n).
+//! O(n log n): coarsely in the first four fifths of the steps, when the moves are big, more
+//! finely in the last fifth.
 //!
 //! Bounded work: each connected component is simulated on its own, for `STEPS` (300) steps
 //! when it has up to `FULL_STEPS_UP_TO` (1,000) nodes, and for `300 × 1,000 / n` steps (at
@@ -40,6 +41,16 @@ const MIN_STEPS: usize = 30;
 /// 134,000-node graph of the 200 MB benchmark it takes about a quarter less time than 0.9, and
 /// the tests below hold its layouts to the same shape checks.
 const THETA: f64 = 1.2;
+/// The opening criterion of the first steps, while the temperature is high and the moves are
+/// big: a coarser approximation then costs nothing in the end result, and a cell opened less
+/// often makes those steps about three times cheaper.
+const THETA_COARSE: f64 = 3.0;
+/// The coarse criterion is used for the first `COARSE_NUM / COARSE_DEN` of the steps (4/5), the
+/// finer one for the rest. On the 134,000-node graph of the 200 MB benchmark this halves the
+/// layout time, and the ratio of mean edge length to mean distance between nodes stays the same
+/// (0.0616 against 0.0615; other changes of the simulation move it by ±2%).
+const COARSE_NUM: usize = 4;
+const COARSE_DEN: usize = 5;
 /// Bodies kept in a quadtree leaf (all pairs inside are exact).
 const LEAF: usize = 8;
 /// Maximum quadtree depth (points closer than side / 2^depth share a leaf).
@@ -215,8 +226,13 @@ fn spring(ids: &[&str], edges: &[(usize, usize)]) -> Vec<[f64; 2]> {
     let mut disp = Vec::new();
     for step in 0..steps {
         let temperature = t0 * (1.0 - step as f64 / steps as f64) + k * 0.01;
+        let theta = if step * COARSE_DEN < steps * COARSE_NUM {
+            THETA_COARSE
+        } else {
+            THETA
+        };
         tree.build(&pos);
-        tree.repulsions(k, &mut disp);
+        tree.repulsions(k, theta, &mut disp);
         for &(a, b) in &springs {
             let dx = pos[a][0] - pos[b][0];
             let dy = pos[a][1] - pos[b][1];
@@ -439,11 +455,11 @@ impl QuadTree {
     /// The repulsive displacement on every body, by body index, into `out`. Bodies are visited
     /// in tree order (neighbours one after another, for the caches); each body's sum is its own,
     /// so the order of visits and the worker threads change nothing.
-    fn repulsions(&mut self, k: f64, out: &mut Vec<[f64; 2]>) {
+    fn repulsions(&mut self, k: f64, theta: f64, out: &mut Vec<[f64; 2]>) {
         let mut by_rank = std::mem::take(&mut self.by_rank);
         (0..self.order.len())
             .into_par_iter()
-            .map(|r| self.repulsion(r, k))
+            .map(|r| self.repulsion(r, k, theta))
             .collect_into_vec(&mut by_rank);
         out.clear();
         out.resize(by_rank.len(), [0.0, 0.0]);
@@ -455,7 +471,7 @@ impl QuadTree {
 
     /// The repulsive displacement on the body at rank `r` of `order`: k²/d from every other
     /// body, far cells as one. Cells are visited depth first, children by quadrant.
-    fn repulsion(&self, r: usize, k: f64) -> [f64; 2] {
+    fn repulsion(&self, r: usize, k: f64, theta: f64) -> [f64; 2] {
         let i = self.order[r] as usize;
         let p = self.sorted[r];
         let k2 = k * k;
@@ -487,7 +503,7 @@ impl QuadTree {
             }
             let (dx, dy) = (p[0] - cell.com[0], p[1] - cell.com[1]);
             let d2 = dx * dx + dy * dy;
-            if cell.side2 < THETA * THETA * d2 {
+            if cell.side2 < theta * theta * d2 {
                 let mass = (cell.end - cell.start) as f64;
                 let s = mass * k2 / d2;
                 f[0] += s * dx;
