@@ -12,11 +12,12 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use crate::graph::{Certainty, EntityType, Evidence};
+use crate::graph::{Certainty, EntityType};
 use crate::ontology::{letter_bit, Ontology, WordSet};
+use crate::text::Span;
 
 use super::tokens::TokKind;
-use super::{DocContext, RelationRecord};
+use super::{DocContext, RelationRecord, Rule};
 
 /// One slot of a shadow sentence: the entities it stands for.
 #[derive(Debug, Clone)]
@@ -732,16 +733,15 @@ pub fn may_relate(onto: &Ontology, spans: &[SlotSpan], symmetric_only: bool) -> 
 #[allow(clippy::too_many_arguments)]
 // Out of line: profiles then show the pattern engine whole.
 #[inline(never)]
-pub fn apply_patterns(
-    onto: &Ontology,
+pub fn apply_patterns<'o>(
+    onto: &'o Ontology,
     shadow: &str,
     slots: &[Slot<'_>],
     ents: &[EntityRef],
-    doc_id: &str,
-    evidence_span: (usize, usize, &str),
+    evidence: Span,
     hedged: &Hedge<'_>,
     symmetric_only: bool,
-    out: &mut Vec<RelationRecord>,
+    out: &mut Vec<RelationRecord<'o>>,
 ) {
     // Each pattern alone, over the shadow's tokens (see `ontology::matcher`), at the tokens
     // it may start with.
@@ -766,8 +766,7 @@ pub fn apply_patterns(
             slots,
             words,
             ents,
-            doc_id,
-            evidence_span,
+            evidence,
             hedged,
             symmetric_only,
             out,
@@ -778,17 +777,16 @@ pub fn apply_patterns(
 /// [`apply_patterns`] on one sentence with these slot spans (sorted): its shadow written
 /// into a buffer kept from sentence to sentence, its words looked up as they are written.
 #[allow(clippy::too_many_arguments)]
-pub fn relate_sentence(
-    onto: &Ontology,
+pub fn relate_sentence<'o>(
+    onto: &'o Ontology,
     ctx: &DocContext<'_>,
     sentence: usize,
     spans: &[SlotSpan],
     ents: &[EntityRef],
-    doc_id: &str,
-    evidence_span: (usize, usize, &str),
+    evidence: Span,
     hedged: &Hedge<'_>,
     symmetric_only: bool,
-    out: &mut Vec<RelationRecord>,
+    out: &mut Vec<RelationRecord<'o>>,
 ) {
     /// Buffers reused from sentence to sentence.
     #[derive(Default)]
@@ -814,8 +812,7 @@ pub fn relate_sentence(
                 &text,
                 &slots,
                 ents,
-                doc_id,
-                evidence_span,
+                evidence,
                 hedged,
                 symmetric_only,
                 out,
@@ -832,8 +829,7 @@ pub fn relate_sentence(
             &slots,
             words,
             ents,
-            doc_id,
-            evidence_span,
+            evidence,
             hedged,
             symmetric_only,
             out,
@@ -845,17 +841,16 @@ pub fn relate_sentence(
 #[allow(clippy::too_many_arguments)]
 // Out of line: profiles then show the pattern engine whole.
 #[inline(never)]
-fn run_patterns(
-    onto: &Ontology,
+fn run_patterns<'o>(
+    onto: &'o Ontology,
     shadow: &str,
     slots: &[Slot<'_>],
     words: &WordSet,
     ents: &[EntityRef],
-    doc_id: &str,
-    evidence_span: (usize, usize, &str),
+    evidence: Span,
     hedged: &Hedge<'_>,
     symmetric_only: bool,
-    out: &mut Vec<RelationRecord>,
+    out: &mut Vec<RelationRecord<'o>>,
 ) {
     if slots.len() < 2 {
         return;
@@ -892,10 +887,10 @@ fn run_patterns(
                     {
                         continue;
                     }
-                    let (src, dst) = if rel.symmetric && eb.id < ea.id {
-                        (eb, ea)
+                    let (source, target) = if rel.symmetric && eb.id < ea.id {
+                        (b, a)
                     } else {
-                        (ea, eb)
+                        (a, b)
                     };
                     let certainty = p.certainty.unwrap_or(if hedged.get() {
                         Certainty::Alleged
@@ -903,17 +898,12 @@ fn run_patterns(
                         Certainty::Stated
                     });
                     out.push(RelationRecord {
-                        source: src.id.clone(),
-                        relation: p.relation.clone(),
-                        target: dst.id.clone(),
+                        source,
+                        relation: &p.relation,
+                        target,
                         certainty,
-                        evidence: Evidence {
-                            doc: doc_id.to_string(),
-                            start: evidence_span.0,
-                            end: evidence_span.1,
-                            text: evidence_span.2.to_string(),
-                            rule: p.id.clone(),
-                        },
+                        sentence: evidence,
+                        rule: Rule::Named(&p.id),
                     });
                 }
             }
@@ -1445,8 +1435,7 @@ mod tests {
                                 &shadow,
                                 &slots,
                                 &ents,
-                                "d",
-                                (0, 0, ""),
+                                Span::new(0, 0),
                                 &Hedge::new(&onto, ""),
                                 symmetric_only,
                                 &mut out,
