@@ -411,19 +411,18 @@ impl<'c> Drafts<'c> {
 
     /// The node of `id`, made with this type and label if new.
     fn node(&mut self, id: Cow<'c, str>, etype: EntityType, label: Cow<'c, str>) -> usize {
-        if let Some(n) = self.get(&id) {
-            return n;
-        }
         let n = self.nodes.len();
-        self.nodes.push(Draft {
-            label,
-            etype,
-            mentions: 0,
-            date: None,
-            place: None,
-            event: None,
-        });
-        self.by_id.insert(id, n);
+        let n = *self.by_id.entry(id).or_insert(n);
+        if n == self.nodes.len() {
+            self.nodes.push(Draft {
+                label,
+                etype,
+                mentions: 0,
+                date: None,
+                place: None,
+                event: None,
+            });
+        }
         n
     }
 }
@@ -482,13 +481,12 @@ pub fn extract_document_with<'o>(
     // The node of each entity of `ents`.
     let mut node_of: Vec<usize> = Vec::with_capacity(ctx.entities.len() + 8);
     for ent in &ctx.entities {
-        let n = match nodes.get(&ent.id) {
-            Some(n) => {
-                nodes.aliases.push((n, Cow::Borrowed(&ent.label)));
-                n
-            }
-            None => nodes.node(Cow::Borrowed(&ent.id), ent.etype, Cow::Borrowed(&ent.label)),
-        };
+        let known = nodes.nodes.len();
+        let n = nodes.node(Cow::Borrowed(&ent.id), ent.etype, Cow::Borrowed(&ent.label));
+        if n < known {
+            // A second entity of the id: its label is an alias.
+            nodes.aliases.push((n, Cow::Borrowed(&ent.label)));
+        }
         nodes.nodes[n].mentions += ent.mentions.len() as u64;
         nodes
             .aliases
@@ -834,7 +832,7 @@ pub fn extract_document_with<'o>(
 fn finish(
     out: &mut DocExtraction<'_>,
     text: &str,
-    mut nodes: Drafts<'_>,
+    nodes: Drafts<'_>,
     node_of: &[usize],
     ents: &[relate::EntityRef],
 ) {
@@ -862,39 +860,61 @@ fn finish(
     for (i, &n) in order.iter().enumerate() {
         position[n] = i;
     }
-    // Aliases by node, each once, the label among them.
-    for (n, d) in nodes.nodes.iter().enumerate() {
+    // Aliases by node in id order (a counting sort), the label among them; each node's
+    // sorted, then taken once. (Most come sorted already, from one entity's set.)
+    let mut starts = vec![0usize; order.len() + 1];
+    for &(n, _) in &nodes.aliases {
         if keep[n] {
-            nodes.aliases.push((n, d.label.clone()));
+            starts[position[n] + 1] += 1;
         }
     }
-    nodes.aliases.retain(|(n, _)| keep[*n]);
-    nodes
-        .aliases
-        .sort_unstable_by(|a, b| (position[a.0], &a.1).cmp(&(position[b.0], &b.1)));
-    nodes.aliases.dedup();
+    for i in 0..order.len() {
+        // The label, and the groups before.
+        starts[i + 1] += 1 + starts[i];
+    }
+    let mut grouped: Vec<&str> = vec![""; starts[order.len()]];
+    let mut next = starts.clone();
+    for (n, a) in order
+        .iter()
+        .map(|&n| (n, &nodes.nodes[n].label))
+        .chain(nodes.aliases.iter().map(|(n, a)| (*n, a)))
+    {
+        if keep[n] {
+            let at = &mut next[position[n]];
+            grouped[*at] = a;
+            *at += 1;
+        }
+    }
     let mut strings = String::with_capacity(
-        order
-            .iter()
-            .map(|&n| ids[n].len() + nodes.nodes[n].label.len())
-            .sum::<usize>()
-            + nodes.aliases.iter().map(|a| a.1.len()).sum::<usize>(),
+        order.iter().map(|&n| ids[n].len()).sum::<usize>()
+            + grouped.iter().map(|a| a.len()).sum::<usize>(),
     );
     let mut push = |s: &str| push_str(&mut strings, s);
-    let mut aliases = Vec::with_capacity(nodes.aliases.len());
-    let mut next_alias = nodes.aliases.iter().peekable();
+    let mut aliases = Vec::with_capacity(grouped.len());
     out.nodes = order
         .iter()
         .enumerate()
         .map(|(i, &n)| {
             let d = &nodes.nodes[n];
+            let group = &mut grouped[starts[i]..starts[i + 1]];
+            if !group.windows(2).all(|w| w[0] < w[1]) {
+                group.sort_unstable();
+            }
             let first = aliases.len();
-            while let Some((_, a)) = next_alias.next_if(|(m, _)| position[*m] == i) {
-                aliases.push(push(a));
+            let mut label = None;
+            for (k, &a) in group.iter().enumerate() {
+                if k > 0 && group[k - 1] == a {
+                    continue;
+                }
+                let at = push(a);
+                if a == d.label {
+                    label = Some(at);
+                }
+                aliases.push(at);
             }
             DocNode {
                 id: push(ids[n]),
-                label: push(&d.label),
+                label: label.unwrap_or_else(|| push(&d.label)),
                 etype: d.etype,
                 aliases: first..aliases.len(),
                 mentions: d.mentions,
