@@ -711,6 +711,43 @@ mod tests {
         v
     }
 
+    /// On the seed articles (co-occurrence included): a document's extraction holds together
+    /// (nodes in id order, aliases sorted with the label, every sentence slicing the text), and
+    /// the builder's borrowed path gives the graph that adding owned nodes and edges gives.
+    #[test]
+    fn extractions_hold_together_and_build_the_same_graph_either_way() {
+        let p = Pipeline::builtin().unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        let mut by_copy = KnowledgeGraph::new();
+        let mut built = GraphBuilder::new();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let doc = Document::new(path.file_name().unwrap().to_str().unwrap(), text);
+            let mut ex = p.extract(&doc);
+            crate::extract::add_cooccurrence(&doc, &mut ex);
+            assert!(!ex.relations.is_empty(), "{}", doc.id);
+            for (i, n) in ex.nodes.iter().enumerate() {
+                assert!(i == 0 || ex.id(i - 1) < ex.id(i), "{}", ex.id(i));
+                let aliases: Vec<&str> = ex.aliases_of(n).collect();
+                assert!(aliases.windows(2).all(|w| w[0] < w[1]), "{aliases:?}");
+                assert!(aliases.contains(&ex.str(n.label)), "{aliases:?}");
+            }
+            for r in &ex.relations {
+                let s = ex.sentence(r.sentence).expect("the relation's sentence");
+                assert_eq!(&*s.text, r.sentence.slice(&doc.text));
+                assert!(r.source < ex.nodes.len() && r.target < ex.nodes.len());
+            }
+            ex.add_to(&mut by_copy);
+            add_extraction(&mut built, ex);
+        }
+        assert_eq!(json(&built.finish()), json(&by_copy));
+    }
+
     #[test]
     fn one_sentence_is_kept_once_for_every_edge_it_supports() {
         use crate::extract::RelationRecord;

@@ -964,6 +964,20 @@ mod tests {
     use crate::pipeline::Pipeline;
     use crate::text::fold_key;
 
+    /// Relation names the ontology lacks are kept once: the same name, the same copy.
+    #[test]
+    fn names_outside_the_ontology_are_kept_once() {
+        let onto = Ontology::builtin().unwrap();
+        let known = relation_name(&onto, "leader_of");
+        assert_eq!(known, "leader_of");
+        assert!(std::ptr::eq(known, relation_name(&onto, "leader_of")));
+        let a = relation_name(&onto, "no_such_relation");
+        let b = relation_name(&onto, &String::from("no_such_relation"));
+        assert_eq!(a, "no_such_relation");
+        assert!(std::ptr::eq(a, b));
+        assert_ne!(static_name("x1"), static_name("x2"));
+    }
+
     /// Every example of every pattern in schemas/ontology.json holds: each expected
     /// "Subject relation Object" is extracted from its text (names compared by label or alias).
     #[test]
