@@ -772,16 +772,56 @@ impl KnowledgeGraph {
 /// [`KnowledgeGraph::add_node`] and [`KnowledgeGraph::add_edge`] would.
 ///
 /// Folding a node into the graph costs a B-tree search per document id, and a hub (a country
-/// named in thousands of articles) keeps a deep set of them. Here a node's document ids are
-/// pushed onto a list, each string moved from the node that brought it, and the sets are made
-/// once by [`GraphBuilder::finish`] (in one pass when the ids came in order, as numbered
-/// articles do). The graph cannot be read before, so nothing sees them incomplete.
+/// named in thousands of articles) keeps a deep set of them. Here a node's documents are
+/// pushed onto a list by number, and the sets are made once by [`GraphBuilder::finish`] (in
+/// one pass when the ids came in order, as numbered articles do). The graph cannot be read
+/// before, so nothing sees them incomplete.
+///
+/// A document's nodes come in borrowed ([`NodeParts`]): a string is copied only when the graph
+/// lacks it (a new node, a new alias), so most of what a document brings is only read.
 #[derive(Debug, Default)]
 pub struct GraphBuilder {
     graph: KnowledgeGraph,
-    /// Of each node (by index; nodes are never removed while building): its document ids in
-    /// the order they came, maybe repeated.
-    node_docs: Vec<Vec<String>>,
+    /// Of each node (by index; nodes are never removed while building): its documents (numbers
+    /// into `doc_names`) in the order they came, maybe repeated.
+    node_docs: Vec<Vec<u32>>,
+    /// The document ids seen, by number, and the number of each.
+    doc_names: Vec<Arc<str>>,
+    doc_numbers: FxHashMap<Arc<str>, u32>,
+}
+
+/// A node of a graph being built: what [`GraphBuilder::add_node_parts`] returns, for
+/// [`GraphBuilder::add_edge_between`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuiltNode(NodeIndex);
+
+/// A document of a graph being built, by number (see [`GraphBuilder::document`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuiltDoc(u32);
+
+/// A node as borrowed parts, with the same meaning as [`Node`]'s fields. `aliases` must hold
+/// the label; they may repeat.
+#[derive(Debug, Clone)]
+pub struct NodeParts<'a, A> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub etype: EntityType,
+    pub aliases: A,
+    pub mentions: u64,
+    pub date: Option<&'a str>,
+    pub place: Option<&'a str>,
+}
+
+/// [`better_value`] with the new value borrowed: copied only when it wins.
+fn better_value_of(old: &mut Option<String>, new: Option<&str>) {
+    let Some(b) = new else { return };
+    let better = match old.as_deref() {
+        Some(a) => (b.len(), std::cmp::Reverse(b)) > (a.len(), std::cmp::Reverse(a)),
+        None => true,
+    };
+    if better {
+        *old = Some(b.to_string());
+    }
 }
 
 impl GraphBuilder {
@@ -800,29 +840,103 @@ impl GraphBuilder {
         self.graph.shared_str(s)
     }
 
+    /// The number of document `id` (the same for the same id) and its shared copy, for
+    /// [`GraphBuilder::add_node_parts`] and the evidence of [`GraphBuilder::add_edge_between`].
+    pub fn document(&mut self, id: &str) -> (BuiltDoc, Arc<str>) {
+        if let Some((name, &n)) = self.doc_numbers.get_key_value(id) {
+            return (BuiltDoc(n), name.clone());
+        }
+        let name = self.graph.shared_str(id);
+        let n = self.doc_names.len() as u32;
+        self.doc_names.push(name.clone());
+        self.doc_numbers.insert(name.clone(), n);
+        (BuiltDoc(n), name)
+    }
+
     /// Adds a node, or folds it into the node with the same id, as [`KnowledgeGraph::add_node`]
     /// does.
     pub fn add_node(&mut self, mut node: Node) {
         let docs = std::mem::take(&mut node.docs);
-        let i = match self.graph.ids.get(&node.id) {
+        let i = self.fold(
+            NodeParts {
+                id: &node.id,
+                label: &node.label,
+                etype: node.etype,
+                aliases: node.aliases.iter().map(String::as_str),
+                mentions: node.mentions,
+                date: node.date.as_deref(),
+                place: node.place.as_deref(),
+            },
+            None,
+        );
+        for d in docs {
+            let (doc, _) = self.document(&d);
+            self.note_doc(i, doc);
+        }
+    }
+
+    /// Adds a node of document `doc`, or folds it into the node with the same id, as
+    /// [`KnowledgeGraph::add_node`] does with the same node owned (its `docs` being `doc`).
+    pub fn add_node_parts<'a>(
+        &mut self,
+        node: NodeParts<'a, impl IntoIterator<Item = &'a str>>,
+        doc: BuiltDoc,
+    ) -> BuiltNode {
+        let i = self.fold(node, Some(doc));
+        BuiltNode(i)
+    }
+
+    /// Adds or folds a node; notes `doc` for it.
+    fn fold<'a>(
+        &mut self,
+        node: NodeParts<'a, impl IntoIterator<Item = &'a str>>,
+        doc: Option<BuiltDoc>,
+    ) -> NodeIndex {
+        let i = match self.graph.ids.get(node.id) {
             Some(&i) => {
-                self.graph.g[i].absorb(node);
+                // `Node::absorb`, reading the parts rather than taking them.
+                let n = &mut self.graph.g[i];
+                if better_label(node.label, &n.label) {
+                    n.label = node.label.to_string();
+                }
+                for a in node.aliases {
+                    if !n.aliases.contains(a) {
+                        n.aliases.insert(a.to_string());
+                    }
+                }
+                n.mentions += node.mentions;
+                better_value_of(&mut n.date, node.date);
+                better_value_of(&mut n.place, node.place);
                 i
             }
             None => {
-                let id = node.id.clone();
-                let i = self.graph.g.add_node(node);
-                self.graph.ids.insert(id, i);
+                let n = Node {
+                    id: node.id.to_string(),
+                    label: node.label.to_string(),
+                    etype: node.etype,
+                    aliases: node.aliases.into_iter().map(str::to_string).collect(),
+                    mentions: node.mentions,
+                    docs: BTreeSet::new(),
+                    date: node.date.map(str::to_string),
+                    place: node.place.map(str::to_string),
+                };
+                let i = self.graph.g.add_node(n);
+                self.graph.ids.insert(node.id.to_string(), i);
                 debug_assert_eq!(i.index(), self.node_docs.len());
                 self.node_docs.push(Vec::new());
                 i
             }
         };
+        if let Some(doc) = doc {
+            self.note_doc(i, doc);
+        }
+        i
+    }
+
+    fn note_doc(&mut self, i: NodeIndex, doc: BuiltDoc) {
         let noted = &mut self.node_docs[i.index()];
-        for d in docs {
-            if noted.last() != Some(&d) {
-                noted.push(d);
-            }
+        if noted.last() != Some(&doc.0) {
+            noted.push(doc.0);
         }
     }
 
@@ -837,13 +951,27 @@ impl GraphBuilder {
         certainty: Certainty,
         evidence: EdgeEvidence,
     ) -> bool {
-        let g = &mut self.graph;
+        let g = &self.graph;
         let (Some(&s), Some(&t)) = (g.ids.get(source), g.ids.get(target)) else {
             return false;
         };
+        self.add_edge_between(BuiltNode(s), relation, BuiltNode(t), certainty, evidence)
+    }
+
+    /// [`GraphBuilder::add_edge`] between nodes already found.
+    pub fn add_edge_between(
+        &mut self,
+        source: BuiltNode,
+        relation: &str,
+        target: BuiltNode,
+        certainty: Certainty,
+        evidence: EdgeEvidence,
+    ) -> bool {
+        let (s, t) = (source.0, target.0);
         if s == t {
             return false;
         }
+        let g = &mut self.graph;
         let e = g.edge_between(s, relation, t, certainty);
         g.g[e].add_evidence(evidence);
         true
@@ -854,10 +982,15 @@ impl GraphBuilder {
         let GraphBuilder {
             mut graph,
             node_docs,
+            doc_names,
+            ..
         } = self;
         for (i, docs) in node_docs.into_iter().enumerate() {
             // Sorts (one pass over sorted input), drops repeats, builds the tree bottom-up.
-            graph.g[NodeIndex::new(i)].docs = docs.into_iter().collect();
+            graph.g[NodeIndex::new(i)].docs = docs
+                .iter()
+                .map(|&d| doc_names[d as usize].to_string())
+                .collect();
         }
         graph
     }

@@ -330,12 +330,12 @@ impl Ontology {
     /// [`Ontology::candidates`] but those whose first groups of required words `words` tells
     /// absent (one bit test each, the pattern itself not read: most candidates of a sentence
     /// end there). Those left still need [`Pattern::may_match`].
-    pub fn candidates_in<'o>(
+    pub fn candidates_in<'o, 'w>(
         &'o self,
         letters: u8,
         symmetric_only: bool,
-        words: &'o WordSet,
-    ) -> impl Iterator<Item = (&'o Pattern, &'o RelationType)> {
+        words: &'w WordSet,
+    ) -> impl Iterator<Item = (&'o Pattern, &'o RelationType)> + use<'o, 'w> {
         let key = usize::from(letters & 31) | usize::from(symmetric_only) << 5;
         self.candidates
             .get(key)

@@ -7,6 +7,7 @@
 //! the graph is left unresolved (a partial graph for `kgraph merge`).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,14 +20,12 @@ use rayon::prelude::*;
 use crate::corpus::{list_inputs, read_source, Document, Source, Warning};
 use crate::error::{Error, Result};
 use crate::export::json::read_graph;
-use crate::export::values::is_clean;
 use crate::extract::{
-    extract_document, extract_document_with, resolve, DocExtraction, MentionRecord,
+    extract_document, extract_document_with, resolve, DocExtraction, MentionRecord, Rule,
 };
-use crate::graph::{EdgeEvidence, EntityType, GraphBuilder, KnowledgeGraph};
+use crate::graph::{BuiltNode, EdgeEvidence, EntityType, GraphBuilder, KnowledgeGraph, NodeParts};
 use crate::lexicon::Lexicon;
 use crate::ontology::Ontology;
-use rustc_hash::FxHashMap;
 
 /// Compiled lexicons (and, later, ontology): built once per run, shared by every thread.
 #[derive(Debug)]
@@ -142,19 +141,19 @@ const WINDOW_BYTES: u64 = 16 << 20;
 const WINDOW_SOURCES: usize = 512;
 
 /// What one document leaves behind once extracted: its text is dropped at once.
-struct DocOutcome {
+struct DocOutcome<'o> {
     id: String,
     hash: u64,
     bytes: u64,
-    extraction: DocExtraction,
+    extraction: DocExtraction<'o>,
 }
 
 /// What one source leaves behind.
-struct SourceOutcome {
+struct SourceOutcome<'o> {
     /// Where it was read, for messages.
     location: String,
     warnings: Vec<Warning>,
-    docs: Vec<DocOutcome>,
+    docs: Vec<DocOutcome<'o>>,
 }
 
 impl Pipeline {
@@ -172,7 +171,7 @@ impl Pipeline {
     }
 
     /// Extracts one document.
-    pub fn extract(&self, doc: &Document) -> DocExtraction {
+    pub fn extract(&self, doc: &Document) -> DocExtraction<'_> {
         extract_document(doc, &self.lexicon, &self.ontology)
     }
 
@@ -184,7 +183,7 @@ impl Pipeline {
         doc: &Document,
         options: &BuildOptions,
         keep_mentions: bool,
-    ) -> DocExtraction {
+    ) -> DocExtraction<'_> {
         let mentions = keep_mentions || options.cooccurrence;
         let mut ex = extract_document_with(doc, &self.lexicon, &self.ontology, mentions);
         if options.cooccurrence {
@@ -213,7 +212,7 @@ impl Pipeline {
         source: &Source,
         options: &BuildOptions,
         keep_mentions: bool,
-    ) -> SourceOutcome {
+    ) -> SourceOutcome<'_> {
         let mut warnings = Vec::new();
         let docs = read_source(source, &mut warnings);
         let docs = docs
@@ -242,7 +241,7 @@ impl Pipeline {
         &self,
         options: &BuildOptions,
         keep_mentions: bool,
-        mut sink: impl FnMut(DocExtraction) + Send,
+        mut sink: impl FnMut(DocExtraction<'_>) + Send,
     ) -> Result<(BuildStats, BTreeMap<u64, String>, Progress)> {
         let mut stats = BuildStats::default();
         let mut sources = list_inputs(&options.inputs, &mut stats.warnings)?;
@@ -259,7 +258,7 @@ impl Pipeline {
 
         let windows = windows(&sizes, WINDOW_BYTES, WINDOW_SOURCES);
         let mut seen_texts: BTreeMap<u64, String> = BTreeMap::new();
-        let mut merge = |outcomes: Vec<SourceOutcome>, stats: &mut BuildStats| {
+        let mut merge = |outcomes: Vec<SourceOutcome<'_>>, stats: &mut BuildStats| {
             for outcome in outcomes {
                 stats.warnings.extend(outcome.warnings);
                 for doc in outcome.docs {
@@ -279,7 +278,7 @@ impl Pipeline {
             }
         };
         // Window k is extracted while window k - 1 is merged: merging never idles the workers.
-        let mut pending: Vec<SourceOutcome> = Vec::new();
+        let mut pending: Vec<SourceOutcome<'_>> = Vec::new();
         for range in windows {
             let extract = || {
                 sources[range.clone()]
@@ -358,36 +357,62 @@ impl Pipeline {
 }
 
 /// Adds one document's nodes and relations to the graph, as [`DocExtraction::add_to`] does,
-/// without copying them: the nodes move in, the document and rule ids are the graph's shared
-/// copies, and the relations found in one sentence share one copy of its text.
-fn add_extraction(graph: &mut GraphBuilder, ex: DocExtraction) {
+/// without copying them: the graph copies only the strings it lacks, finds each node once
+/// (the relations name them by number), and shares the document and rule ids and each
+/// sentence's text among the evidence items.
+fn add_extraction(graph: &mut GraphBuilder, ex: DocExtraction<'_>) {
     graph.meta_mut().documents += 1;
-    let doc = graph.shared(&ex.doc);
-    for n in ex.nodes {
-        graph.add_node(n);
-    }
-    let mut sentences: FxHashMap<(usize, usize), (Arc<str>, bool)> = FxHashMap::default();
-    for r in ex.relations {
-        let ev = r.evidence;
-        let (text, text_clean) = sentences
-            .entry((ev.start, ev.end))
-            .or_insert_with(|| (Arc::from(ev.text.as_str()), is_clean(&ev.text)))
-            .clone();
-        // Evidence is always of the document that found it.
-        let doc = if *ev.doc == *doc {
-            doc.clone()
-        } else {
-            graph.shared(&ev.doc)
+    let (doc_number, doc) = graph.document(&ex.doc);
+    let built: Vec<BuiltNode> = ex
+        .nodes
+        .iter()
+        .map(|n| {
+            let parts = NodeParts {
+                id: ex.str(n.id),
+                label: ex.str(n.label),
+                etype: n.etype,
+                aliases: ex.aliases_of(n),
+                mentions: n.mentions,
+                date: n.date.map(|s| ex.str(s)),
+                place: n.place.map(|s| ex.str(s)),
+            };
+            graph.add_node_parts(parts, doc_number)
+        })
+        .collect();
+    // Rule ids, of which a document uses a few (one look-up each per document, not per
+    // relation).
+    let mut rules: Vec<(Rule<'_>, Arc<str>)> = Vec::new();
+    let mut name = String::new();
+    for r in &ex.relations {
+        let rule = match rules.iter().find(|(k, _)| *k == r.rule) {
+            Some((_, kept)) => kept.clone(),
+            None => {
+                name.clear();
+                let _ = write!(name, "{}", r.rule);
+                let kept = graph.shared(&name);
+                rules.push((r.rule, kept.clone()));
+                kept
+            }
         };
-        let shared = EdgeEvidence {
-            doc,
-            start: ev.start,
-            end: ev.end,
-            text,
-            rule: graph.shared(&ev.rule),
-            text_clean,
+        // (Every relation's sentence is among them.)
+        let Some(sentence) = ex.sentence(r.sentence) else {
+            continue;
         };
-        graph.add_edge(&r.source, &r.relation, &r.target, r.certainty, shared);
+        let evidence = EdgeEvidence {
+            doc: doc.clone(),
+            start: r.sentence.start,
+            end: r.sentence.end,
+            text: sentence.text.clone(),
+            rule,
+            text_clean: sentence.clean,
+        };
+        graph.add_edge_between(
+            built[r.source],
+            r.relation,
+            built[r.target],
+            r.certainty,
+            evidence,
+        );
     }
 }
 
@@ -686,6 +711,43 @@ mod tests {
         v
     }
 
+    /// On the seed articles (co-occurrence included): a document's extraction holds together
+    /// (nodes in id order, aliases sorted with the label, every sentence slicing the text), and
+    /// the builder's borrowed path gives the graph that adding owned nodes and edges gives.
+    #[test]
+    fn extractions_hold_together_and_build_the_same_graph_either_way() {
+        let p = Pipeline::builtin().unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        let mut by_copy = KnowledgeGraph::new();
+        let mut built = GraphBuilder::new();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let doc = Document::new(path.file_name().unwrap().to_str().unwrap(), text);
+            let mut ex = p.extract(&doc);
+            crate::extract::add_cooccurrence(&doc, &mut ex);
+            assert!(!ex.relations.is_empty(), "{}", doc.id);
+            for (i, n) in ex.nodes.iter().enumerate() {
+                assert!(i == 0 || ex.id(i - 1) < ex.id(i), "{}", ex.id(i));
+                let aliases: Vec<&str> = ex.aliases_of(n).collect();
+                assert!(aliases.windows(2).all(|w| w[0] < w[1]), "{aliases:?}");
+                assert!(aliases.contains(&ex.str(n.label)), "{aliases:?}");
+            }
+            for r in &ex.relations {
+                let s = ex.sentence(r.sentence).expect("the relation's sentence");
+                assert_eq!(&*s.text, r.sentence.slice(&doc.text));
+                assert!(r.source < ex.nodes.len() && r.target < ex.nodes.len());
+            }
+            ex.add_to(&mut by_copy);
+            add_extraction(&mut built, ex);
+        }
+        assert_eq!(json(&built.finish()), json(&by_copy));
+    }
+
     #[test]
     fn one_sentence_is_kept_once_for_every_edge_it_supports() {
         use crate::extract::RelationRecord;
@@ -694,7 +756,7 @@ mod tests {
             ..Default::default()
         };
         for label in ["A", "B", "C"] {
-            ex.nodes.push(node(
+            ex.push_node(&node(
                 EntityType::Person,
                 &format!("person:{label}"),
                 label,
@@ -702,13 +764,17 @@ mod tests {
                 None,
             ));
         }
-        for (target, start) in [("person:B", 0), ("person:C", 0), ("person:C", 9)] {
+        for (target, start) in [(1, 0), (2, 0), (2, 9)] {
+            let e = ev("d", start);
+            let span = crate::text::Span::new(e.start, e.end);
+            ex.push_sentence(span, &e.text);
             ex.relations.push(RelationRecord {
-                source: "person:A".into(),
-                relation: "knows".into(),
-                target: target.into(),
+                source: 0,
+                relation: "knows",
+                target,
                 certainty: Certainty::Stated,
-                evidence: ev("d", start),
+                sentence: span,
+                rule: crate::extract::Rule::Named("r"),
             });
         }
         let mut by_copy = KnowledgeGraph::new();

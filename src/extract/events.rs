@@ -8,14 +8,14 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::graph::{Certainty, EntityType, Evidence};
+use crate::graph::EntityType;
 use crate::lexicon::{Kind, Lexicon};
 use crate::text::dates::{find_date, Ymd};
 use crate::text::fold_key;
 
 use super::relate::{EntityRef, SlotSpan};
 use super::tokens::{TokKind, Token};
-use super::{DocContext, RelationRecord};
+use super::DocContext;
 
 /// Event classes that are crimes or attacks (their agents are perpetrators, their targets victims).
 fn is_crime(class: &str) -> bool {
@@ -1671,38 +1671,6 @@ fn label_of(ctx: &DocContext<'_>, ents: &[EntityRef], e: usize) -> String {
         .find(|x| &x.id == id)
         .map(|x| x.label.clone())
         .unwrap_or_else(|| id.split(':').nth(1).unwrap_or("").replace('-', " "))
-}
-
-/// Turns event arguments into relation records.
-pub fn event_relations(
-    event: &EntityRef,
-    rels: &[(String, usize, bool)],
-    ents: &[EntityRef],
-    evidence: &Evidence,
-    hedged: bool,
-    out: &mut Vec<RelationRecord>,
-) {
-    for (rel, e, event_is_subject) in rels {
-        let other = &ents[*e];
-        let (s, t) = if *event_is_subject {
-            (&event.id, &other.id)
-        } else {
-            (&other.id, &event.id)
-        };
-        let mut ev = evidence.clone();
-        ev.rule = format!("event-{rel}");
-        out.push(RelationRecord {
-            source: s.clone(),
-            relation: rel.clone(),
-            target: t.clone(),
-            certainty: if hedged || rel == "accused_of" {
-                Certainty::Alleged
-            } else {
-                Certainty::Stated
-            },
-            evidence: ev,
-        });
-    }
 }
 
 #[cfg(test)]

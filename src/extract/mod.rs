@@ -10,6 +10,7 @@ pub mod resolve;
 pub mod tokens;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -34,41 +35,221 @@ pub struct MentionRecord {
     pub entity: String,
 }
 
-/// A relation found in one document, before aggregation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RelationRecord {
-    pub source: String,
-    pub relation: String,
-    pub target: String,
+/// The rule that found a relation, as the evidence names it. Rules come from a fixed
+/// vocabulary (the ontology's patterns, this module's own), so a record borrows the name.
+///
+/// The order is that of the variants, then of the names: records are sorted by it, and no
+/// output depends on it (see [`extract_document_with`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule<'o> {
+    /// A rule by its id: an ontology pattern's, or one of this module's ("administration-of").
+    Named(&'o str),
+    /// An argument of an event, by its relation: the rule `event-<relation>`.
+    Event(&'o str),
+}
+
+impl std::fmt::Display for Rule<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rule::Named(id) => f.write_str(id),
+            Rule::Event(relation) => write!(f, "event-{relation}"),
+        }
+    }
+}
+
+/// A relation found in one document, before aggregation. Everything in it is a number or a
+/// borrowed name: the ids of its ends are those of [`DocExtraction::nodes`], the text of its
+/// sentence is in [`DocExtraction::sentences`], each kept once per document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelationRecord<'o> {
+    /// The source: in a [`DocExtraction`], an index into its `nodes`. (While a document is
+    /// extracted, an index into its [`relate::EntityRef`]s.)
+    pub source: usize,
+    pub relation: &'o str,
+    /// The target, as `source`.
+    pub target: usize,
     pub certainty: Certainty,
-    pub evidence: Evidence,
+    /// The evidence sentence.
+    pub sentence: Span,
+    pub rule: Rule<'o>,
+}
+
+/// A sentence that is evidence for relations of a document: its text copied once, however
+/// many relations it supports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceSentence {
+    pub span: Span,
+    pub text: Arc<str>,
+    /// Whether the writers' sanitising leaves the text as it is
+    /// ([`crate::export::values::is_clean`]), worked out here, where documents run in parallel.
+    pub clean: bool,
+}
+
+/// A string of a [`DocExtraction`]: a byte range of its `strings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StrRef {
+    start: u32,
+    end: u32,
+}
+
+/// An entity of one document, as the graph will know it ([`Node`]), its strings in
+/// [`DocExtraction::strings`]: a document's nodes cost one allocation, not several each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocNode {
+    pub id: StrRef,
+    pub label: StrRef,
+    pub etype: EntityType,
+    /// A range of [`DocExtraction::aliases`]: sorted, each once, the label among them.
+    pub aliases: std::ops::Range<usize>,
+    pub mentions: u64,
+    pub date: Option<StrRef>,
+    /// For events: the id of the place node where it happened.
+    pub place: Option<StrRef>,
 }
 
 /// Everything one document contributes to the graph.
 #[derive(Debug, Clone, Default)]
-pub struct DocExtraction {
+pub struct DocExtraction<'o> {
     pub doc: String,
     pub mentions: Vec<MentionRecord>,
-    pub nodes: Vec<Node>,
-    pub relations: Vec<RelationRecord>,
+    /// Sorted by id, each id once. Every node is of document `doc`.
+    pub nodes: Vec<DocNode>,
+    /// Sorted by (source, relation, target), then by sentence and rule, without repeats
+    /// (those of `co_occurs_with` after the others, see [`add_cooccurrence`]).
+    pub relations: Vec<RelationRecord<'o>>,
+    /// The sentences of `relations`, sorted by span, each once.
+    pub sentences: Vec<EvidenceSentence>,
+    /// The strings of `nodes`, one after the other.
+    pub strings: String,
+    /// The aliases of `nodes`.
+    pub aliases: Vec<StrRef>,
 }
 
-impl DocExtraction {
+impl<'o> DocExtraction<'o> {
+    /// A string of `nodes`.
+    pub fn str(&self, s: StrRef) -> &str {
+        &self.strings[s.start as usize..s.end as usize]
+    }
+
+    /// The id of node `n`.
+    pub fn id(&self, n: usize) -> &str {
+        self.str(self.nodes[n].id)
+    }
+
+    /// The aliases of a node (the label among them), sorted.
+    pub fn aliases_of(&self, n: &DocNode) -> impl Iterator<Item = &str> + '_ {
+        self.aliases[n.aliases.clone()].iter().map(|&a| self.str(a))
+    }
+
+    /// Node `n` as the graph's [`Node`], seen in this document.
+    pub fn node(&self, n: usize) -> Node {
+        let d = &self.nodes[n];
+        Node {
+            id: self.str(d.id).to_string(),
+            label: self.str(d.label).to_string(),
+            etype: d.etype,
+            aliases: self.aliases_of(d).map(str::to_string).collect(),
+            mentions: d.mentions,
+            docs: std::collections::BTreeSet::from([self.doc.clone()]),
+            date: d.date.map(|s| self.str(s).to_string()),
+            place: d.place.map(|s| self.str(s).to_string()),
+        }
+    }
+
+    /// The evidence sentence `span`.
+    pub fn sentence(&self, span: Span) -> Option<&EvidenceSentence> {
+        self.sentences
+            .binary_search_by(|s| s.span.cmp(&span))
+            .ok()
+            .map(|i| &self.sentences[i])
+    }
+
+    /// The evidence of a relation, as plain strings.
+    pub fn evidence(&self, r: &RelationRecord<'_>) -> Evidence {
+        Evidence {
+            doc: self.doc.clone(),
+            start: r.sentence.start,
+            end: r.sentence.end,
+            text: self
+                .sentence(r.sentence)
+                .map_or_else(String::new, |s| s.text.to_string()),
+            rule: r.rule.to_string(),
+        }
+    }
+
     /// Adds this document's nodes and relations to a graph.
     pub fn add_to(&self, graph: &mut KnowledgeGraph) {
         graph.meta.documents += 1;
-        for n in &self.nodes {
-            graph.add_node(n.clone());
+        for n in 0..self.nodes.len() {
+            graph.add_node(self.node(n));
         }
         for r in &self.relations {
             graph.add_edge(
-                &r.source,
-                &r.relation,
-                &r.target,
+                self.id(r.source),
+                r.relation,
+                self.id(r.target),
                 r.certainty,
-                [r.evidence.clone()],
+                [self.evidence(r)],
             );
         }
+    }
+
+    /// The index of the node with this id.
+    fn find(&self, id: &str) -> Option<usize> {
+        self.nodes.binary_search_by(|n| self.str(n.id).cmp(id)).ok()
+    }
+
+    /// Adds a node after the others (ids must come in order), its `docs` aside (every node is
+    /// of document `doc`). Returns its index.
+    pub fn push_node(&mut self, node: &Node) -> usize {
+        let mut push = |s: &str| push_str(&mut self.strings, s);
+        let first = self.aliases.len();
+        for a in &node.aliases {
+            let a = push(a);
+            self.aliases.push(a);
+        }
+        let mut push = |s: &str| push_str(&mut self.strings, s);
+        let n = DocNode {
+            id: push(&node.id),
+            label: push(&node.label),
+            etype: node.etype,
+            aliases: first..self.aliases.len(),
+            mentions: node.mentions,
+            date: node.date.as_deref().map(&mut push),
+            place: node.place.as_deref().map(&mut push),
+        };
+        debug_assert!(self
+            .nodes
+            .last()
+            .is_none_or(|m| self.str(m.id) < self.str(n.id)));
+        self.nodes.push(n);
+        self.nodes.len() - 1
+    }
+
+    /// Adds the sentence `span` (of text `sentence`) to the evidence sentences, if new.
+    pub fn push_sentence(&mut self, span: Span, sentence: &str) {
+        if let Err(at) = self.sentences.binary_search_by(|s| s.span.cmp(&span)) {
+            self.sentences.insert(at, evidence_sentence(span, sentence));
+        }
+    }
+}
+
+/// Appends `s` to `strings`, and says where.
+fn push_str(strings: &mut String, s: &str) -> StrRef {
+    let start = strings.len() as u32;
+    strings.push_str(s);
+    StrRef {
+        start,
+        end: strings.len() as u32,
+    }
+}
+
+/// The evidence sentence `span`, its text `sentence`.
+fn evidence_sentence(span: Span, sentence: &str) -> EvidenceSentence {
+    EvidenceSentence {
+        span,
+        text: Arc::from(sentence),
+        clean: crate::export::values::is_clean(sentence),
     }
 }
 
@@ -141,10 +322,11 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
 /// Adds `co_occurs_with` edges between the entities (not events) named in one sentence: one
 /// evidence item per sentence, so the weight counts the sentences. Symmetric: stored once, the
 /// smaller id as source.
-pub fn add_cooccurrence(doc: &Document, ex: &mut DocExtraction) {
+pub fn add_cooccurrence(doc: &Document, ex: &mut DocExtraction<'_>) {
     let text = doc.text.as_str();
     let seg = segment(text);
-    let mut by_sentence: std::collections::BTreeMap<usize, std::collections::BTreeSet<&str>> =
+    // Nodes by index: the index order is the id order.
+    let mut by_sentence: std::collections::BTreeMap<usize, std::collections::BTreeSet<usize>> =
         std::collections::BTreeMap::new();
     let mut si = 0;
     for m in &ex.mentions {
@@ -155,53 +337,98 @@ pub fn add_cooccurrence(doc: &Document, ex: &mut DocExtraction) {
             si += 1;
         }
         if si < seg.sentences.len() && seg.sentences[si].span.start <= m.start {
-            by_sentence.entry(si).or_default().insert(m.entity.as_str());
+            // (Every mention's entity is a node of its document.)
+            if let Some(n) = ex.find(&m.entity) {
+                by_sentence.entry(si).or_default().insert(n);
+            }
         }
     }
-    let mut added = Vec::new();
     for (s, ids) in by_sentence {
         let span = seg.sentences[s].span;
-        let ids: Vec<&str> = ids.into_iter().collect();
-        for (i, a) in ids.iter().enumerate() {
-            for b in &ids[i + 1..] {
-                added.push(RelationRecord {
-                    source: a.to_string(),
-                    relation: "co_occurs_with".into(),
-                    target: b.to_string(),
+        let ids: Vec<usize> = ids.into_iter().collect();
+        if ids.len() < 2 {
+            continue;
+        }
+        ex.push_sentence(span, span.slice(text));
+        for (i, &a) in ids.iter().enumerate() {
+            for &b in &ids[i + 1..] {
+                ex.relations.push(RelationRecord {
+                    source: a,
+                    relation: "co_occurs_with",
+                    target: b,
                     certainty: Certainty::Stated,
-                    evidence: Evidence {
-                        doc: doc.id.clone(),
-                        start: span.start,
-                        end: span.end,
-                        text: span.slice(text).to_string(),
-                        rule: "co-occurrence".into(),
-                    },
+                    sentence: span,
+                    rule: Rule::Named("co-occurrence"),
                 });
             }
         }
     }
-    ex.relations.extend(added);
 }
 
-/// `Node::new(etype, label)` with its id already made, seen in document `doc`.
-fn new_node(id: &str, etype: EntityType, label: &str, doc: &str) -> Node {
-    Node {
-        id: id.to_string(),
-        label: label.to_string(),
-        etype,
-        aliases: one(label.to_string()),
-        mentions: 0,
-        docs: one(doc.to_string()),
-        date: None,
-        place: None,
+/// The name `relation` as the ontology holds it, for records that borrow it; a name the
+/// ontology lacks is kept once for the whole run.
+fn relation_name<'o>(onto: &'o Ontology, relation: &str) -> &'o str {
+    match onto.relations.get_key_value(relation) {
+        Some((name, _)) => name,
+        None => static_name(relation),
     }
 }
 
-/// A set of one string (`BTreeSet::from([s])` sorts an array first).
-fn one(s: String) -> std::collections::BTreeSet<String> {
-    let mut set = std::collections::BTreeSet::new();
-    set.insert(s);
-    set
+/// `s` kept for the rest of the run, once per distinct string.
+fn static_name(s: &str) -> &'static str {
+    static NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&kept) = names.iter().find(|&&n| n == s) {
+        return kept;
+    }
+    let kept: &'static str = Box::leak(s.into());
+    names.push(kept);
+    kept
+}
+
+/// The nodes of one document while it is extracted: one per id, their strings borrowed
+/// (from the document, its entities, the lexicon) wherever they can be.
+#[derive(Default)]
+struct Drafts<'c> {
+    by_id: rustc_hash::FxHashMap<Cow<'c, str>, usize>,
+    nodes: Vec<Draft<'c>>,
+    /// Every alias of every node as (node, alias), repeats and all (a node's label is one of
+    /// its aliases without being listed).
+    aliases: Vec<(usize, Cow<'c, str>)>,
+}
+
+struct Draft<'c> {
+    label: Cow<'c, str>,
+    etype: EntityType,
+    mentions: u64,
+    date: Option<String>,
+    /// For events: where it happened, as an entity (an index into the `EntityRef`s).
+    place: Option<usize>,
+    /// For events found by `events::sentence_events`: their entity.
+    event: Option<usize>,
+}
+
+impl<'c> Drafts<'c> {
+    fn get(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The node of `id`, made with this type and label if new.
+    fn node(&mut self, id: Cow<'c, str>, etype: EntityType, label: Cow<'c, str>) -> usize {
+        let n = self.nodes.len();
+        let n = *self.by_id.entry(id).or_insert(n);
+        if n == self.nodes.len() {
+            self.nodes.push(Draft {
+                label,
+                etype,
+                mentions: 0,
+                date: None,
+                place: None,
+                event: None,
+            });
+        }
+        n
+    }
 }
 
 /// Whether `KGRAPH_DEBUG_SHADOW` is set: shadow sentences go to standard error (for writing
@@ -212,18 +439,26 @@ fn debug_shadow() -> bool {
 }
 
 /// Extracts one document: entities, events and relations, and the mentions.
-pub fn extract_document(doc: &Document, lex: &Lexicon, onto: &Ontology) -> DocExtraction {
+pub fn extract_document<'o>(
+    doc: &Document,
+    lex: &Lexicon,
+    onto: &'o Ontology,
+) -> DocExtraction<'o> {
     extract_document_with(doc, lex, onto, true)
 }
 
 /// Extracts one document; with `mentions` false, [`DocExtraction::mentions`] stays empty (a
 /// graph build reads only nodes and relations, and a mention costs three strings).
-pub fn extract_document_with(
+///
+/// Relation records are sorted by (source id, relation, target id), as the graph adds their
+/// edges, then by sentence and rule: the graph keeps one item per sentence, the smallest rule
+/// and the surest certainty whatever their order, so only the first order reaches any output.
+pub fn extract_document_with<'o>(
     doc: &Document,
     lex: &Lexicon,
-    onto: &Ontology,
+    onto: &'o Ontology,
     mentions: bool,
-) -> DocExtraction {
+) -> DocExtraction<'o> {
     let ctx = analyze(doc, lex);
     let text = doc.text.as_str();
     let mut out = DocExtraction {
@@ -243,35 +478,24 @@ pub fn extract_document_with(
             });
         }
     }
-    // Sorted by id at the end.
-    let mut nodes: rustc_hash::FxHashMap<String, Node> = rustc_hash::FxHashMap::default();
-    nodes.reserve(ctx.entities.len());
+    // One node per id; entities with the same id share it (the first gives label and type).
+    let mut nodes = Drafts::default();
+    nodes.by_id.reserve(ctx.entities.len());
+    nodes.nodes.reserve(ctx.entities.len());
+    // The node of each entity of `ents`.
+    let mut node_of: Vec<usize> = Vec::with_capacity(ctx.entities.len() + 8);
     for ent in &ctx.entities {
-        match nodes.get_mut(&ent.id) {
-            Some(n) => {
-                n.aliases.insert(ent.label.clone());
-                n.aliases.extend(ent.aliases.iter().cloned());
-                n.mentions += ent.mentions.len() as u64;
-            }
-            None => {
-                // `Node::new` with the entity's id, not one derived again from the label.
-                let mut aliases = ent.aliases.clone();
-                if !aliases.contains(&ent.label) {
-                    aliases.insert(ent.label.clone());
-                }
-                let node = Node {
-                    id: ent.id.clone(),
-                    label: ent.label.clone(),
-                    etype: ent.etype,
-                    aliases,
-                    mentions: ent.mentions.len() as u64,
-                    docs: one(doc.id.clone()),
-                    date: None,
-                    place: None,
-                };
-                nodes.insert(ent.id.clone(), node);
-            }
+        let known = nodes.nodes.len();
+        let n = nodes.node(Cow::Borrowed(&ent.id), ent.etype, Cow::Borrowed(&ent.label));
+        if n < known {
+            // A second entity of the id: its label is an alias.
+            nodes.aliases.push((n, Cow::Borrowed(&ent.label)));
         }
+        nodes.nodes[n].mentions += ent.mentions.len() as u64;
+        nodes
+            .aliases
+            .extend(ent.aliases.iter().map(|a| (n, Cow::Borrowed(a.as_str()))));
+        node_of.push(n);
     }
     let mut ents: Vec<relate::EntityRef> = ctx
         .entities
@@ -308,13 +532,16 @@ pub fn extract_document_with(
         let idx = match ents.iter().position(|x| x.id == id) {
             Some(i) => i,
             None => {
-                nodes
-                    .entry(id.clone())
-                    .or_insert_with(|| new_node(&id, EntityType::Place, parent, &doc.id));
+                let n = nodes.node(
+                    Cow::Owned(id.clone()),
+                    EntityType::Place,
+                    Cow::Borrowed(parent),
+                );
                 ents.push(relate::EntityRef {
                     id,
                     etype: EntityType::Place,
                 });
+                node_of.push(n);
                 ents.len() - 1
             }
         };
@@ -371,7 +598,6 @@ pub fn extract_document_with(
             *recent.mentions.entry(e).or_insert(0) += 1;
         }
     }
-    let mut events: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for si in 0..ctx.seg.sentences.len() {
         recent.new_paragraph(ctx.seg.sentences[si].paragraph);
         let span = ctx.sentence_span(si);
@@ -391,56 +617,81 @@ pub fn extract_document_with(
         );
         // Events of this sentence become entities and slots.
         let found = events::sentence_events(&ctx, si, lex, &spans, &ents, reference, &hedged);
-        let evidence = if found.is_empty() {
-            None
-        } else {
-            Some(Evidence {
-                doc: doc.id.clone(),
-                start: span.start,
-                end: span.end,
-                text: sentence_text.to_string(),
-                rule: String::new(),
-            })
-        };
         let mut spans = spans;
         for (ev, rels) in found {
             let id = resolve::entity_id(EntityType::Event, &ev.label);
-            let idx = *events.entry(id.clone()).or_insert_with(|| {
-                ents.push(relate::EntityRef {
-                    id: id.clone(),
-                    etype: EntityType::Event,
-                });
-                ents.len() - 1
-            });
-            let node = nodes
-                .entry(id.clone())
-                .or_insert_with(|| new_node(&id, EntityType::Event, &ev.label, &doc.id));
-            node.mentions += 1;
+            // A named event of the document may have the id already: the node is shared, the
+            // entity is not.
+            let n = match nodes.get(&id) {
+                Some(n) => n,
+                None => nodes.node(
+                    Cow::Owned(id.clone()),
+                    EntityType::Event,
+                    Cow::Owned(ev.label),
+                ),
+            };
+            let idx = match nodes.nodes[n].event {
+                Some(idx) => idx,
+                None => {
+                    ents.push(relate::EntityRef {
+                        id,
+                        etype: EntityType::Event,
+                    });
+                    node_of.push(n);
+                    nodes.nodes[n].event = Some(ents.len() - 1);
+                    ents.len() - 1
+                }
+            };
             let (es, ee) = (
                 ctx.tokens[si][ev.first].span.start,
                 ctx.tokens[si][ev.last - 1].span.end,
             );
-            node.aliases.insert(crate::text::nfc(&text[es..ee]));
+            let surface = &text[es..ee];
+            // (`nfc` leaves ASCII as it is.)
+            let alias = if surface.is_ascii() {
+                Cow::Borrowed(surface)
+            } else {
+                Cow::Owned(crate::text::nfc(surface))
+            };
+            nodes.aliases.push((n, alias));
+            let node = &mut nodes.nodes[n];
+            node.mentions += 1;
             if mentions {
                 out.mentions.push(MentionRecord {
                     doc: doc.id.clone(),
                     start: es,
                     end: ee,
-                    text: text[es..ee].to_string(),
+                    text: surface.to_string(),
                     etype: EntityType::Event,
-                    entity: id.clone(),
+                    entity: ents[idx].id.clone(),
                 });
             }
             if node.date.is_none() {
-                node.date = ev.date.clone();
+                node.date = ev.date;
             }
             if node.place.is_none() {
-                node.place = ev.place.map(|p| ents[p].id.clone());
+                node.place = ev.place;
             }
-            let eref = ents[idx].clone();
-            if let Some(evidence) = &evidence {
-                let hedged = hedged.get();
-                events::event_relations(&eref, &rels, &ents, evidence, hedged, &mut out.relations);
+            let hedged = hedged.get();
+            for (rel, e, event_is_subject) in &rels {
+                let relation = relation_name(onto, rel);
+                let (source, target) = if *event_is_subject {
+                    (idx, *e)
+                } else {
+                    (*e, idx)
+                };
+                out.relations.push(RelationRecord {
+                    source,
+                    relation,
+                    target,
+                    certainty: if hedged || relation == "accused_of" {
+                        Certainty::Alleged
+                    } else {
+                        Certainty::Stated
+                    },
+                    sentence: span,
+                    rule: Rule::Event(relation),
+                });
             }
             if !spans.iter().any(|s| s.first < ev.last && ev.first < s.last) {
                 spans.push(relate::SlotSpan {
@@ -460,8 +711,7 @@ pub fn extract_document_with(
                 si,
                 spans,
                 &ents,
-                &doc.id,
-                (span.start, span.end, sentence_text),
+                span,
                 &hedged,
                 symmetric_only,
                 found,
@@ -483,14 +733,13 @@ pub fn extract_document_with(
         }
     }
     // Named events carry the date of their sentence.
-    for ent in &ctx.entities {
+    for (e, ent) in ctx.entities.iter().enumerate() {
         if ent.etype == EntityType::Event {
-            if let (Some(node), Some(&m)) = (nodes.get_mut(&ent.id), ent.mentions.first()) {
-                if node.date.is_none() {
-                    let s = ctx.cands[m].sentence;
-                    node.date =
-                        crate::text::dates::find_date(ctx.sentence_span(s).slice(text), reference);
-                }
+            let node = &mut nodes.nodes[node_of[e]];
+            if let (None, Some(&m)) = (&node.date, ent.mentions.first()) {
+                let s = ctx.cands[m].sentence;
+                node.date =
+                    crate::text::dates::find_date(ctx.sentence_span(s).slice(text), reference);
             }
         }
     }
@@ -503,40 +752,39 @@ pub fn extract_document_with(
         let person = ctx
             .entities
             .iter()
-            .filter(|p| p.etype == EntityType::Person)
-            .find(|p| {
-                p.aliases.iter().any(|a| crate::text::fold_key(a) == key)
-                    || crate::text::fold_key(&p.label).split(' ').next_back()
-                        == key.split(' ').next_back()
+            .position(|p| {
+                p.etype == EntityType::Person
+                    && (p.aliases.iter().any(|a| crate::text::fold_key(a) == key)
+                        || crate::text::fold_key(&p.label).split(' ').next_back()
+                            == key.split(' ').next_back())
             })
-            .map(|p| p.id.clone())
             .unwrap_or_else(|| {
-                let node = Node::new(EntityType::Person, name);
-                let id = node.id.clone();
-                nodes.entry(id.clone()).or_insert_with(|| {
-                    let mut n = node;
-                    n.docs.insert(doc.id.clone());
-                    n
+                // A person named only there: a node with no mention (kept, as the relation
+                // uses it), its entity for the relation.
+                let id = crate::graph::node_id(EntityType::Person, name);
+                let n = nodes.node(
+                    Cow::Owned(id.clone()),
+                    EntityType::Person,
+                    Cow::Borrowed(name),
+                );
+                ents.push(relate::EntityRef {
+                    id,
+                    etype: EntityType::Person,
                 });
-                id
+                node_of.push(n);
+                ents.len() - 1
             });
-        let span = ctx.sentence_span(c.sentence);
         out.relations.push(RelationRecord {
             source: person,
-            relation: "leader_of".into(),
-            target: ctx.entities[e].id.clone(),
+            relation: relation_name(onto, "leader_of"),
+            target: e,
             certainty: Certainty::Stated,
-            evidence: Evidence {
-                doc: doc.id.clone(),
-                start: span.start,
-                end: span.end,
-                text: span.slice(text).to_string(),
-                rule: "administration-of".into(),
-            },
+            sentence: ctx.sentence_span(c.sentence),
+            rule: Rule::Named("administration-of"),
         });
     }
     // Organizations from the lexicon are based in their country ("U.S. Treasury").
-    for ent in &ctx.entities {
+    for (e, ent) in ctx.entities.iter().enumerate() {
         let Some(x) = ent.lex else { continue };
         let entry = &lex.entries[x];
         if ent.etype != EntityType::Organization
@@ -546,9 +794,9 @@ pub fn extract_document_with(
             continue;
         }
         let place = resolve::entity_id(EntityType::Place, &entry.parent);
-        if !nodes.contains_key(&place) {
+        let Some(place_node) = nodes.get(&place) else {
             continue;
-        }
+        };
         // Only where the name says so: "U.S. Treasury", not "Congress".
         let Some(&m) = ent.mentions.iter().find(|&&m| {
             let first = ctx.tokens[ctx.cands[m].sentence][ctx.cands[m].first].text(text);
@@ -558,45 +806,160 @@ pub fn extract_document_with(
         }) else {
             continue;
         };
-        let s = ctx.cands[m].sentence;
-        let span = ctx.sentence_span(s);
+        // The place as an entity: one whose node it is.
+        let target = node_of
+            .iter()
+            .position(|&n| n == place_node)
+            .unwrap_or_else(|| {
+                ents.push(relate::EntityRef {
+                    id: place,
+                    etype: EntityType::Place,
+                });
+                node_of.push(place_node);
+                ents.len() - 1
+            });
         out.relations.push(RelationRecord {
-            source: ent.id.clone(),
-            relation: "based_in".into(),
-            target: place,
+            source: e,
+            relation: relation_name(onto, "based_in"),
+            target,
             certainty: Certainty::Stated,
-            evidence: Evidence {
-                doc: doc.id.clone(),
-                start: span.start,
-                end: span.end,
-                text: span.slice(text).to_string(),
-                rule: "lexicon-based-in".into(),
-            },
+            sentence: ctx.sentence_span(ctx.cands[m].sentence),
+            rule: Rule::Named("lexicon-based-in"),
         });
     }
-    // Countries named only by a demonym stay only when a relation uses them.
-    if nodes.values().any(|n| n.mentions == 0) {
-        let used: rustc_hash::FxHashSet<&str> = out
-            .relations
-            .iter()
-            .flat_map(|r| [r.source.as_str(), r.target.as_str()])
-            .collect();
-        nodes.retain(|id, n| n.mentions > 0 || used.contains(id.as_str()));
+    finish(&mut out, text, nodes, &node_of, &ents);
+    out
+}
+
+/// Puts a document's nodes (those with a mention, or used by a relation) into `out` sorted by
+/// id, its relations on them sorted and without repeats, their sentences.
+fn finish(
+    out: &mut DocExtraction<'_>,
+    text: &str,
+    nodes: Drafts<'_>,
+    node_of: &[usize],
+    ents: &[relate::EntityRef],
+) {
+    // Relations from entities to nodes.
+    for r in &mut out.relations {
+        r.source = node_of[r.source];
+        r.target = node_of[r.target];
     }
-    let mut nodes: Vec<(String, Node)> = nodes.into_iter().collect();
-    nodes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    out.nodes = nodes.into_iter().map(|(_, n)| n).collect();
+    // Countries named only by a demonym stay only when a relation uses them.
+    let mut keep: Vec<bool> = nodes.nodes.iter().map(|n| n.mentions > 0).collect();
+    if keep.contains(&false) {
+        for r in &out.relations {
+            keep[r.source] = true;
+            keep[r.target] = true;
+        }
+    }
+    let mut ids: Vec<&str> = vec![""; nodes.nodes.len()];
+    for (id, &n) in &nodes.by_id {
+        ids[n] = id;
+    }
+    let mut order: Vec<usize> = (0..nodes.nodes.len()).filter(|&n| keep[n]).collect();
+    order.sort_unstable_by_key(|&n| ids[n]);
+    // Draft → position in id order.
+    let mut position = vec![usize::MAX; nodes.nodes.len()];
+    for (i, &n) in order.iter().enumerate() {
+        position[n] = i;
+    }
+    // Aliases by node in id order (a counting sort), the label among them; each node's
+    // sorted, then taken once. (Most come sorted already, from one entity's set.)
+    let mut starts = vec![0usize; order.len() + 1];
+    for &(n, _) in &nodes.aliases {
+        if keep[n] {
+            starts[position[n] + 1] += 1;
+        }
+    }
+    for i in 0..order.len() {
+        // The label, and the groups before.
+        starts[i + 1] += 1 + starts[i];
+    }
+    let mut grouped: Vec<&str> = vec![""; starts[order.len()]];
+    let mut next = starts.clone();
+    for (n, a) in order
+        .iter()
+        .map(|&n| (n, &nodes.nodes[n].label))
+        .chain(nodes.aliases.iter().map(|(n, a)| (*n, a)))
+    {
+        if keep[n] {
+            let at = &mut next[position[n]];
+            grouped[*at] = a;
+            *at += 1;
+        }
+    }
+    let mut strings = String::with_capacity(
+        order.iter().map(|&n| ids[n].len()).sum::<usize>()
+            + grouped.iter().map(|a| a.len()).sum::<usize>(),
+    );
+    let mut push = |s: &str| push_str(&mut strings, s);
+    let mut aliases = Vec::with_capacity(grouped.len());
+    out.nodes = order
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            let d = &nodes.nodes[n];
+            let group = &mut grouped[starts[i]..starts[i + 1]];
+            if !group.windows(2).all(|w| w[0] < w[1]) {
+                group.sort_unstable();
+            }
+            let first = aliases.len();
+            let mut label = None;
+            for (k, &a) in group.iter().enumerate() {
+                if k > 0 && group[k - 1] == a {
+                    continue;
+                }
+                let at = push(a);
+                if a == d.label {
+                    label = Some(at);
+                }
+                aliases.push(at);
+            }
+            DocNode {
+                id: push(ids[n]),
+                label: label.unwrap_or_else(|| push(&d.label)),
+                etype: d.etype,
+                aliases: first..aliases.len(),
+                mentions: d.mentions,
+                date: d.date.as_deref().map(&mut push),
+                place: d.place.map(|p| push(&ents[p].id)),
+            }
+        })
+        .collect();
+    out.strings = strings;
+    out.aliases = aliases;
+    for r in &mut out.relations {
+        r.source = position[r.source];
+        r.target = position[r.target];
+    }
     out.mentions.sort_by_key(|m| (m.start, m.end));
-    out.relations.sort_by(|a, b| {
-        (&a.source, &a.relation, &a.target, &a.evidence).cmp(&(
-            &b.source,
-            &b.relation,
-            &b.target,
-            &b.evidence,
-        ))
+    out.relations.sort_unstable_by(|a, b| {
+        (
+            a.source,
+            a.relation,
+            a.target,
+            a.sentence,
+            a.rule,
+            a.certainty,
+        )
+            .cmp(&(
+                b.source,
+                b.relation,
+                b.target,
+                b.sentence,
+                b.rule,
+                b.certainty,
+            ))
     });
     out.relations.dedup();
-    out
+    let mut spans: Vec<Span> = out.relations.iter().map(|r| r.sentence).collect();
+    spans.sort_unstable();
+    spans.dedup();
+    out.sentences = spans
+        .into_iter()
+        .map(|span| evidence_sentence(span, span.slice(text)))
+        .collect();
 }
 
 #[cfg(test)]
@@ -604,6 +967,20 @@ mod tests {
     use super::*;
     use crate::pipeline::Pipeline;
     use crate::text::fold_key;
+
+    /// Relation names the ontology lacks are kept once: the same name, the same copy.
+    #[test]
+    fn names_outside_the_ontology_are_kept_once() {
+        let onto = Ontology::builtin().unwrap();
+        let known = relation_name(&onto, "leader_of");
+        assert_eq!(known, "leader_of");
+        assert!(std::ptr::eq(known, relation_name(&onto, "leader_of")));
+        let a = relation_name(&onto, "no_such_relation");
+        let b = relation_name(&onto, &String::from("no_such_relation"));
+        assert_eq!(a, "no_such_relation");
+        assert!(std::ptr::eq(a, b));
+        assert_ne!(static_name("x1"), static_name("x2"));
+    }
 
     /// Every example of every pattern in schemas/ontology.json holds: each expected
     /// "Subject relation Object" is extracted from its text (names compared by label or alias).
@@ -616,14 +993,10 @@ mod tests {
             for ex in &pat.examples {
                 let doc = Document::new("example.txt", ex.text.clone());
                 let out = p.extract(&doc);
-                let names = |id: &str| -> Vec<String> {
-                    out.nodes
-                        .iter()
-                        .filter(|n| n.id == id)
-                        .flat_map(|n| {
-                            std::iter::once(fold_key(&n.label))
-                                .chain(n.aliases.iter().map(|a| fold_key(a)))
-                        })
+                let names = |n: &usize| -> Vec<String> {
+                    let node = &out.nodes[*n];
+                    std::iter::once(fold_key(out.str(node.label)))
+                        .chain(out.aliases_of(node).map(fold_key))
                         .collect()
                 };
                 for want in &ex.expect {
@@ -654,7 +1027,9 @@ mod tests {
                         let got: Vec<String> = out
                             .relations
                             .iter()
-                            .map(|r| format!("{} {} {}", r.source, r.relation, r.target))
+                            .map(|r| {
+                                format!("{} {} {}", out.id(r.source), r.relation, out.id(r.target))
+                            })
                             .collect();
                         failures.push(format!(
                             "{}: {want:?} not extracted from {:?}; got {got:?}",

@@ -12,12 +12,13 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use crate::graph::{Certainty, EntityType, Evidence};
+use crate::graph::{Certainty, EntityType};
 use crate::ontology::{letter_bit, Ontology, WordSet};
+use crate::text::Span;
 
 use super::events::CUE_CODE;
 use super::tokens::TokKind;
-use super::{DocContext, RelationRecord};
+use super::{DocContext, RelationRecord, Rule};
 
 /// One slot of a shadow sentence: the entities it stands for.
 #[derive(Debug, Clone)]
@@ -782,16 +783,15 @@ pub fn may_relate(onto: &Ontology, spans: &[SlotSpan], symmetric_only: bool) -> 
 #[allow(clippy::too_many_arguments)]
 // Out of line: profiles then show the pattern engine whole.
 #[inline(never)]
-pub fn apply_patterns(
-    onto: &Ontology,
+pub fn apply_patterns<'o>(
+    onto: &'o Ontology,
     shadow: &str,
     slots: &[Slot<'_>],
     ents: &[EntityRef],
-    doc_id: &str,
-    evidence_span: (usize, usize, &str),
+    evidence: Span,
     hedged: &Hedge<'_>,
     symmetric_only: bool,
-    out: &mut Vec<RelationRecord>,
+    out: &mut Vec<RelationRecord<'o>>,
 ) {
     // Each pattern alone, over the shadow's tokens (see `ontology::matcher`), at the tokens
     // it may start with.
@@ -819,8 +819,7 @@ pub fn apply_patterns(
             slots,
             words,
             ents,
-            doc_id,
-            evidence_span,
+            evidence,
             hedged,
             symmetric_only,
             out,
@@ -833,17 +832,16 @@ pub fn apply_patterns(
 /// ([`scan_shadow`]), and the text is not written (but where a pattern of a user's
 /// ontology needs its regex).
 #[allow(clippy::too_many_arguments)]
-pub fn relate_sentence(
-    onto: &Ontology,
+pub fn relate_sentence<'o>(
+    onto: &'o Ontology,
     ctx: &DocContext<'_>,
     sentence: usize,
     spans: &[SlotSpan],
     ents: &[EntityRef],
-    doc_id: &str,
-    evidence_span: (usize, usize, &str),
+    evidence: Span,
     hedged: &Hedge<'_>,
     symmetric_only: bool,
-    out: &mut Vec<RelationRecord>,
+    out: &mut Vec<RelationRecord<'o>>,
 ) {
     /// Buffers reused from sentence to sentence.
     #[derive(Default)]
@@ -895,8 +893,7 @@ pub fn relate_sentence(
             &slots,
             words,
             ents,
-            doc_id,
-            evidence_span,
+            evidence,
             hedged,
             symmetric_only,
             out,
@@ -1070,17 +1067,16 @@ impl ShadowTokens<'_> {
 #[allow(clippy::too_many_arguments)]
 // Out of line: profiles then show the pattern engine whole.
 #[inline(never)]
-fn run_patterns(
-    onto: &Ontology,
+fn run_patterns<'o>(
+    onto: &'o Ontology,
     shadow: &ShadowView<'_>,
     slots: &[Slot<'_>],
     words: &WordSet,
     ents: &[EntityRef],
-    doc_id: &str,
-    evidence_span: (usize, usize, &str),
+    evidence: Span,
     hedged: &Hedge<'_>,
     symmetric_only: bool,
-    out: &mut Vec<RelationRecord>,
+    out: &mut Vec<RelationRecord<'o>>,
 ) {
     if slots.len() < 2 {
         return;
@@ -1155,10 +1151,10 @@ fn run_patterns(
                     {
                         continue;
                     }
-                    let (src, dst) = if rel.symmetric && eb.id < ea.id {
-                        (eb, ea)
+                    let (source, target) = if rel.symmetric && eb.id < ea.id {
+                        (b, a)
                     } else {
-                        (ea, eb)
+                        (a, b)
                     };
                     let certainty = p.certainty.unwrap_or(if hedged.get() {
                         Certainty::Alleged
@@ -1166,17 +1162,12 @@ fn run_patterns(
                         Certainty::Stated
                     });
                     out.push(RelationRecord {
-                        source: src.id.clone(),
-                        relation: p.relation.clone(),
-                        target: dst.id.clone(),
+                        source,
+                        relation: &p.relation,
+                        target,
                         certainty,
-                        evidence: Evidence {
-                            doc: doc_id.to_string(),
-                            start: evidence_span.0,
-                            end: evidence_span.1,
-                            text: evidence_span.2.to_string(),
-                            rule: p.id.clone(),
-                        },
+                        sentence: evidence,
+                        rule: Rule::Named(&p.id),
                     });
                 }
             }
@@ -1792,8 +1783,7 @@ mod tests {
                                 &shadow,
                                 &slots,
                                 &ents,
-                                "d",
-                                (0, 0, ""),
+                                Span::new(0, 0),
                                 &Hedge::new(&onto, ""),
                                 symmetric_only,
                                 &mut out,

@@ -1173,7 +1173,7 @@ mod properties {
             prop_assert_eq!(doc.text.get(m.start..m.end), Some(m.text.as_str()));
         }
         for r in &ex.relations {
-            let ev = &r.evidence;
+            let ev = ex.evidence(r);
             prop_assert_eq!(doc.text.get(ev.start..ev.end), Some(ev.text.as_str()));
         }
         let graph = pipeline().build_graph(vec![doc.clone()]);
