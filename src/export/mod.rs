@@ -21,6 +21,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::OnceLock;
 
 use crate::error::{Error, Result};
@@ -133,17 +134,63 @@ pub struct GraphView<'g> {
     pub edges: Vec<EdgeRefView<'g>>,
     positions: OnceLock<Vec<(f64, f64)>>,
     ends: OnceLock<Vec<(u32, u32)>>,
+    /// Of each node and each edge: [`UNKNOWN`], [`CLEAN`] or [`NOT_CLEAN`] (see
+    /// [`GraphView::node_clean`]), worked out by the first format that asks.
+    node_marks: Vec<AtomicU8>,
+    edge_marks: Vec<AtomicU8>,
 }
+
+/// Marks of [`GraphView`]'s rows: not yet looked at, every string clean, some string not clean.
+const UNKNOWN: u8 = 0;
+const CLEAN: u8 = 1;
+const NOT_CLEAN: u8 = 2;
 
 impl<'g> GraphView<'g> {
     pub fn new(graph: &'g KnowledgeGraph) -> GraphView<'g> {
+        let nodes = graph.nodes();
+        let edges = graph.edges();
+        let marks = |n: usize| (0..n).map(|_| AtomicU8::new(UNKNOWN)).collect();
         GraphView {
             graph,
-            nodes: graph.nodes(),
-            edges: graph.edges(),
+            node_marks: marks(nodes.len()),
+            edge_marks: marks(edges.len()),
+            nodes,
+            edges,
             positions: OnceLock::new(),
             ends: OnceLock::new(),
         }
+    }
+
+    /// Whether [`values::clean`] leaves every string of the node at index `i` as it is (id,
+    /// label, aliases, documents, date, place). Nearly always so; the formats then copy the
+    /// strings without checking each again: five formats write them, one check is enough.
+    /// Worked out on first use, while the row's strings are in the cache for the formats of
+    /// the pass (a pass of its own over every string of the graph would read them all once
+    /// more); the answer depends on the graph only, so whichever pass asks first, the bytes are
+    /// the same.
+    pub fn node_clean(&self, i: usize) -> bool {
+        mark(&self.node_marks[i], || {
+            let n = self.nodes[i];
+            values::is_clean(&n.id)
+                && values::is_clean(&n.label)
+                && n.aliases.iter().all(|a| values::is_clean(a))
+                && n.docs.iter().all(|d| values::is_clean(d))
+                && n.date.as_deref().is_none_or(values::is_clean)
+                && n.place.as_deref().is_none_or(values::is_clean)
+        })
+    }
+
+    /// Whether [`values::clean`] leaves the ids of both ends, the relation and every document
+    /// id of the edge at index `i` as they are (see [`GraphView::node_clean`]; the evidence
+    /// texts carry their own mark, `text_clean`).
+    pub fn edge_clean(&self, i: usize) -> bool {
+        mark(&self.edge_marks[i], || {
+            let e = &self.edges[i];
+            values::is_clean(e.source)
+                && values::is_clean(e.target)
+                && values::is_clean(&e.edge.relation)
+                && e.edge.docs.iter().all(|d| values::is_clean(d))
+        })
     }
 
     /// A list of document ids (a node's or an edge's `docs`) joined as [`values::push_join`]
@@ -183,6 +230,20 @@ impl<'g> GraphView<'g> {
                 .collect();
             layout::place(&ids, &edges)
         })
+    }
+}
+
+/// The answer kept in `slot`, worked out by `check` the first time.
+#[inline]
+fn mark(slot: &AtomicU8, check: impl FnOnce() -> bool) -> bool {
+    match slot.load(Ordering::Relaxed) {
+        CLEAN => true,
+        NOT_CLEAN => false,
+        _ => {
+            let clean = check();
+            slot.store(if clean { CLEAN } else { NOT_CLEAN }, Ordering::Relaxed);
+            clean
+        }
     }
 }
 
