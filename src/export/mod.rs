@@ -22,7 +22,9 @@ use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::mpsc;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::graph::{EdgeRefView, KnowledgeGraph, Node};
@@ -353,6 +355,13 @@ fn write_jobs(jobs: &[(&dyn Exporter, &str)], view: &GraphView<'_>, dir: &Path) 
         .iter()
         .map(|&(_, file)| AtomicFile::create(&dir.join(file)))
         .collect::<Result<Vec<_>>>()?;
+    // While the passes write, a thread hands what is written so far to the disk (through
+    // handles of their own, so a write error is still reported to the final sync); the final
+    // syncs then have little left to wait for.
+    let early: Vec<fs::File> = files
+        .iter()
+        .filter_map(|f| fs::OpenOptions::new().write(true).open(&f.tmp).ok())
+        .collect();
     let passes = rayon::current_num_threads().clamp(1, jobs.len().max(1));
     let mut shares: Vec<Vec<(usize, &mut AtomicFile)>> = (0..passes).map(|_| Vec::new()).collect();
     for (i, f) in share_out(jobs, passes)
@@ -361,20 +370,53 @@ fn write_jobs(jobs: &[(&dyn Exporter, &str)], view: &GraphView<'_>, dir: &Path) 
     {
         shares[i].push(f);
     }
-    let results: Vec<Vec<(usize, io::Result<()>)>> = shares
-        .into_par_iter()
-        .map(|share| write_pass(jobs, view, share))
-        .collect();
+    let (done, stop) = mpsc::channel::<()>();
+    let results: Vec<Vec<(usize, io::Result<()>)>> = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(EARLY_SYNC_EVERY) {
+                for f in &early {
+                    let _ = f.sync_data();
+                }
+            }
+        });
+        let results = shares
+            .into_par_iter()
+            .map(|share| write_pass(jobs, view, share))
+            .collect();
+        drop(done);
+        results
+    });
     let mut results: Vec<(usize, io::Result<()>)> = results.into_iter().flatten().collect();
     results.sort_by_key(|r| r.0);
     for (i, result) in results {
         result.map_err(|e| Error::io(&files[i].path, e))?;
+    }
+    // Every file made durable, each waited for on a thread of its own (the disk takes them
+    // together), before any is renamed into place.
+    let synced: Vec<io::Result<()>> = std::thread::scope(|scope| {
+        let waits: Vec<_> = files
+            .iter()
+            .map(|f| scope.spawn(|| f.file.sync_all()))
+            .collect();
+        waits
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("sync failed")))
+            })
+            .collect()
+    });
+    for (f, result) in files.iter().zip(synced) {
+        result.map_err(|e| Error::io(&f.path, e))?;
     }
     for f in files {
         f.commit()?;
     }
     Ok(())
 }
+
+/// How often the bytes written so far are handed to the disk while the files are written.
+const EARLY_SYNC_EVERY: Duration = Duration::from_millis(250);
 
 /// Which pass writes each job: the biggest files first, each to the pass with the least
 /// expected bytes so far (ties to the lower pass), so the passes take about equally long.
@@ -474,6 +516,8 @@ impl AtomicFile {
 
     /// Makes the written bytes durable and moves the file into place.
     fn commit(mut self) -> Result<()> {
+        // Already synced by `write_jobs`, where the files are synced together; again here for
+        // any other caller (then it is quick: nothing is left to write).
         let result = self
             .file
             .sync_all()
