@@ -14,11 +14,12 @@
 //! The legend lives in the graph label, not in extra nodes, so node counts stay exact. Graphs of
 //! [`SFDP_FROM`] nodes or more ask for the `sfdp` engine (`layout="sfdp"`) themselves.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 
-use super::values::{clean, number, style, truncate, Uint};
+use super::values::{clean_if, number, style, truncate, Uint};
 use super::{no_such_file, Exporter, FileWriter, GraphView};
 use crate::graph::{Certainty, EntityType, KnowledgeGraph};
 
@@ -43,7 +44,12 @@ pub fn quote(s: &str) -> String {
 
 /// Writes [`quote`]`(s)`.
 fn write_quoted<W: Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
-    let s = clean(s);
+    write_quoted_if(out, s, false)
+}
+
+/// Writes [`quote`]`(s)`, not cleaning `s` again when it is known to be clean.
+fn write_quoted_if<W: Write + ?Sized>(out: &mut W, s: &str, known_clean: bool) -> io::Result<()> {
+    let s = clean_if(s, known_clean);
     // The common case: nothing to escape and short enough to be one piece. (After `clean`, tab
     // is the only control character left.)
     if s.len() <= CHUNK_BYTES && !s.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n' | b'\t')) {
@@ -119,6 +125,7 @@ impl Exporter for Dot {
             out,
             view,
             tooltip: String::new(),
+            penwidths: (0..64).map(penwidth).collect(),
         }))
     }
 }
@@ -128,32 +135,43 @@ struct DotFile<'v> {
     out: BufWriter<&'v mut dyn Write>,
     view: &'v GraphView<'v>,
     tooltip: String,
+    /// [`penwidth`] of the weights most edges have, worked out once.
+    penwidths: Vec<String>,
+}
+
+/// The pen width of an edge of `weight` evidence items.
+fn penwidth(weight: usize) -> String {
+    number(1.0 + (weight as f64).ln(), 2)
 }
 
 impl FileWriter for DotFile<'_> {
     fn nodes(&mut self, rows: Range<usize>) -> io::Result<()> {
         let out = &mut self.out;
-        for n in &self.view.nodes[rows] {
+        let start = rows.start;
+        for (i, n) in self.view.nodes[rows].iter().enumerate() {
+            let c = self.view.node_clean(start + i);
             let st = style(n.etype);
-            let label = clean(&n.label);
+            let label = clean_if(&n.label, c);
             let label = truncate(&label, LABEL_CHARS);
+            // A label cut short is cleaned once more (as the whole one would be, were it not
+            // known to be clean: cleaning twice changes nothing).
+            let label_clean = c && matches!(label, Cow::Borrowed(_));
             out.write_all(b"  ")?;
-            write_quoted(out, &n.id)?;
+            write_quoted_if(out, &n.id, c)?;
             out.write_all(b" [label=")?;
-            write_quoted(out, &label)?;
-            write!(
-                out,
-                ", shape=\"{}\", fillcolor=\"{}\", tooltip=",
-                st.dot_shape,
-                st.hex()
-            )?;
+            write_quoted_if(out, &label, label_clean)?;
+            out.write_all(b", shape=\"")?;
+            out.write_all(st.dot_shape.as_bytes())?;
+            out.write_all(b"\", fillcolor=\"")?;
+            out.write_all(st.hex().as_bytes())?;
+            out.write_all(b"\", tooltip=")?;
             let tooltip = &mut self.tooltip;
             tooltip.clear();
             tooltip.push_str(&label);
             tooltip.push_str(" (");
             tooltip.push_str(n.etype.as_str());
             tooltip.push(')');
-            write_quoted(out, tooltip)?;
+            write_quoted_if(out, tooltip, label_clean)?;
             out.write_all(b"];\n")?;
         }
         Ok(())
@@ -163,17 +181,21 @@ impl FileWriter for DotFile<'_> {
         let out = &mut self.out;
         let start = rows.start;
         for (i, e) in self.view.edges[rows].iter().enumerate() {
-            let weight = e.edge.weight().max(1) as f64;
+            let c = self.view.edge_clean(start + i);
+            let weight = e.edge.weight().max(1);
             out.write_all(b"  ")?;
-            write_quoted(out, e.source)?;
+            write_quoted_if(out, e.source, c)?;
             out.write_all(b" -> ")?;
-            write_quoted(out, e.target)?;
+            write_quoted_if(out, e.target, c)?;
             out.write_all(b" [id=\"e")?;
-            out.write_all(Uint::of(start + i).as_str().as_bytes())?;
+            out.write_all(Uint::of(start + i).as_bytes())?;
             out.write_all(b"\", label=")?;
-            write_quoted(out, &truncate(&clean(&e.edge.relation), LABEL_CHARS))?;
+            write_quoted(out, &truncate(&clean_if(&e.edge.relation, c), LABEL_CHARS))?;
             out.write_all(b", penwidth=")?;
-            out.write_all(number(1.0 + weight.ln(), 2).as_bytes())?;
+            match self.penwidths.get(weight) {
+                Some(width) => out.write_all(width.as_bytes())?,
+                None => out.write_all(penwidth(weight).as_bytes())?,
+            }
             if e.edge.certainty == Certainty::Alleged {
                 out.write_all(b", style=\"dashed\"")?;
             }

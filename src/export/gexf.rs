@@ -22,7 +22,9 @@
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 
-use super::values::{clean, date_interval, number, push_evidence_summary, push_join, style, Uint};
+use super::values::{
+    clean_if, date_interval, number, push_evidence_summary, push_join_if, style, Uint,
+};
 use super::xml::{escape, write_escaped};
 use super::{no_such_file, Exporter, FileWriter, GraphView};
 use crate::graph::Certainty;
@@ -134,10 +136,11 @@ impl FileWriter for GexfFile<'_> {
         let positions = view.positions();
         for i in rows {
             let n = view.nodes[i];
+            let c = view.node_clean(i);
             out.write_all(b"      <node id=\"")?;
-            write_escaped(out, &clean(&n.id), true)?;
+            write_escaped(out, &clean_if(&n.id, c), true)?;
             out.write_all(b"\" label=\"")?;
-            write_escaped(out, &clean(&n.label), true)?;
+            write_escaped(out, &clean_if(&n.label, c), true)?;
             out.write_all(b"\"")?;
             if let Some((start, end)) = &self.intervals[i] {
                 write!(out, " start=\"{start}\" end=\"{end}\"")?;
@@ -147,14 +150,14 @@ impl FileWriter for GexfFile<'_> {
                 NODE_ATTRIBUTES.map(|a| a.0);
             attvalue(out, etype, n.etype.as_str())?;
             list.clear();
-            push_join(list, &n.aliases);
+            push_join_if(list, &n.aliases, c);
             attvalue(out, aliases, list)?;
             attvalue(out, mentions, Uint::new(n.mentions).as_str())?;
             list.clear();
-            view.push_docs(list, &n.docs);
+            push_join_if(list, &n.docs, c);
             attvalue(out, docs, list)?;
-            attvalue(out, date, &clean(n.date.as_deref().unwrap_or("")))?;
-            attvalue(out, place, &clean(n.place.as_deref().unwrap_or("")))?;
+            attvalue(out, date, &clean_if(n.date.as_deref().unwrap_or(""), c))?;
+            attvalue(out, place, &clean_if(n.place.as_deref().unwrap_or(""), c))?;
             attvalue(out, dense_id, Uint::of(i).as_str())?;
             out.write_all(b"        </attvalues>\n")?;
             let st = style(n.etype);
@@ -188,15 +191,16 @@ impl FileWriter for GexfFile<'_> {
         let (out, view, list) = (&mut self.out, self.view, &mut self.list);
         for i in rows {
             let e = &view.edges[i];
-            let relation = clean(&e.edge.relation);
+            let c = view.edge_clean(i);
+            let relation = clean_if(&e.edge.relation, c);
             let rel = escape(&relation, true);
             let weight = Uint::of(e.edge.weight());
             out.write_all(b"      <edge id=\"e")?;
-            out.write_all(Uint::of(i).as_str().as_bytes())?;
+            out.write_all(Uint::of(i).as_bytes())?;
             out.write_all(b"\" source=\"")?;
-            write_escaped(out, &clean(e.source), true)?;
+            write_escaped(out, &clean_if(e.source, c), true)?;
             out.write_all(b"\" target=\"")?;
-            write_escaped(out, &clean(e.target), true)?;
+            write_escaped(out, &clean_if(e.target, c), true)?;
             for piece in [
                 "\" label=\"",
                 &rel,
@@ -217,7 +221,7 @@ impl FileWriter for GexfFile<'_> {
             attvalue(out, evidence, list)?;
             attvalue(out, evidence_count, weight.as_str())?;
             list.clear();
-            view.push_docs(list, &e.edge.docs);
+            push_join_if(list, &e.edge.docs, c);
             attvalue(out, docs, list)?;
             out.write_all(b"        </attvalues>\n")?;
             if e.edge.certainty == Certainty::Alleged {

@@ -20,7 +20,7 @@
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 
-use super::values::{clean, number, push_evidence_summary, push_join, Uint};
+use super::values::{clean_if, number, push_evidence_summary, push_join_if, Uint};
 use super::xml::write_escaped;
 use super::{no_such_file, Exporter, FileWriter, GraphView};
 
@@ -103,22 +103,23 @@ impl FileWriter for GraphMlFile<'_> {
         let positions = &view.positions()[rows.clone()];
         let start = rows.start;
         for (i, (n, &(x, y))) in view.nodes[rows].iter().zip(positions).enumerate() {
+            let c = view.node_clean(start + i);
             out.write_all(b"    <node id=\"")?;
-            write_escaped(out, &clean(&n.id), true)?;
+            write_escaped(out, &clean_if(&n.id, c), true)?;
             out.write_all(b"\">\n")?;
             let [label, etype, aliases, mentions, docs, date, place, dense_id, xk, yk] =
                 NODE_KEYS.map(|k| k.0);
-            data(out, label, &clean(&n.label))?;
+            data(out, label, &clean_if(&n.label, c))?;
             data(out, etype, n.etype.as_str())?;
             list.clear();
-            push_join(list, &n.aliases);
+            push_join_if(list, &n.aliases, c);
             data(out, aliases, list)?;
             data(out, mentions, Uint::new(n.mentions).as_str())?;
             list.clear();
-            view.push_docs(list, &n.docs);
+            push_join_if(list, &n.docs, c);
             data(out, docs, list)?;
-            data(out, date, &clean(n.date.as_deref().unwrap_or("")))?;
-            data(out, place, &clean(n.place.as_deref().unwrap_or("")))?;
+            data(out, date, &clean_if(n.date.as_deref().unwrap_or(""), c))?;
+            data(out, place, &clean_if(n.place.as_deref().unwrap_or(""), c))?;
             data(out, dense_id, Uint::of(start + i).as_str())?;
             data(out, xk, &number(x, 3))?;
             data(out, yk, &number(y, 3))?;
@@ -131,13 +132,14 @@ impl FileWriter for GraphMlFile<'_> {
         let (out, view, list) = (&mut self.out, self.view, &mut self.list);
         let start = rows.start;
         for (i, e) in view.edges[rows].iter().enumerate() {
-            let relation = clean(&e.edge.relation);
+            let c = view.edge_clean(start + i);
+            let relation = clean_if(&e.edge.relation, c);
             out.write_all(b"    <edge id=\"e")?;
-            out.write_all(Uint::of(start + i).as_str().as_bytes())?;
+            out.write_all(Uint::of(start + i).as_bytes())?;
             out.write_all(b"\" source=\"")?;
-            write_escaped(out, &clean(e.source), true)?;
+            write_escaped(out, &clean_if(e.source, c), true)?;
             out.write_all(b"\" target=\"")?;
-            write_escaped(out, &clean(e.target), true)?;
+            write_escaped(out, &clean_if(e.target, c), true)?;
             out.write_all(b"\">\n")?;
             let [edgelabel, rel, weight, certainty, evidence, evidence_count, edgedocs] =
                 EDGE_KEYS.map(|k| k.0);
@@ -154,7 +156,7 @@ impl FileWriter for GraphMlFile<'_> {
             data(out, evidence, list)?;
             data(out, evidence_count, count.as_str())?;
             list.clear();
-            view.push_docs(list, &e.edge.docs);
+            push_join_if(list, &e.edge.docs, c);
             data(out, edgedocs, list)?;
             out.write_all(b"    </edge>\n")?;
         }

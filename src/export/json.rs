@@ -127,7 +127,7 @@ impl<'v> JsonFile<'v> {
             o.key("texts");
             o.open(b'{');
             for (hash, id) in &meta.texts {
-                o.key(hash);
+                o.data_key(hash);
                 o.out.json_str(id);
             }
             o.close(b'}');
@@ -238,6 +238,9 @@ impl FileWriter for JsonFile<'_> {
     }
 }
 
+/// A line feed and the indents of the depths the file reaches (five levels: an evidence item).
+const NEW_LINE: &[u8] = b"\n                ";
+
 /// The layout rules of `serde_json`'s pretty printer: an opened object or list puts its first
 /// entry on a new line one level in, later ones after `,` and a new line, and closes on a line
 /// of its own at its level (or right after the opening, when empty).
@@ -256,13 +259,40 @@ impl Pretty<'_> {
     }
 
     /// Starts an entry of the innermost object or list.
+    #[inline]
     fn item(&mut self) {
-        self.out.bytes(if self.first { b"\n" } else { b",\n" });
-        self.out.spaces(2 * self.depth);
+        if !self.first {
+            self.out.byte(b',');
+        }
         self.first = false;
+        self.line();
     }
 
-    fn key(&mut self, key: &str) {
+    /// A line feed and the indent of the current depth, copied whole for the usual depths.
+    #[inline]
+    fn line(&mut self) {
+        match NEW_LINE.get(..1 + 2 * self.depth) {
+            Some(indent) => self.out.bytes(indent),
+            None => {
+                self.out.byte(b'\n');
+                self.out.spaces(2 * self.depth);
+            }
+        }
+    }
+
+    /// An entry of the innermost object named `key`, one of the writer's own field names: plain
+    /// ASCII letters that need no escaping, so copied as they are.
+    #[inline]
+    fn key(&mut self, key: &'static str) {
+        debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        self.item();
+        self.out.byte(b'"');
+        self.out.str(key);
+        self.out.bytes(b"\": ");
+    }
+
+    /// An entry named by data (escaped).
+    fn data_key(&mut self, key: &str) {
         self.item();
         self.out.json_str(key);
         self.out.bytes(b": ");
@@ -271,8 +301,7 @@ impl Pretty<'_> {
     fn close(&mut self, bracket: u8) {
         self.depth -= 1;
         if !self.first {
-            self.out.byte(b'\n');
-            self.out.spaces(2 * self.depth);
+            self.line();
         }
         self.out.byte(bracket);
         self.first = false;

@@ -21,7 +21,10 @@ use std::fs;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::mpsc;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::graph::{EdgeRefView, KnowledgeGraph, Node};
@@ -133,17 +136,63 @@ pub struct GraphView<'g> {
     pub edges: Vec<EdgeRefView<'g>>,
     positions: OnceLock<Vec<(f64, f64)>>,
     ends: OnceLock<Vec<(u32, u32)>>,
+    /// Of each node and each edge: [`UNKNOWN`], [`CLEAN`] or [`NOT_CLEAN`] (see
+    /// [`GraphView::node_clean`]), worked out by the first format that asks.
+    node_marks: Vec<AtomicU8>,
+    edge_marks: Vec<AtomicU8>,
 }
+
+/// Marks of [`GraphView`]'s rows: not yet looked at, every string clean, some string not clean.
+const UNKNOWN: u8 = 0;
+const CLEAN: u8 = 1;
+const NOT_CLEAN: u8 = 2;
 
 impl<'g> GraphView<'g> {
     pub fn new(graph: &'g KnowledgeGraph) -> GraphView<'g> {
+        let nodes = graph.nodes();
+        let edges = graph.edges();
+        let marks = |n: usize| (0..n).map(|_| AtomicU8::new(UNKNOWN)).collect();
         GraphView {
             graph,
-            nodes: graph.nodes(),
-            edges: graph.edges(),
+            node_marks: marks(nodes.len()),
+            edge_marks: marks(edges.len()),
+            nodes,
+            edges,
             positions: OnceLock::new(),
             ends: OnceLock::new(),
         }
+    }
+
+    /// Whether [`values::clean`] leaves every string of the node at index `i` as it is (id,
+    /// label, aliases, documents, date, place). Nearly always so; the formats then copy the
+    /// strings without checking each again: five formats write them, one check is enough.
+    /// Worked out on first use, while the row's strings are in the cache for the formats of
+    /// the pass (a pass of its own over every string of the graph would read them all once
+    /// more); the answer depends on the graph only, so whichever pass asks first, the bytes are
+    /// the same.
+    pub fn node_clean(&self, i: usize) -> bool {
+        mark(&self.node_marks[i], || {
+            let n = self.nodes[i];
+            values::is_clean(&n.id)
+                && values::is_clean(&n.label)
+                && n.aliases.iter().all(|a| values::is_clean(a))
+                && n.docs.iter().all(|d| values::is_clean(d))
+                && n.date.as_deref().is_none_or(values::is_clean)
+                && n.place.as_deref().is_none_or(values::is_clean)
+        })
+    }
+
+    /// Whether [`values::clean`] leaves the ids of both ends, the relation and every document
+    /// id of the edge at index `i` as they are (see [`GraphView::node_clean`]; the evidence
+    /// texts carry their own mark, `text_clean`).
+    pub fn edge_clean(&self, i: usize) -> bool {
+        mark(&self.edge_marks[i], || {
+            let e = &self.edges[i];
+            values::is_clean(e.source)
+                && values::is_clean(e.target)
+                && values::is_clean(&e.edge.relation)
+                && e.edge.docs.iter().all(|d| values::is_clean(d))
+        })
     }
 
     /// A list of document ids (a node's or an edge's `docs`) joined as [`values::push_join`]
@@ -183,6 +232,20 @@ impl<'g> GraphView<'g> {
                 .collect();
             layout::place(&ids, &edges)
         })
+    }
+}
+
+/// The answer kept in `slot`, worked out by `check` the first time.
+#[inline]
+fn mark(slot: &AtomicU8, check: impl FnOnce() -> bool) -> bool {
+    match slot.load(Ordering::Relaxed) {
+        CLEAN => true,
+        NOT_CLEAN => false,
+        _ => {
+            let clean = check();
+            slot.store(if clean { CLEAN } else { NOT_CLEAN }, Ordering::Relaxed);
+            clean
+        }
     }
 }
 
@@ -292,6 +355,13 @@ fn write_jobs(jobs: &[(&dyn Exporter, &str)], view: &GraphView<'_>, dir: &Path) 
         .iter()
         .map(|&(_, file)| AtomicFile::create(&dir.join(file)))
         .collect::<Result<Vec<_>>>()?;
+    // While the passes write, a thread hands what is written so far to the disk (through
+    // handles of their own, so a write error is still reported to the final sync); the final
+    // syncs then have little left to wait for.
+    let early: Vec<fs::File> = files
+        .iter()
+        .filter_map(|f| fs::OpenOptions::new().write(true).open(&f.tmp).ok())
+        .collect();
     let passes = rayon::current_num_threads().clamp(1, jobs.len().max(1));
     let mut shares: Vec<Vec<(usize, &mut AtomicFile)>> = (0..passes).map(|_| Vec::new()).collect();
     for (i, f) in share_out(jobs, passes)
@@ -300,20 +370,53 @@ fn write_jobs(jobs: &[(&dyn Exporter, &str)], view: &GraphView<'_>, dir: &Path) 
     {
         shares[i].push(f);
     }
-    let results: Vec<Vec<(usize, io::Result<()>)>> = shares
-        .into_par_iter()
-        .map(|share| write_pass(jobs, view, share))
-        .collect();
+    let (done, stop) = mpsc::channel::<()>();
+    let results: Vec<Vec<(usize, io::Result<()>)>> = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(EARLY_SYNC_EVERY) {
+                for f in &early {
+                    let _ = f.sync_data();
+                }
+            }
+        });
+        let results = shares
+            .into_par_iter()
+            .map(|share| write_pass(jobs, view, share))
+            .collect();
+        drop(done);
+        results
+    });
     let mut results: Vec<(usize, io::Result<()>)> = results.into_iter().flatten().collect();
     results.sort_by_key(|r| r.0);
     for (i, result) in results {
         result.map_err(|e| Error::io(&files[i].path, e))?;
+    }
+    // Every file made durable, each waited for on a thread of its own (the disk takes them
+    // together), before any is renamed into place.
+    let synced: Vec<io::Result<()>> = std::thread::scope(|scope| {
+        let waits: Vec<_> = files
+            .iter()
+            .map(|f| scope.spawn(|| f.file.sync_all()))
+            .collect();
+        waits
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(io::Error::other("sync failed")))
+            })
+            .collect()
+    });
+    for (f, result) in files.iter().zip(synced) {
+        result.map_err(|e| Error::io(&f.path, e))?;
     }
     for f in files {
         f.commit()?;
     }
     Ok(())
 }
+
+/// How often the bytes written so far are handed to the disk while the files are written.
+const EARLY_SYNC_EVERY: Duration = Duration::from_millis(250);
 
 /// Which pass writes each job: the biggest files first, each to the pass with the least
 /// expected bytes so far (ties to the lower pass), so the passes take about equally long.
@@ -413,6 +516,8 @@ impl AtomicFile {
 
     /// Makes the written bytes durable and moves the file into place.
     fn commit(mut self) -> Result<()> {
+        // Already synced by `write_jobs`, where the files are synced together; again here for
+        // any other caller (then it is quick: nothing is left to write).
         let result = self
             .file
             .sync_all()

@@ -17,8 +17,8 @@
 use std::io::{self, Write};
 use std::ops::Range;
 
-use super::csv::{end_record, writer, Table};
-use super::values::{clean, edge_id, push_evidence_summary, push_join, Uint};
+use super::csv::{CsvOut, Table};
+use super::values::{clean_if, edge_id, push_evidence_summary, push_join_if, Uint};
 use super::{no_such_file, Exporter, FileWriter, FixedText, GraphView};
 use crate::graph::EntityType;
 
@@ -96,13 +96,13 @@ impl Exporter for Neo4j {
     ) -> io::Result<Box<dyn FileWriter + 'v>> {
         match file {
             "neo4j/nodes.csv" => {
-                let mut w = writer(out);
-                w.write_record(NODE_HEADER)?;
+                let mut w = CsvOut::new(out);
+                w.record(&NODE_HEADER)?;
                 Ok(Box::new(Nodes(Table::new(w, view))))
             }
             "neo4j/relationships.csv" => {
-                let mut w = writer(out);
-                w.write_record(RELATIONSHIP_HEADER)?;
+                let mut w = CsvOut::new(out);
+                w.record(&RELATIONSHIP_HEADER)?;
                 Ok(Box::new(Relationships(Table::new(w, view))))
             }
             "neo4j/README.md" => Ok(Box::new(FixedText { out, text: README })),
@@ -119,27 +119,28 @@ impl FileWriter for Nodes<'_> {
         let Table { w, view, list, .. } = &mut self.0;
         for dense in rows {
             let n = view.nodes[dense];
-            w.write_field(&*clean(&n.id))?;
-            w.write_field(label(n.etype))?;
-            w.write_field(&*clean(&n.label))?;
-            w.write_field(n.etype.as_str())?;
+            let c = view.node_clean(dense);
+            w.field(&clean_if(&n.id, c));
+            w.field(label(n.etype));
+            w.field(&clean_if(&n.label, c));
+            w.field(n.etype.as_str());
             list.clear();
-            push_join(list, &n.aliases);
-            w.write_field(&list)?;
-            w.write_field(Uint::new(n.mentions).as_str())?;
+            push_join_if(list, &n.aliases, c);
+            w.field(list);
+            w.field(Uint::new(n.mentions).as_str());
             list.clear();
-            view.push_docs(list, &n.docs);
-            w.write_field(&list)?;
-            w.write_field(&*clean(n.date.as_deref().unwrap_or("")))?;
-            w.write_field(&*clean(n.place.as_deref().unwrap_or("")))?;
-            w.write_field(Uint::of(dense).as_str())?;
-            end_record(w)?;
+            push_join_if(list, &n.docs, c);
+            w.field(list);
+            w.field(&clean_if(n.date.as_deref().unwrap_or(""), c));
+            w.field(&clean_if(n.place.as_deref().unwrap_or(""), c));
+            w.field(Uint::of(dense).as_str());
+            w.end_record()?;
         }
         Ok(())
     }
 
     fn finish(mut self: Box<Self>) -> io::Result<()> {
-        self.0.w.flush()
+        self.0.w.finish()
     }
 }
 
@@ -151,31 +152,32 @@ impl FileWriter for Relationships<'_> {
         let Table { w, view, list, id } = &mut self.0;
         for i in rows {
             let e = &view.edges[i];
-            w.write_field(&*clean(e.source))?;
-            w.write_field(&*clean(e.target))?;
-            w.write_field(relationship_type(&e.edge.relation))?;
-            w.write_field(edge_id(id, i))?;
-            w.write_field(&*clean(&e.edge.relation))?;
+            let c = view.edge_clean(i);
+            w.field(&clean_if(e.source, c));
+            w.field(&clean_if(e.target, c));
+            w.field(&relationship_type(&e.edge.relation));
+            w.field(edge_id(id, i));
+            w.field(&clean_if(&e.edge.relation, c));
             let weight = Uint::of(e.edge.weight());
             list.clear();
             list.push_str(weight.as_str());
             list.push_str(".0");
-            w.write_field(&list)?;
-            w.write_field(e.edge.certainty.as_str())?;
+            w.field(list);
+            w.field(e.edge.certainty.as_str());
             list.clear();
             push_evidence_summary(list, e.edge);
-            w.write_field(&list)?;
-            w.write_field(weight.as_str())?;
+            w.field(list);
+            w.field(weight.as_str());
             list.clear();
-            view.push_docs(list, &e.edge.docs);
-            w.write_field(&list)?;
-            end_record(w)?;
+            push_join_if(list, &e.edge.docs, c);
+            w.field(list);
+            w.end_record()?;
         }
         Ok(())
     }
 
     fn finish(mut self: Box<Self>) -> io::Result<()> {
-        self.0.w.flush()
+        self.0.w.finish()
     }
 }
 

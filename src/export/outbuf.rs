@@ -42,7 +42,7 @@ impl<'a> OutBuf<'a> {
 
     /// `n` in decimal.
     pub fn uint(&mut self, n: u64) {
-        self.buf.extend_from_slice(Uint::new(n).as_str().as_bytes());
+        self.buf.extend_from_slice(Uint::new(n).as_bytes());
     }
 
     /// `n` spaces.

@@ -153,13 +153,33 @@ pub fn truncate(s: &str, max_chars: usize) -> Cow<'_, str> {
     }
 }
 
+/// [`clean`] of `s`, or `s` itself when it is known to be clean (`known_clean`, worked out once
+/// for every format: see [`super::GraphView::node_clean`]).
+#[inline]
+pub fn clean_if(s: &str, known_clean: bool) -> Cow<'_, str> {
+    if known_clean {
+        Cow::Borrowed(s)
+    } else {
+        clean(s)
+    }
+}
+
 /// Cleaned items joined with [`LIST_SEP`], appended to `out`.
 pub fn push_join<S: AsRef<str>>(out: &mut String, items: impl IntoIterator<Item = S>) {
+    push_join_if(out, items, false)
+}
+
+/// [`push_join`] of items known to be clean when `known_clean` (copied, not checked again).
+pub fn push_join_if<S: AsRef<str>>(
+    out: &mut String,
+    items: impl IntoIterator<Item = S>,
+    known_clean: bool,
+) {
     for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
             out.push_str(LIST_SEP);
         }
-        out.push_str(&clean(item.as_ref()));
+        out.push_str(&clean_if(item.as_ref(), known_clean));
     }
 }
 
@@ -229,13 +249,20 @@ impl Uint {
         let mut n = n.into();
         let mut digits = [b'0'; 20];
         let mut at = digits.len();
-        loop {
+        // Two digits a step, from a table: half the divisions.
+        while n >= 100 {
+            let pair = usize::from((n % 100) as u8) * 2;
+            n /= 100;
+            at -= 2;
+            digits[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        }
+        if n >= 10 {
+            let pair = usize::from(n as u8) * 2;
+            at -= 2;
+            digits[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        } else {
             at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+            digits[at] = b'0' + n as u8;
         }
         Uint { digits, at }
     }
@@ -245,9 +272,23 @@ impl Uint {
     }
 
     pub fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.digits[self.at..]).expect("ASCII digits")
+        // Only ASCII digits are ever stored: no UTF-8 check needed, but the safe conversion is
+        // kept; writers that want bytes take `as_bytes`.
+        std::str::from_utf8(self.as_bytes()).expect("ASCII digits")
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.digits[self.at..]
     }
 }
+
+/// "00" to "99", each pair of digits at twice its value.
+const DIGIT_PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
 
 /// The id `e<i>` of the edge at index `i`, written into `buf`.
 pub fn edge_id(buf: &mut String, i: usize) -> &str {
@@ -514,8 +555,23 @@ mod tests {
 
     #[test]
     fn uint_table() {
-        for n in [0u64, 7, 10, 99, 100, 123_456_789, u64::MAX] {
+        for n in [
+            0u64,
+            7,
+            9,
+            10,
+            11,
+            99,
+            100,
+            101,
+            999,
+            1000,
+            123_456_789,
+            1_000_000_000_000,
+            u64::MAX,
+        ] {
             assert_eq!(Uint::new(n).as_str(), n.to_string());
+            assert_eq!(Uint::new(n).as_bytes(), n.to_string().as_bytes());
         }
         assert_eq!(Uint::of(42).as_str(), "42");
     }

@@ -57,22 +57,42 @@ fn next_special(bytes: &[u8], from: usize, attr: bool) -> Option<usize> {
     } else {
         &SPECIAL_IN_TEXT
     };
-    let mut i = from;
-    while i < bytes.len() {
+    let special = |i: usize| {
         let b = bytes[i];
-        if table[usize::from(b)] {
-            // EF BF BE and EF BF BF are U+FFFE and U+FFFF; other characters starting with EF
-            // are copied.
-            if b != 0xEF
+        // EF BF BE and EF BF BF are U+FFFE and U+FFFF; other characters starting with EF are
+        // copied.
+        table[usize::from(b)]
+            && (b != 0xEF
                 || (bytes.get(i + 1) == Some(&0xBF)
-                    && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)))
-            {
-                return Some(i);
+                    && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))))
+    };
+    let mut i = from;
+    // Eight bytes at a time: most words hold no byte that can be special, and a word test is
+    // cheaper than eight table look-ups; a word that may hold one is looked at byte by byte.
+    while i + 8 <= bytes.len() {
+        if may_be_special(crate::text::load8(bytes, i)) {
+            if let Some(j) = (i..i + 8).find(|&j| special(j)) {
+                return Some(j);
             }
         }
-        i += 1;
+        i += 8;
     }
-    None
+    (i..bytes.len()).find(|&j| special(j))
+}
+
+/// Whether the word `w` (eight bytes) may hold a byte of [`SPECIAL_IN_ATTR`] (a superset of
+/// [`SPECIAL_IN_TEXT`]): a control character, a markup character or 0xEF. Exact or too often
+/// (a borrow can flag a byte after a flagged one), never too rarely.
+#[inline]
+fn may_be_special(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has = |b: u8| {
+        let x = w ^ (ONES * u64::from(b));
+        x.wrapping_sub(ONES) & !x & HIGH
+    };
+    let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    below_space | has(b'&') | has(b'<') | has(b'>') | has(b'"') | has(b'\'') | has(0xEF) != 0
 }
 
 /// Bytes [`next_special`] stops at in element content: markup characters, controls but tab and
@@ -118,6 +138,37 @@ mod tests {
         ] {
             assert_eq!(escape(input, false), text, "{input:?}");
             assert_eq!(escape(input, true), attr, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn every_special_byte_is_found_at_every_offset() {
+        // Each byte value (U+FFFF for 0xEF) at each position of strings that span whole words
+        // and a remainder, escaped as a byte-at-a-time loop over the table would.
+        for b in 0u8..0x80 {
+            for len in [1, 7, 8, 9, 16, 23] {
+                for at in 0..len {
+                    let mut s = "a".repeat(len);
+                    s.replace_range(at..at + 1, &char::from(b).to_string());
+                    for attr in [false, true] {
+                        let table = if attr {
+                            &SPECIAL_IN_ATTR
+                        } else {
+                            &SPECIAL_IN_TEXT
+                        };
+                        let want = table[usize::from(b)].then_some(at);
+                        assert_eq!(next_special(s.as_bytes(), 0, attr), want, "{b:#x} at {at}");
+                    }
+                }
+            }
+        }
+        for (s, want) in [
+            ("abcdefgh\u{FFFF}", Some(8)),
+            ("abcdefghij\u{FFFE}", Some(10)),
+            ("abcdefgh\u{FFFD}\u{EFFF}xyzxyzxyz", None),
+            ("é’«»—€ü", None),
+        ] {
+            assert_eq!(next_special(s.as_bytes(), 0, true), want, "{s:?}");
         }
     }
 
