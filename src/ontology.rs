@@ -32,6 +32,38 @@ use serde::Deserialize;
 use crate::error::{json_location, Error, Result};
 use crate::graph::EntityType;
 
+/// Nouns that make a preceding name a modifier ("Maduro officials").
+pub const MODIFIED_HEADS: &[&str] = &[
+    "officials",
+    "official",
+    "supporters",
+    "allies",
+    "forces",
+    "troops",
+    "agents",
+    "members",
+    "office",
+    "offices",
+    "government",
+    "administration",
+    "authorities",
+    "spokesman",
+    "spokeswoman",
+    "campaign",
+    "policy",
+    "policies",
+    "border",
+    "citizens",
+    "residents",
+    "migrants",
+    "nationals",
+    "soldiers",
+    "police",
+    "army",
+    "military",
+    "leaders",
+];
+
 /// The built-in ontology, embedded so the binary works from any folder.
 pub const BUILTIN: (&str, &str) = (
     "schemas/ontology.json",
@@ -288,6 +320,10 @@ pub struct Ontology {
     pattern_relations: Vec<RelationType>,
     /// Whether a pattern runs its regex (see [`Pattern::needs_shadow`]).
     needs_shadow: bool,
+    /// The word id of "'s".
+    possessive_word: u32,
+    /// The word ids of [`MODIFIED_HEADS`], sorted.
+    head_words: Box<[u32]>,
 }
 
 impl Ontology {
@@ -348,6 +384,16 @@ impl Ontology {
                     &self.pattern_relations[c.pattern as usize],
                 )
             })
+    }
+
+    /// Whether word `id` (of a [`WordSet`] token) is "'s".
+    pub fn is_possessive_word(&self, id: u32) -> bool {
+        id == self.possessive_word
+    }
+
+    /// Whether word `id` (of a [`WordSet`] token) is one of [`MODIFIED_HEADS`].
+    pub fn is_head_word(&self, id: u32) -> bool {
+        self.head_words.binary_search(&id).is_ok()
     }
 
     /// Whether a pattern reads the shadow's text, not only its tokens (see
@@ -607,6 +653,11 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
             slot_len,
         });
     }
+    // Words the relation stage tells apart by id: found once per shadow token as it is
+    // looked up, not compared again per match (no pattern group holds them).
+    let possessive_word = words.intern("'s");
+    let mut head_words: Vec<u32> = MODIFIED_HEADS.iter().map(|h| words.intern(h)).collect();
+    head_words.sort_unstable();
     word_groups.resize(words.len(), Vec::new());
     let word_groups = word_groups.iter().map(|g| group_masks(g)).collect();
     words.freeze();
@@ -650,6 +701,8 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         candidates,
         pattern_relations,
         needs_shadow,
+        possessive_word,
+        head_words: head_words.into(),
     })
 }
 

@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use crate::graph::{Certainty, EntityType};
-use crate::ontology::{letter_bit, Ontology, WordSet};
+use crate::ontology::{letter_bit, Ontology, WordSet, MODIFIED_HEADS};
 use crate::text::Span;
 
 use super::events::CUE_CODE;
@@ -880,11 +880,9 @@ pub fn relate_sentence<'o>(
         let view = ShadowView {
             text: text.as_deref(),
             tokens: Some(ShadowTokens {
+                onto,
                 words,
-                spans,
                 slot_tokens,
-                toks: &ctx.tokens[sentence],
-                text: ctx.text(),
             }),
         };
         run_patterns(
@@ -995,71 +993,39 @@ struct ShadowView<'a> {
     tokens: Option<ShadowTokens<'a>>,
 }
 
-/// A shadow's tokens with where each comes from (see [`scan_shadow`]).
+/// A shadow's tokens as [`scan_shadow`] found them, with the ontology that looked them up.
 struct ShadowTokens<'a> {
+    onto: &'a Ontology,
     words: &'a WordSet,
-    /// The spans the slots stand for, in order (see [`scan_shadow`]).
-    spans: &'a [SlotSpan],
     slot_tokens: &'a [u32],
-    toks: &'a [super::tokens::Token],
-    text: &'a str,
 }
 
 impl ShadowTokens<'_> {
-    /// The sentence's token that shadow token `k` is the shadow of (`None` for a slot): the
-    /// slots before it stand for their span's tokens, but for event slots (their tokens
-    /// follow them).
-    fn origin(&self, k: usize) -> Option<usize> {
-        let before = self.slot_tokens.partition_point(|&t| (t as usize) < k);
-        if self.slot_tokens.get(before) == Some(&(k as u32)) {
-            return None;
-        }
-        let covered: usize = self.spans[..before]
-            .iter()
-            .filter(|s| s.letter != 'E')
-            .map(|s| s.last - s.first)
-            .sum();
-        Some(k - before + covered)
-    }
-
     /// [`slot_index`] of the slot whose shadow starts at byte `start`.
     fn slot_index(&self, start: usize) -> Option<usize> {
         let k = self.words.token_at(start)?;
         self.slot_tokens.binary_search(&(k as u32)).ok()
     }
 
-    /// [`modifier_after`] for the slot whose shadow starts at byte `start` (`lower` a
-    /// buffer for the shadows of the tokens after it).
-    fn modifier_after(&self, start: usize, match_end: usize, lower: &mut Vec<u8>) -> bool {
+    /// [`modifier_after`] for the slot whose shadow starts at byte `start`. The tokens'
+    /// word ids tell "'s" and the head nouns (the ontology interns them, see
+    /// [`Ontology::is_head_word`]): no shadow is made again.
+    fn modifier_after(&self, start: usize, match_end: usize) -> bool {
         let Some(mut k) = self.words.token_at(start) else {
             return false;
         };
-        // The shadow of token `k` into `lower`: empty for a slot, which is neither "'s" nor
-        // a head noun; `false` past the last token.
-        let shadow_of = |k: usize, lower: &mut Vec<u8>| {
-            lower.clear();
-            if k >= self.words.len() {
-                return false;
-            }
-            if let Some(t) = self.origin(k).and_then(|i| self.toks.get(i)) {
-                push_shadow_token(lower, t.text(self.text), t.kind);
-            }
-            true
-        };
         k += 1;
-        if !shadow_of(k, lower) {
+        let Some(mut word) = self.words.word(k) else {
             return false;
-        }
-        if lower == b"'s" {
+        };
+        if self.onto.is_possessive_word(word) {
             k += 1;
-            if !shadow_of(k, lower) {
+            let Some(next) = self.words.word(k) else {
                 return false;
-            }
+            };
+            word = next;
         }
-        self.words.token_end(k).is_some_and(|end| end > match_end)
-            && MODIFIED_HEADS
-                .iter()
-                .any(|h| h.as_bytes() == lower.as_slice())
+        self.words.token_end(k).is_some_and(|end| end > match_end) && self.onto.is_head_word(word)
     }
 }
 
@@ -1084,7 +1050,6 @@ fn run_patterns<'o>(
     let letters = slots.iter().fold(0, |m, s| m | letter_bit(s.letter));
     // The matches of one pattern, handled once it is done (made only where one matches).
     let mut found = Vec::new();
-    let mut lower = Vec::new();
     for (p, rel) in onto.candidates_in(letters, symmetric_only, words) {
         // Most patterns lack a word they need: they are not run.
         if !p.may_match(letters, words) {
@@ -1107,8 +1072,8 @@ fn run_patterns<'o>(
             let (modifier, si, oi) = match (&shadow.tokens, shadow.text) {
                 (Some(tokens), text) => {
                     let by_tokens = (
-                        tokens.modifier_after(s.start, whole, &mut lower)
-                            || tokens.modifier_after(o.start, whole, &mut lower),
+                        tokens.modifier_after(s.start, whole)
+                            || tokens.modifier_after(o.start, whole),
                         tokens.slot_index(s.start),
                         tokens.slot_index(o.start),
                     );
@@ -1174,38 +1139,6 @@ fn run_patterns<'o>(
         }
     }
 }
-
-/// Nouns that make a preceding name a modifier ("Maduro officials").
-const MODIFIED_HEADS: &[&str] = &[
-    "officials",
-    "official",
-    "supporters",
-    "allies",
-    "forces",
-    "troops",
-    "agents",
-    "members",
-    "office",
-    "offices",
-    "government",
-    "administration",
-    "authorities",
-    "spokesman",
-    "spokeswoman",
-    "campaign",
-    "policy",
-    "policies",
-    "border",
-    "citizens",
-    "residents",
-    "migrants",
-    "nationals",
-    "soldiers",
-    "police",
-    "army",
-    "military",
-    "leaders",
-];
 
 /// Whether the slot ending at byte `end` of the shadow is followed, outside the match (which
 /// ends at `match_end`), by a head noun it modifies, directly or through a possessive ("the
@@ -1668,11 +1601,9 @@ mod tests {
                     assert!(filled.same_as(&words), "{shadow:?}");
                     assert_eq!(scanned.len(), slots.len(), "{shadow:?}");
                     let view = ShadowTokens {
+                        onto: &onto,
                         words: &words,
-                        spans,
                         slot_tokens: &slot_tokens,
-                        toks: &ctx.tokens[si],
-                        text: ctx.text(),
                     };
                     // Every token (slots are those asked about), matches ending anywhere.
                     let mut start = 0;
@@ -1680,7 +1611,7 @@ mod tests {
                         let end = start + token.len() - 1;
                         for match_end in [end, end + 1, end + 5, end + 9, shadow.len()] {
                             assert_eq!(
-                                view.modifier_after(start, match_end, &mut lower),
+                                view.modifier_after(start, match_end),
                                 modifier_after(&shadow, end, match_end),
                                 "{shadow:?} at {start} to {match_end}"
                             );

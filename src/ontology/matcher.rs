@@ -315,6 +315,11 @@ impl WordSet {
             .ok()
     }
 
+    /// The word id of token `k` ([`NO_WORD`] for none of the ontology's words).
+    pub fn word(&self, k: usize) -> Option<u32> {
+        self.tokens.get(k).map(|t| t.word)
+    }
+
     /// Where the shadow of token `k` ends (the space after it excluded).
     pub fn token_end(&self, k: usize) -> Option<usize> {
         self.tokens.get(k).map(|t| t.end as usize)
