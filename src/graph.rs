@@ -788,6 +788,10 @@ pub struct GraphBuilder {
     /// The document ids seen, by number, and the number of each.
     doc_names: Vec<Arc<str>>,
     doc_numbers: FxHashMap<Arc<str>, u32>,
+    /// Of each node (by index): whether its label is among its aliases (as it is unless a
+    /// document's label was not among its aliases), so that an alias equal to the label needs
+    /// no look-up in the set.
+    label_kept: Vec<bool>,
 }
 
 /// A node of a graph being built: what [`GraphBuilder::add_node_parts`] returns, for
@@ -896,13 +900,23 @@ impl GraphBuilder {
             Some(&i) => {
                 // `Node::absorb`, reading the parts rather than taking them.
                 let n = &mut self.graph.g[i];
-                if better_label(node.label, &n.label) {
-                    n.label = node.label.to_string();
-                }
+                let kept = &mut self.label_kept[i.index()];
+                // Most aliases a document brings are the node's label: when the label is known
+                // to be in the set, a string compare spares the walk down the tree.
                 for a in node.aliases {
+                    if a == n.label {
+                        if *kept {
+                            continue;
+                        }
+                        *kept = true;
+                    }
                     if !n.aliases.contains(a) {
                         n.aliases.insert(a.to_string());
                     }
+                }
+                if better_label(node.label, &n.label) {
+                    n.label = node.label.to_string();
+                    *kept = n.aliases.contains(&n.label);
                 }
                 n.mentions += node.mentions;
                 better_value_of(&mut n.date, node.date);
@@ -920,9 +934,11 @@ impl GraphBuilder {
                     date: node.date.map(str::to_string),
                     place: node.place.map(str::to_string),
                 };
+                self.label_kept.push(n.aliases.contains(&n.label));
                 let i = self.graph.g.add_node(n);
                 self.graph.ids.insert(node.id.to_string(), i);
                 debug_assert_eq!(i.index(), self.node_docs.len());
+                debug_assert_eq!(i.index() + 1, self.label_kept.len());
                 self.node_docs.push(Vec::new());
                 i
             }
@@ -1203,6 +1219,37 @@ mod tests {
             }
             proptest::prop_assert_eq!(&edge.docs, &docs);
             proptest::prop_assert_eq!(&edge.evidence, &evidence);
+        }
+    }
+
+    /// A node folded in by the builder gets the aliases `KnowledgeGraph::add_node` gives it,
+    /// also when a label is not among its own aliases ("Trump administration") and only a
+    /// later document brings it as an alias.
+    #[test]
+    fn builder_folds_aliases_as_add_node_does_when_labels_are_not_aliases() {
+        let node = |label: &str, aliases: &[&str]| {
+            let mut n = Node::new(EntityType::Organization, "x");
+            n.id = "organization:x".into();
+            n.label = label.into();
+            n.aliases = aliases.iter().map(|a| a.to_string()).collect();
+            n
+        };
+        let cases: &[&[(&str, &[&str])]] = &[
+            &[("A B", &["A"]), ("A B", &["A B"]), ("A B", &["A B", "C"])],
+            &[("A B", &["A B"]), ("A B C", &["A"]), ("A B C", &["A B C"])],
+            &[("A", &["A"]), ("A B", &["A", "B"]), ("A B", &["A B"])],
+            &[("A B", &[]), ("A B", &["A B"]), ("A B", &["A B"])],
+            &[("A", &["A"]), ("A", &["A"]), ("Z Y", &["Y"])],
+        ];
+        for &case in cases {
+            let mut plain = KnowledgeGraph::new();
+            let mut built = GraphBuilder::new();
+            for &(label, aliases) in case {
+                plain.add_node(node(label, aliases));
+                built.add_node(node(label, aliases));
+            }
+            let built = built.finish();
+            assert_eq!(snapshot(&plain), snapshot(&built), "{case:?}");
         }
     }
 
