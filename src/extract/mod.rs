@@ -431,6 +431,23 @@ impl<'c> Drafts<'c> {
     }
 }
 
+/// A node that no mention of the document names (a country named by a demonym, a person named
+/// only in "<Person> administration") with its entity for the relation stage: returns the
+/// entity's index.
+fn unmentioned<'c>(
+    nodes: &mut Drafts<'c>,
+    ents: &mut Vec<relate::EntityRef>,
+    node_of: &mut Vec<usize>,
+    id: String,
+    etype: EntityType,
+    label: &'c str,
+) -> usize {
+    let n = nodes.node(Cow::Owned(id.clone()), etype, Cow::Borrowed(label));
+    ents.push(relate::EntityRef { id, etype });
+    node_of.push(n);
+    ents.len() - 1
+}
+
 /// Whether `KGRAPH_DEBUG_SHADOW` is set: shadow sentences go to standard error (for writing
 /// patterns).
 fn debug_shadow() -> bool {
@@ -531,19 +548,14 @@ pub fn extract_document_with<'o>(
         let id = resolve::entity_id(EntityType::Place, parent);
         let idx = match ents.iter().position(|x| x.id == id) {
             Some(i) => i,
-            None => {
-                let n = nodes.node(
-                    Cow::Owned(id.clone()),
-                    EntityType::Place,
-                    Cow::Borrowed(parent),
-                );
-                ents.push(relate::EntityRef {
-                    id,
-                    etype: EntityType::Place,
-                });
-                node_of.push(n);
-                ents.len() - 1
-            }
+            None => unmentioned(
+                &mut nodes,
+                &mut ents,
+                &mut node_of,
+                id,
+                EntityType::Place,
+                parent,
+            ),
         };
         demonym_map.insert(entry, idx);
     }
@@ -762,17 +774,14 @@ pub fn extract_document_with<'o>(
                 // A person named only there: a node with no mention (kept, as the relation
                 // uses it), its entity for the relation.
                 let id = crate::graph::node_id(EntityType::Person, name);
-                let n = nodes.node(
-                    Cow::Owned(id.clone()),
-                    EntityType::Person,
-                    Cow::Borrowed(name),
-                );
-                ents.push(relate::EntityRef {
+                unmentioned(
+                    &mut nodes,
+                    &mut ents,
+                    &mut node_of,
                     id,
-                    etype: EntityType::Person,
-                });
-                node_of.push(n);
-                ents.len() - 1
+                    EntityType::Person,
+                    name,
+                )
             });
         out.relations.push(RelationRecord {
             source: person,
