@@ -195,14 +195,6 @@ impl<'g> GraphView<'g> {
         })
     }
 
-    /// A list of document ids (a node's or an edge's `docs`) joined as [`values::push_join`]
-    /// does, appended to `out`. (Each id is checked as it is copied: the formats of one pass
-    /// read it while it is in the cache, which costs less than a pass of its own over every id
-    /// of the graph.)
-    pub fn push_docs<S: AsRef<str>>(&self, out: &mut String, docs: impl IntoIterator<Item = S>) {
-        values::push_join(out, docs)
-    }
-
     /// The (source, target) of each edge of [`GraphView::edges`] as indices into
     /// [`GraphView::nodes`], worked out once.
     pub fn ends(&self) -> &[(u32, u32)] {
@@ -611,7 +603,7 @@ mod tests {
             let g = graph_with(docs);
             let view = GraphView::new(&g);
             let mut out = String::new();
-            view.push_docs(&mut out, &view.nodes[0].docs);
+            values::push_join(&mut out, &view.nodes[0].docs);
             assert_eq!(out, want, "{docs:?}");
         }
     }

@@ -160,23 +160,20 @@ pub fn shadow<'s>(
     spans: &'s [SlotSpan],
 ) -> (String, Vec<Slot<'s>>) {
     let mut out = Vec::new();
-    let slots = write_shadow(ctx, sentence, spans, &mut out, |_, _, _| {});
+    let slots = write_shadow(ctx, sentence, spans, &mut out);
     // Whole tokens and ASCII only went in: always UTF-8 (the lossy copy is never made).
     let out = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (out, slots)
 }
 
-/// Writes the shadow of a sentence into `out` (emptied first), calling `place(token, start,
-/// letter)` for each of its tokens in turn, with its shadow (the space after it excluded),
-/// where that starts in `out`, and the [`letter_bit`] of a slot placeholder (0 for others);
-/// returns its slots.
+/// Writes the shadow of a sentence into `out` (emptied first); returns its slots. (The
+/// pattern engine reads the same tokens through [`scan_shadow`], without the text.)
 fn write_shadow<'s>(
     ctx: &DocContext<'_>,
     sentence: usize,
     spans: &'s [SlotSpan],
     out: &mut Vec<u8>,
-    mut place: impl FnMut(&[u8], usize, u8),
 ) -> Vec<Slot<'s>> {
     let toks = &ctx.tokens[sentence];
     let text = ctx.text();
@@ -195,12 +192,10 @@ fn write_shadow<'s>(
     while i < toks.len() {
         if let Some(s) = sp.peek().copied() {
             if s.first == i {
-                push_run(out, text, &toks[run.0..run.1], &mut place);
-                let at = out.len();
+                push_run(out, text, &toks[run.0..run.1]);
                 out.push(b'@');
                 out.extend_from_slice(s.letter.encode_utf8(&mut [0; 4]).as_bytes());
                 push_number(out, slots.len());
-                place(&out[at..], at, letter_bit(s.letter));
                 out.push(b' ');
                 slots.push(Slot {
                     letter: s.letter,
@@ -225,13 +220,11 @@ fn write_shadow<'s>(
             t.span.start == end + 1 && bytes.get(end) == Some(&b' ')
         };
         if t.kind == TokKind::Possessive || !joins {
-            push_run(out, text, &toks[run.0..run.1], &mut place);
+            push_run(out, text, &toks[run.0..run.1]);
             run = (i, i);
         }
         if t.kind == TokKind::Possessive {
-            let at = out.len();
             push_shadow_token(out, t.text(text), t.kind);
-            place(&out[at..], at, 0);
             out.push(b' ');
             run = (i + 1, i + 1);
         } else {
@@ -239,21 +232,14 @@ fn write_shadow<'s>(
         }
         i += 1;
     }
-    push_run(out, text, &toks[run.0..run.1], &mut place);
+    push_run(out, text, &toks[run.0..run.1]);
     slots
 }
 
 /// Appends the shadows of `run`, tokens (no possessive among them) that stand one space
-/// apart in `text`, each followed by a space, calling `place` for each (see
-/// [`write_shadow`]). An
-/// ASCII run is its text lower-cased: copied whole, then lower-cased in place; others go
-/// token by token.
-fn push_run(
-    out: &mut Vec<u8>,
-    text: &str,
-    run: &[super::tokens::Token],
-    place: &mut impl FnMut(&[u8], usize, u8),
-) {
+/// apart in `text`, each followed by a space (see [`write_shadow`]). An ASCII run is its text
+/// lower-cased: copied whole, then lower-cased in place; others go token by token.
+fn push_run(out: &mut Vec<u8>, text: &str, run: &[super::tokens::Token]) {
     let (Some(first), Some(last)) = (run.first(), run.last()) else {
         return;
     };
@@ -263,16 +249,9 @@ fn push_run(
         out.extend_from_slice(piece);
         // (A loop the compiler turns into vector instructions.)
         out[at..].make_ascii_lowercase();
-        // Each token's shadow stands where the token stands in the piece.
-        for t in run {
-            let start = at + (t.span.start - first.span.start);
-            place(&out[start..start + t.span.len()], start, 0);
-        }
     } else {
         for t in run {
-            let at = out.len();
             push_shadow_token(out, t.text(text), t.kind);
-            place(&out[at..], at, 0);
             out.push(b' ');
         }
         return;
@@ -864,7 +843,7 @@ pub fn relate_sentence<'o>(
         let slots = scan_shadow(onto, ctx, sentence, spans, words, lower, slot_tokens);
         // The text, where a pattern needs it (and in debug builds, to check the tokens).
         let text = if onto.needs_shadow() || cfg!(debug_assertions) {
-            write_shadow(ctx, sentence, spans, shadow, |_, _, _| {});
+            write_shadow(ctx, sentence, spans, shadow);
             // Whole tokens and ASCII only went in: always UTF-8 (no lossy copy made).
             Some(String::from_utf8_lossy(shadow))
         } else {
