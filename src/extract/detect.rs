@@ -132,6 +132,11 @@ fn context_lists(w: &str) -> u8 {
         }
         m
     });
+    // Every listed word starts with a lower-case ASCII letter; most words asked about here are
+    // punctuation (", said"), which then needs no hashing.
+    if !w.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+        return 0;
+    }
     LISTS.get(w).copied().unwrap_or(0)
 }
 const IN_SPEECH: u8 = 1;
@@ -965,8 +970,20 @@ fn is_connector(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> bool {
     let w = tok(s, i);
     (t.kind == TokKind::Word
         && w.chars().next().is_some_and(char::is_lowercase)
+        && first_byte_allows(s, i, Kind::Connector.bit(), lex)
         && is(s, i, Kind::Connector, lex))
         || w == "&"
+}
+
+/// Whether the token's key may be a word-list key of a kind in `kinds`, as far as its first
+/// byte tells: false only when no such key starts with that byte. Asked of the lower-case
+/// word after each run of capitalized words, which nothing else looks up ("said", "was").
+#[inline]
+fn first_byte_allows(s: &SentenceInput<'_>, i: usize, kinds: u32, lex: &Lexicon) -> bool {
+    key_of(s, i)
+        .as_bytes()
+        .first()
+        .is_none_or(|&b| lex.first_byte_kinds(b) & kinds != 0)
 }
 
 /// Buffers [`detect`] fills and empties, kept from sentence to sentence.
@@ -1656,7 +1673,11 @@ fn candidate(
         && tok(s, b + 2) == ")"
     {
         acronym_after = Some(b + 1);
-    } else {
+    } else if (b..(b + 5).min(s.tokens.len().saturating_sub(1)))
+        .any(|k| tok(s, k) == "," && lower(s, k + 1) == "or")
+    {
+        // The loop below stops at some `k` in `b..=b + 4`, and only ", or" there counts: most
+        // candidates have none, and skip the character tests of the words after them.
         let mut k = b;
         while k < s.tokens.len()
             && k < b + 4
@@ -2052,6 +2073,8 @@ mod tests {
             }
             for w in list {
                 assert_ne!(context_lists(w) & bit, 0, "{w}");
+                // What `context_lists` takes for granted before its look-up.
+                assert!(w.as_bytes()[0].is_ascii_lowercase(), "{w}");
             }
         }
     }

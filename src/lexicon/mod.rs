@@ -261,6 +261,8 @@ pub struct Lexicon {
     word_items: Vec<(usize, Kind)>,
     /// Per byte: the kinds of the word-list keys whose last byte it is.
     last_byte_kinds: [u32; 256],
+    /// Per byte: the kinds of the word-list keys whose first byte it is.
+    first_byte_kinds: [u32; 256],
     /// The names automaton and, per pattern, its entry: built on first use (the pipeline
     /// does not search with it; building it is most of the compile time).
     automaton: OnceLock<std::result::Result<(AhoCorasick, Vec<usize>), String>>,
@@ -324,9 +326,13 @@ impl Lexicon {
         let mut keys: FastMap<KeyFacts> = FastMap::default();
         let mut word_items = Vec::new();
         let mut last_byte_kinds = [0; 256];
+        let mut first_byte_kinds = [0; 256];
         for (key, w) in words {
             if let Some(&b) = key.as_bytes().last() {
                 last_byte_kinds[b as usize] |= w.kinds;
+            }
+            if let Some(&b) = key.as_bytes().first() {
+                first_byte_kinds[b as usize] |= w.kinds;
             }
             let last = key.rsplit(' ').next().unwrap_or(&key);
             keys.entry(last.to_string()).or_default().last_kinds |= w.kinds;
@@ -353,6 +359,7 @@ impl Lexicon {
             name_lists,
             word_items,
             last_byte_kinds,
+            first_byte_kinds,
             automaton: OnceLock::new(),
             max_phrase_words,
             serial: {
@@ -455,6 +462,12 @@ impl Lexicon {
     /// The kinds of the word-list keys whose last byte is `b`.
     pub fn last_byte_kinds(&self, b: u8) -> u32 {
         self.last_byte_kinds[b as usize]
+    }
+
+    /// The kinds of the word-list keys whose first byte is `b`: a key starting with another
+    /// byte is in none of them, which a caller may know without looking it up.
+    pub fn first_byte_kinds(&self, b: u8) -> u32 {
+        self.first_byte_kinds[b as usize]
     }
 
     /// Whether `text` (any form) is in a word list of `kind`.
@@ -767,6 +780,32 @@ mod tests {
             }
         }
         assert!(seen > 100, "{seen}");
+    }
+
+    /// Every word-list key's kinds are among the first-byte kinds of its first byte (so a
+    /// key whose first byte lacks a kind is surely not of it), and the table holds no more.
+    #[test]
+    fn first_byte_kinds_cover_every_word_key() {
+        let lex = Lexicon::load(&[] as &[&str]).unwrap();
+        let mut want = [0u32; 256];
+        for e in lex
+            .entries
+            .iter()
+            .filter(|e| !matches!(e.kind, Kind::Entity(_)))
+        {
+            for f in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                let key = fold_key(f);
+                if let Some(&b) = key.as_bytes().first() {
+                    assert_ne!(lex.first_byte_kinds(b) & e.kind.bit(), 0, "{f}");
+                    want[b as usize] |= e.kind.bit();
+                }
+            }
+        }
+        for b in 0..=255u8 {
+            assert_eq!(lex.first_byte_kinds(b), want[b as usize], "{b}");
+        }
+        assert_eq!(lex.first_byte_kinds(b'w') & Kind::Connector.bit(), 0);
+        assert_ne!(lex.first_byte_kinds(b'd') & Kind::Connector.bit(), 0);
     }
 
     #[test]
