@@ -821,14 +821,19 @@ fn detect_plain(
         mut pieces,
         split: mut bufs,
     } = s.feats.detect_bufs.take();
+    // The flags of the sentence's tokens, one per token: the scans for the next capitalized
+    // word and for demonyms below run over them without an index check per token.
+    let feats = &s.feats.feats[..n];
     let mut i = 0;
     while i < n {
-        if !is_capword(s, i) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut j = i + 1;
+        let Some(start) = feats[i..]
+            .iter()
+            .position(|f| f.flags & CAPWORD != 0)
+            .map(|p| i + p)
+        else {
+            break;
+        };
+        let mut j = start + 1;
         loop {
             if j < n && is_capword(s, j) {
                 j += 1;
@@ -861,10 +866,11 @@ fn detect_plain(
     });
     // "Chilean police", "Israeli army": a demonym and a force make an organization. The
     // same pass collects the sentence's demonyms.
-    for k in 0..n {
-        if !upper_start(s, k) {
-            continue;
-        }
+    for (k, _) in feats
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.flags & UPPER_START != 0)
+    {
         let Some(entry) = lex.word_entry_of(&info(s, k, lex), Kind::Demonym) else {
             continue;
         };
