@@ -34,6 +34,9 @@ pub(super) struct WordTable {
     heads: Vec<(u64, u64)>,
     /// The length of the longest word.
     longest: usize,
+    /// Whether a word starts with `@`, as slot placeholders do (see
+    /// [`WordTable::may_name_placeholder`]).
+    at_word: bool,
     /// While the ontology is read.
     ids: FxHashMap<Box<str>, u32>,
 }
@@ -94,7 +97,14 @@ impl WordTable {
             self.table[at] = (key, id as u32);
         }
         self.heads = self.words.iter().map(|w| head_tail(w.as_bytes())).collect();
+        self.at_word = self.words.iter().any(|w| w.starts_with('@'));
         self.ids = FxHashMap::default();
+    }
+
+    /// Whether a slot placeholder (`@P3`) may be one of the words: `false` unless a word
+    /// starts with `@` (none of the built-in ones), and placeholders then need no look-up.
+    pub(super) fn may_name_placeholder(&self) -> bool {
+        self.at_word
     }
 
     pub(super) fn len(&self) -> usize {
@@ -261,6 +271,20 @@ impl WordSet {
     #[inline]
     pub fn push(&mut self, onto: &super::Ontology, token: &[u8], start: usize, letter: u8) {
         self.record(onto, onto.words.get(token), start, token.len(), letter);
+    }
+
+    /// [`WordSet::push`] of a slot placeholder of `len` bytes that is none of the words (see
+    /// [`super::Ontology::may_name_placeholder`]): its bytes need not be written.
+    #[inline]
+    pub fn push_placeholder(
+        &mut self,
+        onto: &super::Ontology,
+        start: usize,
+        len: usize,
+        letter: u8,
+    ) {
+        debug_assert!(!onto.may_name_placeholder());
+        self.record(onto, NO_WORD, start, len, letter);
     }
 
     /// [`WordSet::push`] of the lower case of `token`, not a slot, when it is ASCII and of 1
