@@ -670,6 +670,19 @@ fn may_start(step: &Step, t: Option<&ShadowToken>) -> bool {
     }
 }
 
+/// [`match_at`] of `rest` at token `k`, but `None` at once where its first step cannot start
+/// (most places after a slot or a word: no call made).
+#[inline(always)]
+fn go_on(rest: &[Step], tokens: &[ShadowToken], k: usize, caps: &mut [usize; 2]) -> Option<usize> {
+    if rest
+        .first()
+        .is_some_and(|step| !may_start(step, tokens.get(k)))
+    {
+        return None;
+    }
+    match_at(rest, tokens, k, caps)
+}
+
 /// Matches `steps` at token `k`: the token after the match, the tokens of the subject and
 /// object in `caps`. Backtracks in the regex's order of preference, so the first success is
 /// the regex's match.
@@ -687,7 +700,7 @@ fn match_at(
             if tokens.get(k)?.letter & letters == 0 {
                 return None;
             }
-            let next = match_at(rest, tokens, k + 1, caps)?;
+            let next = go_on(rest, tokens, k + 1, caps)?;
             caps[usize::from(*object)] = k;
             Some(next)
         }
@@ -720,7 +733,7 @@ fn match_at(
                 Some(t) if !first.admits(t) => None,
                 // Alternatives of one token each: they all go on from the next token.
                 Some(_) if alternatives.iter().all(|alt| alt.len() == 1) => {
-                    match_at(rest, tokens, k + 1, caps)
+                    go_on(rest, tokens, k + 1, caps)
                 }
                 Some(_) => alternatives.iter().find_map(|alt| {
                     let here = tokens.get(k..k + alt.len())?;
