@@ -386,6 +386,12 @@ impl Ontology {
             })
     }
 
+    /// Whether a slot placeholder (`@P3`) may be one of the patterns' words (only when one
+    /// of them starts with `@`): when not, [`WordSet::push_placeholder`] adds it unread.
+    pub fn may_name_placeholder(&self) -> bool {
+        self.words.may_name_placeholder()
+    }
+
     /// Whether word `id` (of a [`WordSet`] token) is "'s".
     pub fn is_possessive_word(&self, id: u32) -> bool {
         id == self.possessive_word

@@ -906,12 +906,20 @@ fn scan_shadow<'s>(
     while i < toks.len() {
         // Spans as `write_shadow` takes them: the next one when it starts here.
         if let Some(s) = sp.next_if(|s| s.first == i) {
-            let mut placeholder = [0u8; 32];
-            let mut len = 1 + s.letter.encode_utf8(&mut placeholder[1..]).len();
-            placeholder[0] = b'@';
-            len += write_number(&mut placeholder[len..], slots.len());
             slot_tokens.push(words.len() as u32);
-            words.push(onto, &placeholder[..len], at, letter_bit(s.letter));
+            // The placeholder is written out only where it may be a pattern's word.
+            let len = if onto.may_name_placeholder() {
+                let mut placeholder = [0u8; 32];
+                let mut len = 1 + s.letter.encode_utf8(&mut placeholder[1..]).len();
+                placeholder[0] = b'@';
+                len += write_number(&mut placeholder[len..], slots.len());
+                words.push(onto, &placeholder[..len], at, letter_bit(s.letter));
+                len
+            } else {
+                let len = 1 + s.letter.len_utf8() + decimal_len(slots.len());
+                words.push_placeholder(onto, at, len, letter_bit(s.letter));
+                len
+            };
             at += len + 1;
             slots.push(Slot {
                 letter: s.letter,
@@ -946,6 +954,11 @@ fn scan_shadow<'s>(
         i = upto;
     }
     slots
+}
+
+/// The number of decimal digits of `n`.
+fn decimal_len(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |l| l as usize + 1)
 }
 
 /// Writes `n` in decimal at the start of `out` (room enough: 20 bytes); returns its length.
@@ -1426,10 +1439,11 @@ mod tests {
         for w in ["Gang", "NETWORK", "x", "ΣΑΣ", "İs", "Straße"] {
             assert_eq!(Lower::of(w).as_bytes(), w.to_lowercase().as_bytes(), "{w}");
         }
-        for n in [0, 7, 10, 99, 100, 12345] {
+        for n in [0, 1, 7, 9, 10, 99, 100, 12345, usize::MAX] {
             let mut out = Vec::new();
             push_number(&mut out, n);
             assert_eq!(out, n.to_string().as_bytes());
+            assert_eq!(decimal_len(n), out.len(), "{n}");
         }
     }
 

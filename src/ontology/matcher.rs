@@ -34,6 +34,9 @@ pub(super) struct WordTable {
     heads: Vec<(u64, u64)>,
     /// The length of the longest word.
     longest: usize,
+    /// Whether a word starts with `@`, as slot placeholders do (see
+    /// [`WordTable::may_name_placeholder`]).
+    at_word: bool,
     /// While the ontology is read.
     ids: FxHashMap<Box<str>, u32>,
 }
@@ -94,7 +97,14 @@ impl WordTable {
             self.table[at] = (key, id as u32);
         }
         self.heads = self.words.iter().map(|w| head_tail(w.as_bytes())).collect();
+        self.at_word = self.words.iter().any(|w| w.starts_with('@'));
         self.ids = FxHashMap::default();
+    }
+
+    /// Whether a slot placeholder (`@P3`) may be one of the words: `false` unless a word
+    /// starts with `@` (none of the built-in ones), and placeholders then need no look-up.
+    pub(super) fn may_name_placeholder(&self) -> bool {
+        self.at_word
     }
 
     pub(super) fn len(&self) -> usize {
@@ -261,6 +271,20 @@ impl WordSet {
     #[inline]
     pub fn push(&mut self, onto: &super::Ontology, token: &[u8], start: usize, letter: u8) {
         self.record(onto, onto.words.get(token), start, token.len(), letter);
+    }
+
+    /// [`WordSet::push`] of a slot placeholder of `len` bytes that is none of the words (see
+    /// [`super::Ontology::may_name_placeholder`]): its bytes need not be written.
+    #[inline]
+    pub fn push_placeholder(
+        &mut self,
+        onto: &super::Ontology,
+        start: usize,
+        len: usize,
+        letter: u8,
+    ) {
+        debug_assert!(!onto.may_name_placeholder());
+        self.record(onto, NO_WORD, start, len, letter);
     }
 
     /// [`WordSet::push`] of the lower case of `token`, not a slot, when it is ASCII and of 1
@@ -646,6 +670,19 @@ fn may_start(step: &Step, t: Option<&ShadowToken>) -> bool {
     }
 }
 
+/// [`match_at`] of `rest` at token `k`, but `None` at once where its first step cannot start
+/// (most places after a slot or a word: no call made).
+#[inline(always)]
+fn go_on(rest: &[Step], tokens: &[ShadowToken], k: usize, caps: &mut [usize; 2]) -> Option<usize> {
+    if rest
+        .first()
+        .is_some_and(|step| !may_start(step, tokens.get(k)))
+    {
+        return None;
+    }
+    match_at(rest, tokens, k, caps)
+}
+
 /// Matches `steps` at token `k`: the token after the match, the tokens of the subject and
 /// object in `caps`. Backtracks in the regex's order of preference, so the first success is
 /// the regex's match.
@@ -663,7 +700,7 @@ fn match_at(
             if tokens.get(k)?.letter & letters == 0 {
                 return None;
             }
-            let next = match_at(rest, tokens, k + 1, caps)?;
+            let next = go_on(rest, tokens, k + 1, caps)?;
             caps[usize::from(*object)] = k;
             Some(next)
         }
@@ -696,7 +733,7 @@ fn match_at(
                 Some(t) if !first.admits(t) => None,
                 // Alternatives of one token each: they all go on from the next token.
                 Some(_) if alternatives.iter().all(|alt| alt.len() == 1) => {
-                    match_at(rest, tokens, k + 1, caps)
+                    go_on(rest, tokens, k + 1, caps)
                 }
                 Some(_) => alternatives.iter().find_map(|alt| {
                     let here = tokens.get(k..k + alt.len())?;
