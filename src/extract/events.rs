@@ -1431,6 +1431,10 @@ struct SentenceKeys {
     low: String,
     /// Per token: the index of the first slot holding it, or [`NO_SLOT`].
     slot: Vec<u32>,
+    /// Whether `low` is all ASCII: then every word is a slice of it, with no test of its
+    /// bytes (most sentences; [`SentenceKeys::word`] runs for a few dozen tokens around
+    /// each trigger).
+    ascii: bool,
 }
 
 thread_local! {
@@ -1525,7 +1529,13 @@ impl SentenceKeys {
         low.clear();
         low.push_str(&text[base..end]);
         low.make_ascii_lowercase();
-        SentenceKeys { base, low, slot }
+        let ascii = low.is_ascii();
+        SentenceKeys {
+            base,
+            low,
+            slot,
+            ascii,
+        }
     }
 
     /// Token `k` lower-cased, as [`lower`] gives it: a slice of the lower-cased copy when
@@ -1534,7 +1544,7 @@ impl SentenceKeys {
     fn word<'a>(&'a self, text: &str, toks: &[Token], k: usize) -> Cow<'a, str> {
         let s = toks[k].span;
         let w = &self.low[s.start - self.base..s.end - self.base];
-        if w.is_ascii() {
+        if self.ascii || w.is_ascii() {
             Cow::Borrowed(w)
         } else {
             Cow::Owned(toks[k].text(text).to_lowercase())

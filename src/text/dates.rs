@@ -126,11 +126,18 @@ struct Literals {
     /// The first three letters of a month name (every name in `MONTHS` starts so), the rest
     /// of the name, white space, then a digit or "of": what all four month patterns hold.
     month: bool,
-    /// "day", in every weekday name.
+    /// A weekday name ("Monday" … "Sunday", as the weekday pattern spells them).
     day: bool,
     /// "19" or "20" before a digit or a non-ASCII character, after one of the words of the
     /// year pattern (its last letter) and maybe white space: a year.
     century: bool,
+    /// Where the first of each literal above starts (0 while it is missing): no match of a
+    /// pattern starts much before its literal ([`Literals::from`]), so the scan for it
+    /// begins there rather than at the start of the sentence.
+    dash_at: usize,
+    month_at: usize,
+    day_at: usize,
+    century_at: usize,
 }
 
 /// ASCII white space as `\s` takes it (with '\x0B'), or a byte of a character that is not
@@ -170,26 +177,69 @@ fn year_word_before(b: &[u8], i: usize) -> bool {
     j > 0 && matches!(b[j - 1], b'n' | b'e' | b'y' | b'f' | b'-' | b'g')
 }
 
+/// The length of the start of a weekday name ("Mon", "Wednes") that ends at `i` (where its
+/// "day" starts), if one does.
+fn weekday_start_before(b: &[u8], i: usize) -> Option<usize> {
+    let head = &b[..i];
+    [
+        &b"Mon"[..],
+        b"Tues",
+        b"Wednes",
+        b"Thurs",
+        b"Fri",
+        b"Satur",
+        b"Sun",
+    ]
+    .iter()
+    .find(|p| head.ends_with(p))
+    .map(|p| p.len())
+}
+
+/// The start of the run of white space (or bytes not ASCII, which may be Unicode white
+/// space) that ends at `i`.
+fn spaces_before(b: &[u8], mut i: usize) -> usize {
+    while i > 0 && space_or_unicode(b[i - 1]) {
+        i -= 1;
+    }
+    i
+}
+
 impl Literals {
     fn of(text: &str) -> Literals {
         let b = text.as_bytes();
         let mut l = Literals::default();
+        // Sets a literal's flag, and where it is when it is the first.
+        fn hit(flag: &mut bool, at: &mut usize, found: bool, i: usize) {
+            if found && !*flag {
+                *flag = true;
+                *at = i;
+            }
+        }
         for i in 0..b.len() {
             match b[i] {
-                b'-' => {
-                    l.dash_digit |= b
-                        .get(i + 1)
-                        .is_some_and(|&n| n.is_ascii_digit() || n >= 0x80)
-                }
-                b'1' | b'2' => {
-                    l.century |= matches!(b.get(i..i + 2), Some(b"19" | b"20"))
+                b'-' => hit(
+                    &mut l.dash_digit,
+                    &mut l.dash_at,
+                    b.get(i + 1)
+                        .is_some_and(|&n| n.is_ascii_digit() || n >= 0x80),
+                    i,
+                ),
+                b'1' | b'2' => hit(
+                    &mut l.century,
+                    &mut l.century_at,
+                    matches!(b.get(i..i + 2), Some(b"19" | b"20"))
                         && b.get(i + 2)
                             .is_some_and(|&n| n.is_ascii_digit() || n >= 0x80)
-                        && year_word_before(b, i)
+                        && year_word_before(b, i),
+                    i,
+                ),
+                b'd' if !l.day && b.get(i + 1..i + 3) == Some(b"ay") => {
+                    if let Some(n) = weekday_start_before(b, i) {
+                        hit(&mut l.day, &mut l.day_at, true, i - n);
+                    }
                 }
-                b'd' => l.day |= b.get(i + 1..i + 3) == Some(b"ay"),
                 b'J' | b'F' | b'M' | b'A' | b'S' | b'O' | b'N' | b'D' => {
-                    l.month |= matches!(
+                    let found = matches!(
                         b.get(i..i + 3),
                         Some(
                             b"Jan"
@@ -205,12 +255,31 @@ impl Literals {
                                 | b"Nov"
                                 | b"Dec"
                         )
-                    ) && month_then_number(b, i)
+                    ) && month_then_number(b, i);
+                    hit(&mut l.month, &mut l.month_at, found, i);
                 }
                 _ => {}
             }
         }
         l
+    }
+
+    /// Where a match of the pattern of `kind` can start at the earliest in `b` (the text
+    /// these literals are of), when [`Literals::allow`] lets it run. A match holds its
+    /// pattern's literal, and only its own words, digits and white space stand between
+    /// where it starts and its literal, so none starts before the first literal less
+    /// those: four digits before an ISO date's '-', a day and white space before a month
+    /// name, a word of the weekday pattern ("Saturday's" the longest) or of the year
+    /// pattern ("during") and white space before the weekday or the year.
+    fn from(&self, kind: DateKind, b: &[u8]) -> usize {
+        use DateKind::*;
+        match kind {
+            Iso => self.dash_at.saturating_sub(4),
+            Mdy | Md | My => self.month_at,
+            Dmy => spaces_before(b, self.month_at).saturating_sub(2),
+            Weekday => spaces_before(b, self.day_at).saturating_sub("Saturday's".len()),
+            Year => spaces_before(b, self.century_at).saturating_sub("during".len()),
+        }
     }
 
     /// Whether the pattern of `kind` can match.
@@ -243,7 +312,10 @@ fn find_date_by_hand(text: &str, reference: Option<Ymd>) -> Option<String> {
         if !literals.allow(kind) {
             continue;
         }
-        let Some((at, groups)) = s.first(kind) else {
+        let Some(k) = DateKind::of(kind) else {
+            continue;
+        };
+        let Some((at, groups)) = s.first_from(k, literals.from(k, s.b)) else {
             continue;
         };
         if let Some(v) = value(kind, groups, reference) {
@@ -502,14 +574,19 @@ impl<'t> Scan<'t> {
 
     /// The first match of the pattern of `kind`: where it starts, and its groups.
     fn first(&self, kind: &str) -> Option<(usize, [&'t str; 3])> {
-        let kind = DateKind::of(kind)?;
+        self.first_from(DateKind::of(kind)?, 0)
+    }
+
+    /// [`Scan::first`] when no match starts before `from`.
+    fn first_from(&self, kind: DateKind, from: usize) -> Option<(usize, [&'t str; 3])> {
         // Only where the pattern's first byte may stand (a table look-up per byte).
         let starts = &START_BYTES[kind as usize];
         self.b
+            .get(from..)?
             .iter()
             .enumerate()
             .filter(|&(_, &c)| starts[c as usize])
-            .find_map(|(p, _)| self.match_at(kind, p).map(|g| (p, g)))
+            .find_map(|(n, _)| self.match_at(kind, from + n).map(|g| (from + n, g)))
     }
 
     /// The match of the pattern of `kind` starting at `p`, if any.
@@ -723,7 +800,8 @@ mod tests {
                 .iter()
                 .any(|(re, k)| *k == kind && re.is_match(text)));
         }
-        let none = Literals::of("nothing here, 2 1 9 - x mar ay D");
+        let none = Literals::of("nothing here, 2 1 9 - x mar ay D today holiday");
+        assert!(Literals::of("Fridays").day);
         assert_eq!(none, Literals::default());
         // Month names and years without the neighbours the patterns need.
         for text in [
@@ -792,11 +870,17 @@ mod tests {
         if !has_unicode_digit(text) {
             // The scan of each kind against its regex alone: where it starts, and the groups.
             let s = Scan::new(text);
+            let literals = Literals::of(text);
             for (re, kind) in patterns() {
                 let expected = re
                     .captures(text)
                     .map(|c| (c.get(0).map_or(0, |m| m.start()), groups(&c)));
                 assert_eq!(s.first(kind), expected, "{kind} in {text:?}");
+                // No match starts before where the literals let the scan start.
+                if let (Some((at, _)), Some(k)) = (expected, DateKind::of(kind)) {
+                    assert!(literals.allow(kind), "{kind} in {text:?}");
+                    assert!(literals.from(k, s.b) <= at, "{kind} in {text:?}");
+                }
             }
         }
     }
