@@ -1284,6 +1284,30 @@ mod tests {
         }
     }
 
+    /// `segment` classifies each paragraph as [`classify`] does alone: ASCII paragraphs (lower
+    /// case borrowed from the folded text) and the others (lowered on their own) alike.
+    #[test]
+    fn segment_classifies_as_classify_alone() {
+        let mut texts = vec![
+            "Next Article\n\nPHOTO: AP\n\nSkip to Content Facebook\n\nBy Jane Doe\n\n\
+             Last updated 3 hours ago\n\nSee https://x.example\n\nThe story goes on.\n\n\
+             Related\u{a0}Articles\n\nPHOTO: José Pérez\n\nPOLÍTICA\n\nThe end is near."
+                .to_string(),
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        for entry in std::fs::read_dir(&dir).expect("seeds/") {
+            texts.push(std::fs::read_to_string(entry.expect("entry").path()).unwrap_or_default());
+        }
+        for text in &texts {
+            for p in segment(text).paragraphs {
+                if p.boilerplate != Some(BoilerplateKind::Repeat) {
+                    let line = p.span.slice(text);
+                    assert_eq!(p.boilerplate, classify_alone(line), "{line:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn phrase_sets_table() {
         for line in [
