@@ -52,7 +52,7 @@ fn write_quoted_if<W: Write + ?Sized>(out: &mut W, s: &str, known_clean: bool) -
     let s = clean_if(s, known_clean);
     // The common case: nothing to escape and short enough to be one piece. (After `clean`, tab
     // is the only control character left.)
-    if s.len() <= CHUNK_BYTES && !s.bytes().any(|b| matches!(b, b'\\' | b'"' | b'\n' | b'\t')) {
+    if s.len() <= CHUNK_BYTES && !needs_escapes(s.as_bytes()) {
         out.write_all(b"\"")?;
         out.write_all(s.as_bytes())?;
         return out.write_all(b"\"");
@@ -78,6 +78,14 @@ fn write_quoted_if<W: Write + ?Sized>(out: &mut W, s: &str, known_clean: bool) -
     }
     quoted.push('"');
     out.write_all(quoted.as_bytes())
+}
+
+/// Whether `s` holds a byte [`write_quoted_if`] escapes: `\\`, `"`, line feed or tab.
+fn needs_escapes(bytes: &[u8]) -> bool {
+    let special = |b: &u8| matches!(b, b'\\' | b'"' | b'\n' | b'\t');
+    // Sixteen bytes at a time where SSE2 is at hand (exact), then one at a time.
+    let (rest, bits) = super::scan::block_with(bytes, 0, 0, b"\\\"\n\t");
+    bits != 0 || bytes[rest..].iter().any(special)
 }
 
 impl Exporter for Dot {

@@ -10,6 +10,7 @@ pub mod html;
 pub mod json;
 pub mod neo4j;
 pub mod outbuf;
+mod scan;
 pub mod values;
 pub mod xml;
 

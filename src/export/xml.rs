@@ -67,7 +67,24 @@ fn next_special(bytes: &[u8], from: usize, attr: bool) -> Option<usize> {
                     && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))))
     };
     let mut i = from;
-    // Eight bytes at a time: most words hold no byte that can be special, and a word test is
+    // Sixteen bytes at a time where SSE2 is at hand: a block flags the bytes of
+    // [`SPECIAL_IN_ATTR`], each then checked exactly.
+    loop {
+        let (start, mut bits) = super::scan::block_with(bytes, i, 0x20, b"&<>\"'\xEF");
+        if bits == 0 {
+            i = start;
+            break;
+        }
+        while bits != 0 {
+            let j = start + bits.trailing_zeros() as usize;
+            if special(j) {
+                return Some(j);
+            }
+            bits &= bits - 1;
+        }
+        i = start + 16;
+    }
+    // The rest (or everything, without SSE2) eight bytes at a time: most words hold no byte that can be special, and a word test is
     // cheaper than eight table look-ups; a word that may hold one is looked at byte by byte.
     while i + 8 <= bytes.len() {
         if may_be_special(crate::text::load8(bytes, i)) {
