@@ -1702,7 +1702,6 @@ fn candidate(
             acronym_after = Some(k + 2);
         }
     }
-    let _ = initial;
     Some(Candidate {
         span,
         first: a,
