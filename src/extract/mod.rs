@@ -448,6 +448,17 @@ fn unmentioned<'c>(
     ents.len() - 1
 }
 
+/// The word of `words` (all lower case) that `w` is once lower-cased (as [`events::lower`]
+/// does it), if any. An ASCII word is compared as it is: no lower-cased copy.
+fn lower_in(w: &str, words: &[&'static str]) -> Option<&'static str> {
+    if w.is_ascii() {
+        words.iter().copied().find(|x| x.eq_ignore_ascii_case(w))
+    } else {
+        let l = events::lower(w);
+        words.iter().copied().find(|x| *x == l)
+    }
+}
+
 /// Whether `KGRAPH_DEBUG_SHADOW` is set: shadow sentences go to standard error (for writing
 /// patterns).
 fn debug_shadow() -> bool {
@@ -569,26 +580,25 @@ pub fn extract_document_with<'o>(
         }
         let toks = &ctx.tokens[c.sentence];
         let entry = recent.org_nouns.entry(e).or_default();
-        // Lower-cased words, borrowed where lower-casing changes nothing (most words).
-        let mut add = |w: Cow<'_, str>| {
-            if relate::ORG_ANAPHORS.contains(&&*w) && !entry.iter().any(|n| *n == *w) {
-                entry.push(w.into_owned());
+        // Words compared lower-cased ([`lower_in`]: no lower-cased copy of most words).
+        let mut add = |w: &str| {
+            if let Some(a) = lower_in(w, relate::ORG_ANAPHORS) {
+                if !entry.iter().any(|n| n == a) {
+                    entry.push(a.to_string());
+                }
             }
         };
         if c.last < toks.len() {
-            add(events::lower(toks[c.last].text(text)));
+            add(toks[c.last].text(text));
         }
         // Apposition: "X, a notorious gang" / "X, the Venezuelan gang".
         if c.last + 2 < toks.len()
             && toks[c.last].text(text) == ","
-            && matches!(
-                &*events::lower(toks[c.last + 1].text(text)),
-                "a" | "an" | "the"
-            )
+            && lower_in(toks[c.last + 1].text(text), &["a", "an", "the"]).is_some()
         {
             for t in &toks[c.last + 2..(c.last + 5).min(toks.len())] {
-                let w = events::lower(t.text(text));
-                if matches!(&*w, "," | "that" | "which" | "who") {
+                let w = t.text(text);
+                if lower_in(w, &[",", "that", "which", "who"]).is_some() {
                     break;
                 }
                 add(w);
@@ -596,20 +606,25 @@ pub fn extract_document_with<'o>(
         }
         // "the Venezuelan gang Tren de Aragua": a noun right before.
         if c.first >= 1 {
-            add(events::lower(toks[c.first - 1].text(text)));
+            add(toks[c.first - 1].text(text));
         }
         // The last word of the name: "gang" of "the Tren de Aragua Gang". (Lower-casing
         // maps white space to white space and nothing else to it, so the last word of the
         // lower-cased label is the lower-cased last word.)
         if let Some(w) = ctx.entities[e].label.split_whitespace().last() {
-            add(events::lower(w));
+            add(w);
         }
     }
-    for (m, _) in ctx.cands.iter().enumerate() {
-        if let Some(e) = ctx.assignment[m] {
-            *recent.mentions.entry(e).or_insert(0) += 1;
-        }
+    // Mentions of each entity: counted by index, the map built from them in order at once.
+    let mut counts = vec![0usize; ctx.entities.len()];
+    for &e in ctx.assignment.iter().flatten() {
+        counts[e] += 1;
     }
+    recent.mentions = counts
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, n)| n > 0)
+        .collect();
     for si in 0..ctx.seg.sentences.len() {
         recent.new_paragraph(ctx.seg.sentences[si].paragraph);
         let span = ctx.sentence_span(si);
@@ -809,9 +824,9 @@ pub fn extract_document_with<'o>(
         // Only where the name says so: "U.S. Treasury", not "Congress".
         let Some(&m) = ent.mentions.iter().find(|&&m| {
             let first = ctx.tokens[ctx.cands[m].sentence][ctx.cands[m].first].text(text);
-            lex.names(&crate::text::fold_key(first))
+            lex.names_of_text(first)
                 .iter()
-                .any(|&x| resolve::entity_id(EntityType::Place, &lex.entries[x].name) == place)
+                .any(|&x| resolve::is_entity_id(EntityType::Place, &lex.entries[x].name, &place))
         }) else {
             continue;
         };
@@ -976,6 +991,32 @@ mod tests {
     use super::*;
     use crate::pipeline::Pipeline;
     use crate::text::fold_key;
+
+    /// [`lower_in`] is a look-up of `events::lower(w)`.
+    #[test]
+    fn lower_in_is_lower_then_find() {
+        let words: &[&'static str] = &["gang", "the", ",", "a", "kelvin"];
+        for w in [
+            "gang",
+            "Gang",
+            "GANG",
+            "gangs",
+            "The",
+            "tHe",
+            ",",
+            "A",
+            "a",
+            "",
+            "\u{212A}elvin",
+            "KELVIN",
+            "Ǵang",
+            "ganG\u{301}",
+        ] {
+            let l = events::lower(w);
+            let expected = words.iter().copied().find(|x| *x == l);
+            assert_eq!(lower_in(w, words), expected, "{w:?}");
+        }
+    }
 
     /// Relation names the ontology lacks are kept once: the same name, the same copy.
     #[test]

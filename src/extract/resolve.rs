@@ -54,10 +54,6 @@ impl Dsu {
     }
 }
 
-fn words(key: &str) -> Vec<&str> {
-    key.split(' ').filter(|w| !w.is_empty()).collect()
-}
-
 fn contains_seq(hay: &[&str], needle: &[&str]) -> bool {
     needle.len() < hay.len() && hay.windows(needle.len()).any(|w| w == needle)
 }
@@ -116,10 +112,16 @@ pub(crate) fn entity_id(etype: EntityType, name: &str) -> String {
     if !name.is_ascii() {
         return node_id(etype, name);
     }
-    let prefix = etype.as_str();
+    let mut id = Vec::with_capacity(etype.as_str().len() + 2 + 2 * name.len());
+    ascii_entity_id_into(etype, name, &mut id);
+    // Always valid: the prefix and every byte pushed are ASCII.
+    String::from_utf8(id).unwrap_or_else(|_| node_id(etype, name))
+}
+
+/// The bytes of [`entity_id`] of an ASCII `name`, appended to `id`.
+fn ascii_entity_id_into(etype: EntityType, name: &str, id: &mut Vec<u8>) {
     // Written as bytes (ASCII only: pushing a byte costs less than pushing a `char`).
-    let mut id = Vec::with_capacity(prefix.len() + 2 + 2 * name.len());
-    id.extend_from_slice(prefix.as_bytes());
+    id.extend_from_slice(etype.as_str().as_bytes());
     id.push(b':');
     let base = id.len();
     let mut dash = false;
@@ -137,8 +139,24 @@ pub(crate) fn entity_id(etype: EntityType, name: &str) -> String {
     if id.len() == base {
         id.push(b'x');
     }
-    // Always valid: the prefix and every byte pushed are ASCII.
-    String::from_utf8(id).unwrap_or_else(|_| node_id(etype, name))
+}
+
+/// Whether `id` is [`entity_id`]`(etype, name)`, found without a new string for ASCII names.
+pub(crate) fn is_entity_id(etype: EntityType, name: &str, id: &str) -> bool {
+    if !name.is_ascii() {
+        return node_id(etype, name) == id;
+    }
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with(|buf| match buf.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            ascii_entity_id_into(etype, name, &mut buf);
+            buf.as_slice() == id.as_bytes()
+        }
+        Err(_) => entity_id(etype, name) == id,
+    })
 }
 
 /// [`entity_id`] of lexicon entry `entry` named `name`: the same entries come back in
@@ -616,12 +634,21 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
                 _ => String::new(),
             })
             .collect();
+        // The words of each key, split once: `key_words(i)`.
+        let mut flat: Vec<&str> = Vec::new();
+        let mut ranges: Vec<(u32, u32)> = Vec::with_capacity(keys.len());
+        for key in &keys {
+            let start = flat.len() as u32;
+            flat.extend(key.split(' ').filter(|w| !w.is_empty()));
+            ranges.push((start, flat.len() as u32));
+        }
+        let key_words = |i: usize| &flat[ranges[i].0 as usize..ranges[i].1 as usize];
         let mut by_word: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         let mut by_initials: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, n) in nodes.iter().enumerate() {
             match n.etype {
                 EntityType::Person => {
-                    let w = words(&keys[i]);
+                    let w = key_words(i);
                     for (k, x) in w.iter().enumerate() {
                         if !w[..k].contains(x) {
                             by_word.entry(x).or_default().push(i);
@@ -637,7 +664,7 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
         for (i, n) in nodes.iter().enumerate() {
             let target = match n.etype {
                 EntityType::Person => {
-                    let w = words(&keys[i]);
+                    let w = key_words(i);
                     if w.is_empty() || w.len() > 2 {
                         continue;
                     }
@@ -647,7 +674,7 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
                             .into_iter()
                             .flatten()
                             .copied()
-                            .filter(|&j| j != i && contains_seq(&words(&keys[j]), &w)),
+                            .filter(|&j| j != i && contains_seq(key_words(j), w)),
                     )
                 }
                 EntityType::Organization if acronym(&n.label) => {
@@ -701,9 +728,9 @@ pub fn resolve_corpus(graph: &mut KnowledgeGraph) -> BTreeMap<String, String> {
         if n.id.starts_with("event:") {
             continue;
         }
-        let id = entity_id(n.etype, &n.label);
-        if id != n.id {
-            relabel.insert(n.id.clone(), id);
+        // (Most ids stand: compared without making the id again.)
+        if !is_entity_id(n.etype, &n.label, &n.id) {
+            relabel.insert(n.id.clone(), entity_id(n.etype, &n.label));
         }
     }
     for (old, new) in &relabel {
@@ -775,6 +802,31 @@ mod tests {
             restore_accents("Nicolás Maduro", &aliases),
             "Nicolás Maduro"
         );
+    }
+
+    #[test]
+    fn is_entity_id_agrees_with_entity_id() {
+        let names = [
+            "Tren de Aragua",
+            "U.S.",
+            "O'Brien",
+            "...",
+            "",
+            "Rísquez",
+            "ICE  (agency)",
+            "a-b`c",
+        ];
+        for etype in [EntityType::Person, EntityType::Place, EntityType::Event] {
+            for name in names {
+                let id = entity_id(etype, name);
+                assert_eq!(id, node_id(etype, name), "{name:?}");
+                assert!(is_entity_id(etype, name, &id), "{name:?}");
+                for other in names.iter().filter(|&&o| entity_id(etype, o) != id) {
+                    assert!(!is_entity_id(etype, other, &id), "{other:?} as {id:?}");
+                }
+                assert!(!is_entity_id(etype, name, &format!("{id}x")));
+            }
+        }
     }
 
     #[test]
