@@ -264,7 +264,7 @@ pub struct DocContext<'a> {
     pub cands: Vec<Candidate>,
     /// The demonyms written with a capital as (sentence, token, lexicon entry), in text order.
     pub demonyms: Vec<(usize, usize, usize)>,
-    pub entities: Vec<resolve::LocalEntity>,
+    pub entities: Vec<resolve::LocalEntity<'a>>,
     /// Entity of each candidate.
     pub assignment: Vec<Option<usize>>,
 }
@@ -522,7 +522,7 @@ pub fn extract_document_with<'o>(
         nodes.nodes[n].mentions += ent.mentions.len() as u64;
         nodes
             .aliases
-            .extend(ent.aliases.iter().map(|a| (n, Cow::Borrowed(a.as_str()))));
+            .extend(ent.aliases.iter().map(|a| (n, Cow::Borrowed(&**a))));
         node_of.push(n);
     }
     let mut ents: Vec<relate::EntityRef> = ctx

@@ -7,6 +7,7 @@
 //! nearest earlier full name when two people share it) and shortened organization names ("the
 //! Tren" → "Tren de Aragua"). Across the corpus the same joins run over the graph's nodes.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap;
@@ -17,13 +18,15 @@ use crate::text::fold_key;
 
 use super::detect::{is_acronym, ti, Candidate, TYPES};
 
-/// An entity of one document.
+/// An entity of one document (`'d` is the document's text).
 #[derive(Debug, Clone)]
-pub struct LocalEntity {
+pub struct LocalEntity<'d> {
     pub etype: EntityType,
     pub label: String,
     pub id: String,
-    pub aliases: BTreeSet<String>,
+    /// The forms of its mentions (NFC), sorted, each once: borrowed from the text where it
+    /// is its own NFC (ASCII), which most are.
+    pub aliases: Vec<Cow<'d, str>>,
     pub lex: Option<usize>,
     /// Candidate indices, in text order.
     pub mentions: Vec<usize>,
@@ -213,11 +216,11 @@ enum Targets {
 }
 
 /// Groups one document's candidates into entities. `cands` must be in text order.
-pub fn resolve_document(
-    doc: &str,
+pub fn resolve_document<'d>(
+    doc: &'d str,
     cands: &[Candidate],
     lex: &Lexicon,
-) -> (Vec<LocalEntity>, Vec<Option<usize>>) {
+) -> (Vec<LocalEntity<'d>>, Vec<Option<usize>>) {
     // 1. Names: one per key, numbered in order of first appearance; `kix` is each
     //    candidate's name.
     let mut key_ix: FxHashMap<&str, usize> = FxHashMap::default();
@@ -483,7 +486,7 @@ pub fn resolve_document(
     // Group root → its entity.
     let mut group_of: Vec<Option<usize>> = vec![None; k];
     // No more entities than names.
-    let mut entities: Vec<LocalEntity> = Vec::with_capacity(k);
+    let mut entities: Vec<LocalEntity<'d>> = Vec::with_capacity(k);
     let mut mention_count: Vec<usize> = Vec::with_capacity(k);
     let mut assignment: Vec<Option<usize>> = vec![None; cands.len()];
     for (m, &i) in kix.iter().enumerate() {
@@ -510,7 +513,7 @@ pub fn resolve_document(
                 etype: ty,
                 label: String::new(),
                 id: String::new(),
-                aliases: BTreeSet::new(),
+                aliases: Vec::new(),
                 lex: None,
                 mentions: Vec::new(),
             });
@@ -528,18 +531,23 @@ pub fn resolve_document(
         let Some(e) = e else { continue };
         let ent = &mut entities[e];
         ent.mentions.push(m);
-        // ASCII text is its own NFC: no new string for a form already there.
+        // ASCII text is its own NFC: borrowed. (Sorted and made distinct below; a form
+        // repeating the one before is dropped at once.)
         let t = c.text(doc);
         if !t.is_ascii() {
-            ent.aliases.insert(crate::text::nfc(t));
-        } else if !ent.aliases.contains(t) {
-            ent.aliases.insert(t.to_string());
+            ent.aliases.push(Cow::Owned(crate::text::nfc(t)));
+        } else if ent.aliases.last().is_none_or(|a| &**a != t) {
+            ent.aliases.push(Cow::Borrowed(t));
         }
         if c.lex.is_some() && ent.lex.is_none() {
             ent.lex = c.lex;
         }
     }
     for e in &mut entities {
+        if !e.aliases.windows(2).all(|w| w[0] < w[1]) {
+            e.aliases.sort_unstable();
+            e.aliases.dedup();
+        }
         if let Some(name) = e
             .mentions
             .iter()
@@ -556,7 +564,7 @@ pub fn resolve_document(
                 e.id = lexicon_entity_id(x, e.etype, &e.label);
             }
             _ => {
-                e.label = pick_label(&e.aliases);
+                e.label = pick_label_sorted(&e.aliases);
                 e.id = entity_id(e.etype, &e.label);
             }
         }
@@ -567,22 +575,32 @@ pub fn resolve_document(
 /// The most complete form among aliases; an ALL-CAPS dateline form is title-cased when it is
 /// the only one ("CARACAS" → "Caracas").
 pub fn pick_label(aliases: &BTreeSet<String>) -> String {
+    let sorted: Vec<&str> = aliases.iter().map(String::as_str).collect();
+    pick_label_sorted(&sorted)
+}
+
+/// [`pick_label`] of aliases given sorted, each once.
+fn pick_label_sorted<S: AsRef<str>>(aliases: &[S]) -> String {
     let mixed = |a: &str| a.chars().any(char::is_lowercase) || short_acronym(a);
     // The pool: the mixed-case forms and short acronyms, or every form when there are none.
     // One form (most entities) is the pool and the best; several are walked, not collected.
     let best = if aliases.len() == 1 {
-        aliases.first()
+        aliases.first().map(S::as_ref)
     } else {
-        let any_mixed = aliases.iter().any(|a| mixed(a));
-        let mut best: Option<&String> = None;
-        for a in aliases.iter().filter(|a| !any_mixed || mixed(a)) {
+        let any_mixed = aliases.iter().any(|a| mixed(a.as_ref()));
+        let mut best: Option<&str> = None;
+        for a in aliases
+            .iter()
+            .map(S::as_ref)
+            .filter(|a| !any_mixed || mixed(a))
+        {
             if best.is_none_or(|b| better_label(a, b)) {
                 best = Some(a);
             }
         }
         best
     };
-    cased_label(best.cloned().unwrap_or_default())
+    cased_label(best.map(str::to_string).unwrap_or_default())
 }
 
 /// An acronym of at most five letters ("ICE", "U.S."): kept in capitals as a label.
