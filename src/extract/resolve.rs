@@ -121,6 +121,28 @@ pub(crate) fn entity_id(etype: EntityType, name: &str) -> String {
     String::from_utf8(id).unwrap_or_else(|_| node_id(etype, name))
 }
 
+/// What [`ascii_entity_id_into`] makes of each byte: its lower case for an ASCII letter or
+/// digit, [`SLUG_SKIP`] for the marks a slug drops ('\'', '.', '`'), [`SLUG_SEP`] for
+/// anything else (a separator). One look-up per byte instead of a chain of tests.
+static SLUG_BYTE: [u8; 256] = {
+    let mut t = [SLUG_SEP; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else if matches!(c, b'\'' | b'.' | b'`') {
+            SLUG_SKIP
+        } else {
+            SLUG_SEP
+        };
+        b += 1;
+    }
+    t
+};
+const SLUG_SEP: u8 = 0;
+const SLUG_SKIP: u8 = 1;
+
 /// The bytes of [`entity_id`] of an ASCII `name`, appended to `id`.
 fn ascii_entity_id_into(etype: EntityType, name: &str, id: &mut Vec<u8>) {
     // Written as bytes (ASCII only: pushing a byte costs less than pushing a `char`).
@@ -128,15 +150,17 @@ fn ascii_entity_id_into(etype: EntityType, name: &str, id: &mut Vec<u8>) {
     id.push(b':');
     let base = id.len();
     let mut dash = false;
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() {
-            if dash && id.len() > base {
-                id.push(b'-');
+    for &b in name.as_bytes() {
+        match SLUG_BYTE[b as usize] {
+            SLUG_SEP => dash = true,
+            SLUG_SKIP => {}
+            lower => {
+                if dash && id.len() > base {
+                    id.push(b'-');
+                }
+                dash = false;
+                id.push(lower);
             }
-            dash = false;
-            id.push(b.to_ascii_lowercase());
-        } else if !matches!(b, b'\'' | b'.' | b'`') {
-            dash = true;
         }
     }
     if id.len() == base {
