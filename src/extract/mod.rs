@@ -573,6 +573,8 @@ pub fn extract_document_with<'o>(
     let reference = crate::text::dates::document_date(text, doc.date.as_deref());
     let mut recent = relate::Recent::default();
     // Organizations called by a noun: "the Tren de Aragua gang", "a notorious gang".
+    // Whether the last word of each entity's label has been looked at.
+    let mut label_seen = vec![false; ctx.entities.len()];
     for (m, c) in ctx.cands.iter().enumerate() {
         let Some(e) = ctx.assignment[m] else { continue };
         if ctx.entities[e].etype != EntityType::Organization {
@@ -610,9 +612,12 @@ pub fn extract_document_with<'o>(
         }
         // The last word of the name: "gang" of "the Tren de Aragua Gang". (Lower-casing
         // maps white space to white space and nothing else to it, so the last word of the
-        // lower-cased label is the lower-cased last word.)
-        if let Some(w) = ctx.entities[e].label.split_whitespace().last() {
-            add(w);
+        // lower-cased label is the lower-cased last word.) The same word at every mention:
+        // looked at the first time only, as a noun once added is not added again.
+        if !std::mem::replace(&mut label_seen[e], true) {
+            if let Some(w) = ctx.entities[e].label.split_whitespace().last() {
+                add(w);
+            }
         }
     }
     // Mentions of each entity: counted by index, the map built from them in order at once.
