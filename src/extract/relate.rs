@@ -941,13 +941,17 @@ fn scan_shadow<'s>(
             _ => toks.len(),
         };
         for (t, &id) in toks[i..upto].iter().zip(&ids[i..upto]) {
+            // Most tokens: plain, their word id found with the events flags already, their
+            // shadow as long as they are.
+            if id != super::events::NO_ID {
+                let len = t.span.len();
+                words.push_id(onto, id, at, len);
+                at += len + 1;
+                continue;
+            }
             let token = bytes.get(t.span.start..t.span.end).unwrap_or_default();
-            // Most tokens: plain, their word id found with the events flags already; or
-            // short ASCII, their shadow their lower case.
-            let len = if id != super::events::NO_ID {
-                words.push_id(onto, id, at, token.len());
-                token.len()
-            } else if t.kind != TokKind::Possessive && words.push_lower_ascii(onto, token, at) {
+            // Short ASCII tokens: their shadow their lower case.
+            let len = if t.kind != TokKind::Possessive && words.push_lower_ascii(onto, token, at) {
                 token.len()
             } else {
                 lower.clear();
