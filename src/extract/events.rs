@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use crate::graph::EntityType;
 use crate::lexicon::{Kind, Lexicon};
+use crate::ontology::{Ontology, WordSet};
 use crate::text::dates::{find_date, Ymd};
 use crate::text::fold_key;
 
@@ -1029,10 +1030,15 @@ pub(crate) const TRIGGER_START: u8 = 0x80;
 pub(crate) const CUE_CODE: u8 = 0x1f;
 const _: () = assert!(super::relate::CUE_CODES <= CUE_CODE as usize);
 
+/// [`TokenTable::sentence_ids`] of a token whose ontology word id was not looked up.
+pub(crate) const NO_ID: u32 = u32::MAX - 1;
+const _: () = assert!(NO_ID != WordSet::NO_WORD);
+
 /// What the stages after detection ask of every token of a document, answered once: whether
 /// a trigger phrase may start there ([`TRIGGER_START`]) and its cue for the relation stage
 /// ([`CUE_CODE`]), one byte per token, plus the bits of each sentence's tokens together (a
-/// sentence without [`TRIGGER_START`] is done with at once).
+/// sentence without [`TRIGGER_START`] is done with at once), and, given the ontology, the
+/// token's word id for the relation patterns, from the same look-up.
 ///
 /// Most tokens are plain ASCII words of up to 15 bytes: they are lower-cased as two numbers
 /// and looked up once in [`TriggerWords::known`], which holds every word that begins a
@@ -1041,6 +1047,9 @@ const _: () = assert!(super::relate::CUE_CODES <= CUE_CODE as usize);
 pub struct TokenTable {
     /// Per token, in document order.
     flags: Vec<u8>,
+    /// Per token, its word id in the ontology given (found by the same look-up as the
+    /// flags), [`NO_ID`] where not found so (no ontology given, or not a plain token).
+    ids: Vec<u32>,
     /// Where each sentence's tokens end in `flags`.
     ends: Vec<usize>,
     /// Per sentence, the flags of its tokens or'ed together.
@@ -1049,30 +1058,40 @@ pub struct TokenTable {
 
 impl TokenTable {
     /// The table of the tokens of a document.
-    pub fn new(text: &str, tokens: &super::tokens::SentenceTokens, lex: &Lexicon) -> TokenTable {
+    pub fn new(
+        text: &str,
+        tokens: &super::tokens::SentenceTokens,
+        lex: &Lexicon,
+        onto: Option<&Ontology>,
+    ) -> TokenTable {
         let triggers = TriggerWords::of(lex);
+        let known = KnownWords::of(lex, onto);
         let mut table = TokenTable {
             flags: Vec::new(),
+            ids: Vec::new(),
             ends: Vec::with_capacity(tokens.len()),
             any: Vec::with_capacity(tokens.len()),
         };
         let mut buf = PhraseBuf::default();
         let bytes = text.as_bytes();
+        table.flags.reserve(tokens.token_count());
+        table.ids.reserve(tokens.token_count());
         for toks in tokens.iter() {
-            table.flags.reserve(toks.len());
             let mut any = 0;
             for t in toks {
-                let f = match triggers.known.get(bytes, t.span.start, t.span.end) {
-                    Some(f) if t.kind == TokKind::Word => f,
-                    Some(f) => f & !TRIGGER_START,
+                let (f, id) = match known.get(bytes, t.span.start, t.span.end) {
+                    Some((f, id)) if t.kind == TokKind::Word => (f, id),
+                    Some((f, id)) => (f & !TRIGGER_START, id),
                     None => {
                         let trigger = may_start_trigger(text, t, lex, &triggers, &mut buf);
-                        super::relate::cue_code(t.text(text))
-                            | if trigger { TRIGGER_START } else { 0 }
+                        let f = super::relate::cue_code(t.text(text))
+                            | if trigger { TRIGGER_START } else { 0 };
+                        (f, NO_ID)
                     }
                 };
                 any |= f;
                 table.flags.push(f);
+                table.ids.push(id);
             }
             table.ends.push(table.flags.len());
             table.any.push(any);
@@ -1084,6 +1103,13 @@ impl TokenTable {
     pub fn sentence(&self, s: usize) -> &[u8] {
         let start = if s == 0 { 0 } else { self.ends[s - 1] };
         &self.flags[start..self.ends[s]]
+    }
+
+    /// The ontology word ids of sentence `s`'s tokens (see [`TokenTable::new`]): what
+    /// [`crate::ontology::WordSet::push_lower_ascii`] would find, or [`NO_ID`].
+    pub fn sentence_ids(&self, s: usize) -> &[u32] {
+        let start = if s == 0 { 0 } else { self.ends[s - 1] };
+        &self.ids[start..self.ends[s]]
     }
 
     /// Whether a token of sentence `s` has one of `bits`.
@@ -1130,49 +1156,77 @@ fn known_slot(lo: u64, hi: u64, len: usize) -> usize {
 /// addressing from [`known_slot`], a key 0 where empty (no word's number is 0); keys apart
 /// from flags and about half the slots empty, so that the keys stay in the first-level cache
 /// (a look-up per token, most of them missing).
+///
+/// The same look-up gives the token's word id in an ontology: its words that a plain token
+/// may be are in the table too ([`Ontology::plain_words`]).
 #[derive(Default)]
 struct KnownWords {
     /// Words of one to eight bytes.
     short: Box<[u64]>,
     short_flags: Box<[u8]>,
+    short_ids: Box<[u32]>,
     /// Words of nine to fifteen bytes.
     long: Box<[[u64; 2]]>,
     long_flags: Box<[u8]>,
+    long_ids: Box<[u32]>,
     /// Words of one byte, by byte (any case): their flags, `None` for a byte no plain token
-    /// is made of.
+    /// is made of, and their ids.
     single: Vec<Option<u8>>,
+    single_ids: Vec<u32>,
+    /// The id of a word that is none of the ontology's: [`WordSet::NO_WORD`], or [`NO_ID`]
+    /// for a table made without an ontology.
+    miss_id: u32,
 }
 
 impl KnownWords {
-    /// The table of `words` (lower case) with their flags.
-    fn new(words: &[(&[u8], u8)]) -> KnownWords {
+    /// The table of `words` (lower case) with their flags, and of the words of an
+    /// ontology with their ids (`None`: no ontology, every id [`NO_ID`]).
+    fn new(words: &[(&[u8], u8)], onto_words: Option<&[(&[u8], u32)]>) -> KnownWords {
+        let miss_id = if onto_words.is_some() {
+            WordSet::NO_WORD
+        } else {
+            NO_ID
+        };
         // A word no plain token lower-cases to (too long, or with a byte a plain token
         // lacks) is left out; the same word twice takes one slot.
-        let mut kept: Vec<(&[u8], u8)> = words
+        let mut kept: Vec<(&[u8], u8, u32)> = words
             .iter()
-            .copied()
-            .filter(|(w, _)| {
+            .map(|&(w, f)| (w, f, miss_id))
+            .chain(
+                onto_words
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&(w, id)| (w, 0, id)),
+            )
+            .filter(|(w, _, _)| {
                 (1..=15).contains(&w.len()) && plain(w) && !w.iter().any(|&b| b < b'!')
             })
             .collect();
         kept.sort_unstable();
-        let mut merged: Vec<(&[u8], u8)> = Vec::with_capacity(kept.len());
-        for (w, f) in kept {
+        let mut merged: Vec<(&[u8], u8, u32)> = Vec::with_capacity(kept.len());
+        for (w, f, id) in kept {
             match merged.last_mut() {
-                Some((last, flags)) if *last == w => *flags |= f,
-                _ => merged.push((w, f)),
+                Some((last, flags, known)) if *last == w => {
+                    *flags |= f;
+                    // (An ontology word is its words' one id; the lexicon's have none.)
+                    *known = (*known).min(id);
+                }
+                _ => merged.push((w, f, id)),
             }
         }
-        let shorts = merged.iter().filter(|(w, _)| w.len() <= 8).count();
+        let shorts = merged.iter().filter(|(w, _, _)| w.len() <= 8).count();
         let slots = |n: usize| (n * 2).next_power_of_two().max(16);
         let mut short = vec![0u64; slots(shorts)];
         let mut short_flags = vec![0u8; short.len()];
+        let mut short_ids = vec![miss_id; short.len()];
         let mut long = vec![[0u64; 2]; slots(merged.len() - shorts)];
         let mut long_flags = vec![0u8; long.len()];
+        let mut long_ids = vec![miss_id; long.len()];
         let mut single: Vec<Option<u8>> = (0..=255u8)
             .map(|b| (b >= b'!' && plain(&[b])).then_some(0))
             .collect();
-        for (w, flags) in merged {
+        let mut single_ids = vec![miss_id; 256];
+        for (w, flags, id) in merged {
             let mut b = [0u8; 16];
             b[..w.len()].copy_from_slice(w);
             let lo = u64::from_le_bytes(b[..8].try_into().unwrap_or_default());
@@ -1181,6 +1235,11 @@ impl KnownWords {
                 for c in [w[0], w[0].to_ascii_uppercase()] {
                     if let Some(f) = &mut single[usize::from(c)] {
                         *f |= flags;
+                    }
+                    // A token's id is that of its lower case: ontology words have no
+                    // capitals, and a capital has the id of its letter.
+                    if id != miss_id {
+                        single_ids[usize::from(c)] = id;
                     }
                 }
             }
@@ -1192,6 +1251,7 @@ impl KnownWords {
                 }
                 short[at] = lo;
                 short_flags[at] = flags;
+                short_ids[at] = id;
             } else {
                 let mask = long.len() - 1;
                 let mut at = known_slot(lo, hi, long.len());
@@ -1200,25 +1260,68 @@ impl KnownWords {
                 }
                 long[at] = [lo, hi];
                 long_flags[at] = flags;
+                long_ids[at] = id;
             }
         }
         KnownWords {
             short: short.into_boxed_slice(),
             short_flags: short_flags.into_boxed_slice(),
+            short_ids: short_ids.into_boxed_slice(),
             long: long.into_boxed_slice(),
             long_flags: long_flags.into_boxed_slice(),
+            long_ids: long_ids.into_boxed_slice(),
             single,
+            single_ids,
+            miss_id,
         }
     }
 
+    /// The table of `lex` and `onto`, built on the first call of a thread and again when
+    /// another lexicon or ontology comes (told by their serial numbers).
+    fn of(lex: &Lexicon, onto: Option<&Ontology>) -> Rc<KnownWords> {
+        type Cached = Option<((u64, usize, u64), Rc<KnownWords>)>;
+        thread_local! {
+            static CACHE: RefCell<Cached> = const { RefCell::new(None) };
+        }
+        #[cfg(test)]
+        if tests::UNFILTERED.with(std::cell::Cell::get) {
+            return Rc::new(KnownWords::default());
+        }
+        let key = (
+            lex.serial(),
+            lex.entries.len(),
+            onto.map_or(0, Ontology::words_serial),
+        );
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            match &*c {
+                Some((k, t)) if *k == key => t.clone(),
+                _ => {
+                    let triggers = TriggerWords::of(lex);
+                    let words: Vec<(&[u8], u8)> = (triggers.known_words.iter())
+                        .map(|(w, f)| (&w[..], *f))
+                        .collect();
+                    let onto_words: Option<Vec<(&[u8], u32)>> =
+                        onto.map(|o| o.plain_words().collect());
+                    let t = Rc::new(KnownWords::new(&words, onto_words.as_deref()));
+                    *c = Some((key, t.clone()));
+                    t
+                }
+            }
+        })
+    }
+
     /// The [`TokenTable`] flags of token `bytes[start..end]` when it is a plain ASCII word of
-    /// 1 to 15 bytes (as a word: a token of another kind begins no trigger), by one look-up
-    /// of its lower case; `None` for other tokens, and for all when the table is empty.
+    /// 1 to 15 bytes (as a word: a token of another kind begins no trigger), and its word
+    /// id, by one look-up of its lower case; `None` for other tokens, and for all when the
+    /// table is empty.
     #[inline(always)]
-    fn get(&self, bytes: &[u8], start: usize, end: usize) -> Option<u8> {
+    fn get(&self, bytes: &[u8], start: usize, end: usize) -> Option<(u8, u32)> {
         let len = end.wrapping_sub(start);
         if len == 1 {
-            return *self.single.get(usize::from(*bytes.get(start)?))?;
+            let b = usize::from(*bytes.get(start)?);
+            let f = (*self.single.get(b)?)?;
+            return Some((f, self.single_ids[b]));
         }
         if !(2..=15).contains(&len) || start + 16 > bytes.len() || self.short.is_empty() {
             return None;
@@ -1231,8 +1334,8 @@ impl KnownWords {
             let mut at = known_slot(x, 0, self.short.len());
             loop {
                 match self.short[at] {
-                    k if k == x => return Some(self.short_flags[at]),
-                    0 => return Some(0),
+                    k if k == x => return Some((self.short_flags[at], self.short_ids[at])),
+                    0 => return Some((0, self.miss_id)),
                     _ => at = (at + 1) & mask,
                 }
             }
@@ -1244,8 +1347,10 @@ impl KnownWords {
         let mut at = known_slot(x, y, self.long.len());
         loop {
             match self.long[at] {
-                [k, l] if (k, l) == (x, y) => return Some(self.long_flags[at]),
-                [0, _] => return Some(0),
+                [k, l] if (k, l) == (x, y) => {
+                    return Some((self.long_flags[at], self.long_ids[at]))
+                }
+                [0, _] => return Some((0, self.miss_id)),
                 _ => at = (at + 1) & mask,
             }
         }
@@ -1266,9 +1371,9 @@ struct TriggerWords {
     /// The first words of the trigger keys of more than one word.
     multi: Box<[u64]>,
     /// The words a plain ASCII token of 1 to 15 bytes may be, lower-cased, with their
-    /// [`TokenTable`] flags: the first words of all trigger keys and the cue words. Empty
-    /// when every token is to take the general path.
-    known: KnownWords,
+    /// [`TokenTable`] flags: the first words of all trigger keys and the cue words (what
+    /// [`KnownWords::of`] is made of).
+    known_words: Vec<(Box<[u8]>, u8)>,
 }
 
 /// Bits of [`TriggerWords`] per set (4 KiB each).
@@ -1350,16 +1455,16 @@ impl TriggerWords {
                 }
             }
         }
-        let words: Vec<(&[u8], u8)> = first_words
+        let known_words: Vec<(Box<[u8]>, u8)> = first_words
             .iter()
-            .map(|w| (w.as_bytes(), TRIGGER_START))
-            .chain(super::relate::cue_words().map(|(w, code)| (w.as_bytes(), code)))
+            .map(|w| (w.as_bytes().into(), TRIGGER_START))
+            .chain(super::relate::cue_words().map(|(w, code)| (w.as_bytes().into(), code)))
             .collect();
         TriggerWords {
             first,
             first2,
             multi,
-            known: KnownWords::new(&words),
+            known_words,
         }
     }
 
@@ -1378,7 +1483,7 @@ impl TriggerWords {
                 first: all.clone(),
                 first2: all.clone(),
                 multi: all,
-                known: KnownWords::default(),
+                known_words: Vec::new(),
             });
         }
         let id = (lex.serial(), lex.entries.len());
@@ -2153,6 +2258,7 @@ mod tests {
     fn check_table(text: &str, toks: &[Token]) -> usize {
         let lex = Lexicon::load(&[] as &[&str]).expect("lexicon");
         let triggers = TriggerWords::of(&lex);
+        let table = KnownWords::of(&lex, None);
         let mut buf = PhraseBuf::default();
         let mut known = 0;
         for kind in [TokKind::Word, TokKind::Punct] {
@@ -2164,11 +2270,8 @@ mod tests {
                     } else {
                         0
                     };
-                let got = match triggers
-                    .known
-                    .get(text.as_bytes(), t.span.start, t.span.end)
-                {
-                    Some(f) => {
+                let got = match table.get(text.as_bytes(), t.span.start, t.span.end) {
+                    Some((f, _)) => {
                         known += 1;
                         if kind == TokKind::Word {
                             f
@@ -2220,7 +2323,7 @@ mod tests {
         for s in crate::text::segment(text).sentences {
             tokens.push_sentence(text, s.span);
         }
-        let table = TokenTable::new(text, &tokens, &lex);
+        let table = TokenTable::new(text, &tokens, &lex, None);
         let has: Vec<bool> = (0..tokens.len())
             .map(|s| table.sentence_has(s, TRIGGER_START))
             .collect();
@@ -2235,5 +2338,52 @@ mod tests {
         assert_eq!(last[0] & TRIGGER_START, 0);
         assert_ne!(table.sentence(0)[1] & CUE_CODE, 0, "gang");
         assert_eq!(table.sentence(1)[0], 0, "Nothing");
+    }
+
+    /// Given the ontology, the table's word ids are those the relation stage's own look-up
+    /// gives, for every token of the seeds, of the lexicon's words in three cases and of the
+    /// ontology's words, upper case too; most tokens have one. Without it, none has.
+    #[test]
+    fn token_table_ids_are_the_ontology_look_up() {
+        let lex = Lexicon::load(&[] as &[&str]).expect("lexicon");
+        let onto = Ontology::builtin().expect("ontology");
+        let mut texts = seed_texts();
+        let mut words = String::new();
+        for e in &lex.entries {
+            for f in std::iter::once(&e.name).chain(e.aliases.iter()) {
+                words.push_str(&format!("{f} {} {} ", f.to_lowercase(), f.to_uppercase()));
+            }
+        }
+        for (w, _) in onto.plain_words() {
+            let w = std::str::from_utf8(w).expect("ASCII");
+            words.push_str(&format!("{w} {} ", w.to_uppercase()));
+        }
+        texts.push(words);
+        let (mut all, mut found, mut words_met) = (0, 0, 0);
+        for text in &texts {
+            let mut tokens = crate::extract::tokens::SentenceTokens::default();
+            for s in crate::text::segment(text).sentences {
+                tokens.push_sentence(text, s.span);
+            }
+            let table = TokenTable::new(text, &tokens, &lex, Some(&onto));
+            let bare = TokenTable::new(text, &tokens, &lex, None);
+            for s in 0..tokens.len() {
+                assert_eq!(table.sentence(s), bare.sentence(s));
+                assert!(bare.sentence_ids(s).iter().all(|&id| id == NO_ID));
+                for (t, &id) in tokens[s].iter().zip(table.sentence_ids(s)) {
+                    all += 1;
+                    if id == NO_ID {
+                        continue;
+                    }
+                    found += 1;
+                    words_met += usize::from(id != WordSet::NO_WORD);
+                    assert_ne!(t.kind, TokKind::Possessive);
+                    let want = onto.lower_ascii_id(t.text(text).as_bytes());
+                    assert_eq!(Some(id), want, "{:?}", t.text(text));
+                }
+            }
+        }
+        assert!(found * 10 > all * 9, "{found} of {all}");
+        assert!(words_met * 10 > found, "{words_met} of {found}");
     }
 }

@@ -283,6 +283,16 @@ impl DocContext<'_> {
 
 /// Segments, tokenizes, detects and resolves one document.
 pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
+    analyze_with(doc, lex, None)
+}
+
+/// [`analyze`]; given the ontology, the token table answers the relation stage's word
+/// look-ups too (see [`events::TokenTable::sentence_ids`]).
+pub fn analyze_with<'a>(
+    doc: &'a Document,
+    lex: &Lexicon,
+    onto: Option<&Ontology>,
+) -> DocContext<'a> {
     let text = doc.text.as_str();
     let seg = segment(text);
     // News text runs about one token per five bytes and one candidate per sixty: room for
@@ -306,7 +316,7 @@ pub fn analyze<'a>(doc: &'a Document, lex: &Lexicon) -> DocContext<'a> {
         detect_into(&input, lex, &mut cands, &mut demonyms);
     }
     let (entities, assignment) = resolve::resolve_document(text, &cands, lex);
-    let words = events::TokenTable::new(text, &tokens, lex);
+    let words = events::TokenTable::new(text, &tokens, lex, onto);
     DocContext {
         doc,
         seg,
@@ -487,7 +497,7 @@ pub fn extract_document_with<'o>(
     onto: &'o Ontology,
     mentions: bool,
 ) -> DocExtraction<'o> {
-    let ctx = analyze(doc, lex);
+    let ctx = analyze_with(doc, lex, Some(onto));
     let text = doc.text.as_str();
     let mut out = DocExtraction {
         doc: doc.id.clone(),

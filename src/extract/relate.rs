@@ -893,6 +893,8 @@ fn scan_shadow<'s>(
     slot_tokens: &mut Vec<u32>,
 ) -> Vec<Slot<'s>> {
     let toks = &ctx.tokens[sentence];
+    // One per token: the ids the token table found (given this ontology), or `NO_ID`.
+    let ids = ctx.words.sentence_ids(sentence);
     let text = ctx.text();
     let bytes = text.as_bytes();
     words.start(onto);
@@ -938,9 +940,17 @@ fn scan_shadow<'s>(
             Some(s) if s.first == i => i + 1,
             _ => toks.len(),
         };
-        for t in &toks[i..upto] {
+        for (t, &id) in toks[i..upto].iter().zip(&ids[i..upto]) {
+            // Most tokens: plain, their word id found with the events flags already, their
+            // shadow as long as they are.
+            if id != super::events::NO_ID {
+                let len = t.span.len();
+                words.push_id(onto, id, at, len);
+                at += len + 1;
+                continue;
+            }
             let token = bytes.get(t.span.start..t.span.end).unwrap_or_default();
-            // Most tokens: short ASCII, their shadow their lower case.
+            // Short ASCII tokens: their shadow their lower case.
             let len = if t.kind != TokKind::Possessive && words.push_lower_ascii(onto, token, at) {
                 token.len()
             } else {

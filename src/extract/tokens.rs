@@ -169,6 +169,11 @@ impl SentenceTokens {
         self.ends.is_empty()
     }
 
+    /// The number of tokens of all sentences.
+    pub fn token_count(&self) -> usize {
+        self.tokens.len()
+    }
+
     /// The tokens of each sentence, in order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &[Token]> + ExactSizeIterator {
         (0..self.len()).map(move |s| &self[s])

@@ -39,6 +39,9 @@ pub(super) struct WordTable {
     at_word: bool,
     /// While the ontology is read.
     ids: FxHashMap<Box<str>, u32>,
+    /// A number telling this table from every other one the process froze (see
+    /// [`super::Ontology::words_serial`]).
+    serial: u64,
 }
 
 /// A token's length (255 for longer ones), first two and last bytes in one number: tokens
@@ -99,6 +102,8 @@ impl WordTable {
         self.heads = self.words.iter().map(|w| head_tail(w.as_bytes())).collect();
         self.at_word = self.words.iter().any(|w| w.starts_with('@'));
         self.ids = FxHashMap::default();
+        static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        self.serial = SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Whether a slot placeholder (`@P3`) may be one of the words: `false` unless a word
@@ -195,6 +200,39 @@ impl WordTable {
     }
 }
 
+impl super::Ontology {
+    /// A number that tells this ontology's words from those of every other ontology the
+    /// process built, even one later built at the same address: what a cache of word ids
+    /// keys on.
+    pub(crate) fn words_serial(&self) -> u64 {
+        self.words.serial
+    }
+
+    /// The words a plain ASCII token lower-cased may be (1 to 15 bytes from `!` to DEL, no
+    /// capitals, no `.`, `` ` `` or `'`), with their ids: a plain token's id (as
+    /// [`WordSet::push_lower_ascii`] finds it) is that of the word equal to its lower case,
+    /// if one of these, else [`NO_WORD`].
+    pub(crate) fn plain_words(&self) -> impl Iterator<Item = (&[u8], u32)> {
+        let plain = |w: &[u8]| {
+            (1..=15).contains(&w.len())
+                && w.iter().all(|&b| {
+                    (b'!'..0x80).contains(&b)
+                        && !b.is_ascii_uppercase()
+                        && !matches!(b, b'.' | b'`' | b'\'')
+                })
+        };
+        (self.words.words.iter().enumerate())
+            .filter(move |(_, w)| plain(w.as_bytes()))
+            .map(|(id, w)| (w.as_bytes(), id as u32))
+    }
+
+    /// The id [`WordSet::push_lower_ascii`] gives ASCII `token` (for tests).
+    #[cfg(test)]
+    pub(crate) fn lower_ascii_id(&self, token: &[u8]) -> Option<u32> {
+        self.words.get_ascii_lower(token)
+    }
+}
+
 /// The lower case of eight ASCII bytes (`A` to `Z` become `a` to `z`; others stay).
 #[inline]
 fn lower_ascii(x: u64) -> u64 {
@@ -234,6 +272,9 @@ pub struct WordSet {
 }
 
 impl WordSet {
+    /// The id of a token that is none of the ontology's words.
+    pub const NO_WORD: u32 = NO_WORD;
+
     /// Splits the shadow at its spaces and looks its tokens up.
     pub fn fill(&mut self, onto: &super::Ontology, shadow: &str) {
         self.start(onto);
@@ -296,6 +337,13 @@ impl WordSet {
         };
         self.record(onto, word, start, token.len(), 0);
         true
+    }
+
+    /// [`WordSet::push_lower_ascii`] of a token whose word id an earlier stage found
+    /// already (see [`super::Ontology::plain_words`]): `word`, [`NO_WORD`] for none.
+    #[inline]
+    pub fn push_id(&mut self, onto: &super::Ontology, word: u32, start: usize, len: usize) {
+        self.record(onto, word, start, len, 0);
     }
 
     /// Adds a token of this word id and length.
