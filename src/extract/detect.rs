@@ -1003,12 +1003,21 @@ fn is_connector(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> bool {
         return false;
     }
     let t = &s.tokens[i];
-    let w = tok(s, i);
-    (t.kind == TokKind::Word
-        && w.chars().next().is_some_and(char::is_lowercase)
-        && first_byte_allows(s, i, Kind::Connector.bit(), lex)
-        && is(s, i, Kind::Connector, lex))
-        || w == "&"
+    if t.kind == TokKind::Word {
+        // A word starting with a lower-case letter, told from its first byte when ASCII.
+        let lower_start = match s.doc.as_bytes()[t.span.start..t.span.end].first() {
+            Some(&b) if b.is_ascii() => b.is_ascii_lowercase(),
+            Some(_) => tok(s, i).chars().next().is_some_and(char::is_lowercase),
+            None => false,
+        };
+        if lower_start
+            && first_byte_allows(s, i, Kind::Connector.bit(), lex)
+            && is(s, i, Kind::Connector, lex)
+        {
+            return true;
+        }
+    }
+    tok_is_byte(s, i, b'&')
 }
 
 /// Whether the token's key may be a word-list key of a kind in `kinds`, as far as its first
@@ -1861,6 +1870,26 @@ mod tests {
             sentence: 0,
             paragraph_start: true,
             feats: &feats,
+        });
+    }
+
+    /// `is_connector`, which reads the first byte of ASCII words, says what the test on the
+    /// token's text says.
+    #[test]
+    fn connectors_as_by_their_text() {
+        let lex = &Lexicon::load(&[] as &[&str]).unwrap();
+        let text = "Bank of the West & Tren de Aragua y la Casa del Pueblo and van der Berg \
+                    DE La 'of' émile Ómar ºf of, de-facto & and& x von bin al";
+        with_sentence(text, |s| {
+            for i in 0..s.tokens.len() {
+                let w = tok(s, i);
+                let by_text = !upper_start(s, i)
+                    && ((s.tokens[i].kind == TokKind::Word
+                        && w.chars().next().is_some_and(char::is_lowercase)
+                        && lex.is(w, Kind::Connector))
+                        || w == "&");
+                assert_eq!(is_connector(s, i, lex), by_text, "{w:?}");
+            }
         });
     }
 
