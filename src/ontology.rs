@@ -316,6 +316,8 @@ pub struct Ontology {
     /// By [`Ontology::candidates`]' key: the patterns (in order) whose subject and object
     /// letters both meet those letters, of symmetric relations only when asked.
     candidates: Vec<Box<[Candidate]>>,
+    /// The same lists cut into [`Segment`]s, for [`Ontology::candidates_in`].
+    segments: Vec<Box<[Segment]>>,
     /// By pattern: its relation (a copy of the one in `relations`, found without a look-up).
     pattern_relations: Vec<RelationType>,
     /// Whether a pattern runs its regex (see [`Pattern::needs_shadow`]).
@@ -373,11 +375,19 @@ impl Ontology {
         words: &'w WordSet,
     ) -> impl Iterator<Item = (&'o Pattern, &'o RelationType)> + use<'o, 'w> {
         let key = usize::from(letters & 31) | usize::from(symmetric_only) << 5;
-        self.candidates
+        let list = self.candidates.get(key).map_or(&[][..], |list| &list[..]);
+        self.segments
             .get(key)
-            .map_or(&[][..], |list| &list[..])
+            .map_or(&[][..], |segments| &segments[..])
             .iter()
-            .filter(|c| words.group_word(c.at) & c.bits == c.bits)
+            .flat_map(move |seg| {
+                let kept = seg.kept(words.group_word(seg.at));
+                Bits(kept).map(move |bit| {
+                    // The candidate of that last bit: as many before it as last bits below.
+                    let before = (seg.lasts & ((1u64 << bit) - 1)).count_ones();
+                    &list[(seg.first + before) as usize]
+                })
+            })
             .map(|c| {
                 (
                     &self.patterns[c.pattern as usize],
@@ -424,6 +434,108 @@ struct Candidate {
     pattern: u32,
     at: u32,
     bits: u64,
+}
+
+/// Consecutive candidates of a list whose first groups (their [`Candidate::bits`]) lie in one
+/// word of group bits, each a run of bits above those of the one before: a word set tells
+/// which of them it keeps with a few operations on that word (see [`Segment::kept`]), instead
+/// of a test per candidate. (A pattern's groups are numbered one after the other, and the
+/// patterns in order: most lists make a segment per word.)
+#[derive(Debug, Clone)]
+struct Segment {
+    /// The word of group bits.
+    at: u32,
+    /// The segment's first candidate in the list.
+    first: u32,
+    /// The candidates' bits together.
+    bits: u64,
+    /// The last (highest) bit of each candidate's bits; a candidate without bits (which every
+    /// word set keeps) makes a segment of its own with bit 0 here.
+    lasts: u64,
+    /// `reach[k]`: the bits `b` for which bits `b - 2^k ..= b` all belong to one candidate.
+    reach: [u64; 6],
+    /// A candidate whose bits are no run makes a segment of its own, tested as it is.
+    plain: bool,
+}
+
+impl Segment {
+    /// The [`Segment::lasts`] bits of the candidates all of whose bits `held` has.
+    #[inline]
+    fn kept(&self, held: u64) -> u64 {
+        if self.plain {
+            return u64::from(held & self.bits == self.bits);
+        }
+        // The bits missing, spread up to the last bit of their candidate's run: a run is held
+        // whole exactly when its last bit stays clear.
+        let mut missing = !held & self.bits;
+        for (k, reach) in self.reach.iter().enumerate() {
+            missing |= (missing << (1 << k)) & reach;
+        }
+        self.lasts & !missing
+    }
+}
+
+/// The set bits of a word, lowest first.
+struct Bits(u64);
+
+impl Iterator for Bits {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        if self.0 == 0 {
+            return None;
+        }
+        let bit = self.0.trailing_zeros();
+        self.0 &= self.0 - 1;
+        Some(bit)
+    }
+}
+
+/// A list of candidates cut into [`Segment`]s, in order.
+fn segments_of(list: &[Candidate]) -> Box<[Segment]> {
+    let mut out: Vec<Segment> = Vec::new();
+    for (i, c) in list.iter().enumerate() {
+        let run = c.bits != 0
+            && (c.bits >> c.bits.trailing_zeros())
+                .wrapping_add(1)
+                .is_power_of_two();
+        // Joined to the segment before when in the same word and above its bits.
+        if let Some(seg) = out.last_mut() {
+            if run
+                && !seg.plain
+                && seg.bits != 0
+                && seg.at == c.at
+                && c.bits.trailing_zeros() > 63 - seg.bits.leading_zeros()
+            {
+                seg.bits |= c.bits;
+                seg.lasts |= 1 << (63 - c.bits.leading_zeros());
+                continue;
+            }
+        }
+        out.push(Segment {
+            at: c.at,
+            first: i as u32,
+            bits: c.bits,
+            lasts: if c.bits == 0 {
+                1
+            } else {
+                1 << (63 - c.bits.leading_zeros())
+            },
+            reach: [0; 6],
+            plain: c.bits != 0 && !run,
+        });
+    }
+    for seg in &mut out {
+        // Bits whose bit below belongs to the same candidate: all but the first of each run
+        // (the runs of a segment are apart by its `lasts`: a run starts above a last bit).
+        let firsts = seg.bits & !(seg.bits << 1) | (seg.lasts << 1) & seg.bits;
+        let mut reach = seg.bits & !firsts;
+        for k in 0..6 {
+            seg.reach[k] = reach;
+            reach &= reach << (1 << k);
+        }
+    }
+    out.into()
 }
 
 /// [`Ontology::candidates`] for every key: the 32 letter masks, then the same for symmetric
@@ -687,6 +799,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         })
     };
     let candidates = candidate_lists(&patterns, &relations);
+    let segments = candidates.iter().map(|list| segments_of(list)).collect();
     // Every pattern's relation exists (checked above).
     let pattern_relations: Vec<RelationType> = patterns
         .iter()
@@ -705,6 +818,7 @@ pub fn parse(name: &str, text: &str) -> Result<Ontology> {
         word_groups,
         groups,
         candidates,
+        segments,
         pattern_relations,
         needs_shadow,
         possessive_word,
@@ -1248,6 +1362,119 @@ mod tests {
     fn candidate_kept(onto: &Ontology, p: &Pattern, shadow: &str, words: &WordSet) -> bool {
         onto.candidates_in(letters_of(shadow), false, words)
             .any(|(q, _)| std::ptr::eq(q, p))
+    }
+
+    /// `candidates_in`, which tests the candidates of a list a segment at a time, keeps
+    /// exactly those of a test of each, in order: for every list of the built-in ontology and
+    /// random sentences over its words, and for made-up lists with candidates without bits,
+    /// with bits that are no run, with adjacent runs and runs up to bit 63, on random words.
+    #[test]
+    fn segments_keep_the_candidates_a_test_of_each_keeps() {
+        let onto = Ontology::builtin().unwrap();
+        assert!(onto.candidates.iter().any(|list| list.len() > 64));
+        let vocabulary: Vec<&str> = onto.words.words().filter(|w| !w.is_empty()).collect();
+        let slots = ["@P1", "@O2", "@L3", "@E4", "@D5"];
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut words = WordSet::default();
+        for round in 0..2_000 {
+            let mut shadow = String::new();
+            for _ in 0..rng.below(4 + round % 40) {
+                shadow.push_str(if rng.below(4) == 0 {
+                    rng.pick(&slots)
+                } else {
+                    rng.pick(&vocabulary)
+                });
+                shadow.push(' ');
+            }
+            words.fill(&onto, &shadow);
+            for key in 0..64u8 {
+                let (letters, symmetric_only) = (key & 31, key & 32 != 0);
+                let each: Vec<u32> = onto.candidates[usize::from(key)]
+                    .iter()
+                    .filter(|c| words.group_word(c.at) & c.bits == c.bits)
+                    .map(|c| c.pattern)
+                    .collect();
+                let kept: Vec<u32> = onto
+                    .candidates_in(letters, symmetric_only, &words)
+                    .map(|(p, _)| {
+                        onto.patterns
+                            .iter()
+                            .position(|q| std::ptr::eq(p, q))
+                            .unwrap() as u32
+                    })
+                    .collect();
+                assert_eq!(kept, each, "key {key} on {shadow:?}");
+            }
+        }
+        // Made-up lists: (word, bits) per candidate.
+        let run = |lo: u32, hi: u32| (u64::MAX >> (63 - hi)) & (u64::MAX << lo);
+        let lists: Vec<Vec<(u32, u64)>> = vec![
+            vec![
+                (0, run(0, 2)),
+                (0, run(3, 3)),
+                (0, run(4, 9)),
+                (1, run(0, 63)),
+            ],
+            vec![
+                (0, 0),
+                (0, run(0, 1)),
+                (0, 0),
+                (0, run(2, 5)),
+                (0, run(1, 1)),
+            ],
+            vec![
+                (2, 0b1011),
+                (2, run(5, 6)),
+                (2, run(7, 63)),
+                (3, run(62, 63)),
+            ],
+            vec![
+                (0, run(0, 63)),
+                (0, run(0, 0)),
+                (1, run(10, 20)),
+                (1, run(21, 40)),
+            ],
+            vec![
+                (1, run(63, 63)),
+                (1, run(3, 4)),
+                (1, run(5, 5)),
+                (0, 1 | 1 << 63),
+            ],
+        ];
+        for list in &lists {
+            let list: Vec<Candidate> = list
+                .iter()
+                .enumerate()
+                .map(|(i, &(at, bits))| Candidate {
+                    pattern: i as u32,
+                    at,
+                    bits,
+                })
+                .collect();
+            let segments = segments_of(&list);
+            for _ in 0..3_000 {
+                let held: Vec<u64> = (0..4)
+                    .map(|_| match rng.below(4) {
+                        0 => u64::MAX,
+                        1 => !(1u64 << rng.below(64)),
+                        _ => (rng.below(usize::MAX) as u64) | (rng.below(usize::MAX) as u64) << 32,
+                    })
+                    .collect();
+                let each: Vec<u32> = list
+                    .iter()
+                    .filter(|c| held[c.at as usize] & c.bits == c.bits)
+                    .map(|c| c.pattern)
+                    .collect();
+                let mut kept = Vec::new();
+                for seg in segments.iter() {
+                    for bit in Bits(seg.kept(held[seg.at as usize])) {
+                        let before = (seg.lasts & ((1u64 << bit) - 1)).count_ones();
+                        kept.push(list[(seg.first + before) as usize].pattern);
+                    }
+                }
+                assert_eq!(kept, each, "{list:?} {held:x?}");
+            }
+        }
     }
 
     /// Matches as (subject, object, end).

@@ -559,6 +559,36 @@ fn lower<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
     form(s, i, s.feats.feats[i].lower)
 }
 
+/// Whether the token's lower-case form is one of `words`, ASCII words without a `k`: told
+/// from its length and bytes, without making its lower-case form. (Lower-casing a character
+/// gives ASCII only from ASCII and from the Kelvin sign, which becomes `k`: for such words
+/// the lower case is one exactly when the token is, ignoring ASCII case.) Most tokens are
+/// turned down by their length alone.
+#[inline(always)]
+fn lower_is_one_of<const N: usize>(s: &SentenceInput<'_>, i: usize, words: [&str; N]) -> bool {
+    debug_assert!(words
+        .iter()
+        .all(|w| w.is_ascii() && !w.contains(['k', 'K'])));
+    let span = s.tokens[i].span;
+    let len = span.end - span.start;
+    // (Folded to a constant: `words` is.)
+    let longest = words.iter().map(|w| w.len()).max().unwrap_or(0);
+    let found = len <= longest
+        && words.iter().any(|w| {
+            w.len() == len
+                && s.doc.as_bytes()[span.start..span.end].eq_ignore_ascii_case(w.as_bytes())
+        });
+    debug_assert_eq!(found, words.contains(&lower(s, i)), "{:?}", tok(s, i));
+    found
+}
+
+/// Whether the token is the one byte `b` (an ASCII character), without making its text.
+#[inline]
+fn tok_is_byte(s: &SentenceInput<'_>, i: usize, b: u8) -> bool {
+    let span = s.tokens[i].span;
+    span.end == span.start + 1 && s.doc.as_bytes()[span.start] == b
+}
+
 /// The token's key ([`fold_key`]).
 #[inline(always)]
 fn key_of<'a>(s: &SentenceInput<'a>, i: usize) -> &'a str {
@@ -973,12 +1003,21 @@ fn is_connector(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> bool {
         return false;
     }
     let t = &s.tokens[i];
-    let w = tok(s, i);
-    (t.kind == TokKind::Word
-        && w.chars().next().is_some_and(char::is_lowercase)
-        && first_byte_allows(s, i, Kind::Connector.bit(), lex)
-        && is(s, i, Kind::Connector, lex))
-        || w == "&"
+    if t.kind == TokKind::Word {
+        // A word starting with a lower-case letter, told from its first byte when ASCII.
+        let lower_start = match s.doc.as_bytes()[t.span.start..t.span.end].first() {
+            Some(&b) if b.is_ascii() => b.is_ascii_lowercase(),
+            Some(_) => tok(s, i).chars().next().is_some_and(char::is_lowercase),
+            None => false,
+        };
+        if lower_start
+            && first_byte_allows(s, i, Kind::Connector.bit(), lex)
+            && is(s, i, Kind::Connector, lex)
+        {
+            return true;
+        }
+    }
+    tok_is_byte(s, i, b'&')
 }
 
 /// Whether the token's key may be a word-list key of a kind in `kinds`, as far as its first
@@ -1019,7 +1058,7 @@ fn split_run(
 ) {
     // Named events and laws are whole: "World War II", "18th Century Alien Enemies Act".
     let mut a = a;
-    while a < b && matches!(lower(s, a), "the" | "a" | "an") {
+    while a < b && lower_is_one_of(s, a, ["the", "a", "an"]) {
         a += 1;
     }
     if a >= b {
@@ -1059,7 +1098,7 @@ fn split_run(
         // "Minister of Finance", "Secretary of State": the portfolio belongs to the title.
         if title_len > 0
             && x + title_len + 2 < b
-            && lower(s, x + title_len) == "of"
+            && lower_is_one_of(s, x + title_len, ["of"])
             && is_capword(s, x + title_len + 1)
             && is_capword(s, x + title_len + 2)
         {
@@ -1096,7 +1135,7 @@ fn split_run(
             parts.push((p, q));
         } else {
             ands.clear();
-            ands.extend((p..q).filter(|&y| matches!(lower(s, y), "and" | "&")));
+            ands.extend((p..q).filter(|&y| lower_is_one_of(s, y, ["and", "&"])));
             let mut st = p;
             let mut k = 0;
             while k < ands.len() {
@@ -1132,10 +1171,8 @@ fn split_run(
             // Whether the part is a known name, asked at its first such word (once).
             let mut part_is_lex = None;
             for y in p..q {
-                if matches!(
-                    lower(s, y),
-                    "of" | "for" | "on" | "the" | "in" | "at" | "to"
-                ) && !*part_is_lex.get_or_insert_with(|| is_lex(p, q))
+                if lower_is_one_of(s, y, ["of", "for", "on", "the", "in", "at", "to"])
+                    && !*part_is_lex.get_or_insert_with(|| is_lex(p, q))
                 {
                     let before_head = y > st
                         && (is(s, y - 1, Kind::OrgHead, lex) || OF_HEADS.contains(&tok(s, y - 1)));
@@ -1435,10 +1472,12 @@ fn candidate(
     if shouted && lex_entry.is_none() {
         return None;
     }
-    let initial = a == 0
-        || (a > 0 && matches!(tok(s, a - 1), "\"" | "“" | "‘" | "'" | "(" | "—" | "–" | "-" | ":"))
-        // Right after a dotted abbreviation the segmenter kept ("… the U.S. Tattoos, which …").
-        || (a > 0 && tok(s, a - 1).ends_with('.') && tok(s, a - 1).chars().filter(|c| c.is_alphabetic()).count() >= 2);
+    let initial = a == 0 || {
+        let before = tok(s, a - 1);
+        matches!(before, "\"" | "“" | "‘" | "'" | "(" | "—" | "–" | "-" | ":")
+            // Right after a dotted abbreviation the segmenter kept ("… the U.S. Tattoos, which …").
+            || (before.ends_with('.') && before.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+    };
     let mut scores = [0i32; 4];
     let mut title = None;
     let mut demonym = None;
@@ -1448,8 +1487,6 @@ fn candidate(
             scores[ti(t)] += 10;
         }
     }
-    let last_key = key_of(s, b - 1);
-    let first_word = tok(s, a);
     // Organization and facility heads.
     if b > a + 1 || lex_entry.is_none() {
         let last = info(s, b - 1, lex);
@@ -1460,6 +1497,7 @@ fn candidate(
             scores[ti(EntityType::Place)] += 6;
         } else if org_head && (b > a + 1) {
             // "Center" is a facility after words like "Confinement", "Detention", "Medical".
+            let last_key = key_of(s, b - 1);
             if last_key == "center" || last_key == "centre" {
                 let prev = key_of(s, b - 2);
                 if FACILITY_CENTERS.contains(&prev) {
@@ -1472,7 +1510,7 @@ fn candidate(
             }
         }
         // "University of X", "Department of Y": a head before "of".
-        if let Some(of) = (a..b).find(|&i| lower(s, i) == "of") {
+        if let Some(of) = (a..b).find(|&i| lower_is_one_of(s, i, ["of"])) {
             if of > a && info(s, of - 1, lex).subtypes() & ORG_HEAD_OTHER != 0 {
                 scores[ti(EntityType::Organization)] += 6;
             }
@@ -1661,7 +1699,7 @@ fn candidate(
     // ("Los Cuervos", "La Familia").
     if b > a + 1
         && lex_entry.is_none()
-        && matches!(first_word, "Los" | "Las" | "El" | "La" | "Les" | "Le")
+        && matches!(tok(s, a), "Los" | "Las" | "El" | "La" | "Les" | "Le")
         && !is(s, a + 1, Kind::GivenName, lex)
     {
         scores[ti(EntityType::Organization)] += 2;
@@ -1674,13 +1712,13 @@ fn candidate(
     // Organizations named in parentheses or with ", or" right after: "(ICE)", ", or ELN".
     let mut acronym_after = None;
     if b + 2 < s.tokens.len()
-        && tok(s, b) == "("
+        && tok_is_byte(s, b, b'(')
         && is_acronym(tok(s, b + 1))
-        && tok(s, b + 2) == ")"
+        && tok_is_byte(s, b + 2, b')')
     {
         acronym_after = Some(b + 1);
     } else if (b..(b + 5).min(s.tokens.len().saturating_sub(1)))
-        .any(|k| tok(s, k) == "," && lower(s, k + 1) == "or")
+        .any(|k| tok_is_byte(s, k, b',') && lower_is_one_of(s, k + 1, ["or"]))
     {
         // The loop below stops at some `k` in `b..=b + 4`, and only ", or" there counts: most
         // candidates have none, and skip the character tests of the words after them.
@@ -1832,6 +1870,72 @@ mod tests {
             sentence: 0,
             paragraph_start: true,
             feats: &feats,
+        });
+    }
+
+    /// `is_connector`, which reads the first byte of ASCII words, says what the test on the
+    /// token's text says.
+    #[test]
+    fn connectors_as_by_their_text() {
+        let lex = &Lexicon::load(&[] as &[&str]).unwrap();
+        let text = "Bank of the West & Tren de Aragua y la Casa del Pueblo and van der Berg \
+                    DE La 'of' émile Ómar ºf of, de-facto & and& x von bin al";
+        with_sentence(text, |s| {
+            for i in 0..s.tokens.len() {
+                let w = tok(s, i);
+                let by_text = !upper_start(s, i)
+                    && ((s.tokens[i].kind == TokKind::Word
+                        && w.chars().next().is_some_and(char::is_lowercase)
+                        && lex.is(w, Kind::Connector))
+                        || w == "&");
+                assert_eq!(is_connector(s, i, lex), by_text, "{w:?}");
+            }
+        });
+    }
+
+    /// `lower_is_one_of` and `tok_is_byte` agree with the lower-case forms and texts of the
+    /// tokens, whatever their case or script (the Kelvin sign lower-cases to `k`, which no
+    /// word asked about holds; the fullwidth letters stay fullwidth).
+    #[test]
+    fn token_tests_by_bytes_match_the_forms() {
+        let words: &[&[&str]] = &[
+            &["the", "a", "an"],
+            &["of", "for", "on", "the", "in", "at", "to"],
+            &["and", "&"],
+            &["of"],
+            &["or"],
+        ];
+        let text = "The THE tHe a A an AN An of OF Of oF for FOR on ON in IN at AT to TO and \
+                    AND & && or OR Or orr o f , ,, ( ) ÖF ｏｆ The’s the's \u{212A}of ok Kelvin \
+                    İn ın ǅ éof thé à";
+        with_sentence(text, |s| {
+            assert!(s.tokens.len() > 40);
+            for i in 0..s.tokens.len() {
+                for list in words {
+                    let by_bytes = match *list {
+                        [a, b, c] => lower_is_one_of(s, i, [a, b, c]),
+                        [a, b, c, d, e, f, g] => lower_is_one_of(s, i, [a, b, c, d, e, f, g]),
+                        [a, b] => lower_is_one_of(s, i, [a, b]),
+                        [a] => lower_is_one_of(s, i, [a]),
+                        _ => unreachable!(),
+                    };
+                    assert_eq!(
+                        by_bytes,
+                        list.contains(&lower(s, i)),
+                        "{:?} in {list:?}",
+                        tok(s, i)
+                    );
+                }
+                for b in [b',', b'(', b')', b'&', b'a'] {
+                    assert_eq!(
+                        tok_is_byte(s, i, b),
+                        tok(s, i).as_bytes() == [b],
+                        "{:?} is {:?}",
+                        tok(s, i),
+                        char::from(b)
+                    );
+                }
+            }
         });
     }
 

@@ -716,13 +716,14 @@ impl Recent {
                         ))
             })
         };
-        let called: Vec<usize> = self
+        // The latest of those called by that noun.
+        if let Some(e) = self
             .orgs
             .iter()
+            .rev()
             .copied()
-            .filter(|e| self.org_nouns.get(e).is_some_and(fits))
-            .collect();
-        if let Some(&e) = called.last() {
+            .find(|e| self.org_nouns.get(e).is_some_and(fits))
+        {
             return Some(e);
         }
         // Otherwise the document's dominant organization with that noun: the only one, or one
