@@ -387,15 +387,41 @@ impl QuadTree {
         self.scratch.resize(n, 0);
         self.scratch_pos.resize(n, [0.0; 2]);
         self.quadrants.resize(n, 0);
-        self.split(0, n, lo, side, 0);
+        self.split(0, n, lo, side, 0, false);
     }
 
-    /// Makes the cell for bodies `order[start..end]` in the square at `corner` with `side`, and
-    /// after it the cells of its subtree.
-    fn split(&mut self, start: usize, end: usize, corner: [f64; 2], side: f64, depth: usize) {
+    /// Makes the cell for bodies `start..end` in the square at `corner` with `side`, and after it
+    /// the cells of its subtree. The bodies are in `order` and `sorted`, or, when `in_scratch`,
+    /// in `scratch` and `scratch_pos` (at the same ranks): each split partitions them from one
+    /// pair of buffers into the other, so the children read them where the partition left them
+    /// and nothing is copied back (only a leaf left in the scratch pair is copied, once).
+    fn split(
+        &mut self,
+        start: usize,
+        end: usize,
+        corner: [f64; 2],
+        side: f64,
+        depth: usize,
+        in_scratch: bool,
+    ) {
         let me = self.cells.len();
+        let (src_order, src_pos, dst_order, dst_pos) = if in_scratch {
+            (
+                &self.scratch[start..end],
+                &self.scratch_pos[start..end],
+                &mut self.order[start..end],
+                &mut self.sorted[start..end],
+            )
+        } else {
+            (
+                &self.order[start..end],
+                &self.sorted[start..end],
+                &mut self.scratch[start..end],
+                &mut self.scratch_pos[start..end],
+            )
+        };
         let (mut mx, mut my) = (0.0, 0.0);
-        for p in &self.sorted[start..end] {
+        for p in src_pos {
             mx += p[0];
             my += p[1];
         }
@@ -409,16 +435,20 @@ impl QuadTree {
             next: 0,
             leaf,
         });
-        if !leaf {
+        if leaf {
+            if in_scratch {
+                // The force walk reads a leaf's bodies from `order` and `sorted`.
+                dst_order.copy_from_slice(src_order);
+                dst_pos.copy_from_slice(src_pos);
+            }
+        } else {
             let half = side / 2.0;
             let mid = [corner[0] + half, corner[1] + half];
-            // A stable partition into the four quadrants (a counting sort through `scratch`),
-            // so each child's bodies stay in index order.
+            // A stable partition into the four quadrants (a counting sort into the other pair
+            // of buffers), so each child's bodies stay in index order.
+            let quadrants = &mut self.quadrants[start..end];
             let mut bounds = [0usize; 5];
-            for (p, q) in self.sorted[start..end]
-                .iter()
-                .zip(&mut self.quadrants[start..end])
-            {
+            for (p, q) in src_pos.iter().zip(quadrants.iter_mut()) {
                 *q = u8::from(p[0] >= mid[0]) + 2 * u8::from(p[1] >= mid[1]);
                 bounds[usize::from(*q) + 1] += 1;
             }
@@ -426,18 +456,12 @@ impl QuadTree {
                 bounds[q + 1] += bounds[q];
             }
             let mut fill = bounds;
-            for ((&b, &p), &q) in self.order[start..end]
-                .iter()
-                .zip(&self.sorted[start..end])
-                .zip(&self.quadrants[start..end])
-            {
+            for ((&b, &p), &q) in src_order.iter().zip(src_pos).zip(quadrants.iter()) {
                 let q = usize::from(q);
-                self.scratch[fill[q]] = b;
-                self.scratch_pos[fill[q]] = p;
+                dst_order[fill[q]] = b;
+                dst_pos[fill[q]] = p;
                 fill[q] += 1;
             }
-            self.order[start..end].copy_from_slice(&self.scratch[..end - start]);
-            self.sorted[start..end].copy_from_slice(&self.scratch_pos[..end - start]);
             for q in 0..4 {
                 let (s, e) = (start + bounds[q], start + bounds[q + 1]);
                 if s < e {
@@ -445,7 +469,7 @@ impl QuadTree {
                         corner[0] + half * (q % 2) as f64,
                         corner[1] + half * (q / 2) as f64,
                     ];
-                    self.split(s, e, c, half, depth + 1);
+                    self.split(s, e, c, half, depth + 1, !in_scratch);
                 }
             }
         }
@@ -469,41 +493,60 @@ impl QuadTree {
         self.by_rank = by_rank;
     }
 
+    /// Adds to `f` the repulsion on body `i` at `p` from the bodies at `ranks`, in rank order.
+    #[inline(always)]
+    fn leaf_repulsion(
+        &self,
+        i: usize,
+        p: [f64; 2],
+        k2: f64,
+        ranks: std::ops::Range<usize>,
+        f: &mut [f64; 2],
+    ) {
+        let first = ranks.start;
+        for (rank, q) in (first..).zip(&self.sorted[ranks]) {
+            let (mut dx, mut dy) = (p[0] - q[0], p[1] - q[1]);
+            let mut d2 = dx * dx + dy * dy;
+            if d2 < 1e-12 {
+                // Same spot: push apart along a direction fixed by the pair.
+                let j = self.order[rank] as usize;
+                dx = if i < j { 0.01 } else { -0.01 };
+                dy = if (i + j) % 2 == 0 { 0.01 } else { -0.01 };
+                d2 = dx * dx + dy * dy;
+            }
+            let s = k2 / d2;
+            f[0] += s * dx;
+            f[1] += s * dy;
+        }
+    }
+
     /// The repulsive displacement on the body at rank `r` of `order`: k²/d from every other
     /// body, far cells as one. Cells are visited depth first, children by quadrant.
     fn repulsion(&self, r: usize, k: f64, theta: f64) -> [f64; 2] {
         let i = self.order[r] as usize;
         let p = self.sorted[r];
         let k2 = k * k;
+        let theta2 = theta * theta;
         let mut f = [0.0, 0.0];
         let cells = &self.cells[..];
         let mut c = 0;
         while let Some(cell) = cells.get(c) {
             if cell.leaf {
                 let (s, e) = (cell.start as usize, cell.end as usize);
-                for (rank, q) in (s..e).zip(&self.sorted[s..e]) {
-                    if rank == r {
-                        continue;
-                    }
-                    let (mut dx, mut dy) = (p[0] - q[0], p[1] - q[1]);
-                    let mut d2 = dx * dx + dy * dy;
-                    if d2 < 1e-12 {
-                        // Same spot: push apart along a direction fixed by the pair.
-                        let j = self.order[rank] as usize;
-                        dx = if i < j { 0.01 } else { -0.01 };
-                        dy = if (i + j) % 2 == 0 { 0.01 } else { -0.01 };
-                        d2 = dx * dx + dy * dy;
-                    }
-                    let s = k2 / d2;
-                    f[0] += s * dx;
-                    f[1] += s * dy;
+                // The body itself is skipped: the ranks before it, then those after it (the
+                // same bodies in the same order as one loop testing each rank against `r`).
+                if (s..e).contains(&r) {
+                    self.leaf_repulsion(i, p, k2, s..r, &mut f);
+                    self.leaf_repulsion(i, p, k2, r + 1..e, &mut f);
+                } else {
+                    self.leaf_repulsion(i, p, k2, s..e, &mut f);
                 }
                 c = cell.next as usize;
                 continue;
             }
             let (dx, dy) = (p[0] - cell.com[0], p[1] - cell.com[1]);
             let d2 = dx * dx + dy * dy;
-            if cell.side2 < theta * theta * d2 {
+            if cell.side2 < theta2 * d2 {
                 let mass = (cell.end - cell.start) as f64;
                 let s = mass * k2 / d2;
                 f[0] += s * dx;
