@@ -23,7 +23,7 @@ use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 
 use super::values::{
-    clean_if, date_interval, number, push_evidence_summary, push_join_if, style, Uint,
+    clean_if, date_interval, push_evidence_summary, push_join_if, push_number, style, Uint,
 };
 use super::xml::{escape, write_escaped};
 use super::{no_such_file, Exporter, FileWriter, GraphView};
@@ -143,7 +143,9 @@ impl FileWriter for GexfFile<'_> {
             write_escaped(out, &clean_if(&n.label, c), true)?;
             out.write_all(b"\"")?;
             if let Some((start, end)) = &self.intervals[i] {
-                write!(out, " start=\"{start}\" end=\"{end}\"")?;
+                for piece in [" start=\"", start, "\" end=\"", end, "\""] {
+                    out.write_all(piece.as_bytes())?;
+                }
             }
             out.write_all(b">\n        <attvalues>\n")?;
             let [etype, aliases, mentions, docs, date, place, dense_id] =
@@ -164,20 +166,26 @@ impl FileWriter for GexfFile<'_> {
             let (r, g, b) = st.rgb;
             let d = self.degree[i] as f64;
             let (x, y) = positions[i];
-            writeln!(out, "        <viz:color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>")?;
-            writeln!(
-                out,
-                "        <viz:size value=\"{}\"/>",
-                number(8.0 + 4.0 * d.sqrt(), 2)
-            )?;
-            writeln!(
-                out,
-                "        <viz:position x=\"{}\" y=\"{}\" z=\"0\"/>",
-                number(x, 3),
-                number(y, 3)
-            )?;
-            writeln!(out, "        <viz:shape value=\"{}\"/>", st.gexf_shape)?;
-            out.write_all(b"      </node>\n")?;
+            // Written piece by piece, the numbers into `list`: no `format!` per node.
+            for (piece, v) in [
+                (&b"        <viz:color r=\""[..], r),
+                (b"\" g=\"", g),
+                (b"\" b=\"", b),
+            ] {
+                out.write_all(piece)?;
+                out.write_all(Uint::new(v).as_bytes())?;
+            }
+            list.clear();
+            list.push_str("\"/>\n        <viz:size value=\"");
+            push_number(list, 8.0 + 4.0 * d.sqrt(), 2);
+            list.push_str("\"/>\n        <viz:position x=\"");
+            push_number(list, x, 3);
+            list.push_str("\" y=\"");
+            push_number(list, y, 3);
+            list.push_str("\" z=\"0\"/>\n        <viz:shape value=\"");
+            list.push_str(st.gexf_shape);
+            list.push_str("\"/>\n      </node>\n");
+            out.write_all(list.as_bytes())?;
         }
         Ok(())
     }

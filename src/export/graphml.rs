@@ -20,7 +20,7 @@
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 
-use super::values::{clean_if, number, push_evidence_summary, push_join_if, Uint};
+use super::values::{clean_if, push_evidence_summary, push_join_if, push_number, Uint};
 use super::xml::write_escaped;
 use super::{no_such_file, Exporter, FileWriter, GraphView};
 
@@ -121,8 +121,11 @@ impl FileWriter for GraphMlFile<'_> {
             data(out, date, &clean_if(n.date.as_deref().unwrap_or(""), c))?;
             data(out, place, &clean_if(n.place.as_deref().unwrap_or(""), c))?;
             data(out, dense_id, Uint::of(start + i).as_str())?;
-            data(out, xk, &number(x, 3))?;
-            data(out, yk, &number(y, 3))?;
+            for (key, v) in [(xk, x), (yk, y)] {
+                list.clear();
+                push_number(list, v, 3);
+                data(out, key, list)?;
+            }
             out.write_all(b"    </node>\n")?;
         }
         Ok(())
