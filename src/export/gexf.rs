@@ -19,6 +19,7 @@
 //! Validates against the GEXF 1.3 RELAX NG schema (not the XSD, which rejects `viz:` elements);
 //! read by Gephi and NetworkX `read_gexf`.
 
+use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 
@@ -150,17 +151,17 @@ impl FileWriter for GexfFile<'_> {
             out.write_all(b">\n        <attvalues>\n")?;
             let [etype, aliases, mentions, docs, date, place, dense_id] =
                 NODE_ATTRIBUTES.map(|a| a.0);
-            attvalue(out, etype, n.etype.as_str())?;
+            attvalue_plain(out, etype, n.etype.as_str())?;
             list.clear();
             push_join_if(list, &n.aliases, c);
             attvalue(out, aliases, list)?;
-            attvalue(out, mentions, Uint::new(n.mentions).as_str())?;
+            attvalue_plain(out, mentions, Uint::new(n.mentions).as_str())?;
             list.clear();
             push_join_if(list, &n.docs, c);
             attvalue(out, docs, list)?;
             attvalue(out, date, &clean_if(n.date.as_deref().unwrap_or(""), c))?;
             attvalue(out, place, &clean_if(n.place.as_deref().unwrap_or(""), c))?;
-            attvalue(out, dense_id, Uint::of(i).as_str())?;
+            attvalue_plain(out, dense_id, Uint::of(i).as_str())?;
             out.write_all(b"        </attvalues>\n")?;
             let st = style(n.etype);
             let (r, g, b) = st.rgb;
@@ -223,11 +224,11 @@ impl FileWriter for GexfFile<'_> {
             out.write_all(b"        <attvalues>\n")?;
             let [rel_key, certainty, evidence, evidence_count, docs] = EDGE_ATTRIBUTES.map(|a| a.0);
             attvalue(out, rel_key, &relation)?;
-            attvalue(out, certainty, e.edge.certainty.as_str())?;
+            attvalue_plain(out, certainty, e.edge.certainty.as_str())?;
             list.clear();
             push_evidence_summary(list, e.edge);
             attvalue(out, evidence, list)?;
-            attvalue(out, evidence_count, weight.as_str())?;
+            attvalue_plain(out, evidence_count, weight.as_str())?;
             list.clear();
             push_join_if(list, &e.edge.docs, c);
             attvalue(out, docs, list)?;
@@ -250,6 +251,17 @@ impl FileWriter for GexfFile<'_> {
 }
 
 /// One `<attvalue for="…" value="…"/>` line.
+/// [`attvalue`] of a value that needs no escaping (digits, a name of the writer's own), copied
+/// as it is.
+fn attvalue_plain<W: Write>(out: &mut W, id: &str, value: &str) -> io::Result<()> {
+    debug_assert!(matches!(escape(value, true), Cow::Borrowed(_)), "{value:?}");
+    out.write_all(b"          <attvalue for=\"")?;
+    out.write_all(id.as_bytes())?;
+    out.write_all(b"\" value=\"")?;
+    out.write_all(value.as_bytes())?;
+    out.write_all(b"\"/>\n")
+}
+
 fn attvalue<W: Write>(out: &mut W, id: &str, value: &str) -> io::Result<()> {
     out.write_all(b"          <attvalue for=\"")?;
     out.write_all(id.as_bytes())?;

@@ -195,9 +195,11 @@ impl FileWriter for JsonFile<'_> {
             o.key("target");
             o.out.json_str(e.target);
             o.key("key");
+            let relation_at = o.out.len();
             o.out.json_str(&e.edge.relation);
+            let relation = relation_at..o.out.len();
             o.key("relation");
-            o.out.json_str(&e.edge.relation);
+            o.out.repeat(relation);
             o.key("weight");
             o.out.uint(e.edge.weight() as u64);
             o.key("certainty");

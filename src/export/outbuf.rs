@@ -49,6 +49,25 @@ impl<'a> OutBuf<'a> {
         self.buf.truncate(end);
     }
 
+    /// The bytes written since the last spill (see [`OutBuf::repeat`]).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Whether nothing is written since the last spill.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// The bytes at `range` (positions from [`OutBuf::len`], with no spill since) written again:
+    /// a value escaped once and written twice.
+    #[inline]
+    pub fn repeat(&mut self, range: std::ops::Range<usize>) {
+        self.buf.extend_from_within(range);
+    }
+
     /// `n` in decimal.
     pub fn uint(&mut self, n: u64) {
         self.buf.extend_from_slice(Uint::new(n).as_bytes());
@@ -181,6 +200,20 @@ fn next_json_escape(bytes: &[u8], from: usize, script: bool) -> Option<usize> {
             }
         }
         at += 8;
+    }
+    // Fewer than eight bytes are left. When the string holds eight or more, the last eight (the
+    // rest and some bytes already looked at) are tested as one word first: nearly always
+    // nothing is flagged, and the byte loop is skipped.
+    if at < bytes.len() && bytes.len() >= 8 {
+        let w = crate::text::load8(bytes, bytes.len() - 8);
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let mut flagged = below_space | has(w, b'"') | has(w, b'\\');
+        if script {
+            flagged |= has(w, b'<') | has(w, b'>') | has(w, b'&') | has(w, 0xE2);
+        }
+        if flagged == 0 {
+            return None;
+        }
     }
     bytes[at..]
         .iter()
