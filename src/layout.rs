@@ -387,41 +387,15 @@ impl QuadTree {
         self.scratch.resize(n, 0);
         self.scratch_pos.resize(n, [0.0; 2]);
         self.quadrants.resize(n, 0);
-        self.split(0, n, lo, side, 0, false);
+        self.split(0, n, lo, side, 0);
     }
 
-    /// Makes the cell for bodies `start..end` in the square at `corner` with `side`, and after it
-    /// the cells of its subtree. The bodies are in `order` and `sorted`, or, when `in_scratch`,
-    /// in `scratch` and `scratch_pos` (at the same ranks): each split partitions them from one
-    /// pair of buffers into the other, so the children read them where the partition left them
-    /// and nothing is copied back (only a leaf left in the scratch pair is copied, once).
-    fn split(
-        &mut self,
-        start: usize,
-        end: usize,
-        corner: [f64; 2],
-        side: f64,
-        depth: usize,
-        in_scratch: bool,
-    ) {
+    /// Makes the cell for bodies `order[start..end]` in the square at `corner` with `side`, and
+    /// after it the cells of its subtree.
+    fn split(&mut self, start: usize, end: usize, corner: [f64; 2], side: f64, depth: usize) {
         let me = self.cells.len();
-        let (src_order, src_pos, dst_order, dst_pos) = if in_scratch {
-            (
-                &self.scratch[start..end],
-                &self.scratch_pos[start..end],
-                &mut self.order[start..end],
-                &mut self.sorted[start..end],
-            )
-        } else {
-            (
-                &self.order[start..end],
-                &self.sorted[start..end],
-                &mut self.scratch[start..end],
-                &mut self.scratch_pos[start..end],
-            )
-        };
         let (mut mx, mut my) = (0.0, 0.0);
-        for p in src_pos {
+        for p in &self.sorted[start..end] {
             mx += p[0];
             my += p[1];
         }
@@ -435,20 +409,16 @@ impl QuadTree {
             next: 0,
             leaf,
         });
-        if leaf {
-            if in_scratch {
-                // The force walk reads a leaf's bodies from `order` and `sorted`.
-                dst_order.copy_from_slice(src_order);
-                dst_pos.copy_from_slice(src_pos);
-            }
-        } else {
+        if !leaf {
             let half = side / 2.0;
             let mid = [corner[0] + half, corner[1] + half];
-            // A stable partition into the four quadrants (a counting sort into the other pair
-            // of buffers), so each child's bodies stay in index order.
-            let quadrants = &mut self.quadrants[start..end];
+            // A stable partition into the four quadrants (a counting sort through `scratch`),
+            // so each child's bodies stay in index order.
             let mut bounds = [0usize; 5];
-            for (p, q) in src_pos.iter().zip(quadrants.iter_mut()) {
+            for (p, q) in self.sorted[start..end]
+                .iter()
+                .zip(&mut self.quadrants[start..end])
+            {
                 *q = u8::from(p[0] >= mid[0]) + 2 * u8::from(p[1] >= mid[1]);
                 bounds[usize::from(*q) + 1] += 1;
             }
@@ -456,12 +426,18 @@ impl QuadTree {
                 bounds[q + 1] += bounds[q];
             }
             let mut fill = bounds;
-            for ((&b, &p), &q) in src_order.iter().zip(src_pos).zip(quadrants.iter()) {
+            for ((&b, &p), &q) in self.order[start..end]
+                .iter()
+                .zip(&self.sorted[start..end])
+                .zip(&self.quadrants[start..end])
+            {
                 let q = usize::from(q);
-                dst_order[fill[q]] = b;
-                dst_pos[fill[q]] = p;
+                self.scratch[fill[q]] = b;
+                self.scratch_pos[fill[q]] = p;
                 fill[q] += 1;
             }
+            self.order[start..end].copy_from_slice(&self.scratch[..end - start]);
+            self.sorted[start..end].copy_from_slice(&self.scratch_pos[..end - start]);
             for q in 0..4 {
                 let (s, e) = (start + bounds[q], start + bounds[q + 1]);
                 if s < e {
@@ -469,7 +445,7 @@ impl QuadTree {
                         corner[0] + half * (q % 2) as f64,
                         corner[1] + half * (q / 2) as f64,
                     ];
-                    self.split(s, e, c, half, depth + 1, !in_scratch);
+                    self.split(s, e, c, half, depth + 1);
                 }
             }
         }
