@@ -469,41 +469,60 @@ impl QuadTree {
         self.by_rank = by_rank;
     }
 
+    /// Adds to `f` the repulsion on body `i` at `p` from the bodies at `ranks`, in rank order.
+    #[inline(always)]
+    fn leaf_repulsion(
+        &self,
+        i: usize,
+        p: [f64; 2],
+        k2: f64,
+        ranks: std::ops::Range<usize>,
+        f: &mut [f64; 2],
+    ) {
+        let first = ranks.start;
+        for (rank, q) in (first..).zip(&self.sorted[ranks]) {
+            let (mut dx, mut dy) = (p[0] - q[0], p[1] - q[1]);
+            let mut d2 = dx * dx + dy * dy;
+            if d2 < 1e-12 {
+                // Same spot: push apart along a direction fixed by the pair.
+                let j = self.order[rank] as usize;
+                dx = if i < j { 0.01 } else { -0.01 };
+                dy = if (i + j) % 2 == 0 { 0.01 } else { -0.01 };
+                d2 = dx * dx + dy * dy;
+            }
+            let s = k2 / d2;
+            f[0] += s * dx;
+            f[1] += s * dy;
+        }
+    }
+
     /// The repulsive displacement on the body at rank `r` of `order`: k²/d from every other
     /// body, far cells as one. Cells are visited depth first, children by quadrant.
     fn repulsion(&self, r: usize, k: f64, theta: f64) -> [f64; 2] {
         let i = self.order[r] as usize;
         let p = self.sorted[r];
         let k2 = k * k;
+        let theta2 = theta * theta;
         let mut f = [0.0, 0.0];
         let cells = &self.cells[..];
         let mut c = 0;
         while let Some(cell) = cells.get(c) {
             if cell.leaf {
                 let (s, e) = (cell.start as usize, cell.end as usize);
-                for (rank, q) in (s..e).zip(&self.sorted[s..e]) {
-                    if rank == r {
-                        continue;
-                    }
-                    let (mut dx, mut dy) = (p[0] - q[0], p[1] - q[1]);
-                    let mut d2 = dx * dx + dy * dy;
-                    if d2 < 1e-12 {
-                        // Same spot: push apart along a direction fixed by the pair.
-                        let j = self.order[rank] as usize;
-                        dx = if i < j { 0.01 } else { -0.01 };
-                        dy = if (i + j) % 2 == 0 { 0.01 } else { -0.01 };
-                        d2 = dx * dx + dy * dy;
-                    }
-                    let s = k2 / d2;
-                    f[0] += s * dx;
-                    f[1] += s * dy;
+                // The body itself is skipped: the ranks before it, then those after it (the
+                // same bodies in the same order as one loop testing each rank against `r`).
+                if (s..e).contains(&r) {
+                    self.leaf_repulsion(i, p, k2, s..r, &mut f);
+                    self.leaf_repulsion(i, p, k2, r + 1..e, &mut f);
+                } else {
+                    self.leaf_repulsion(i, p, k2, s..e, &mut f);
                 }
                 c = cell.next as usize;
                 continue;
             }
             let (dx, dy) = (p[0] - cell.com[0], p[1] - cell.com[1]);
             let d2 = dx * dx + dy * dy;
-            if cell.side2 < theta * theta * d2 {
+            if cell.side2 < theta2 * d2 {
                 let mass = (cell.end - cell.start) as f64;
                 let s = mass * k2 / d2;
                 f[0] += s * dx;

@@ -161,6 +161,12 @@ fn needs_quotes(bytes: &[u8]) -> bool {
     if bits != 0 {
         return true;
     }
+    let has = super::scan::word_has;
+    if super::scan::rest_clear(bytes, rest, |w| {
+        has(w, b',') | has(w, b'"') | has(w, b'\r') | has(w, b'\n')
+    }) {
+        return false;
+    }
     let mut words = bytes[rest..].chunks_exact(8);
     for chunk in &mut words {
         let w = crate::text::load8(chunk, 0);

@@ -85,7 +85,14 @@ fn needs_escapes(bytes: &[u8]) -> bool {
     let special = |b: &u8| matches!(b, b'\\' | b'"' | b'\n' | b'\t');
     // Sixteen bytes at a time where SSE2 is at hand (exact), then one at a time.
     let (rest, bits) = super::scan::block_with(bytes, 0, 0, b"\\\"\n\t");
-    bits != 0 || bytes[rest..].iter().any(special)
+    if bits != 0 {
+        return true;
+    }
+    let has = super::scan::word_has;
+    let clear = super::scan::rest_clear(bytes, rest, |w| {
+        has(w, b'\\') | has(w, b'"') | has(w, b'\n') | has(w, b'\t')
+    });
+    !clear && bytes[rest..].iter().any(special)
 }
 
 impl Exporter for Dot {

@@ -19,11 +19,12 @@
 //! Validates against the GEXF 1.3 RELAX NG schema (not the XSD, which rejects `viz:` elements);
 //! read by Gephi and NetworkX `read_gexf`.
 
+use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 
 use super::values::{
-    clean_if, date_interval, number, push_evidence_summary, push_join_if, style, Uint,
+    clean_if, date_interval, push_evidence_summary, push_join_if, push_number, style, Uint,
 };
 use super::xml::{escape, write_escaped};
 use super::{no_such_file, Exporter, FileWriter, GraphView};
@@ -143,41 +144,49 @@ impl FileWriter for GexfFile<'_> {
             write_escaped(out, &clean_if(&n.label, c), true)?;
             out.write_all(b"\"")?;
             if let Some((start, end)) = &self.intervals[i] {
-                write!(out, " start=\"{start}\" end=\"{end}\"")?;
+                for piece in [" start=\"", start, "\" end=\"", end, "\""] {
+                    out.write_all(piece.as_bytes())?;
+                }
             }
             out.write_all(b">\n        <attvalues>\n")?;
             let [etype, aliases, mentions, docs, date, place, dense_id] =
                 NODE_ATTRIBUTES.map(|a| a.0);
-            attvalue(out, etype, n.etype.as_str())?;
+            attvalue_plain(out, etype, n.etype.as_str())?;
             list.clear();
             push_join_if(list, &n.aliases, c);
             attvalue(out, aliases, list)?;
-            attvalue(out, mentions, Uint::new(n.mentions).as_str())?;
+            attvalue_plain(out, mentions, Uint::new(n.mentions).as_str())?;
             list.clear();
             push_join_if(list, &n.docs, c);
             attvalue(out, docs, list)?;
             attvalue(out, date, &clean_if(n.date.as_deref().unwrap_or(""), c))?;
             attvalue(out, place, &clean_if(n.place.as_deref().unwrap_or(""), c))?;
-            attvalue(out, dense_id, Uint::of(i).as_str())?;
+            attvalue_plain(out, dense_id, Uint::of(i).as_str())?;
             out.write_all(b"        </attvalues>\n")?;
             let st = style(n.etype);
             let (r, g, b) = st.rgb;
             let d = self.degree[i] as f64;
             let (x, y) = positions[i];
-            writeln!(out, "        <viz:color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>")?;
-            writeln!(
-                out,
-                "        <viz:size value=\"{}\"/>",
-                number(8.0 + 4.0 * d.sqrt(), 2)
-            )?;
-            writeln!(
-                out,
-                "        <viz:position x=\"{}\" y=\"{}\" z=\"0\"/>",
-                number(x, 3),
-                number(y, 3)
-            )?;
-            writeln!(out, "        <viz:shape value=\"{}\"/>", st.gexf_shape)?;
-            out.write_all(b"      </node>\n")?;
+            // Written piece by piece, the numbers into `list`: no `format!` per node.
+            for (piece, v) in [
+                (&b"        <viz:color r=\""[..], r),
+                (b"\" g=\"", g),
+                (b"\" b=\"", b),
+            ] {
+                out.write_all(piece)?;
+                out.write_all(Uint::new(v).as_bytes())?;
+            }
+            list.clear();
+            list.push_str("\"/>\n        <viz:size value=\"");
+            push_number(list, 8.0 + 4.0 * d.sqrt(), 2);
+            list.push_str("\"/>\n        <viz:position x=\"");
+            push_number(list, x, 3);
+            list.push_str("\" y=\"");
+            push_number(list, y, 3);
+            list.push_str("\" z=\"0\"/>\n        <viz:shape value=\"");
+            list.push_str(st.gexf_shape);
+            list.push_str("\"/>\n      </node>\n");
+            out.write_all(list.as_bytes())?;
         }
         Ok(())
     }
@@ -215,11 +224,11 @@ impl FileWriter for GexfFile<'_> {
             out.write_all(b"        <attvalues>\n")?;
             let [rel_key, certainty, evidence, evidence_count, docs] = EDGE_ATTRIBUTES.map(|a| a.0);
             attvalue(out, rel_key, &relation)?;
-            attvalue(out, certainty, e.edge.certainty.as_str())?;
+            attvalue_plain(out, certainty, e.edge.certainty.as_str())?;
             list.clear();
             push_evidence_summary(list, e.edge);
             attvalue(out, evidence, list)?;
-            attvalue(out, evidence_count, weight.as_str())?;
+            attvalue_plain(out, evidence_count, weight.as_str())?;
             list.clear();
             push_join_if(list, &e.edge.docs, c);
             attvalue(out, docs, list)?;
@@ -242,6 +251,17 @@ impl FileWriter for GexfFile<'_> {
 }
 
 /// One `<attvalue for="…" value="…"/>` line.
+/// [`attvalue`] of a value that needs no escaping (digits, a name of the writer's own), copied
+/// as it is.
+fn attvalue_plain<W: Write>(out: &mut W, id: &str, value: &str) -> io::Result<()> {
+    debug_assert!(matches!(escape(value, true), Cow::Borrowed(_)), "{value:?}");
+    out.write_all(b"          <attvalue for=\"")?;
+    out.write_all(id.as_bytes())?;
+    out.write_all(b"\" value=\"")?;
+    out.write_all(value.as_bytes())?;
+    out.write_all(b"\"/>\n")
+}
+
 fn attvalue<W: Write>(out: &mut W, id: &str, value: &str) -> io::Result<()> {
     out.write_all(b"          <attvalue for=\"")?;
     out.write_all(id.as_bytes())?;

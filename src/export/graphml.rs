@@ -17,11 +17,12 @@
 //! does not apply `<default>` per element. Validates against the GraphML XSD; read by NetworkX
 //! `read_graphml`, igraph `Graph.Read_GraphML`, Gephi, yEd and Cytoscape.
 
+use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 
-use super::values::{clean_if, number, push_evidence_summary, push_join_if, Uint};
-use super::xml::write_escaped;
+use super::values::{clean_if, push_evidence_summary, push_join_if, push_number, Uint};
+use super::xml::{escape, write_escaped};
 use super::{no_such_file, Exporter, FileWriter, GraphView};
 
 pub struct GraphMl;
@@ -110,19 +111,22 @@ impl FileWriter for GraphMlFile<'_> {
             let [label, etype, aliases, mentions, docs, date, place, dense_id, xk, yk] =
                 NODE_KEYS.map(|k| k.0);
             data(out, label, &clean_if(&n.label, c))?;
-            data(out, etype, n.etype.as_str())?;
+            data_plain(out, etype, n.etype.as_str())?;
             list.clear();
             push_join_if(list, &n.aliases, c);
             data(out, aliases, list)?;
-            data(out, mentions, Uint::new(n.mentions).as_str())?;
+            data_plain(out, mentions, Uint::new(n.mentions).as_str())?;
             list.clear();
             push_join_if(list, &n.docs, c);
             data(out, docs, list)?;
             data(out, date, &clean_if(n.date.as_deref().unwrap_or(""), c))?;
             data(out, place, &clean_if(n.place.as_deref().unwrap_or(""), c))?;
-            data(out, dense_id, Uint::of(start + i).as_str())?;
-            data(out, xk, &number(x, 3))?;
-            data(out, yk, &number(y, 3))?;
+            data_plain(out, dense_id, Uint::of(start + i).as_str())?;
+            for (key, v) in [(xk, x), (yk, y)] {
+                list.clear();
+                push_number(list, v, 3);
+                data_plain(out, key, list)?;
+            }
             out.write_all(b"    </node>\n")?;
         }
         Ok(())
@@ -149,12 +153,12 @@ impl FileWriter for GraphMlFile<'_> {
             list.clear();
             list.push_str(count.as_str());
             list.push_str(".0");
-            data(out, weight, list)?;
-            data(out, certainty, e.edge.certainty.as_str())?;
+            data_plain(out, weight, list)?;
+            data_plain(out, certainty, e.edge.certainty.as_str())?;
             list.clear();
             push_evidence_summary(list, e.edge);
             data(out, evidence, list)?;
-            data(out, evidence_count, count.as_str())?;
+            data_plain(out, evidence_count, count.as_str())?;
             list.clear();
             push_join_if(list, &e.edge.docs, c);
             data(out, edgedocs, list)?;
@@ -171,6 +175,20 @@ impl FileWriter for GraphMlFile<'_> {
 }
 
 /// One `<data key="…">value</data>` line.
+/// [`data`] of a value that needs no escaping (digits, a decimal number, a name of the
+/// writer's own), copied as it is.
+fn data_plain<W: Write>(out: &mut W, key: &str, value: &str) -> io::Result<()> {
+    debug_assert!(
+        matches!(escape(value, false), Cow::Borrowed(_)),
+        "{value:?}"
+    );
+    out.write_all(b"      <data key=\"")?;
+    out.write_all(key.as_bytes())?;
+    out.write_all(b"\">")?;
+    out.write_all(value.as_bytes())?;
+    out.write_all(b"</data>\n")
+}
+
 fn data<W: Write>(out: &mut W, key: &str, value: &str) -> io::Result<()> {
     out.write_all(b"      <data key=\"")?;
     out.write_all(key.as_bytes())?;

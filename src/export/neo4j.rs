@@ -52,20 +52,28 @@ pub const RELATIONSHIP_HEADER: [&str; 10] = [
 
 /// A relation as a Neo4j relationship type: upper case, `[A-Z0-9_]` only.
 pub fn relationship_type(relation: &str) -> String {
-    let t: String = relation
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if t.chars().any(|c| c.is_ascii_alphanumeric()) {
-        t
-    } else {
-        "RELATED_TO".into()
+    let mut t = String::new();
+    push_relationship_type(&mut t, relation);
+    t
+}
+
+/// [`relationship_type`] appended to `out`, without a `String` of its own (it is written for
+/// every edge): each ASCII letter or digit upper-cased, every other character one `_`, and
+/// `RELATED_TO` when no letter or digit is left.
+pub fn push_relationship_type(out: &mut String, relation: &str) {
+    let start = out.len();
+    let mut any = false;
+    for c in relation.chars() {
+        if c.is_ascii_alphanumeric() {
+            any = true;
+            out.push(c.to_ascii_uppercase());
+        } else {
+            out.push('_');
+        }
+    }
+    if !any {
+        out.truncate(start);
+        out.push_str("RELATED_TO");
     }
 }
 
@@ -155,7 +163,9 @@ impl FileWriter for Relationships<'_> {
             let c = view.edge_clean(i);
             w.field(&clean_if(e.source, c));
             w.field(&clean_if(e.target, c));
-            w.field(&relationship_type(&e.edge.relation));
+            list.clear();
+            push_relationship_type(list, &e.edge.relation);
+            w.field(list);
             w.field(edge_id(id, i));
             w.field(&clean_if(&e.edge.relation, c));
             let weight = Uint::of(e.edge.weight());
@@ -231,3 +241,27 @@ SELECT n.id, n.name, min(reach.depth) AS hops FROM reach JOIN nodes n USING (id)
 GROUP BY n.id, n.name ORDER BY hops, n.id;
 ```
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relationship_types() {
+        for (relation, want) in [
+            ("works_for", "WORKS_FOR"),
+            ("member of", "MEMBER_OF"),
+            ("ñandú-x9", "_AND__X9"),
+            ("été", "_T_"),
+            ("---", "RELATED_TO"),
+            ("", "RELATED_TO"),
+            ("ñ", "RELATED_TO"),
+        ] {
+            assert_eq!(relationship_type(relation), want, "{relation:?}");
+            // Appended after what the buffer already holds, which stays.
+            let mut out = String::from("a,");
+            push_relationship_type(&mut out, relation);
+            assert_eq!(out, format!("a,{want}"), "{relation:?}");
+        }
+    }
+}

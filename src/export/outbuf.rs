@@ -40,6 +40,34 @@ impl<'a> OutBuf<'a> {
         self.buf.push(b);
     }
 
+    /// The first `len` bytes of `b` (all of it when `len` is larger): `b` is copied whole, a
+    /// copy of a size known when compiling (a few moves, no call), and the rest cut off.
+    #[inline]
+    pub fn prefix<const N: usize>(&mut self, b: &[u8; N], len: usize) {
+        let end = self.buf.len() + len.min(N);
+        self.buf.extend_from_slice(b);
+        self.buf.truncate(end);
+    }
+
+    /// The bytes written since the last spill (see [`OutBuf::repeat`]).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Whether nothing is written since the last spill.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// The bytes at `range` (positions from [`OutBuf::len`], with no spill since) written again:
+    /// a value escaped once and written twice.
+    #[inline]
+    pub fn repeat(&mut self, range: std::ops::Range<usize>) {
+        self.buf.extend_from_within(range);
+    }
+
     /// `n` in decimal.
     pub fn uint(&mut self, n: u64) {
         self.buf.extend_from_slice(Uint::new(n).as_bytes());
@@ -173,6 +201,20 @@ fn next_json_escape(bytes: &[u8], from: usize, script: bool) -> Option<usize> {
         }
         at += 8;
     }
+    // Fewer than eight bytes are left. When the string holds eight or more, the last eight (the
+    // rest and some bytes already looked at) are tested as one word first: nearly always
+    // nothing is flagged, and the byte loop is skipped.
+    if at < bytes.len() && bytes.len() >= 8 {
+        let w = crate::text::load8(bytes, bytes.len() - 8);
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let mut flagged = below_space | has(w, b'"') | has(w, b'\\');
+        if script {
+            flagged |= has(w, b'<') | has(w, b'>') | has(w, b'&') | has(w, 0xE2);
+        }
+        if flagged == 0 {
+            return None;
+        }
+    }
     bytes[at..]
         .iter()
         .position(|&b| json_escaped(b, script))
@@ -249,11 +291,14 @@ mod tests {
             out.byte(b' ');
         }
         out.spaces(2);
+        out.prefix(b"[abc]", 3);
+        out.prefix(b"xy", 5);
+        out.prefix(b"z", 0);
         out.spill().unwrap();
         out.finish().unwrap();
         assert_eq!(
             String::from_utf8(v).unwrap(),
-            "0 7 10 99 1234567890 18446744073709551615   "
+            "0 7 10 99 1234567890 18446744073709551615   [abxy"
         );
         // Spilling hands on everything written so far once the buffer is full.
         let mut v = Vec::new();

@@ -51,6 +51,36 @@ pub(crate) fn block_with(bytes: &[u8], at: usize, below: u8, eq: &[u8]) -> (usiz
     }
 }
 
+/// Whether `flag` proves that no byte of `bytes[at..]` is one looked for, when fewer than
+/// sixteen are left (what [`block_with`] leaves) and `bytes` holds at least eight: the rest is
+/// then covered by two words of eight (overlapping each other, or bytes already looked at)
+/// instead of a loop over each byte. `flag(w)` is nonzero where the word may hold such a byte
+/// (exactly or too often, never too rarely). False means "not proven": the caller looks at the
+/// bytes one by one.
+#[inline(always)]
+pub(crate) fn rest_clear(bytes: &[u8], at: usize, flag: impl Fn(u64) -> u64) -> bool {
+    let n = bytes.len();
+    if at >= n {
+        return true;
+    }
+    if n < 8 || n - at > 16 {
+        return false;
+    }
+    let first = crate::text::load8(bytes, at.min(n - 8));
+    let last = crate::text::load8(bytes, n - 8);
+    flag(first) | flag(last) == 0
+}
+
+/// Of a word, the high bit of each byte equal to `b` (exact but for a borrow that can also
+/// flag a byte after a flagged one).
+#[inline(always)]
+pub(crate) fn word_has(w: u64, b: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let x = w ^ (ONES * u64::from(b));
+    x.wrapping_sub(ONES) & !x & HIGH
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +127,41 @@ mod tests {
                                     .step_by(16)
                                     .all(|s0| slow(&s, s0, below, eq) == 0));
                             }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn rest_clear_never_clears_a_rest_holding_a_byte_looked_for() {
+        let flag = |w: u64| word_has(w, b'"') | word_has(w, b',');
+        for len in 0..40usize {
+            for at in 0..=len {
+                for stop in [
+                    None,
+                    Some(0),
+                    Some(at.saturating_sub(1)),
+                    Some(at),
+                    Some(len / 2),
+                ]
+                .into_iter()
+                .chain((at..len).map(Some))
+                {
+                    for b in [b'"', b',', b'x', 0xE2] {
+                        let mut s = vec![b'a'; len];
+                        if let Some(i) = stop.filter(|&i| i < len) {
+                            s[i] = b;
+                        }
+                        let has = s[at..].iter().any(|&c| c == b'"' || c == b',');
+                        let clear = rest_clear(&s, at, flag);
+                        assert!(!(clear && has), "len {len} at {at} stop {stop:?} byte {b}");
+                        // Where it can tell (eight bytes or more, fewer than sixteen left), a
+                        // rest without the bytes is cleared.
+                        if !has && at < len && len >= 8 && len - at <= 16 {
+                            let near = s[at.min(len - 8)..].iter().any(|&c| c == b'"' || c == b',');
+                            assert_eq!(clear, !near, "len {len} at {at}");
                         }
                     }
                 }

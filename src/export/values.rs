@@ -215,11 +215,17 @@ pub fn evidence_summary(edge: &Edge) -> String {
 /// A finite number with at most `decimals` decimals, trailing zeros kept off (`1.5`, `3`, `-0.25`).
 /// NaN and infinities become 0: no reader we target accepts them.
 pub fn number(x: f64, decimals: usize) -> String {
+    let mut s = String::with_capacity(24);
+    push_number(&mut s, x, decimals);
+    s
+}
+
+/// [`number`] appended to `out`, without a `String` of its own.
+pub fn push_number(out: &mut String, x: f64, decimals: usize) {
     let x = if x.is_finite() { x } else { 0.0 };
-    if let Some(s) = number_fast(x, decimals) {
-        return s;
+    if !push_number_fast(out, x, decimals) {
+        out.push_str(&number_formatted(x, decimals));
     }
-    number_formatted(x, decimals)
 }
 
 /// [`number`] through `format!`: exact decimal rounding of the binary value.
@@ -294,35 +300,35 @@ const DIGIT_PAIRS: &[u8; 200] = b"\
 pub fn edge_id(buf: &mut String, i: usize) -> &str {
     buf.clear();
     buf.push('e');
-    buf.push_str(Uint::of(i).as_str());
+    // Digit by digit: ASCII, so no UTF-8 check of the digits is needed.
+    buf.extend(Uint::of(i).as_bytes().iter().map(|&d| char::from(d)));
     buf
 }
 
-/// [`number`] without `format!` (a writer calls it for every node and edge), or None where it
-/// could differ: `x × 10^decimals` is rounded to the nearest integer `k` only when the product
+/// [`number`] without `format!` (a writer calls it for every node and edge), appended to `s`;
+/// false, with nothing appended, where it could differ: `x × 10^decimals` is rounded to the nearest integer `k` only when the product
 /// is below 10¹² and at most 0.49 from `k`. The product's own rounding error is then below
 /// 10⁻³, so the exact value is nearer `k` than any other integer, whichever way ties go, and
 /// `format!` prints the digits of `k` too.
-fn number_fast(x: f64, decimals: usize) -> Option<String> {
+fn push_number_fast(s: &mut String, x: f64, decimals: usize) -> bool {
     if decimals > 6 {
-        return None;
+        return false;
     }
     let scale = 10u64.pow(decimals as u32);
     let y = x * scale as f64;
     if y.abs() >= 1e12 {
-        return None;
+        return false;
     }
     let k = y.round();
     if (y - k).abs() > 0.49 {
-        return None;
+        return false;
     }
     let k = k as i64;
     let m = k.unsigned_abs();
-    let mut s = String::with_capacity(24);
     if k < 0 {
         s.push('-');
     }
-    push_digits(&mut s, m / scale, 1);
+    push_digits(s, m / scale, 1);
     let mut frac = m % scale;
     if frac != 0 {
         let mut width = decimals;
@@ -331,9 +337,9 @@ fn number_fast(x: f64, decimals: usize) -> Option<String> {
             width -= 1;
         }
         s.push('.');
-        push_digits(&mut s, frac, width);
+        push_digits(s, frac, width);
     }
-    Some(s)
+    true
 }
 
 /// `n` in decimal, zero-padded to at least `width` digits.
@@ -345,7 +351,7 @@ fn push_digits(s: &mut String, mut n: u64, width: usize) {
         digits[at] = b'0' + (n % 10) as u8;
         n /= 10;
     }
-    s.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
+    s.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// The full-date interval `(start, end)` of an event date: `2025-03-15` → that day,
@@ -625,8 +631,11 @@ mod tests {
             if !x.is_finite() {
                 continue;
             }
-            if let Some(fast) = number_fast(x, d) {
-                assert_eq!(fast, number_formatted(x, d), "{x:e} with {d} decimals");
+            let mut fast = String::from("<");
+            if push_number_fast(&mut fast, x, d) {
+                assert_eq!(fast[1..], number_formatted(x, d), "{x:e} with {d} decimals");
+            } else {
+                assert_eq!(fast, "<", "{x:e} with {d} decimals: nothing appended");
             }
         }
     }

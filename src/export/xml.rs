@@ -94,6 +94,14 @@ fn next_special(bytes: &[u8], from: usize, attr: bool) -> Option<usize> {
         }
         i += 8;
     }
+    // Fewer than eight bytes are left: when the string holds eight or more, its last eight are
+    // tested as one word first (they hold the rest), which nearly always ends the search.
+    if i < bytes.len()
+        && bytes.len() >= 8
+        && !may_be_special(crate::text::load8(bytes, bytes.len() - 8))
+    {
+        return None;
+    }
     (i..bytes.len()).find(|&j| special(j))
 }
 
