@@ -7,4 +7,4 @@ bash tests/install-tools.sh
 export KGRAPH_REQUIRE_TOOLS=1
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
-cargo test --locked --release
+cargo test --locked --profile quick-release
