@@ -48,6 +48,19 @@ pub enum Rule<'o> {
     Event(&'o str),
 }
 
+impl Rule<'_> {
+    /// `self == other`, the names compared by address first (rules borrow their names from
+    /// one place, so most equal pairs are the same string).
+    pub fn fast_eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Rule::Named(a), Rule::Named(b)) | (Rule::Event(a), Rule::Event(b)) => {
+                std::ptr::eq(*a, *b) || a == b
+            }
+            _ => false,
+        }
+    }
+}
+
 impl std::fmt::Display for Rule<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -241,6 +254,31 @@ fn push_str(strings: &mut String, s: &str) -> StrRef {
     StrRef {
         start,
         end: strings.len() as u32,
+    }
+}
+
+/// The first sixteen bytes of `s` as a big-endian number, zeros after its end: `a < b` for
+/// the keys of two strings means `a < b` for the strings, and equal keys leave the order to
+/// the strings (a string's key orders it as its bytes do, a shorter one before the longer).
+fn prefix_key(s: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = s.len().min(16);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(b)
+}
+
+/// Sorts the aliases of one node: the label, then its other aliases. These come sorted, each
+/// once, for most nodes (one entity's set): the label is then moved to its place instead of
+/// sorting the lot. (Equal strings stay next to each other either way.)
+fn sort_label_into(group: &mut [&str]) {
+    let Some((&label, rest)) = group.split_first() else {
+        return;
+    };
+    if rest.windows(2).all(|w| w[0] < w[1]) {
+        let at = rest.partition_point(|&a| a < label);
+        group[..=at].rotate_left(1);
+    } else {
+        group.sort_unstable();
     }
 }
 
@@ -785,34 +823,40 @@ pub fn extract_document_with<'o>(
             }
         }
     }
-    // "<Person> administration": the person leads it.
+    // "<Person> administration": the person leads it. (A name comes back in document after
+    // document and often twice in one: the person each name is found to be is kept.)
+    let mut named: Vec<(&str, Option<usize>)> = Vec::new();
     for (m, c) in ctx.cands.iter().enumerate() {
         let (Some(e), Some(name)) = (ctx.assignment[m], &c.administration_of) else {
             continue;
         };
-        let key = crate::text::fold_key(name);
-        let person = ctx
-            .entities
-            .iter()
-            .position(|p| {
-                p.etype == EntityType::Person
-                    && (p.aliases.iter().any(|a| crate::text::fold_key(a) == key)
-                        || crate::text::fold_key(&p.label).split(' ').next_back()
-                            == key.split(' ').next_back())
-            })
-            .unwrap_or_else(|| {
-                // A person named only there: a node with no mention (kept, as the relation
-                // uses it), its entity for the relation.
-                let id = crate::graph::node_id(EntityType::Person, name);
-                unmentioned(
-                    &mut nodes,
-                    &mut ents,
-                    &mut node_of,
-                    id,
-                    EntityType::Person,
-                    name,
-                )
-            });
+        let found = match named.iter().find(|(n, _)| *n == name.as_str()) {
+            Some(&(_, found)) => found,
+            None => {
+                let key = crate::text::fold_key(name);
+                let found = ctx.entities.iter().position(|p| {
+                    p.etype == EntityType::Person
+                        && (p.aliases.iter().any(|a| crate::text::fold_key(a) == key)
+                            || crate::text::fold_key(&p.label).split(' ').next_back()
+                                == key.split(' ').next_back())
+                });
+                named.push((name, found));
+                found
+            }
+        };
+        let person = found.unwrap_or_else(|| {
+            // A person named only there: a node with no mention (kept, as the relation
+            // uses it), its entity for the relation.
+            let id = crate::graph::node_id(EntityType::Person, name);
+            unmentioned(
+                &mut nodes,
+                &mut ents,
+                &mut node_of,
+                id,
+                EntityType::Person,
+                name,
+            )
+        });
         out.relations.push(RelationRecord {
             source: person,
             relation: relation_name(onto, "leader_of"),
@@ -896,8 +940,14 @@ fn finish(
     for (id, &n) in &nodes.by_id {
         ids[n] = id;
     }
-    let mut order: Vec<usize> = (0..nodes.nodes.len()).filter(|&n| keep[n]).collect();
-    order.sort_unstable_by_key(|&n| ids[n]);
+    // Sorted by id: by the ids' first sixteen bytes as a number first (most pairs differ
+    // there), the whole ids only on a tie. (Ids are distinct: the order is the ids' order.)
+    let mut keyed: Vec<(u128, usize)> = (0..nodes.nodes.len())
+        .filter(|&n| keep[n])
+        .map(|n| (prefix_key(ids[n]), n))
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| ids[a.1].cmp(ids[b.1])));
+    let order: Vec<usize> = keyed.into_iter().map(|(_, n)| n).collect();
     // Draft → position in id order.
     let mut position = vec![usize::MAX; nodes.nodes.len()];
     for (i, &n) in order.iter().enumerate() {
@@ -940,9 +990,7 @@ fn finish(
         .map(|(i, &n)| {
             let d = &nodes.nodes[n];
             let group = &mut grouped[starts[i]..starts[i + 1]];
-            if !group.windows(2).all(|w| w[0] < w[1]) {
-                group.sort_unstable();
-            }
+            sort_label_into(group);
             let first = aliases.len();
             let mut label = None;
             for (k, &a) in group.iter().enumerate() {
@@ -1030,6 +1078,74 @@ mod tests {
             let l = events::lower(w);
             let expected = words.iter().copied().find(|x| *x == l);
             assert_eq!(lower_in(w, words), expected, "{w:?}");
+        }
+    }
+
+    /// `Rule::fast_eq` is `==`, whether or not the names share an address.
+    #[test]
+    fn rule_fast_eq_is_eq() {
+        let owned = [String::from("a"), String::from("b"), String::from("a")];
+        let rules: Vec<Rule<'_>> = owned
+            .iter()
+            .flat_map(|s| [Rule::Named(s.as_str()), Rule::Event(s.as_str())])
+            .chain([Rule::Named("a"), Rule::Event("b")])
+            .collect();
+        for a in &rules {
+            for b in &rules {
+                assert_eq!(a.fast_eq(b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    /// `prefix_key` orders as the strings do wherever the keys differ.
+    #[test]
+    fn prefix_key_orders_as_strings() {
+        let words = [
+            "",
+            "a",
+            "a\0",
+            "ab",
+            "organization:abc",
+            "organization:abcd",
+            "organization:abd",
+            "person:x",
+            "person:x-y",
+            "place:é",
+            "place:z",
+            "event:0123456789abcdef",
+            "event:0123456789abcdeg",
+        ];
+        for a in words {
+            for b in words {
+                let (ka, kb) = (prefix_key(a), prefix_key(b));
+                if ka != kb {
+                    assert_eq!(ka < kb, a < b, "{a:?} {b:?}");
+                }
+            }
+        }
+    }
+
+    /// `sort_label_into` sorts as a sort does (repeats kept next to each other).
+    #[test]
+    fn sort_label_into_sorts() {
+        let cases: &[&[&str]] = &[
+            &[],
+            &["a"],
+            &["b", "a", "c"],
+            &["a", "a", "c"],
+            &["c", "a", "b"],
+            &["a", "b", "c"],
+            &["b", "b"],
+            &["b", "c", "a"],
+            &["m", "z", "a", "q"],
+            &["Maduro", "Maduro", "Nicolás Maduro"],
+        ];
+        for case in cases {
+            let mut got = case.to_vec();
+            sort_label_into(&mut got);
+            let mut want = case.to_vec();
+            want.sort_unstable();
+            assert_eq!(got, want, "{case:?}");
         }
     }
 
