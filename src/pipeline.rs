@@ -384,7 +384,7 @@ fn add_extraction(graph: &mut GraphBuilder, ex: DocExtraction<'_>) {
     let mut rules: Vec<(Rule<'_>, Arc<str>)> = Vec::new();
     let mut name = String::new();
     for r in &ex.relations {
-        let rule = match rules.iter().find(|(k, _)| k.fast_eq(&r.rule)) {
+        let rule = match rules.iter().find(|(k, _)| *k == r.rule) {
             Some((_, kept)) => kept.clone(),
             None => {
                 name.clear();

@@ -48,19 +48,6 @@ pub enum Rule<'o> {
     Event(&'o str),
 }
 
-impl Rule<'_> {
-    /// `self == other`, the names compared by address first (rules borrow their names from
-    /// one place, so most equal pairs are the same string).
-    pub fn fast_eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Rule::Named(a), Rule::Named(b)) | (Rule::Event(a), Rule::Event(b)) => {
-                std::ptr::eq(*a, *b) || a == b
-            }
-            _ => false,
-        }
-    }
-}
-
 impl std::fmt::Display for Rule<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -507,6 +494,39 @@ fn lower_in(w: &str, words: &[&'static str]) -> Option<&'static str> {
     }
 }
 
+/// The lengths (bit `n` for length `n`) and the first letters (bit `n` for letter `'a' + n`)
+/// of the [`relate::ORG_ANAPHORS`], which are ASCII lower-case words.
+const ORG_ANAPHOR_SHAPES: (u64, u32) = {
+    let (mut lengths, mut firsts) = (0u64, 0u32);
+    let mut i = 0;
+    while i < relate::ORG_ANAPHORS.len() {
+        let w = relate::ORG_ANAPHORS[i].as_bytes();
+        assert!(!w.is_empty() && w.len() < 64 && w[0].is_ascii_lowercase());
+        lengths |= 1 << w.len();
+        firsts |= 1 << (w[0] - b'a');
+        i += 1;
+    }
+    (lengths, firsts)
+};
+
+/// Whether `w` may be one of the [`relate::ORG_ANAPHORS`] once lower-cased: false for an
+/// ASCII word of another length or first letter (most words), without a look-up.
+fn may_be_org_anaphor(w: &str) -> bool {
+    let (lengths, firsts) = ORG_ANAPHOR_SHAPES;
+    match w.as_bytes().first() {
+        None => false,
+        // (Lower-casing keeps an ASCII word's length.)
+        Some(&b) if w.is_ascii() => {
+            let f = b.to_ascii_lowercase();
+            w.len() < 64
+                && lengths & (1 << w.len()) != 0
+                && f.is_ascii_lowercase()
+                && firsts & (1 << (f - b'a')) != 0
+        }
+        Some(_) => true,
+    }
+}
+
 /// Whether `KGRAPH_DEBUG_SHADOW` is set: shadow sentences go to standard error (for writing
 /// patterns).
 fn debug_shadow() -> bool {
@@ -632,6 +652,9 @@ pub fn extract_document_with<'o>(
         let entry = recent.org_nouns.entry(e).or_default();
         // Words compared lower-cased ([`lower_in`]: no lower-cased copy of most words).
         let mut add = |w: &str| {
+            if !may_be_org_anaphor(w) {
+                return;
+            }
             if let Some(a) = lower_in(w, relate::ORG_ANAPHORS) {
                 if !entry.iter().any(|n| n == a) {
                     entry.push(a.to_string());
@@ -1081,20 +1104,40 @@ mod tests {
         }
     }
 
-    /// `Rule::fast_eq` is `==`, whether or not the names share an address.
+    /// `may_be_org_anaphor` lets every word through that `lower_in` finds.
     #[test]
-    fn rule_fast_eq_is_eq() {
-        let owned = [String::from("a"), String::from("b"), String::from("a")];
-        let rules: Vec<Rule<'_>> = owned
-            .iter()
-            .flat_map(|s| [Rule::Named(s.as_str()), Rule::Event(s.as_str())])
-            .chain([Rule::Named("a"), Rule::Event("b")])
-            .collect();
-        for a in &rules {
-            for b in &rules {
-                assert_eq!(a.fast_eq(b), a == b, "{a:?} {b:?}");
+    fn may_be_org_anaphor_keeps_every_anaphor() {
+        for w in relate::ORG_ANAPHORS {
+            for form in [
+                w.to_string(),
+                w.to_uppercase(),
+                events::lower(w).into_owned(),
+            ] {
+                assert!(may_be_org_anaphor(&form), "{form:?}");
             }
         }
+        for w in [
+            "",
+            ",",
+            "the",
+            "said",
+            "gangs",
+            "Gang",
+            "GROUP",
+            "\u{212A}elvin",
+            "Ǵang",
+            "zang",
+            "agency",
+            "Company",
+            "1234",
+        ] {
+            if lower_in(w, relate::ORG_ANAPHORS).is_some() {
+                assert!(may_be_org_anaphor(w), "{w:?}");
+            }
+        }
+        assert!(!may_be_org_anaphor("the"));
+        assert!(!may_be_org_anaphor(","));
+        assert!(!may_be_org_anaphor("zang"));
     }
 
     /// `prefix_key` orders as the strings do wherever the keys differ.

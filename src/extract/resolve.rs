@@ -898,7 +898,8 @@ pub fn restore_accents(label: &str, aliases: &BTreeSet<String>) -> String {
 
 /// [`restore_accents`], or None where it gives `label` back untouched (no new string).
 fn accented_label(label: &str, aliases: &BTreeSet<String>) -> Option<String> {
-    if !label.is_ascii() {
+    // (Most nodes have no accented alias: nothing to look for.)
+    if !label.is_ascii() || aliases.iter().all(|a| a.is_ascii()) {
         return None;
     }
     let mut accented: BTreeMap<String, &str> = BTreeMap::new();
