@@ -244,6 +244,31 @@ fn push_str(strings: &mut String, s: &str) -> StrRef {
     }
 }
 
+/// The first sixteen bytes of `s` as a big-endian number, zeros after its end: `a < b` for
+/// the keys of two strings means `a < b` for the strings, and equal keys leave the order to
+/// the strings (a string's key orders it as its bytes do, a shorter one before the longer).
+fn prefix_key(s: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = s.len().min(16);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(b)
+}
+
+/// Sorts the aliases of one node: the label, then its other aliases. These come sorted, each
+/// once, for most nodes (one entity's set): the label is then moved to its place instead of
+/// sorting the lot. (Equal strings stay next to each other either way.)
+fn sort_label_into(group: &mut [&str]) {
+    let Some((&label, rest)) = group.split_first() else {
+        return;
+    };
+    if rest.windows(2).all(|w| w[0] < w[1]) {
+        let at = rest.partition_point(|&a| a < label);
+        group[..=at].rotate_left(1);
+    } else {
+        group.sort_unstable();
+    }
+}
+
 /// The evidence sentence `span`, its text `sentence`.
 fn evidence_sentence(span: Span, sentence: &str) -> EvidenceSentence {
     EvidenceSentence {
@@ -469,6 +494,39 @@ fn lower_in(w: &str, words: &[&'static str]) -> Option<&'static str> {
     }
 }
 
+/// The lengths (bit `n` for length `n`) and the first letters (bit `n` for letter `'a' + n`)
+/// of the [`relate::ORG_ANAPHORS`], which are ASCII lower-case words.
+const ORG_ANAPHOR_SHAPES: (u64, u32) = {
+    let (mut lengths, mut firsts) = (0u64, 0u32);
+    let mut i = 0;
+    while i < relate::ORG_ANAPHORS.len() {
+        let w = relate::ORG_ANAPHORS[i].as_bytes();
+        assert!(!w.is_empty() && w.len() < 64 && w[0].is_ascii_lowercase());
+        lengths |= 1 << w.len();
+        firsts |= 1 << (w[0] - b'a');
+        i += 1;
+    }
+    (lengths, firsts)
+};
+
+/// Whether `w` may be one of the [`relate::ORG_ANAPHORS`] once lower-cased: false for an
+/// ASCII word of another length or first letter (most words), without a look-up.
+fn may_be_org_anaphor(w: &str) -> bool {
+    let (lengths, firsts) = ORG_ANAPHOR_SHAPES;
+    match w.as_bytes().first() {
+        None => false,
+        // (Lower-casing keeps an ASCII word's length.)
+        Some(&b) if w.is_ascii() => {
+            let f = b.to_ascii_lowercase();
+            w.len() < 64
+                && lengths & (1 << w.len()) != 0
+                && f.is_ascii_lowercase()
+                && firsts & (1 << (f - b'a')) != 0
+        }
+        Some(_) => true,
+    }
+}
+
 /// Whether `KGRAPH_DEBUG_SHADOW` is set: shadow sentences go to standard error (for writing
 /// patterns).
 fn debug_shadow() -> bool {
@@ -594,6 +652,9 @@ pub fn extract_document_with<'o>(
         let entry = recent.org_nouns.entry(e).or_default();
         // Words compared lower-cased ([`lower_in`]: no lower-cased copy of most words).
         let mut add = |w: &str| {
+            if !may_be_org_anaphor(w) {
+                return;
+            }
             if let Some(a) = lower_in(w, relate::ORG_ANAPHORS) {
                 if !entry.iter().any(|n| n == a) {
                     entry.push(a.to_string());
@@ -785,34 +846,40 @@ pub fn extract_document_with<'o>(
             }
         }
     }
-    // "<Person> administration": the person leads it.
+    // "<Person> administration": the person leads it. (A name comes back in document after
+    // document and often twice in one: the person each name is found to be is kept.)
+    let mut named: Vec<(&str, Option<usize>)> = Vec::new();
     for (m, c) in ctx.cands.iter().enumerate() {
         let (Some(e), Some(name)) = (ctx.assignment[m], &c.administration_of) else {
             continue;
         };
-        let key = crate::text::fold_key(name);
-        let person = ctx
-            .entities
-            .iter()
-            .position(|p| {
-                p.etype == EntityType::Person
-                    && (p.aliases.iter().any(|a| crate::text::fold_key(a) == key)
-                        || crate::text::fold_key(&p.label).split(' ').next_back()
-                            == key.split(' ').next_back())
-            })
-            .unwrap_or_else(|| {
-                // A person named only there: a node with no mention (kept, as the relation
-                // uses it), its entity for the relation.
-                let id = crate::graph::node_id(EntityType::Person, name);
-                unmentioned(
-                    &mut nodes,
-                    &mut ents,
-                    &mut node_of,
-                    id,
-                    EntityType::Person,
-                    name,
-                )
-            });
+        let found = match named.iter().find(|(n, _)| *n == name.as_str()) {
+            Some(&(_, found)) => found,
+            None => {
+                let key = crate::text::fold_key(name);
+                let found = ctx.entities.iter().position(|p| {
+                    p.etype == EntityType::Person
+                        && (p.aliases.iter().any(|a| crate::text::fold_key(a) == key)
+                            || crate::text::fold_key(&p.label).split(' ').next_back()
+                                == key.split(' ').next_back())
+                });
+                named.push((name, found));
+                found
+            }
+        };
+        let person = found.unwrap_or_else(|| {
+            // A person named only there: a node with no mention (kept, as the relation
+            // uses it), its entity for the relation.
+            let id = crate::graph::node_id(EntityType::Person, name);
+            unmentioned(
+                &mut nodes,
+                &mut ents,
+                &mut node_of,
+                id,
+                EntityType::Person,
+                name,
+            )
+        });
         out.relations.push(RelationRecord {
             source: person,
             relation: relation_name(onto, "leader_of"),
@@ -896,8 +963,14 @@ fn finish(
     for (id, &n) in &nodes.by_id {
         ids[n] = id;
     }
-    let mut order: Vec<usize> = (0..nodes.nodes.len()).filter(|&n| keep[n]).collect();
-    order.sort_unstable_by_key(|&n| ids[n]);
+    // Sorted by id: by the ids' first sixteen bytes as a number first (most pairs differ
+    // there), the whole ids only on a tie. (Ids are distinct: the order is the ids' order.)
+    let mut keyed: Vec<(u128, usize)> = (0..nodes.nodes.len())
+        .filter(|&n| keep[n])
+        .map(|n| (prefix_key(ids[n]), n))
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| ids[a.1].cmp(ids[b.1])));
+    let order: Vec<usize> = keyed.into_iter().map(|(_, n)| n).collect();
     // Draft → position in id order.
     let mut position = vec![usize::MAX; nodes.nodes.len()];
     for (i, &n) in order.iter().enumerate() {
@@ -940,9 +1013,7 @@ fn finish(
         .map(|(i, &n)| {
             let d = &nodes.nodes[n];
             let group = &mut grouped[starts[i]..starts[i + 1]];
-            if !group.windows(2).all(|w| w[0] < w[1]) {
-                group.sort_unstable();
-            }
+            sort_label_into(group);
             let first = aliases.len();
             let mut label = None;
             for (k, &a) in group.iter().enumerate() {
@@ -1030,6 +1101,94 @@ mod tests {
             let l = events::lower(w);
             let expected = words.iter().copied().find(|x| *x == l);
             assert_eq!(lower_in(w, words), expected, "{w:?}");
+        }
+    }
+
+    /// `may_be_org_anaphor` lets every word through that `lower_in` finds.
+    #[test]
+    fn may_be_org_anaphor_keeps_every_anaphor() {
+        for w in relate::ORG_ANAPHORS {
+            for form in [
+                w.to_string(),
+                w.to_uppercase(),
+                events::lower(w).into_owned(),
+            ] {
+                assert!(may_be_org_anaphor(&form), "{form:?}");
+            }
+        }
+        for w in [
+            "",
+            ",",
+            "the",
+            "said",
+            "gangs",
+            "Gang",
+            "GROUP",
+            "\u{212A}elvin",
+            "Ǵang",
+            "zang",
+            "agency",
+            "Company",
+            "1234",
+        ] {
+            if lower_in(w, relate::ORG_ANAPHORS).is_some() {
+                assert!(may_be_org_anaphor(w), "{w:?}");
+            }
+        }
+        assert!(!may_be_org_anaphor("the"));
+        assert!(!may_be_org_anaphor(","));
+        assert!(!may_be_org_anaphor("zang"));
+    }
+
+    /// `prefix_key` orders as the strings do wherever the keys differ.
+    #[test]
+    fn prefix_key_orders_as_strings() {
+        let words = [
+            "",
+            "a",
+            "a\0",
+            "ab",
+            "organization:abc",
+            "organization:abcd",
+            "organization:abd",
+            "person:x",
+            "person:x-y",
+            "place:é",
+            "place:z",
+            "event:0123456789abcdef",
+            "event:0123456789abcdeg",
+        ];
+        for a in words {
+            for b in words {
+                let (ka, kb) = (prefix_key(a), prefix_key(b));
+                if ka != kb {
+                    assert_eq!(ka < kb, a < b, "{a:?} {b:?}");
+                }
+            }
+        }
+    }
+
+    /// `sort_label_into` sorts as a sort does (repeats kept next to each other).
+    #[test]
+    fn sort_label_into_sorts() {
+        let cases: &[&[&str]] = &[
+            &[],
+            &["a"],
+            &["b", "a", "c"],
+            &["a", "a", "c"],
+            &["c", "a", "b"],
+            &["a", "b", "c"],
+            &["b", "b"],
+            &["b", "c", "a"],
+            &["m", "z", "a", "q"],
+            &["Maduro", "Maduro", "Nicolás Maduro"],
+        ];
+        for case in cases {
+            let mut got = case.to_vec();
+            sort_label_into(&mut got);
+            let mut want = case.to_vec();
+            want.sort_unstable();
+            assert_eq!(got, want, "{case:?}");
         }
     }
 

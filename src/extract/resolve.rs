@@ -211,10 +211,106 @@ fn lexicon_entity_id(entry: usize, etype: EntityType, name: &str) -> String {
     })
 }
 
-/// The pairs of `index` (sorted by word) whose word is `w`.
-fn with_word<'i, 'w>(index: &'i [(&'w str, usize)], w: &str) -> &'i [(&'w str, usize)] {
-    let from = index.partition_point(|&(x, _)| x < w);
-    let to = from + index[from..].partition_point(|&(x, _)| x == w);
+/// Numbers the distinct strings of `keys` in order of first appearance: the number of each
+/// key, and the strings by number. (A small open-addressing table of numbers, probed by a
+/// hash of the bytes: a document has some sixty keys, most of them short.)
+fn number_names<'k>(keys: impl ExactSizeIterator<Item = &'k str>) -> (Vec<usize>, Vec<&'k str>) {
+    let n = keys.len();
+    let slots = (2 * n).next_power_of_two().max(16);
+    let mask = slots - 1;
+    // Name number + 1, 0 for an empty slot.
+    let mut table = vec![0u32; slots];
+    let mut names: Vec<&str> = Vec::with_capacity(n);
+    let mut numbers = Vec::with_capacity(n);
+    for key in keys {
+        let mut at = key_hash(key) as usize & mask;
+        let number = loop {
+            match table[at] {
+                0 => {
+                    names.push(key);
+                    table[at] = names.len() as u32;
+                    break names.len() - 1;
+                }
+                x if names[x as usize - 1] == key => break x as usize - 1,
+                _ => at = (at + 1) & mask,
+            }
+        };
+        numbers.push(number);
+    }
+    (numbers, names)
+}
+
+/// A hash of a short string: its bytes eight at a time, multiplied and mixed, its length in.
+fn key_hash(key: &str) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = key.len() as u64;
+    let mut chunks = key.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(c);
+        h = (h.rotate_left(23) ^ u64::from_le_bytes(b)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    let mut b = [0u8; 8];
+    b[..rest.len()].copy_from_slice(rest);
+    h = (h.rotate_left(23) ^ u64::from_le_bytes(b)).wrapping_mul(K);
+    // The high bits are the mixed ones.
+    h ^ (h >> 29)
+}
+
+/// An entry of a word index: a word (with [`word_key`]) and a name that has it.
+#[derive(Clone, Copy, Debug)]
+struct WordEntry<'w> {
+    key: u64,
+    word: &'w str,
+    name: usize,
+}
+
+impl<'w> WordEntry<'w> {
+    fn new(word: &'w str, name: usize) -> Self {
+        WordEntry {
+            key: word_key(word),
+            word,
+            name,
+        }
+    }
+}
+
+/// The first eight bytes of a word as a number (zeros after its end). With the length it
+/// tells apart any two words of at most eight bytes, as most are, without comparing bytes.
+fn word_key(w: &str) -> u64 {
+    let mut b = [0u8; 8];
+    let n = w.len().min(8);
+    b[..n].copy_from_slice(&w.as_bytes()[..n]);
+    u64::from_be_bytes(b)
+}
+
+/// How an index entry sorts against word `w` (its key `key`): by key, length, then (for
+/// long words) bytes. Any order that keeps equal words together serves: an index is only
+/// searched for one word at a time.
+fn word_order(e: &WordEntry<'_>, key: u64, w: &str) -> std::cmp::Ordering {
+    e.key
+        .cmp(&key)
+        .then(e.word.len().cmp(&w.len()))
+        .then_with(|| {
+            if w.len() > 8 {
+                e.word.cmp(w)
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+}
+
+/// Sorts a word index: equal words together, names in order within a word.
+fn sort_word_index(index: &mut [WordEntry<'_>]) {
+    index.sort_unstable_by(|a, b| word_order(a, b.key, b.word).then(a.name.cmp(&b.name)));
+}
+
+/// The entries of `index` (sorted by [`sort_word_index`]) whose word is `w`.
+fn with_word<'i, 'w>(index: &'i [WordEntry<'w>], w: &str) -> &'i [WordEntry<'w>] {
+    let key = word_key(w);
+    let from = index.partition_point(|e| word_order(e, key, w).is_lt());
+    let to = from + index[from..].partition_point(|e| word_order(e, key, w).is_eq());
     &index[from..to]
 }
 
@@ -229,6 +325,15 @@ fn group_count(dsu: &mut Dsu, items: &[usize]) -> usize {
     } else {
         1
     }
+}
+
+/// The type with the highest score (the first of equals), if that score is positive.
+fn best_type(s: &[i32; 4]) -> Option<EntityType> {
+    let (bi, &bs) = s
+        .iter()
+        .enumerate()
+        .max_by_key(|&(j, v)| (*v, std::cmp::Reverse(j)))?;
+    (bs > 0).then_some(TYPES[bi])
 }
 
 /// The targets the mentions of one name were given (step 5 of [`resolve_document`]).
@@ -247,18 +352,7 @@ pub fn resolve_document<'d>(
 ) -> (Vec<LocalEntity<'d>>, Vec<Option<usize>>) {
     // 1. Names: one per key, numbered in order of first appearance; `kix` is each
     //    candidate's name.
-    let mut key_ix: FxHashMap<&str, usize> = FxHashMap::default();
-    key_ix.reserve(cands.len());
-    let mut keys: Vec<&str> = Vec::with_capacity(cands.len());
-    let kix: Vec<usize> = cands
-        .iter()
-        .map(|c| {
-            *key_ix.entry(c.key.as_str()).or_insert_with(|| {
-                keys.push(&c.key);
-                keys.len() - 1
-            })
-        })
-        .collect();
+    let (kix, keys) = number_names(cands.iter().map(|c| c.key.as_str()));
     let k = keys.len();
     // The words of each name, split once: `key_words(j)`.
     // Names run two or three words.
@@ -341,24 +435,25 @@ pub fn resolve_document<'d>(
         .filter(|&i| lexe[i].is_none() && acronym(surface[i]))
         .collect();
     // The initials of the names are written one after another in `initials_text`;
-    // `by_initials` holds (initials, name) sorted by initials, names in order within each.
+    // `initials_at` holds (start, end, name), names in order.
     let mut initials_text = String::new();
     let mut initials_at: Vec<(u32, u32, usize)> = Vec::new();
+    // Only names an acronym may stand for: of several words, no more a person's than an
+    // organization's or place's (the scores do not change in this step).
+    let org_like = |s: &[i32; 4]| {
+        s[ti(EntityType::Person)] <= s[ti(EntityType::Organization)].max(s[ti(EntityType::Place)])
+    };
     if !acronyms.is_empty() {
         for j in 0..k {
-            if keys[j].contains(' ') {
+            if org_like(&scores[j]) && keys[j].contains(' ') {
                 let start = initials_text.len() as u32;
                 initials_into(surface[j], &mut initials_text);
                 initials_at.push((start, initials_text.len() as u32, j));
             }
         }
     }
-    let mut by_initials: Vec<(&str, usize)> = initials_at
-        .iter()
-        .map(|&(a, b, j)| (&initials_text[a as usize..b as usize], j))
-        .collect();
-    // Each pair is there once: sorted as pairs, names stay in order within one initials.
-    by_initials.sort_unstable();
+    // A document has few acronyms: each is compared with every name's initials (names in
+    // order), which costs less than sorting the names by their initials.
     let mut matches: Vec<usize> = Vec::new();
     let mut acr = String::new();
     for &i in &acronyms {
@@ -366,50 +461,42 @@ pub fn resolve_document<'d>(
         acr.extend(surface[i].chars().filter(|c| c.is_alphabetic()));
         matches.clear();
         matches.extend(
-            with_word(&by_initials, &acr)
+            initials_at
                 .iter()
-                .map(|&(_, j)| j)
-                .filter(|&j| {
-                    j != i
-                        && scores[j][ti(EntityType::Person)]
-                            <= scores[j][ti(EntityType::Organization)]
-                                .max(scores[j][ti(EntityType::Place)])
-                }),
+                .filter(|&&(a, b, j)| j != i && initials_text[a as usize..b as usize] == acr)
+                .map(|&(_, _, j)| j),
         );
         if group_count(&mut dsu, &matches) == 1 {
             dsu.union(i, matches[0]);
         }
     }
-    // Type of each group so far.
-    let group_type = |dsu: &mut Dsu, scores: &[[i32; 4]]| -> Vec<Option<EntityType>> {
-        let roots: Vec<usize> = (0..k).map(|i| dsu.find(i)).collect();
-        let mut sum = vec![[0i32; 4]; k];
-        for i in 0..k {
+    // Type of each group so far (`sum` is room for the groups' scores).
+    let mut sum = vec![[0i32; 4]; k];
+    let mut types: Vec<Option<EntityType>> = vec![None; k];
+    let group_type = |dsu: &mut Dsu,
+                      scores: &[[i32; 4]],
+                      sum: &mut [[i32; 4]],
+                      types: &mut [Option<EntityType>]| {
+        sum.fill([0; 4]);
+        for (i, s) in scores.iter().enumerate() {
+            let r = dsu.find(i);
             for t in 0..4 {
-                sum[roots[i]][t] += scores[i][t];
+                sum[r][t] += s[t];
             }
         }
-        roots
-            .iter()
-            .map(|&r| {
-                let s = sum[r];
-                let (bi, &bs) = s
-                    .iter()
-                    .enumerate()
-                    .max_by_key(|&(j, v)| (*v, std::cmp::Reverse(j)))?;
-                (bs > 0).then_some(TYPES[bi])
-            })
-            .collect()
+        for (i, ty) in types.iter_mut().enumerate() {
+            *ty = best_type(&sum[dsu.find(i)]);
+        }
     };
-    let types = group_type(&mut dsu, &scores);
+    group_type(&mut dsu, &scores, &mut sum, &mut types);
     // 5. Shortened names, decided per mention: "Guerrero" → the nearest earlier person whose
     //    name contains it; "Tren" → the one organization it begins.
     let mut mention_target: Vec<Option<usize>> = vec![None; cands.len()];
     // Indexes: long person names by each of their words, long organization names (and
     // facilities: "the Tren", "Tocorón") by their first.
     // As (word, name) pairs sorted by word, names in order within a word: no vector per word.
-    let mut persons_by_word: Vec<(&str, usize)> = Vec::new();
-    let mut orgs_by_first: Vec<(&str, usize)> = Vec::new();
+    let mut persons_by_word: Vec<WordEntry<'_>> = Vec::new();
+    let mut orgs_by_first: Vec<WordEntry<'_>> = Vec::new();
     for j in 0..k {
         let w = key_words(j);
         if w.len() < 2 {
@@ -418,7 +505,7 @@ pub fn resolve_document<'d>(
         if types[j] == Some(EntityType::Person) {
             for (n, x) in w.iter().enumerate() {
                 if !w[..n].contains(x) {
-                    persons_by_word.push((x, j));
+                    persons_by_word.push(WordEntry::new(x, j));
                 }
             }
         }
@@ -427,16 +514,19 @@ pub fn resolve_document<'d>(
             Some(EntityType::Organization) | Some(EntityType::Place)
         ) && lexe[j].is_none()
         {
-            orgs_by_first.push((w[0], j));
+            orgs_by_first.push(WordEntry::new(w[0], j));
         }
     }
-    // Each pair is there once: sorted as pairs, the names of one word stay in order.
-    persons_by_word.sort_unstable();
-    orgs_by_first.sort_unstable();
-    let mut org_options: Vec<usize> = Vec::new();
+    sort_word_index(&mut persons_by_word);
+    sort_word_index(&mut orgs_by_first);
     // Key index → its last candidate so far.
     let mut last_seen: Vec<Option<usize>> = vec![None; k];
+    // What a name may be short for depends on the name only (no groups are joined in this
+    // loop), so it is looked up at the name's first mention and kept: the people it may
+    // name (a range of `options`, and how many groups they fall in), the one organization.
     let mut options: Vec<usize> = Vec::new();
+    let mut person_options: Vec<Option<(u32, u32, u8)>> = vec![None; k];
+    let mut org_target: Vec<Option<Option<usize>>> = vec![None; k];
     for (m, c) in cands.iter().enumerate() {
         let i = kix[m];
         let w = key_words(i);
@@ -447,14 +537,19 @@ pub fn resolve_document<'d>(
             && ty != Some(EntityType::Place)
             || (w.len() <= 2 && ty == Some(EntityType::Person))
         {
-            options.clear();
-            options.extend(
-                with_word(&persons_by_word, w[0])
-                    .iter()
-                    .map(|&(_, j)| j)
-                    .filter(|&j| contains_seq(key_words(j), w)),
-            );
-            match group_count(&mut dsu, &options) {
+            let (from, to, groups) = *person_options[i].get_or_insert_with(|| {
+                let from = options.len();
+                options.extend(
+                    with_word(&persons_by_word, w[0])
+                        .iter()
+                        .map(|e| e.name)
+                        .filter(|&j| contains_seq(key_words(j), w)),
+                );
+                let groups = group_count(&mut dsu, &options[from..]);
+                (from as u32, options.len() as u32, groups as u8)
+            });
+            let options = &options[from as usize..to as usize];
+            match groups {
                 0 => {}
                 1 => mention_target[m] = Some(options[0]),
                 _ => {
@@ -474,11 +569,14 @@ pub fn resolve_document<'d>(
             && !strong_person
             && !c.initial
         {
-            org_options.clear();
-            org_options.extend(with_word(&orgs_by_first, w[0]).iter().map(|&(_, j)| j));
-            if group_count(&mut dsu, &org_options) == 1 {
-                mention_target[m] = Some(org_options[0]);
-            }
+            mention_target[m] = *org_target[i].get_or_insert_with(|| {
+                // The first, when all fall in one group.
+                let (first, rest) = with_word(&orgs_by_first, w[0]).split_first()?;
+                let r = dsu.find(first.name);
+                rest.iter()
+                    .all(|e| dsu.find(e.name) == r)
+                    .then_some(first.name)
+            });
         }
         last_seen[i] = Some(m);
     }
@@ -501,7 +599,7 @@ pub fn resolve_document<'d>(
             dsu.union(i, j);
         }
     }
-    let types = group_type(&mut dsu, &scores);
+    group_type(&mut dsu, &scores, &mut sum, &mut types);
     // 6. Entities: groups with a type; names seen only sentence-initially need more evidence.
     let mut group_size = vec![0usize; k];
     for j in 0..k {
@@ -800,7 +898,8 @@ pub fn restore_accents(label: &str, aliases: &BTreeSet<String>) -> String {
 
 /// [`restore_accents`], or None where it gives `label` back untouched (no new string).
 fn accented_label(label: &str, aliases: &BTreeSet<String>) -> Option<String> {
-    if !label.is_ascii() {
+    // (Most nodes have no accented alias: nothing to look for.)
+    if !label.is_ascii() || aliases.iter().all(|a| a.is_ascii()) {
         return None;
     }
     let mut accented: BTreeMap<String, &str> = BTreeMap::new();
@@ -949,7 +1048,22 @@ mod tests {
 
     #[test]
     fn with_word_finds_every_pair_of_a_word() {
-        let index = [("a", 3), ("b", 1), ("b", 4), ("c", 0)];
+        let long = "abcdefghij";
+        let mut index: Vec<WordEntry<'_>> = [
+            ("b", 4),
+            ("a", 3),
+            ("b", 1),
+            ("c", 0),
+            (long, 7),
+            ("abcdefghik", 2),
+            ("abcdefgh", 5),
+            (long, 6),
+            ("a\0", 8),
+        ]
+        .iter()
+        .map(|&(w, j)| WordEntry::new(w, j))
+        .collect();
+        sort_word_index(&mut index);
         for (w, want) in [
             ("a", &[3][..]),
             ("b", &[1, 4]),
@@ -957,10 +1071,31 @@ mod tests {
             ("", &[]),
             ("bb", &[]),
             ("d", &[]),
+            ("abcdefghij", &[6, 7]),
+            ("abcdefghik", &[2]),
+            ("abcdefgh", &[5]),
+            ("abcdefghi", &[]),
+            ("a\0", &[8]),
         ] {
-            let got: Vec<usize> = with_word(&index, w).iter().map(|&(_, j)| j).collect();
+            let got: Vec<usize> = with_word(&index, w).iter().map(|e| e.name).collect();
             assert_eq!(got, want, "{w:?}");
         }
+    }
+
+    /// Names are numbered in order of first appearance, the same string the same number,
+    /// whatever the table's collisions.
+    #[test]
+    fn number_names_numbers_in_order() {
+        let words: Vec<String> = (0..200).map(|i| format!("name {}", i % 37)).collect();
+        let (numbers, names) = number_names(words.iter().map(String::as_str));
+        assert_eq!(names.len(), 37);
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(names[numbers[i]], w, "{w:?}");
+            assert_eq!(numbers[i], i % 37);
+        }
+        let (numbers, names) = number_names(["", "a", "", "abcdefghijklmnopq", "a"].into_iter());
+        assert_eq!(numbers, [0, 1, 0, 2, 1]);
+        assert_eq!(names, ["", "a", "abcdefghijklmnopq"]);
     }
 
     #[test]
