@@ -467,6 +467,10 @@ impl TokenFeats {
                             mid
                         };
                         (start as u32, end as u32)
+                    } else if bytes.iter().all(|&b| b == b'.') {
+                        // Periods only (most often the sentence's last token): a key drops
+                        // periods, so this one is empty; no need to fold.
+                        (mid as u32, mid as u32)
                     } else {
                         crate::text::fold_key_into(w, &mut self.scratch);
                         self.text.push_str(&self.scratch);
@@ -697,18 +701,19 @@ fn span_key_into(s: &SentenceInput<'_>, x: usize, y: usize, out: &mut String) {
     out.clear();
     // Tokens apart from each other, each with a key that is its whole folded form minus
     // periods ("Donald Trump", "U.S. Attorney"): folding the text would give their keys
-    // joined by single spaces.
-    if (x..y).all(|i| s.feats.has(i, PLAIN_KEY) && !key_of(s, i).is_empty())
-        && (x + 1..y).all(|i| s.feats.has(i, SPACE_BEFORE))
-    {
-        for i in x..y {
-            if i > x {
-                out.push(' ');
-            }
-            out.push_str(key_of(s, i));
+    // joined by single spaces. Written as they are checked; the first token that is not
+    // so sends the span to the general path.
+    for i in x..y {
+        let flags = s.feats.feats[i].flags;
+        let key = key_of(s, i);
+        if flags & PLAIN_KEY == 0 || key.is_empty() || (i > x && flags & SPACE_BEFORE == 0) {
+            crate::text::fold_key_into(span_text(s, x, y), out);
+            return;
         }
-    } else {
-        crate::text::fold_key_into(span_text(s, x, y), out);
+        if i > x {
+            out.push(' ');
+        }
+        out.push_str(key);
     }
 }
 
