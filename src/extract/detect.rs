@@ -40,7 +40,7 @@ pub struct Candidate {
     pub first: usize,
     pub last: usize,
     pub sentence: usize,
-    pub key: String,
+    pub key: NameKey,
     /// Lexicon entry that names it exactly.
     pub lex: Option<usize>,
     pub scores: [i32; 4],
@@ -56,6 +56,86 @@ pub struct Candidate {
     pub acronym_after: Option<usize>,
     /// For "`<Person>` administration": the person's name as written.
     pub administration_of: Option<String>,
+}
+
+/// A candidate's name key ([`fold_key`] of its text), read as a `&str`. Most keys are short
+/// and held in place: making a candidate allocates nothing for its key (it did, once per
+/// candidate, when this was a `String`).
+#[derive(Clone)]
+pub struct NameKey(KeyRepr);
+
+/// The longest key a [`NameKey`] holds in place (with its length byte and the tag: 32 bytes).
+const INLINE_KEY: usize = 30;
+
+#[derive(Clone)]
+enum KeyRepr {
+    /// The key's bytes, copied whole from a `&str`, and its length.
+    Inline {
+        len: u8,
+        bytes: [u8; INLINE_KEY],
+    },
+    Heap(Box<str>),
+}
+
+impl NameKey {
+    pub fn new(key: &str) -> NameKey {
+        if key.len() <= INLINE_KEY {
+            let mut bytes = [0; INLINE_KEY];
+            bytes[..key.len()].copy_from_slice(key.as_bytes());
+            NameKey(KeyRepr::Inline {
+                len: key.len() as u8,
+                bytes,
+            })
+        } else {
+            NameKey(KeyRepr::Heap(key.into()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            KeyRepr::Inline { len, bytes } => {
+                let b = &bytes[..usize::from(*len)];
+                // SAFETY: `b` is the copy of a whole `&str` that `NameKey::new` made (the
+                // fields are private and never changed after): valid UTF-8. Checking it again
+                // would cost about what the allocation this type saves did.
+                unsafe { std::str::from_utf8_unchecked(b) }
+            }
+            KeyRepr::Heap(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for NameKey {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for NameKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for NameKey {
+    fn eq(&self, other: &NameKey) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for NameKey {}
+
+impl PartialEq<str> for NameKey {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for NameKey {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 impl Candidate {
@@ -391,6 +471,8 @@ pub struct TokenFeats {
     shouting: usize,
     scratch: String,
     key_scratch: String,
+    /// The forms of the document's tokens that are not ASCII, by text.
+    non_ascii: FxHashMap<Box<str>, NonAsciiForms>,
     /// The key of a span of tokens, written here to be looked up.
     span_key: RefCell<String>,
     /// The span of tokens whose key `span_key` holds, and what the lexicon knows of it:
@@ -401,6 +483,41 @@ pub struct TokenFeats {
     detect_bufs: RefCell<DetectBufs>,
     /// `law_name` and `named_event` of the last span asked ([`law_and_event`]).
     last_span: Cell<Option<(usize, usize, bool, bool)>>,
+}
+
+/// What [`TokenFeats::compute`] finds of a token that is not ASCII, from its text alone.
+#[derive(Debug)]
+struct NonAsciiForms {
+    lower: Box<str>,
+    key: Box<str>,
+    /// `PLAIN_KEY` and `UPPER_START` as they apply.
+    flags: u8,
+    /// [`is_all_caps_word`] of the text.
+    all_caps: bool,
+    /// The text has two characters or more.
+    two_chars: bool,
+}
+
+impl NonAsciiForms {
+    fn of(w: &str, folded: &mut String, key: &mut String) -> NonAsciiForms {
+        crate::text::fold_into(w, folded);
+        let mut flags = 0;
+        if !(folded.ends_with("'s") || folded.ends_with('\'')) {
+            flags |= PLAIN_KEY;
+        }
+        if w.chars().next().is_some_and(char::is_uppercase) {
+            flags |= UPPER_START;
+        }
+        // The key from the folded form at hand (`fold_key_into` would fold again).
+        crate::text::key_of_folded(folded, key);
+        NonAsciiForms {
+            lower: w.to_lowercase().into(),
+            key: key.as_str().into(),
+            flags,
+            all_caps: is_all_caps_word(w),
+            two_chars: w.chars().nth(1).is_some(),
+        }
+    }
 }
 
 impl TokenFeats {
@@ -488,27 +605,7 @@ impl TokenFeats {
                     }
                 }
             } else {
-                crate::text::fold_into(w, &mut self.scratch);
-                if !(self.scratch.ends_with("'s") || self.scratch.ends_with('\'')) {
-                    flags |= PLAIN_KEY;
-                }
-                let start = self.text.len();
-                self.text.push_str(&w.to_lowercase());
-                let mid = self.text.len();
-                // The key from the folded form at hand (`fold_key_into` would fold again).
-                crate::text::key_of_folded(&self.scratch, &mut self.key_scratch);
-                self.text.push_str(&self.key_scratch);
-                lower = (start as u32, mid as u32);
-                key = (mid as u32, self.text.len() as u32);
-                if w.chars().next().is_some_and(char::is_uppercase) {
-                    flags |= UPPER_START;
-                }
-                if word && is_all_caps_word(w) {
-                    flags |= CAPS;
-                    if w.chars().nth(1).is_some() {
-                        self.shouting += 1;
-                    }
-                }
+                (lower, key) = self.non_ascii_forms(w, word, &mut flags);
             }
             if word {
                 self.words += 1;
@@ -533,6 +630,36 @@ impl TokenFeats {
                 info: Cell::new(None),
             });
         }
+    }
+
+    /// The forms of a token that is not ASCII written to the form buffer, as ranges (lower
+    /// case, key), and its flags added to `flags`. Out of line: most tokens are ASCII, and
+    /// the loop over them runs tighter without this.
+    #[inline(never)]
+    fn non_ascii_forms(&mut self, w: &str, word: bool, flags: &mut u8) -> ((u32, u32), (u32, u32)) {
+        // Quotes, dashes and accented names come back again and again in a document: their
+        // forms are worked out once per document (the Unicode folding costs far more than a
+        // look-up).
+        if !self.non_ascii.contains_key(w) {
+            let forms = NonAsciiForms::of(w, &mut self.scratch, &mut self.key_scratch);
+            self.non_ascii.insert(w.into(), forms);
+        }
+        let forms = &self.non_ascii[w];
+        *flags |= forms.flags;
+        let start = self.text.len();
+        self.text.push_str(&forms.lower);
+        let mid = self.text.len();
+        self.text.push_str(&forms.key);
+        if word && forms.all_caps {
+            *flags |= CAPS;
+            if forms.two_chars {
+                self.shouting += 1;
+            }
+        }
+        (
+            (start as u32, mid as u32),
+            (mid as u32, self.text.len() as u32),
+        )
     }
 
     #[inline]
@@ -888,9 +1015,10 @@ fn detect_plain(
         pieces.clear();
         split_run(s, start, j, lex, &mut pieces, &mut bufs);
         for &(a, b) in &pieces {
-            if let Some(mut c) = candidate(s, a, b, lex, shouted) {
-                extend(s, &mut c, lex);
-                all.push(c);
+            if candidate(s, a, b, lex, shouted, all) {
+                if let Some(c) = all.last_mut() {
+                    extend(s, c, lex);
+                }
             }
         }
         i = j;
@@ -922,7 +1050,7 @@ fn detect_plain(
                 first: k,
                 last: k + 2,
                 sentence: s.sentence,
-                key: fold_key(span.slice(s.doc)),
+                key: NameKey::new(&fold_key(span.slice(s.doc))),
                 lex: None,
                 scores,
                 initial: false,
@@ -955,9 +1083,10 @@ fn shouted_names(s: &SentenceInput<'_>, lex: &Lexicon, out: &mut Vec<Candidate>)
         }
         match found {
             Some((len, e)) => {
-                if let Some(mut c) = candidate(s, i, i + len, lex, true) {
-                    c.lex = Some(e);
-                    out.push(c);
+                if candidate(s, i, i + len, lex, true, out) {
+                    if let Some(c) = out.last_mut() {
+                        c.lex = Some(e);
+                    }
                 }
                 i += len;
             }
@@ -977,7 +1106,7 @@ fn extend(s: &SentenceInput<'_>, c: &mut Candidate, lex: &Lexicon) {
     if k < n && lower(s, k) == "administration" && c.scores[ti(EntityType::Place)] < 8 {
         c.administration_of = Some(c.text(s.doc).to_string());
         // One key for "Trump administration", "Trump's administration", "Donald Trump's administration".
-        c.key = format!("{} administration", key_of(s, c.last - 1));
+        c.key = NameKey::new(&format!("{} administration", key_of(s, c.last - 1)));
         c.last = k + 1;
         c.span = Span::new(c.span.start, s.tokens[k].span.end);
         c.lex = None;
@@ -994,7 +1123,7 @@ fn extend(s: &SentenceInput<'_>, c: &mut Candidate, lex: &Lexicon) {
     {
         c.last = k + 1;
         c.span = Span::new(c.span.start, s.tokens[k].span.end);
-        c.key = fold_key(c.span.slice(s.doc));
+        c.key = NameKey::new(&fold_key(c.span.slice(s.doc)));
         c.lex = None;
         c.scores = [0; 4];
         c.scores[ti(EntityType::Organization)] = 10;
@@ -1396,15 +1525,16 @@ fn candidate(
     b: usize,
     lex: &Lexicon,
     shouted: bool,
-) -> Option<Candidate> {
+    out: &mut Vec<Candidate>,
+) -> bool {
     let doc = s.doc;
     let span = Span::new(s.tokens[a].span.start, s.tokens[b - 1].span.end);
     let text = span.slice(doc);
     // One token: its key is at hand, and so is what the lexicon knows of it.
     let (key, key_info) = if b == a + 1 {
-        (key_of(s, a).to_string(), info(s, a, lex))
+        (NameKey::new(key_of(s, a)), info(s, a, lex))
     } else {
-        // Most often the piece `split_run` looked up last: its key is at hand.
+        // `span_info` leaves the key it looked up (or found looked up last) in `span_key`.
         let k = span_info(s, a, b, lex);
         let key = match s.feats.span_key.try_borrow() {
             Ok(key)
@@ -1413,18 +1543,18 @@ fn candidate(
                     .get()
                     .is_some_and(|(x, y, _)| (x, y) == (a, b)) =>
             {
-                key.clone()
+                NameKey::new(&key)
             }
             _ => {
                 let mut key = String::with_capacity(text.len());
                 span_key_into(s, a, b, &mut key);
-                key
+                NameKey::new(&key)
             }
         };
         (key, k)
     };
     if key.is_empty() {
-        return None;
+        return false;
     }
     let (law, event) = if has_space(s, a, b) {
         law_and_event(s, a, b)
@@ -1432,7 +1562,7 @@ fn candidate(
         (false, false)
     };
     if law {
-        return None;
+        return false;
     }
     let names = lex.names_of(&key_info);
     let mut lex_entry = names.first().copied();
@@ -1459,7 +1589,7 @@ fn candidate(
         && (key_info.kinds() & Kind::Demonym.bit() != 0
             || (key.contains('-') && key.split('-').all(demonym_or_place)))
     {
-        return None;
+        return false;
     }
     // A lone demonym, title or function word is no entity.
     if lex_entry.is_none()
@@ -1468,14 +1598,14 @@ fn candidate(
             & (Kind::Demonym.bit() | Kind::NonEntity.bit() | Kind::Title.bit() | Kind::Role.bit())
             != 0
     {
-        return None;
+        return false;
     }
     let all_caps = (a..b).all(|i| {
         s.tokens[i].kind != TokKind::Word || s.feats.has(i, CAPS) || is(s, i, Kind::Connector, lex)
     });
     // In a shouted headline only known names count.
     if shouted && lex_entry.is_none() {
-        return None;
+        return false;
     }
     let initial = a == 0 || {
         let before = tok(s, a - 1);
@@ -1745,7 +1875,9 @@ fn candidate(
             acronym_after = Some(k + 2);
         }
     }
-    Some(Candidate {
+    // Pushed from here, not returned: a candidate is some 190 bytes, and each move of it
+    // copies them.
+    out.push(Candidate {
         span,
         first: a,
         last: b,
@@ -1759,7 +1891,8 @@ fn candidate(
         all_caps,
         acronym_after,
         administration_of: None,
-    })
+    });
+    true
 }
 
 /// Verbs around a capital that make it stand for its country's government.
