@@ -749,8 +749,17 @@ fn info(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> KeyInfo {
 /// [`info`] the first time: the look-up, kept out of line so that the cached path inlines.
 #[inline(never)]
 fn look_up(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> KeyInfo {
-    let k = lex.key_info(key_of(s, i));
-    s.feats.feats[i].info.set(Some(k));
+    // The key's bytes as `key_of` finds them, without slicing a `str` (whose character
+    // boundary checks cost about a fifth of a look-up here).
+    let f = &s.feats.feats[i];
+    let key = if f.flags & OWN_FORMS != 0 {
+        let span = s.tokens[i].span;
+        &s.doc.as_bytes()[span.start..span.end]
+    } else {
+        &s.feats.text.as_bytes()[f.key.0 as usize..f.key.1 as usize]
+    };
+    let k = lex.key_info_bytes(key);
+    f.info.set(Some(k));
     k
 }
 
@@ -2009,6 +2018,55 @@ mod tests {
             paragraph_start: true,
             feats: &feats,
         });
+    }
+
+    /// A `NameKey` gives back the key it was made from, held in place or not, whatever the
+    /// characters at the edge of its inline room.
+    #[test]
+    fn name_keys_hold_their_text() {
+        for unit in ["a", "é", "€", "𝄞", "a b"] {
+            for n in 0..=40 {
+                let text = unit.repeat(n);
+                let key = NameKey::new(&text);
+                assert_eq!(key.as_str(), text);
+                assert_eq!(&*key, text.as_str());
+                assert!(key == text.as_str());
+                assert_eq!(key.clone(), key);
+                assert_eq!(format!("{key:?}"), format!("{text:?}"));
+            }
+        }
+    }
+
+    /// One `TokenFeats` kept from sentence to sentence (as a document's is: its forms of
+    /// tokens that are not ASCII are kept) gives what a new one gives each sentence; runs of
+    /// periods have an empty key.
+    #[test]
+    fn token_features_are_the_same_when_kept() {
+        let mut texts: Vec<&str> = TRICKY.to_vec();
+        texts.push("Wait ... the U.S. . Éric … “Quoted” ’s É.T.A. end. ..");
+        let mut kept = TokenFeats::default();
+        for text in texts.iter().chain(texts.iter()) {
+            let tokens = tokenize(text, Span::new(0, text.len()));
+            let mut fresh = TokenFeats::default();
+            fresh.compute(text, &tokens);
+            kept.compute(text, &tokens);
+            for (feats, what) in [(&fresh, "fresh"), (&kept, "kept")] {
+                let s = SentenceInput {
+                    doc: text,
+                    tokens: &tokens,
+                    sentence: 0,
+                    paragraph_start: true,
+                    feats,
+                };
+                for (i, t) in tokens.iter().enumerate() {
+                    let w = t.text(text);
+                    assert_eq!(lower(&s, i), w.to_lowercase(), "{what} {w}");
+                    assert_eq!(key_of(&s, i), fold_key(w), "{what} {w}");
+                    assert_eq!(feats.feats[i].flags, fresh.feats[i].flags, "{what} {w}");
+                }
+            }
+            assert_eq!((kept.words, kept.shouting), (fresh.words, fresh.shouting));
+        }
     }
 
     /// `is_connector`, which reads the first byte of ASCII words, says what the test on the
