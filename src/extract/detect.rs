@@ -749,18 +749,22 @@ fn info(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> KeyInfo {
 /// [`info`] the first time: the look-up, kept out of line so that the cached path inlines.
 #[inline(never)]
 fn look_up(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> KeyInfo {
-    // The key's bytes as `key_of` finds them, without slicing a `str` (whose character
-    // boundary checks cost about a fifth of a look-up here).
+    let k = lex.key_info_bytes(key_bytes(s, i));
+    s.feats.feats[i].info.set(Some(k));
+    k
+}
+
+/// The bytes of the token's key ([`key_of`]), for the tests and look-ups that read bytes:
+/// without slicing a `str`, whose character-boundary checks cost about a fifth of a look-up.
+#[inline(always)]
+fn key_bytes<'a>(s: &SentenceInput<'a>, i: usize) -> &'a [u8] {
     let f = &s.feats.feats[i];
-    let key = if f.flags & OWN_FORMS != 0 {
+    if f.flags & OWN_FORMS != 0 {
         let span = s.tokens[i].span;
         &s.doc.as_bytes()[span.start..span.end]
     } else {
         &s.feats.text.as_bytes()[f.key.0 as usize..f.key.1 as usize]
-    };
-    let k = lex.key_info_bytes(key);
-    f.info.set(Some(k));
-    k
+    }
 }
 
 /// Whether the token is in a word list of `kind` (the same as `lex.is(tok(s, i), kind)`).
@@ -785,14 +789,14 @@ fn upper_start(s: &SentenceInput<'_>, i: usize) -> bool {
 /// by character, and a possessive ending or white space inside the last token would make
 /// its key empty or split it, so the word after the key's last space is that token's key.
 fn last_word_is_token(s: &SentenceInput<'_>, y: usize) -> bool {
-    s.feats.has(y - 1, SPACE_BEFORE) && !key_of(s, y - 1).is_empty()
+    s.feats.has(y - 1, SPACE_BEFORE) && !key_bytes(s, y - 1).is_empty()
 }
 
 /// The key of tokens `x..y` (`y > x + 1`) starts with the key of token `x` as its own first
 /// word: white space after that token, its key not empty and made without dropping a
 /// possessive ending.
 fn first_word_is_token(s: &SentenceInput<'_>, x: usize) -> bool {
-    s.feats.has(x + 1, SPACE_BEFORE) && s.feats.has(x, PLAIN_KEY) && !key_of(s, x).is_empty()
+    s.feats.has(x + 1, SPACE_BEFORE) && s.feats.has(x, PLAIN_KEY) && !key_bytes(s, x).is_empty()
 }
 
 /// Whether the key of tokens `x..y` (`y > x + 1`) may be a word-list key of a kind in
@@ -802,8 +806,7 @@ fn first_word_is_token(s: &SentenceInput<'_>, x: usize) -> bool {
 /// last word is not its key, but still ends with it when no possessive ending was dropped:
 /// the key's last byte is then the token key's.
 fn last_word_allows(s: &SentenceInput<'_>, y: usize, kinds: u32, lex: &Lexicon) -> bool {
-    let key = key_of(s, y - 1);
-    let Some(&last_byte) = key.as_bytes().last() else {
+    let Some(&last_byte) = key_bytes(s, y - 1).last() else {
         return true;
     };
     if s.feats.has(y - 1, SPACE_BEFORE) {
@@ -1168,8 +1171,7 @@ fn is_connector(s: &SentenceInput<'_>, i: usize, lex: &Lexicon) -> bool {
 /// word after each run of capitalized words, which nothing else looks up ("said", "was").
 #[inline]
 fn first_byte_allows(s: &SentenceInput<'_>, i: usize, kinds: u32, lex: &Lexicon) -> bool {
-    key_of(s, i)
-        .as_bytes()
+    key_bytes(s, i)
         .first()
         .is_none_or(|&b| lex.first_byte_kinds(b) & kinds != 0)
 }
@@ -2062,6 +2064,7 @@ mod tests {
                     let w = t.text(text);
                     assert_eq!(lower(&s, i), w.to_lowercase(), "{what} {w}");
                     assert_eq!(key_of(&s, i), fold_key(w), "{what} {w}");
+                    assert_eq!(key_bytes(&s, i), fold_key(w).as_bytes(), "{what} {w}");
                     assert_eq!(feats.feats[i].flags, fresh.feats[i].flags, "{what} {w}");
                 }
             }
