@@ -199,25 +199,38 @@ const SPEECH: &[&str] = &[
 /// The context lists a lower-case word is in, as `IN_…` bits: one look-up for the lists asked
 /// about the words around every candidate, instead of a scan of each.
 fn context_lists(w: &str) -> u8 {
-    static LISTS: LazyLock<FxHashMap<&'static str, u8>> = LazyLock::new(|| {
-        let mut m = FxHashMap::default();
+    /// The map, and per first byte the lengths of the listed words starting with it (bit
+    /// `n` for length `n`, bit 31 for 31 or more): most words asked about ("the", "and",
+    /// "of") are turned down by that without hashing.
+    struct Lists {
+        map: FxHashMap<&'static str, u8>,
+        lengths: [u32; 256],
+    }
+    static LISTS: LazyLock<Lists> = LazyLock::new(|| {
+        let mut map = FxHashMap::default();
+        let mut lengths = [0u32; 256];
         for (list, bit) in [
             (SPEECH, IN_SPEECH),
             (ORG_NOUNS, IN_ORG_NOUNS),
             (PLACE_PREPS, IN_PLACE_PREPS),
         ] {
             for &w in list {
-                *m.entry(w).or_default() |= bit;
+                *map.entry(w).or_default() |= bit;
+                lengths[usize::from(w.as_bytes()[0])] |= 1 << w.len().min(31);
             }
         }
-        m
+        Lists { map, lengths }
     });
     // Every listed word starts with a lower-case ASCII letter; most words asked about here are
     // punctuation (", said"), which then needs no hashing.
-    if !w.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+    let Some(&first) = w.as_bytes().first().filter(|b| b.is_ascii_lowercase()) else {
+        return 0;
+    };
+    let lists = &*LISTS;
+    if lists.lengths[usize::from(first)] >> w.len().min(31) & 1 == 0 {
         return 0;
     }
-    LISTS.get(w).copied().unwrap_or(0)
+    lists.map.get(w).copied().unwrap_or(0)
 }
 const IN_SPEECH: u8 = 1;
 const IN_ORG_NOUNS: u8 = 2;
@@ -2376,6 +2389,17 @@ mod tests {
                 "the",
                 "",
                 "administration",
+                // Near misses: a listed word's first letter and another length, or its length.
+                "was",
+                "who",
+                "and",
+                "of",
+                "a",
+                "sai",
+                "saidx",
+                "throughoutness",
+                "administrations",
+                "ñu",
             ] {
                 assert_eq!(context_lists(w) & bit != 0, list.contains(&w), "{w}");
             }
