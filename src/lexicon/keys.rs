@@ -95,7 +95,12 @@ impl KeyTable {
     /// The value of `key` (its first word within [`VALUE_BITS`]), if it is in the table.
     #[inline]
     pub(super) fn get(&self, key: &str) -> Option<[u64; 2]> {
-        let b = key.as_bytes();
+        self.get_bytes(key.as_bytes())
+    }
+
+    /// [`KeyTable::get`] of a key's bytes (the table compares bytes only).
+    #[inline]
+    pub(super) fn get_bytes(&self, b: &[u8]) -> Option<[u64; 2]> {
         let raw = prefix_words(b);
         let (words, long) = slot_words(raw, b.len());
         let mask = self.slots.len() - 1;
@@ -203,6 +208,7 @@ mod tests {
         for (i, k) in keys.iter().enumerate() {
             let i = i as u64;
             assert_eq!(table.get(k), Some([i, !i]), "{k:?}");
+            assert_eq!(table.get_bytes(k.as_bytes()), Some([i, !i]), "{k:?}");
         }
         for k in [
             "",

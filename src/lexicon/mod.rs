@@ -381,6 +381,13 @@ impl Lexicon {
         KeyInfo(self.keys.get(key).unwrap_or_default())
     }
 
+    /// [`Lexicon::key_info`] of a key given as its bytes (a `&str`'s): spares a caller that
+    /// holds the key as a byte range the character-boundary checks of slicing a `str`.
+    #[inline]
+    pub fn key_info_bytes(&self, key: &[u8]) -> KeyInfo {
+        KeyInfo(self.keys.get_bytes(key).unwrap_or_default())
+    }
+
     /// Named-entity entries whose name or alias has this key.
     pub fn names(&self, key: &str) -> &[usize] {
         self.names_of(&self.key_info(key))
