@@ -1066,19 +1066,26 @@ impl TokenTable {
     ) -> TokenTable {
         let triggers = TriggerWords::of(lex);
         let known = KnownWords::of(lex, onto);
+        // Both tables made whole at once and filled in place: a write per token, not a push
+        // (with its test of the capacity).
+        let count = tokens.token_count();
         let mut table = TokenTable {
-            flags: Vec::new(),
-            ids: Vec::new(),
+            flags: vec![0; count],
+            ids: vec![NO_ID; count],
             ends: Vec::with_capacity(tokens.len()),
             any: Vec::with_capacity(tokens.len()),
         };
         let mut buf = PhraseBuf::default();
         let bytes = text.as_bytes();
-        table.flags.reserve(tokens.token_count());
-        table.ids.reserve(tokens.token_count());
+        let (mut flags, mut ids) = (&mut table.flags[..], &mut table.ids[..]);
+        let mut end = 0;
         for toks in tokens.iter() {
             let mut any = 0;
-            for t in toks {
+            let (sentence_flags, rest) = std::mem::take(&mut flags).split_at_mut(toks.len());
+            flags = rest;
+            let (sentence_ids, rest) = std::mem::take(&mut ids).split_at_mut(toks.len());
+            ids = rest;
+            for ((t, flag), word_id) in toks.iter().zip(sentence_flags).zip(sentence_ids) {
                 let (f, id) = match known.get(bytes, t.span.start, t.span.end) {
                     Some((f, id)) if t.kind == TokKind::Word => (f, id),
                     Some((f, id)) => (f & !TRIGGER_START, id),
@@ -1090,10 +1097,11 @@ impl TokenTable {
                     }
                 };
                 any |= f;
-                table.flags.push(f);
-                table.ids.push(id);
+                *flag = f;
+                *word_id = id;
             }
-            table.ends.push(table.flags.len());
+            end += toks.len();
+            table.ends.push(end);
             table.any.push(any);
         }
         table
