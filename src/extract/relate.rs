@@ -1207,22 +1207,34 @@ pub fn is_hedged(onto: &Ontology, sentence: &str) -> bool {
     thread_local! {
         static ASCII_LOWER: RefCell<Vec<u8>> = RefCell::default();
     }
-    let any = finder.any.as_ref().is_none_or(|any| {
-        ASCII_LOWER.with_borrow_mut(|buf| {
+    let first = match &finder.any {
+        None => Some(None),
+        Some(any) => ASCII_LOWER.with_borrow_mut(|buf| {
             buf.clear();
             buf.extend_from_slice(text.as_bytes());
             buf.make_ascii_lowercase();
-            any.find(buf.as_slice()).is_some()
-        })
-    });
-    if !any {
+            any.find(buf.as_slice()).map(Some)
+        }),
+    };
+    let Some(first) = first else {
         return false;
-    }
+    };
+    // The leftmost occurrence of a hedge is the first of its hedge, which the plain search
+    // checks: when it stands between boundaries, the sentence is hedged. Else no occurrence
+    // starts before it, and the automaton below starts there.
+    let from = match first {
+        Some(m) if word_bounded(text, m.start(), m.end()) => return true,
+        Some(m) => m.start(),
+        None => 0,
+    };
     // The plain search takes each hedge's occurrences left to right without overlap, and
     // checks only those: `next[h]` is where hedge `h` may next occur. The automaton reports
     // every occurrence, in order of end, so of one hedge in order of start.
     let mut next: Vec<usize> = Vec::new();
-    for m in finder.automaton.find_overlapping_iter(text) {
+    for m in finder
+        .automaton
+        .find_overlapping_iter(aho_corasick::Input::new(text).span(from..text.len()))
+    {
         let h = m.pattern().as_usize();
         if next.is_empty() {
             next.resize(onto.hedges.len(), 0);
