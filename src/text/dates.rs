@@ -952,8 +952,20 @@ mod tests {
     #[test]
     fn literal_blocks_miss_no_literal() {
         let pieces = [
-            "in 2025", "since 1998", "on Monday", "last Sunday's", "March 16", "Sept. 2023",
-            "2025-03-18", "-٣", "in 20٢٥", "May\u{a0}2020", "x", "ab", "  ", "é",
+            "in 2025",
+            "since 1998",
+            "on Monday",
+            "last Sunday's",
+            "March 16",
+            "Sept. 2023",
+            "2025-03-18",
+            "-٣",
+            "in 20٢٥",
+            "May\u{a0}2020",
+            "x",
+            "ab",
+            "  ",
+            "é",
         ];
         for (n, piece) in pieces.iter().enumerate() {
             // Each piece at every place of a block, after and before filler (some of it the
@@ -961,7 +973,11 @@ mod tests {
             for pad in 0..40 {
                 for filler in ["a", "D", "d", "1", "-", "é"] {
                     let text = format!("{}{piece} {}", filler.repeat(pad), pieces[(n + 1) % 14]);
-                    assert_eq!(Literals::of(&text), literals_byte_by_byte(&text), "{text:?}");
+                    assert_eq!(
+                        Literals::of(&text),
+                        literals_byte_by_byte(&text),
+                        "{text:?}"
+                    );
                     let unicode_digit = text.chars().any(|c| !c.is_ascii() && c.is_numeric());
                     assert_eq!(has_unicode_digit(&text), unicode_digit, "{text:?}");
                 }
