@@ -729,8 +729,8 @@ impl Recent {
         // Otherwise the document's dominant organization with that noun: the only one, or one
         // named at least twice as often as any other.
         // The two greatest (mentions, entity) of those, in one pass (no list made and sorted).
-        let (mut first, mut second): (Option<(usize, usize)>, Option<(usize, usize)>) =
-            (None, None);
+        let mut first: Option<(usize, usize)> = None;
+        let mut second: Option<(usize, usize)> = None;
         for (e, n) in &self.org_nouns {
             if !fits(n) {
                 continue;
