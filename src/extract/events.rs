@@ -1074,26 +1074,19 @@ impl TokenTable {
     ) -> TokenTable {
         let triggers = TriggerWords::of(lex);
         let known = KnownWords::of(lex, onto);
-        // Both tables made whole at once and filled in place: a write per token, not a push
-        // (with its test of the capacity).
-        let count = tokens.token_count();
         let mut table = TokenTable {
-            flags: vec![0; count],
-            ids: vec![NO_ID; count],
+            flags: Vec::new(),
+            ids: Vec::new(),
             ends: Vec::with_capacity(tokens.len()),
             any: Vec::with_capacity(tokens.len()),
         };
         let mut buf = PhraseBuf::default();
         let bytes = text.as_bytes();
-        let (mut flags, mut ids) = (&mut table.flags[..], &mut table.ids[..]);
-        let mut end = 0;
+        table.flags.reserve(tokens.token_count());
+        table.ids.reserve(tokens.token_count());
         for toks in tokens.iter() {
             let mut any = 0;
-            let (sentence_flags, rest) = std::mem::take(&mut flags).split_at_mut(toks.len());
-            flags = rest;
-            let (sentence_ids, rest) = std::mem::take(&mut ids).split_at_mut(toks.len());
-            ids = rest;
-            for ((t, flag), word_id) in toks.iter().zip(sentence_flags).zip(sentence_ids) {
+            for t in toks {
                 let (f, id) = match known.get(bytes, t.span.start, t.span.end) {
                     Some((f, id)) if t.kind == TokKind::Word => (f, id),
                     Some((f, id)) => (f & !TRIGGER_START, id),
@@ -1105,11 +1098,10 @@ impl TokenTable {
                     }
                 };
                 any |= f;
-                *flag = f;
-                *word_id = id;
+                table.flags.push(f);
+                table.ids.push(id);
             }
-            end += toks.len();
-            table.ends.push(end);
+            table.ends.push(table.flags.len());
             table.any.push(any);
         }
         table
