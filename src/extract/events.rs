@@ -359,6 +359,14 @@ fn ing_form_of_other_noun(w: &str, noun: &str) -> bool {
 fn cap_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
+        // Most names start with an ASCII letter: one byte changed, the rest copied whole
+        // (not char by char).
+        Some(f) if f.is_ascii() => {
+            let mut out = String::with_capacity(s.len());
+            out.push(f.to_ascii_uppercase());
+            out.push_str(c.as_str());
+            out
+        }
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
@@ -1791,6 +1799,28 @@ fn label_of(ctx: &DocContext<'_>, ents: &[EntityRef], e: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cap_first_as_char_by_char() {
+        for s in [
+            "",
+            "a",
+            "attack",
+            "Attack",
+            "1st",
+            "élan",
+            "ßa",
+            "ǆx",
+            "kidnapping of",
+        ] {
+            let mut c = s.chars();
+            let want: String = match c.next() {
+                Some(f) => f.to_uppercase().chain(c).collect(),
+                None => String::new(),
+            };
+            assert_eq!(cap_first(s), want, "{s:?}");
+        }
+    }
     use crate::corpus::Document;
     use crate::extract::tokens::tokenize;
     use crate::lexicon::Entry;

@@ -728,16 +728,24 @@ impl Recent {
         }
         // Otherwise the document's dominant organization with that noun: the only one, or one
         // named at least twice as often as any other.
-        let mut doc_wide: Vec<(usize, usize)> = self
-            .org_nouns
-            .iter()
-            .filter(|(_, n)| fits(n))
-            .map(|(e, _)| (self.mentions.get(e).copied().unwrap_or(0), *e))
-            .collect();
-        doc_wide.sort_by(|a, b| b.cmp(a));
-        match doc_wide.as_slice() {
-            [(_, e)] => Some(*e),
-            [(m1, e), (m2, _), ..] if *m1 >= 2 * *m2 && *m1 >= 2 => Some(*e),
+        // The two greatest (mentions, entity) of those, in one pass (no list made and sorted).
+        let mut first: Option<(usize, usize)> = None;
+        let mut second: Option<(usize, usize)> = None;
+        for (e, n) in &self.org_nouns {
+            if !fits(n) {
+                continue;
+            }
+            let c = (self.mentions.get(e).copied().unwrap_or(0), *e);
+            if first.is_none_or(|f| c > f) {
+                second = first;
+                first = Some(c);
+            } else if second.is_none_or(|s| c > s) {
+                second = Some(c);
+            }
+        }
+        match (first, second) {
+            (Some((_, e)), None) => Some(e),
+            (Some((m1, e)), Some((m2, _))) if m1 >= 2 * m2 && m1 >= 2 => Some(e),
             _ => None,
         }
     }
@@ -1207,22 +1215,34 @@ pub fn is_hedged(onto: &Ontology, sentence: &str) -> bool {
     thread_local! {
         static ASCII_LOWER: RefCell<Vec<u8>> = RefCell::default();
     }
-    let any = finder.any.as_ref().is_none_or(|any| {
-        ASCII_LOWER.with_borrow_mut(|buf| {
+    let first = match &finder.any {
+        None => Some(None),
+        Some(any) => ASCII_LOWER.with_borrow_mut(|buf| {
             buf.clear();
             buf.extend_from_slice(text.as_bytes());
             buf.make_ascii_lowercase();
-            any.find(buf.as_slice()).is_some()
-        })
-    });
-    if !any {
+            any.find(buf.as_slice()).map(Some)
+        }),
+    };
+    let Some(first) = first else {
         return false;
-    }
+    };
+    // The leftmost occurrence of a hedge is the first of its hedge, which the plain search
+    // checks: when it stands between boundaries, the sentence is hedged. Else no occurrence
+    // starts before it, and the automaton below starts there.
+    let from = match first {
+        Some(m) if word_bounded(text, m.start(), m.end()) => return true,
+        Some(m) => m.start(),
+        None => 0,
+    };
     // The plain search takes each hedge's occurrences left to right without overlap, and
     // checks only those: `next[h]` is where hedge `h` may next occur. The automaton reports
     // every occurrence, in order of end, so of one hedge in order of start.
     let mut next: Vec<usize> = Vec::new();
-    for m in finder.automaton.find_overlapping_iter(text) {
+    for m in finder
+        .automaton
+        .find_overlapping_iter(aho_corasick::Input::new(text).span(from..text.len()))
+    {
         let h = m.pattern().as_usize();
         if next.is_empty() {
             next.resize(onto.hedges.len(), 0);
@@ -1282,6 +1302,43 @@ fn is_hedged_plain(hedges: &[String], sentence: &str) -> bool {
 mod tests {
     use super::*;
     use crate::lexicon::Lexicon;
+
+    #[test]
+    fn org_for_takes_the_dominant_organization_as_a_sorted_list_does() {
+        // The list of those that fit, sorted by (mentions, entity) from the greatest.
+        fn by_sorting(recent: &Recent) -> Option<usize> {
+            let mut doc_wide: Vec<(usize, usize)> = recent
+                .org_nouns
+                .iter()
+                .filter(|(_, n)| n.iter().any(|x| x == "gang"))
+                .map(|(e, _)| (recent.mentions.get(e).copied().unwrap_or(0), *e))
+                .collect();
+            doc_wide.sort_by(|a, b| b.cmp(a));
+            match doc_wide.as_slice() {
+                [(_, e)] => Some(*e),
+                [(m1, e), (m2, _), ..] if *m1 >= 2 * *m2 && *m1 >= 2 => Some(*e),
+                _ => None,
+            }
+        }
+        // Every assignment of 0..=4 mentions (or none) to four gangs and a cartel.
+        for code in 0..6usize.pow(5) {
+            let mut recent = Recent::default();
+            for e in 0..5 {
+                let noun = if e == 4 { "cartel" } else { "gang" };
+                recent.org_nouns.insert(e, vec![noun.to_string()]);
+                match code / 6usize.pow(e as u32) % 6 {
+                    5 => {}
+                    m => {
+                        recent.mentions.insert(e, m);
+                    }
+                }
+            }
+            if code % 7 == 0 {
+                recent.org_nouns.remove(&(code % 4));
+            }
+            assert_eq!(recent.org_for("gang"), by_sorting(&recent), "{code}");
+        }
+    }
 
     fn with_hedges(hedges: &[&str]) -> Ontology {
         let text = format!(

@@ -208,6 +208,31 @@ impl Literals {
     fn of(text: &str) -> Literals {
         let b = text.as_bytes();
         let mut l = Literals::default();
+        // Only a few bytes can start a literal: the others are passed over sixteen at a time.
+        let mut i = 0;
+        loop {
+            let (at, mut bits) = literal_starts(b, i);
+            if bits == 0 {
+                i = at;
+                break;
+            }
+            while bits != 0 {
+                l.look_at(b, at + bits.trailing_zeros() as usize);
+                bits &= bits - 1;
+            }
+            i = at + 16;
+        }
+        for i in i..b.len() {
+            l.look_at(b, i);
+        }
+        l
+    }
+
+    /// Notes the literal that starts at byte `i` of `b`, if one does and is the first of its
+    /// kind. Scanned from left to right, so each `_at` is where the first one starts.
+    #[inline(always)]
+    fn look_at(&mut self, b: &[u8], i: usize) {
+        let l = self;
         // Sets a literal's flag, and where it is when it is the first.
         fn hit(flag: &mut bool, at: &mut usize, found: bool, i: usize) {
             if found && !*flag {
@@ -215,7 +240,7 @@ impl Literals {
                 *at = i;
             }
         }
-        for i in 0..b.len() {
+        {
             match b[i] {
                 b'-' => hit(
                     &mut l.dash_digit,
@@ -261,7 +286,6 @@ impl Literals {
                 _ => {}
             }
         }
-        l
     }
 
     /// Where a match of the pattern of `kind` can start at the earliest in `b` (the text
@@ -291,6 +315,54 @@ impl Literals {
             "year" => self.century,
             _ => true,
         }
+    }
+}
+
+/// From `at`, in steps of sixteen bytes: the start of the first block of sixteen of `b` that
+/// holds a byte a [`Literals`] literal may start with ('-', '1', '2', 'd' or a capital: a
+/// superset of those [`Literals::look_at`] reads), with a mask of those bytes (bit `k` for
+/// the byte at `start + k`); when no whole block from `at` holds one, where the last bytes
+/// (fewer than sixteen) start, with an empty mask (where SSE2 is missing, `(at, 0)`): the
+/// caller looks at those one by one.
+#[inline(always)]
+fn literal_starts(b: &[u8], at: usize) -> (usize, u32) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8,
+            _mm_or_si128, _mm_set1_epi8, _mm_sub_epi8,
+        };
+        let mut at = at;
+        while at + 16 <= b.len() {
+            // SAFETY: SSE2 is enabled (the cfg above), and the sixteen bytes read from `at`
+            // lie inside `b` (the loop condition); the load needs no alignment.
+            let bits = unsafe {
+                let v = _mm_loadu_si128(b.as_ptr().add(at).cast::<__m128i>());
+                // x - lo <= width (unsigned, wrapping) exactly where x is in lo..=lo + width.
+                let in_range = |lo: u8, width: u8| {
+                    let d = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
+                    _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(width as i8)), d)
+                };
+                let m = _mm_or_si128(
+                    _mm_or_si128(in_range(b'A', 25), in_range(b'1', 1)),
+                    _mm_or_si128(
+                        _mm_cmpeq_epi8(v, _mm_set1_epi8(b'-' as i8)),
+                        _mm_cmpeq_epi8(v, _mm_set1_epi8(b'd' as i8)),
+                    ),
+                );
+                _mm_movemask_epi8(m) as u32
+            };
+            if bits != 0 {
+                return (at, bits);
+            }
+            at += 16;
+        }
+        (at, 0)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        let _ = b;
+        (at, 0)
     }
 }
 
@@ -332,7 +404,32 @@ const KINDS: [&str; 7] = ["iso", "mdy", "dmy", "md", "my", "weekday", "year"];
 /// digit (`\d` of the patterns): the hand-written matcher knows ASCII digits only, so such a
 /// text goes to the regexes (a superset: every `Nd` character is numeric).
 fn has_unicode_digit(text: &str) -> bool {
-    !text.is_ascii() && text.chars().any(|c| !c.is_ascii() && c.is_numeric())
+    // Only the characters beyond ASCII are decoded (a few per sentence: quotes, dashes); the
+    // ASCII between them is passed over eight bytes at a time.
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(k) = next_non_ascii(b, i) {
+        let Some(c) = text[k..].chars().next() else {
+            return false;
+        };
+        if c.is_numeric() {
+            return true;
+        }
+        i = k + c.len_utf8();
+    }
+    false
+}
+
+/// The first byte of `b` from `at` on that is not ASCII.
+fn next_non_ascii(b: &[u8], mut at: usize) -> Option<usize> {
+    while at + 8 <= b.len() {
+        let high = crate::text::load8(b, at) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return Some(at + high.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    (at..b.len()).find(|&k| b[k] >= 0x80)
 }
 
 /// Prefer the earliest in the text; at the same place, the most specific (longest).
@@ -350,15 +447,26 @@ fn keep_better(best: &mut Option<(usize, String)>, at: usize, v: String) {
 /// patterns' order; unused ones empty).
 fn value(kind: &str, c: [&str; 3], reference: Option<Ymd>) -> Option<String> {
     let day = |d: &str| d.parse::<u32>().unwrap_or(1);
+    // What `format!("{year}-{month:02}-{day:02}")` writes (without `day`: "{year}-{month:02}"),
+    // put together by hand: the formatting machinery cost more than the rest of the look.
+    let ymd = |year: &str, month: u32, day: Option<u32>| {
+        let mut out = String::with_capacity(year.len() + 6);
+        out.push_str(year);
+        for n in std::iter::once(month).chain(day) {
+            out.push('-');
+            push_two_digits(&mut out, n);
+        }
+        out
+    };
     match kind {
-        "iso" => Some(format!("{}-{}-{}", c[0], c[1], c[2])),
-        "mdy" => month_number(c[0]).map(|mo| format!("{}-{:02}-{:02}", c[2], mo, day(c[1]))),
-        "dmy" => month_number(c[1]).map(|mo| format!("{}-{:02}-{:02}", c[2], mo, day(c[0]))),
+        "iso" => Some([c[0], "-", c[1], "-", c[2]].concat()),
+        "mdy" => month_number(c[0]).map(|mo| ymd(c[2], mo, Some(day(c[1])))),
+        "dmy" => month_number(c[1]).map(|mo| ymd(c[2], mo, Some(day(c[0])))),
         "md" => match (month_number(c[0]), reference) {
             (Some(mo), Some(r)) => Some(format!("{}-{:02}-{:02}", r.y, mo, day(c[1]))),
             _ => None,
         },
-        "my" => month_number(c[0]).map(|mo| format!("{}-{:02}", c[1], mo)),
+        "my" => month_number(c[0]).map(|mo| ymd(c[1], mo, None)),
         "weekday" => match (weekday_number(c[0]), reference) {
             (Some(wd), Some(r)) => {
                 // The most recent such weekday on or before the article's date.
@@ -369,6 +477,16 @@ fn value(kind: &str, c: [&str; 3], reference: Option<Ymd>) -> Option<String> {
         },
         "year" => Some(c[0].to_string()),
         _ => None,
+    }
+}
+
+/// Appends `n` as `format!("{n:02}")` writes it.
+fn push_two_digits(out: &mut String, n: u32) {
+    if n < 100 {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    } else {
+        out.push_str(&n.to_string());
     }
 }
 
@@ -822,6 +940,60 @@ mod tests {
         }
     }
 
+    /// [`Literals::of`] as it reads every byte, without the blocks of sixteen.
+    fn literals_byte_by_byte(text: &str) -> Literals {
+        let mut l = Literals::default();
+        for i in 0..text.len() {
+            l.look_at(text.as_bytes(), i);
+        }
+        l
+    }
+
+    #[test]
+    fn literal_blocks_miss_no_literal() {
+        let pieces = [
+            "in 2025",
+            "since 1998",
+            "on Monday",
+            "last Sunday's",
+            "March 16",
+            "Sept. 2023",
+            "2025-03-18",
+            "-٣",
+            "in 20٢٥",
+            "May\u{a0}2020",
+            "x",
+            "ab",
+            "  ",
+            "é",
+        ];
+        for (n, piece) in pieces.iter().enumerate() {
+            // Each piece at every place of a block, after and before filler (some of it the
+            // bytes the blocks look for, which no literal starts).
+            for pad in 0..40 {
+                for filler in ["a", "D", "d", "1", "-", "é"] {
+                    let text = format!("{}{piece} {}", filler.repeat(pad), pieces[(n + 1) % 14]);
+                    assert_eq!(
+                        Literals::of(&text),
+                        literals_byte_by_byte(&text),
+                        "{text:?}"
+                    );
+                    let unicode_digit = text.chars().any(|c| !c.is_ascii() && c.is_numeric());
+                    assert_eq!(has_unicode_digit(&text), unicode_digit, "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn push_two_digits_is_format() {
+        for n in [0, 1, 9, 10, 31, 99, 100, 123, 4_000_000_000] {
+            let mut out = String::from("x");
+            push_two_digits(&mut out, n);
+            assert_eq!(out, format!("x{n:02}"));
+        }
+    }
+
     fn same_with_and_without_the_check(text: &str) {
         let r = Some(Ymd {
             y: 2025,
@@ -844,7 +1016,11 @@ mod tests {
         for f in std::fs::read_dir(&dir).expect("seeds folder") {
             let text = std::fs::read_to_string(f.expect("seed").path()).expect("seed text");
             for s in crate::text::segment(&text).sentences {
-                same_with_and_without_the_check(s.span.slice(&text));
+                let s = s.span.slice(&text);
+                same_with_and_without_the_check(s);
+                assert_eq!(Literals::of(s), literals_byte_by_byte(s), "{s:?}");
+                let unicode_digit = s.chars().any(|c| !c.is_ascii() && c.is_numeric());
+                assert_eq!(has_unicode_digit(s), unicode_digit, "{s:?}");
                 n += 1;
             }
         }

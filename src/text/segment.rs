@@ -375,17 +375,59 @@ fn phrase_sets(folded: &[u8], spans: &[Span]) -> Vec<u8> {
     for at in double_space().find_iter(folded) {
         mark(at, at + 2, IRREGULAR_SPACE);
     }
-    for (finder, &(bit, befores, head, afters)) in phrase_finders().iter().zip(&PHRASES) {
-        for at in finder.find_iter(folded) {
-            let (before, rest) = (&folded[..at], &folded[at + head.len()..]);
-            for b in befores.iter().filter(|b| before.ends_with(b.as_bytes())) {
-                for a in afters.iter().filter(|a| rest.starts_with(a.as_bytes())) {
-                    mark(at - b.len(), at + head.len() + a.len(), bit);
-                }
+    // The phrase whose head `h` occurs at `at`, if any, is marked.
+    let mut phrase_at = |h: usize, at: usize| {
+        let (bit, befores, head, afters) = PHRASES[h];
+        let (before, rest) = (&folded[..at], &folded[at + head.len()..]);
+        for b in befores.iter().filter(|b| before.ends_with(b.as_bytes())) {
+            for a in afters.iter().filter(|a| rest.starts_with(a.as_bytes())) {
+                mark(at - b.len(), at + head.len() + a.len(), bit);
             }
         }
-    }
+    };
+    head_occurrences(folded, &mut phrase_at);
     sets
+}
+
+/// Calls `each(h, at)` for every occurrence of the head of `PHRASES[h]` in `folded` (at
+/// byte `at`), in order of place.
+fn head_occurrences(folded: &[u8], each: &mut impl FnMut(usize, usize)) {
+    let Some(searcher) = phrase_searcher() else {
+        return head_occurrences_one_by_one(folded, each);
+    };
+    let mut from = 0;
+    while let Some(m) = searcher.find_in(folded, aho_corasick::Span::from(from..folded.len())) {
+        each(m.pattern().as_usize(), m.start());
+        // On from the next byte, not the match's end: no two heads begin with the same byte
+        // (at most one starts anywhere), so every occurrence of every head is found, those
+        // overlapping another's too.
+        from = m.start() + 1;
+    }
+}
+
+/// [`head_occurrences`] by a search per head, in order of head.
+fn head_occurrences_one_by_one(folded: &[u8], each: &mut impl FnMut(usize, usize)) {
+    for (h, finder) in phrase_finders().iter().enumerate() {
+        for at in finder.find_iter(folded) {
+            each(h, at);
+        }
+    }
+}
+
+/// The heads of [`PHRASES`] in one searcher (Teddy, vectorized): one pass over a document
+/// for all of them instead of a pass per head. `None` where it cannot be built (no SIMD):
+/// the heads are then looked for one by one ([`phrase_finders`]).
+fn phrase_searcher() -> Option<&'static aho_corasick::packed::Searcher> {
+    static SEARCHER: std::sync::OnceLock<Option<aho_corasick::packed::Searcher>> =
+        std::sync::OnceLock::new();
+    SEARCHER
+        .get_or_init(|| {
+            aho_corasick::packed::Config::new()
+                .builder()
+                .extend(PHRASES.iter().map(|&(_, _, head, _)| head))
+                .build()
+        })
+        .as_ref()
 }
 
 /// The searcher for two spaces in a row, built once per run.
@@ -1328,6 +1370,26 @@ mod tests {
         let text = "a www. bwww.c";
         let spans = [Span::new(0, 8), Span::new(8, 10), Span::new(10, 13)];
         assert_eq!(phrase_sets(text.as_bytes(), &spans), vec![LINK, 0, 0]);
+    }
+
+    #[test]
+    fn one_search_finds_each_head_as_a_search_per_head() {
+        // What `head_occurrences` relies on: no two heads begin with the same byte.
+        let mut firsts: Vec<u8> = PHRASES.iter().map(|p| p.2.as_bytes()[0]).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        assert_eq!(firsts.len(), PHRASES.len());
+        let line = "see https://x and http://www.y: he reported  reported from www.www.z; \
+                    last updatedcontributed to this report, http://://www.";
+        for start in 0..40 {
+            let text = line.repeat(3)[start..].to_ascii_lowercase();
+            let (mut one, mut each) = (Vec::new(), Vec::new());
+            head_occurrences(text.as_bytes(), &mut |h, at| one.push((at, h)));
+            head_occurrences_one_by_one(text.as_bytes(), &mut |h, at| each.push((at, h)));
+            each.sort_unstable();
+            assert!(one.len() > 10);
+            assert_eq!(one, each, "{text:?}");
+        }
     }
 
     #[test]
