@@ -42,7 +42,7 @@ pub trait Exporter: Sync {
         &[]
     }
     /// Whether the format draws the graph (reads [`GraphView::positions`]): the layout is then
-    /// computed once, and the format's files are written after it (see `write_jobs`).
+    /// computed once, before the formats are written.
     fn uses_layout(&self) -> bool {
         false
     }
@@ -298,11 +298,11 @@ pub fn write_all(graph: &KnowledgeGraph, dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Writes `graph` with each of `exporters` into `dir` (created if missing), each file
-/// atomically. With one thread the layout is computed first, then every file is written by one
-/// pass over the graph (see [`FileWriter`]); with more, the files that draw no positions are
-/// written while the layout is computed, the others after it (see [`plan`]). Each file depends
-/// on the graph only, so the bytes do not depend on the thread count. Returns the main paths
-/// written, in the order given; `build` and `merge` both end here.
+/// atomically. The layout is computed first (itself on every thread), then the files are
+/// written by one pass over the graph per thread, each pass feeding its share of the files (see
+/// [`FileWriter`]): each file depends on the graph only, so the bytes do not depend on the
+/// thread count. Returns the main paths written, in the order given; `build` and `merge` both
+/// end here.
 pub fn write_selected(
     exporters: &[Box<dyn Exporter>],
     graph: &KnowledgeGraph,
@@ -310,6 +310,9 @@ pub fn write_selected(
 ) -> Result<Vec<PathBuf>> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let view = GraphView::new(graph);
+    if exporters.iter().any(|e| e.uses_layout()) {
+        view.positions();
+    }
     let jobs: Vec<(&dyn Exporter, &str)> = exporters
         .iter()
         .flat_map(|e| files(e.as_ref()).into_iter().map(move |f| (e.as_ref(), f)))
@@ -336,92 +339,48 @@ pub fn write_to_dir(
 const BLOCK_ROWS: usize = 256;
 
 /// Writes each `(exporter, file)` of `jobs` into `dir`, atomically, in passes over the graph
-/// shared out over the threads as [`plan`] says (the layout computed first when some file
-/// draws the graph and there is one thread, beside the files that need none when there are
-/// more), then renames them into place in the order given. On failure no file is replaced and
-/// the first failure in that order is returned.
+/// (one per thread, files shared out by their expected size), then renames them into place in
+/// the order given. On failure no file is replaced and the first failure in that order is
+/// returned.
 fn write_jobs(jobs: &[(&dyn Exporter, &str)], view: &GraphView<'_>, dir: &Path) -> Result<()> {
+    use rayon::prelude::*;
     let mut files = jobs
         .iter()
         .map(|&(_, file)| AtomicFile::create(&dir.join(file)))
         .collect::<Result<Vec<_>>>()?;
     // While the passes write, a thread hands what is written so far to the disk (through
-    // handles of their own, so a write error is still reported to the final sync), and each
-    // file whole as soon as its pass has written it, while the other passes go on: the final
+    // handles of their own, so a write error is still reported to the final sync); the final
     // syncs then have little left to wait for.
-    let early: Vec<Option<fs::File>> = files
+    let early: Vec<fs::File> = files
         .iter()
-        .map(|f| fs::OpenOptions::new().write(true).open(&f.tmp).ok())
+        .filter_map(|f| fs::OpenOptions::new().write(true).open(&f.tmp).ok())
         .collect();
-    let weights: Vec<usize> = jobs.iter().map(|&(_, file)| weight(file)).collect();
-    let drawn: Vec<bool> = jobs.iter().map(|&(e, _)| e.uses_layout()).collect();
-    let plan = plan(&weights, &drawn, rayon::current_num_threads());
-    let mut slots: Vec<Option<(usize, &mut AtomicFile)>> =
-        files.iter_mut().enumerate().map(Some).collect();
-    let mut take = |passes: &[Vec<usize>]| -> Vec<Vec<(usize, &mut AtomicFile)>> {
-        passes
-            .iter()
-            .map(|pass| pass.iter().filter_map(|&i| slots[i].take()).collect())
-            .collect()
-    };
-    let before = take(&plan.before);
-    let after = take(&plan.after);
-    let results = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
-    std::thread::scope(|scope| {
-        let (written, stop) = mpsc::channel::<usize>();
+    let passes = rayon::current_num_threads().clamp(1, jobs.len().max(1));
+    let mut shares: Vec<Vec<(usize, &mut AtomicFile)>> = (0..passes).map(|_| Vec::new()).collect();
+    for (i, f) in share_out(jobs, passes)
+        .into_iter()
+        .zip(files.iter_mut().enumerate())
+    {
+        shares[i].push(f);
+    }
+    let (done, stop) = mpsc::channel::<()>();
+    let results: Vec<Vec<(usize, io::Result<()>)>> = std::thread::scope(|scope| {
         scope.spawn(move || {
-            let mut whole = vec![false; early.len()];
-            loop {
-                match stop.recv_timeout(EARLY_SYNC_EVERY) {
-                    Ok(i) => {
-                        whole[i] = true;
-                        if let Some(f) = &early[i] {
-                            let _ = f.sync_data();
-                        }
-                    }
-                    Err(mpsc::RecvTimeoutError::Timeout) => {
-                        let open = early.iter().zip(&whole).filter(|(_, &w)| !w);
-                        for f in open.filter_map(|(f, _)| f.as_ref()) {
-                            let _ = f.sync_data();
-                        }
-                    }
-                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(EARLY_SYNC_EVERY) {
+                for f in &early {
+                    let _ = f.sync_data();
                 }
             }
         });
-        let run = &|share: Vec<(usize, &mut AtomicFile)>| {
-            let done = write_pass(jobs, view, share);
-            for (i, result) in &done {
-                if result.is_ok() {
-                    let _ = written.send(*i);
-                }
-            }
-            results
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .extend(done);
-        };
-        // On a worker of the pool: the passes spawned here are taken by the other workers
-        // while this one computes the layout; of the passes spawned after it, this worker
-        // takes the last spawned (rayon's own queue is last in, first out), the first of
-        // `after`, planned for the thread that computed the layout.
-        rayon::scope(|s| {
-            for share in before {
-                s.spawn(move |_| run(share));
-            }
-            if plan.layout {
-                view.positions();
-            }
-            for share in after.into_iter().rev() {
-                s.spawn(move |_| run(share));
-            }
-        });
-        drop(written);
+        let results = shares
+            .into_par_iter()
+            .map(|share| write_pass(jobs, view, share))
+            .collect();
+        drop(done);
+        results
     });
-    let mut results = results
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    results.sort_by_key(|r: &(usize, io::Result<()>)| r.0);
+    let mut results: Vec<(usize, io::Result<()>)> = results.into_iter().flatten().collect();
+    results.sort_by_key(|r| r.0);
     for (i, result) in results {
         result.map_err(|e| Error::io(&files[i].path, e))?;
     }
@@ -452,10 +411,11 @@ fn write_jobs(jobs: &[(&dyn Exporter, &str)], view: &GraphView<'_>, dir: &Path) 
 /// How often the bytes written so far are handed to the disk while the files are written.
 const EARLY_SYNC_EVERY: Duration = Duration::from_millis(250);
 
-/// Relative sizes of the files of a big graph (about tens of megabytes on the 200 MB corpus),
-/// which is about the relative time each takes to write.
-fn weight(file: &str) -> usize {
-    match file {
+/// Which pass writes each job: the biggest files first, each to the pass with the least
+/// expected bytes so far (ties to the lower pass), so the passes take about equally long.
+fn share_out(jobs: &[(&dyn Exporter, &str)], passes: usize) -> Vec<usize> {
+    // Relative sizes of the files of a big graph.
+    let weight = |file: &str| match file {
         "graph.json" => 44,
         "graph.gexf" => 36,
         "graph.graphml" => 31,
@@ -464,79 +424,17 @@ fn weight(file: &str) -> usize {
         "graph.dot" => 6,
         "nodes.csv" | "neo4j/nodes.csv" => 3,
         _ => 1,
-    }
-}
-
-/// The time the layout takes, in the units of [`weight`].
-const LAYOUT_WEIGHT: usize = 36;
-
-/// The passes over the graph that write the files, each a list of job indices in job order.
-#[derive(Debug, PartialEq)]
-struct Plan {
-    /// Whether some file draws the graph: the layout is computed.
-    layout: bool,
-    /// Passes started at once, beside the layout: files that draw no positions.
-    before: Vec<Vec<usize>>,
-    /// Passes started when the layout is done; the first is for the thread that computed it.
-    after: Vec<Vec<usize>>,
-}
-
-/// How the jobs of `weights` (whether each draws the graph in `drawn`) are shared out over
-/// `threads` threads. One thread keeps the plain order: the layout, then one pass writing every
-/// file. With more, one thread computes the layout while the others write the files that need
-/// no positions, biggest first, each to the least loaded thread; then the files that draw the
-/// graph are shared out the same way, none starting before the layout is done. Without a
-/// drawing file, the files are shared out over the threads as they are.
-fn plan(weights: &[usize], drawn: &[bool], threads: usize) -> Plan {
-    let every: Vec<usize> = (0..weights.len()).collect();
-    let layout = drawn.iter().any(|&d| d);
-    if !layout {
-        let passes = threads.clamp(1, weights.len().max(1));
-        let mut load = vec![0; passes];
-        return Plan {
-            layout,
-            before: share_out(&every, weights, &mut load),
-            after: Vec::new(),
-        };
-    }
-    if threads <= 1 {
-        return Plan {
-            layout,
-            before: Vec::new(),
-            after: vec![every],
-        };
-    }
-    let (plain, drawing): (Vec<usize>, Vec<usize>) = every.into_iter().partition(|&i| !drawn[i]);
-    let mut load = vec![0; threads];
-    load[0] = LAYOUT_WEIGHT;
-    let before = share_out(&plain, weights, &mut load[1..]);
-    for l in &mut load {
-        *l = (*l).max(LAYOUT_WEIGHT);
-    }
-    let after = share_out(&drawing, weights, &mut load);
-    Plan {
-        layout,
-        before: before.into_iter().filter(|p| !p.is_empty()).collect(),
-        after: after.into_iter().filter(|p| !p.is_empty()).collect(),
-    }
-}
-
-/// Shares the jobs `items` out over passes whose expected loads so far are `load`: the biggest
-/// (by `weights`) first, each to the pass with the least load (ties to the lower pass), so the
-/// passes end about together. Returns each pass's jobs in job order (some may be empty).
-fn share_out(items: &[usize], weights: &[usize], load: &mut [usize]) -> Vec<Vec<usize>> {
-    let mut order = items.to_vec();
-    order.sort_by_key(|&i| (std::cmp::Reverse(weights[i]), i));
-    let mut passes = vec![Vec::new(); load.len()];
+    };
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(weight(jobs[i].1)), i));
+    let mut load = vec![0usize; passes];
+    let mut pass_of = vec![0; jobs.len()];
     for i in order {
-        let p = (0..load.len()).min_by_key(|&p| (load[p], p)).unwrap_or(0);
-        load[p] += weights[i];
-        passes[p].push(i);
+        let p = (0..passes).min_by_key(|&p| (load[p], p)).unwrap_or(0);
+        load[p] += weight(jobs[i].1);
+        pass_of[i] = p;
     }
-    for pass in &mut passes {
-        pass.sort_unstable();
-    }
-    passes
+    pass_of
 }
 
 /// One pass over the graph writing the files of `share` (job index, file): the result of each.
@@ -769,103 +667,23 @@ mod tests {
         assert!(seen.windows(2).all(|w| w[0] == w[1]));
     }
 
-    /// The jobs of every format and the plan for them on `threads` threads, by file name.
-    fn plan_for(threads: usize) -> (Vec<&'static str>, Plan) {
+    #[test]
+    fn passes_share_the_files_out_evenly() {
         let exporters = all();
         let jobs: Vec<(&dyn Exporter, &str)> = exporters
             .iter()
             .flat_map(|e| files(e.as_ref()).into_iter().map(move |f| (e.as_ref(), f)))
             .collect();
-        let weights: Vec<usize> = jobs.iter().map(|j| weight(j.1)).collect();
-        let drawn: Vec<bool> = jobs.iter().map(|j| j.0.uses_layout()).collect();
-        let names = jobs.iter().map(|j| j.1).collect();
-        (names, plan(&weights, &drawn, threads))
-    }
-
-    #[test]
-    fn every_file_is_written_once_and_drawings_wait_for_the_layout() {
-        let drawing = ["graph.gexf", "graph.graphml", "graph.html"];
-        for threads in 1..=12 {
-            let (names, plan) = plan_for(threads);
-            assert!(plan.layout);
-            let mut seen: Vec<usize> = plan
-                .before
-                .iter()
-                .chain(&plan.after)
-                .flatten()
-                .copied()
-                .collect();
-            seen.sort_unstable();
-            assert_eq!(
-                seen,
-                (0..names.len()).collect::<Vec<_>>(),
-                "{threads} threads"
-            );
-            for pass in &plan.before {
-                assert!(!pass.is_empty());
-                assert!(
-                    pass.iter().all(|&i| !drawing.contains(&names[i])),
-                    "{threads} threads"
-                );
-            }
-            assert!(plan.before.len() + plan.after.len() <= threads.max(2) * 2);
-            assert!(plan
-                .after
-                .iter()
-                .all(|p| !p.is_empty() && p.windows(2).all(|w| w[0] < w[1])));
-        }
-        // One thread: the layout, then one pass writing every file in order.
-        let (names, one) = plan_for(1);
-        assert_eq!(one.before, Vec::<Vec<usize>>::new());
-        assert_eq!(one.after, vec![(0..names.len()).collect::<Vec<_>>()]);
-        // Two threads: everything without positions beside the layout; after it, the two
-        // biggest drawings on the thread that computed it, the HTML page on the other.
-        let (names, two) = plan_for(2);
-        let named = |passes: &[Vec<usize>]| -> Vec<Vec<&str>> {
-            passes
-                .iter()
-                .map(|p| p.iter().map(|&i| names[i]).collect())
-                .collect()
-        };
-        assert_eq!(
-            named(&two.before),
-            [[
-                "graph.json",
-                "graph.dot",
-                "nodes.csv",
-                "edges.csv",
-                "neo4j/nodes.csv",
-                "neo4j/relationships.csv",
-                "neo4j/README.md"
-            ]]
-        );
-        assert_eq!(
-            named(&two.after),
-            [vec!["graph.graphml", "graph.gexf"], vec!["graph.html"]]
-        );
-    }
-
-    #[test]
-    fn passes_share_the_files_out_evenly() {
-        let weights = [44, 6, 31, 36, 3, 13];
-        let items: Vec<usize> = (0..weights.len()).collect();
-        assert_eq!(share_out(&items, &weights, &mut [0]), vec![items.clone()]);
-        // Biggest first, each to the least loaded pass.
-        assert_eq!(
-            share_out(&items, &weights, &mut [0, 0]),
-            vec![vec![0, 1, 4, 5], vec![2, 3]]
-        );
-        // Loads already there count.
-        let mut load = [100, 0];
-        assert_eq!(
-            share_out(&[0, 1], &weights, &mut load),
-            vec![vec![], vec![0, 1]]
-        );
-        assert_eq!(load, [100, 50]);
-        // Every pass gets a job while there are as many jobs as passes.
-        for passes in 1..=items.len() {
-            let shared = share_out(&items, &weights, &mut vec![0; passes]);
-            assert!(shared.iter().all(|p| !p.is_empty()), "{passes} passes");
+        assert_eq!(share_out(&jobs, 1), vec![0; jobs.len()]);
+        let two = share_out(&jobs, 2);
+        let pass_of = |file: &str| two[jobs.iter().position(|j| j.1 == file).unwrap()];
+        // The two biggest files go to different passes.
+        assert_ne!(pass_of("graph.json"), pass_of("graph.gexf"));
+        for passes in 1..=jobs.len() {
+            let shared = share_out(&jobs, passes);
+            assert!(shared.iter().all(|&p| p < passes));
+            // Every pass has a file while there are as many files as passes.
+            assert!((0..passes).all(|p| shared.contains(&p)), "{passes} passes");
         }
     }
 
