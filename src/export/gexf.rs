@@ -23,12 +23,10 @@ use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 
-use super::values::{
-    clean_if, date_interval, push_evidence_summary, push_join_if, push_number, style, Uint,
-};
-use super::xml::{escape, write_escaped};
+use super::values::{clean_if, date_interval, push_join_if, push_number, style, Uint};
+use super::xml::{escape, write_escaped, write_escaped_evidence};
 use super::{no_such_file, Exporter, FileWriter, GraphView};
-use crate::graph::Certainty;
+use crate::graph::{Certainty, Edge};
 
 pub struct Gexf;
 
@@ -225,9 +223,7 @@ impl FileWriter for GexfFile<'_> {
             let [rel_key, certainty, evidence, evidence_count, docs] = EDGE_ATTRIBUTES.map(|a| a.0);
             attvalue(out, rel_key, &relation)?;
             attvalue_plain(out, certainty, e.edge.certainty.as_str())?;
-            list.clear();
-            push_evidence_summary(list, e.edge);
-            attvalue(out, evidence, list)?;
+            attvalue_evidence(out, evidence, e.edge)?;
             attvalue_plain(out, evidence_count, weight.as_str())?;
             list.clear();
             push_join_if(list, &e.edge.docs, c);
@@ -259,6 +255,15 @@ fn attvalue_plain<W: Write>(out: &mut W, id: &str, value: &str) -> io::Result<()
     out.write_all(id.as_bytes())?;
     out.write_all(b"\" value=\"")?;
     out.write_all(value.as_bytes())?;
+    out.write_all(b"\"/>\n")
+}
+
+/// [`attvalue`] of the evidence summary of `edge`, escaped straight from the graph.
+fn attvalue_evidence<W: Write>(out: &mut W, id: &str, edge: &Edge) -> io::Result<()> {
+    out.write_all(b"          <attvalue for=\"")?;
+    out.write_all(id.as_bytes())?;
+    out.write_all(b"\" value=\"")?;
+    write_escaped_evidence(out, edge, true)?;
     out.write_all(b"\"/>\n")
 }
 

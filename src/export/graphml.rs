@@ -21,9 +21,10 @@ use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 
-use super::values::{clean_if, push_evidence_summary, push_join_if, push_number, Uint};
-use super::xml::{escape, write_escaped};
+use super::values::{clean_if, push_join_if, push_number, Uint};
+use super::xml::{escape, write_escaped, write_escaped_evidence};
 use super::{no_such_file, Exporter, FileWriter, GraphView};
+use crate::graph::Edge;
 
 pub struct GraphMl;
 
@@ -155,9 +156,7 @@ impl FileWriter for GraphMlFile<'_> {
             list.push_str(".0");
             data_plain(out, weight, list)?;
             data_plain(out, certainty, e.edge.certainty.as_str())?;
-            list.clear();
-            push_evidence_summary(list, e.edge);
-            data(out, evidence, list)?;
+            data_evidence(out, evidence, e.edge)?;
             data_plain(out, evidence_count, count.as_str())?;
             list.clear();
             push_join_if(list, &e.edge.docs, c);
@@ -186,6 +185,15 @@ fn data_plain<W: Write>(out: &mut W, key: &str, value: &str) -> io::Result<()> {
     out.write_all(key.as_bytes())?;
     out.write_all(b"\">")?;
     out.write_all(value.as_bytes())?;
+    out.write_all(b"</data>\n")
+}
+
+/// [`data`] of the evidence summary of `edge`, escaped straight from the graph.
+fn data_evidence<W: Write>(out: &mut W, key: &str, edge: &Edge) -> io::Result<()> {
+    out.write_all(b"      <data key=\"")?;
+    out.write_all(key.as_bytes())?;
+    out.write_all(b"\">")?;
+    write_escaped_evidence(out, edge, false)?;
     out.write_all(b"</data>\n")
 }
 

@@ -48,6 +48,30 @@ pub fn write_escaped<W: Write + ?Sized>(out: &mut W, s: &str, attr: bool) -> io:
     out.write_all(&bytes[run..])
 }
 
+/// The evidence summary of `edge` ([`super::values::push_evidence_summary`]) written escaped
+/// as [`write_escaped`] does, each sentence straight from the graph instead of through a
+/// summary string made first. The bytes are the same: the escaping looks at one character at a
+/// time, a character never spans two sentences, and the separator holds nothing to escape.
+pub fn write_escaped_evidence<W: Write + ?Sized>(
+    out: &mut W,
+    edge: &crate::graph::Edge,
+    attr: bool,
+) -> io::Result<()> {
+    use super::values::{clean, EVIDENCE_KEPT, EVIDENCE_SEP};
+    debug_assert!(next_special(EVIDENCE_SEP.as_bytes(), 0, true).is_none());
+    for (i, e) in edge.evidence.iter().take(EVIDENCE_KEPT).enumerate() {
+        if i > 0 {
+            out.write_all(EVIDENCE_SEP.as_bytes())?;
+        }
+        if e.text_clean {
+            write_escaped(out, &e.text, attr)?;
+        } else {
+            write_escaped(out, &clean(&e.text), attr)?;
+        }
+    }
+    Ok(())
+}
+
 /// The index of the next byte at or after `from` that [`write_escaped`] does not copy as it is:
 /// markup characters, `\r`, tab and line feed in attributes, forbidden control characters and
 /// the first byte of U+FFFE and U+FFFF.
@@ -145,6 +169,48 @@ const fn special_bytes(attr: bool) -> [bool; 256] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_is_escaped_as_its_summary_is() {
+        use crate::graph::{Certainty, EntityType, Evidence, KnowledgeGraph, Node};
+        let texts = [
+            "Plain sentence.",
+            "Tom & \"Jerry\" <met> O'Neil\tat\nnoon.\r",
+            "ctl\u{1}x \u{fffe}\u{ffff}\u{fffd} e\u{301}",
+            "",
+            "A fourth, never written.",
+        ];
+        for n in 0..=texts.len() {
+            let mut g = KnowledgeGraph::new();
+            let ids: Vec<String> = ["Ana Ruiz", "Bo Li"]
+                .map(|name| {
+                    let node = Node::new(EntityType::Person, name);
+                    let id = node.id.clone();
+                    g.add_node(node);
+                    id
+                })
+                .into();
+            let evidence = texts[..n].iter().enumerate().map(|(i, t)| Evidence {
+                doc: "d".into(),
+                start: i,
+                end: i + 1,
+                text: t.to_string(),
+                rule: "r".into(),
+            });
+            assert!(g.add_edge(&ids[0], "knows", &ids[1], Certainty::Stated, evidence));
+            let edges = g.edges();
+            let summary = super::super::values::evidence_summary(edges[0].edge);
+            for attr in [false, true] {
+                let mut out = Vec::new();
+                write_escaped_evidence(&mut out, edges[0].edge, attr).unwrap();
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    escape(&summary, attr),
+                    "{n} sentences, attr {attr}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn escape_table() {
