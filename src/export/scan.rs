@@ -4,51 +4,27 @@
 //! characters; XML markup characters; CSV `,` and `"`…), and the evidence sentences, a
 //! hundred bytes or more each, are most of what is written. Eight bytes at a time in a `u64`
 //! costs four operations per byte looked for; the SSE2 instructions every x86-64 CPU has
-//! compare sixteen bytes with one. Elsewhere the callers go on with their own word loops.
+//! compare sixteen bytes with one ([`crate::text::blocks`]).
+
+use crate::text::blocks::{first_block, Block};
 
 /// From `at`, the bytes in steps of sixteen: the start of the first block of sixteen that
 /// holds a byte below `below` or equal to one of `eq`, with a mask of those bytes in it (bit
 /// `k` for the byte at `start + k`); or, when no whole block from `at` holds one, where the
 /// last bytes (fewer than sixteen) start, with an empty mask. `below` 0 looks for no byte below
-/// anything. Where SSE2 is missing, `(at, 0)`: the caller looks at everything itself.
+/// anything.
 #[inline(always)]
 pub(crate) fn block_with(bytes: &[u8], at: usize, below: u8, eq: &[u8]) -> (usize, u32) {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    {
-        use std::arch::x86_64::{
-            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8,
-            _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128,
+    first_block(bytes, at, |v| {
+        let mut m = match below {
+            0 => Block::none(),
+            _ => v.in_range(0, below - 1),
         };
-        let mut at = at;
-        while at + 16 <= bytes.len() {
-            // SAFETY: SSE2 is enabled (the cfg above), and the sixteen bytes read from `at`
-            // lie inside `bytes` (the loop condition); the load needs no alignment.
-            let bits = unsafe {
-                let v = _mm_loadu_si128(bytes.as_ptr().add(at).cast::<__m128i>());
-                let mut m = if below == 0 {
-                    _mm_setzero_si128()
-                } else {
-                    // v <= below - 1 (unsigned) exactly where min(v, below - 1) == v.
-                    let limit = _mm_set1_epi8((below - 1) as i8);
-                    _mm_cmpeq_epi8(_mm_min_epu8(v, limit), v)
-                };
-                for &b in eq {
-                    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8)));
-                }
-                _mm_movemask_epi8(m) as u32
-            };
-            if bits != 0 {
-                return (at, bits);
-            }
-            at += 16;
+        for &b in eq {
+            m = m.or(v.eq(b));
         }
-        (at, 0)
-    }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-    {
-        let _ = (bytes, below, eq);
-        (at, 0)
-    }
+        m.mask()
+    })
 }
 
 /// Whether `flag` proves that no byte of `bytes[at..]` is one looked for, when fewer than
@@ -117,8 +93,8 @@ mod tests {
                             assert!(start >= from);
                             if bits == 0 {
                                 // No whole block before `start` holds a stop, and fewer than 16
-                                // bytes are left (or SSE2 is missing and nothing was looked at).
-                                assert!(start + 16 > len || start == from);
+                                // bytes are left.
+                                assert!(start + 16 > len);
                                 let whole = (from..start).step_by(16);
                                 assert!(whole.into_iter().all(|s0| slow(&s, s0, below, eq) == 0));
                             } else {

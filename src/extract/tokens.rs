@@ -294,38 +294,20 @@ fn word(text: &str, base: usize, s: usize, c: char, cl: usize, out: &mut Vec<Tok
 }
 
 /// The end of the run of ASCII letters and digits that starts at byte `q` of `b` (`q` when
-/// none does). Sixteen bytes at a time with SSE2 (every x86-64 CPU has it): most words end
+/// none does). Sixteen bytes at a time ([`crate::text::blocks`]): most words end
 /// in the first block, told by a dozen instructions instead of a test per byte; the last
 /// bytes (fewer than sixteen) one by one.
 #[inline(always)]
-fn alnum_end(b: &[u8], mut q: usize) -> usize {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    {
-        use std::arch::x86_64::{
-            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8,
-            _mm_or_si128, _mm_set1_epi8, _mm_sub_epi8,
-        };
-        while q + 16 <= b.len() {
-            // SAFETY: SSE2 is enabled (the cfg above), and the sixteen bytes read from `q`
-            // lie inside `b` (the loop condition); the load needs no alignment.
-            let alnum = unsafe {
-                let v = _mm_loadu_si128(b.as_ptr().add(q).cast::<__m128i>());
-                // x - lo <= width (unsigned, wrapping) exactly where x is in lo..=lo + width;
-                // bytes from 0x80 up wrap above any width here, as they should.
-                let d = _mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8));
-                let digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
-                // An ASCII letter or'ed with 0x20 is its lower case; no other byte becomes a
-                // lower-case letter so.
-                let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-                let l = _mm_sub_epi8(lower, _mm_set1_epi8(b'a' as i8));
-                let letter = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l);
-                _mm_movemask_epi8(_mm_or_si128(digit, letter)) as u32
-            };
-            if alnum != 0xFFFF {
-                return q + (!alnum).trailing_zeros() as usize;
-            }
-            q += 16;
-        }
+fn alnum_end(b: &[u8], q: usize) -> usize {
+    let (mut q, other) = crate::text::blocks::first_block(b, q, |v| {
+        let digit = v.in_range(b'0', 9);
+        // An ASCII letter or'ed with 0x20 is its lower case; no other byte becomes a lower-case
+        // letter so, and bytes from 0x80 up stay out of range.
+        let letter = v.with_bits(0x20).in_range(b'a', 25);
+        !digit.or(letter).mask() & 0xFFFF
+    });
+    if other != 0 {
+        return q + other.trailing_zeros() as usize;
     }
     while q < b.len() && ASCII_ALNUM[usize::from(b[q])] {
         q += 1;

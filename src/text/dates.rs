@@ -322,48 +322,14 @@ impl Literals {
 /// holds a byte a [`Literals`] literal may start with ('-', '1', '2', 'd' or a capital: a
 /// superset of those [`Literals::look_at`] reads), with a mask of those bytes (bit `k` for
 /// the byte at `start + k`); when no whole block from `at` holds one, where the last bytes
-/// (fewer than sixteen) start, with an empty mask (where SSE2 is missing, `(at, 0)`): the
-/// caller looks at those one by one.
+/// (fewer than sixteen) start, with an empty mask: the caller looks at those one by one.
 #[inline(always)]
 fn literal_starts(b: &[u8], at: usize) -> (usize, u32) {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    {
-        use std::arch::x86_64::{
-            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8,
-            _mm_or_si128, _mm_set1_epi8, _mm_sub_epi8,
-        };
-        let mut at = at;
-        while at + 16 <= b.len() {
-            // SAFETY: SSE2 is enabled (the cfg above), and the sixteen bytes read from `at`
-            // lie inside `b` (the loop condition); the load needs no alignment.
-            let bits = unsafe {
-                let v = _mm_loadu_si128(b.as_ptr().add(at).cast::<__m128i>());
-                // x - lo <= width (unsigned, wrapping) exactly where x is in lo..=lo + width.
-                let in_range = |lo: u8, width: u8| {
-                    let d = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
-                    _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(width as i8)), d)
-                };
-                let m = _mm_or_si128(
-                    _mm_or_si128(in_range(b'A', 25), in_range(b'1', 1)),
-                    _mm_or_si128(
-                        _mm_cmpeq_epi8(v, _mm_set1_epi8(b'-' as i8)),
-                        _mm_cmpeq_epi8(v, _mm_set1_epi8(b'd' as i8)),
-                    ),
-                );
-                _mm_movemask_epi8(m) as u32
-            };
-            if bits != 0 {
-                return (at, bits);
-            }
-            at += 16;
-        }
-        (at, 0)
-    }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-    {
-        let _ = b;
-        (at, 0)
-    }
+    crate::text::blocks::first_block(b, at, |v| {
+        let capital = v.in_range(b'A', 25);
+        let one_or_two = v.in_range(b'1', 1);
+        capital.or(one_or_two).or(v.eq(b'-')).or(v.eq(b'd')).mask()
+    })
 }
 
 /// The first date stated in `text`, resolved against `reference` for weekdays.

@@ -1,6 +1,7 @@
 //! Text model: spans are byte offsets into a document's original text; paragraphs, sections and
 //! sentences are found once per document; names are folded into keys for matching.
 
+pub(crate) mod blocks;
 mod chars;
 pub(crate) use chars::{load4, load8};
 pub mod dates;
