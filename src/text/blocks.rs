@@ -177,7 +177,9 @@ mod tests {
     /// every lane position.
     #[test]
     fn block_tests_agree_with_byte_tests() {
-        let tests: [(&str, fn(Block) -> Block, fn(u8) -> bool); 5] = [
+        /// A name, a test of a block and the same test of one byte.
+        type Case = (&'static str, fn(Block) -> Block, fn(u8) -> bool);
+        let tests: [Case; 5] = [
             ("eq", |v| v.eq(b'"'), |x| x == b'"'),
             (
                 "in_range",
