@@ -1213,6 +1213,21 @@ mod tests {
         fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
             items[self.below(items.len())]
         }
+        /// A shadow sentence of `n` words, one in `one_in` a slot placeholder, the others
+        /// drawn from `words`.
+        fn shadow(&mut self, n: usize, one_in: usize, words: &[&str]) -> String {
+            const SLOTS: [&str; 5] = ["@P1", "@O2", "@L3", "@E4", "@D5"];
+            let mut shadow = String::new();
+            for _ in 0..n {
+                shadow.push_str(if self.below(one_in) == 0 {
+                    self.pick(&SLOTS)
+                } else {
+                    self.pick(words)
+                });
+                shadow.push(' ');
+            }
+            shadow
+        }
     }
 
     /// A shadow sentence the pattern matches, built from its elements (`None` for elements
@@ -1326,18 +1341,10 @@ mod tests {
             }
         }
         assert!(generated >= 50 * 90, "only {generated} generated sentences");
-        let slots = ["@P1", "@O2", "@L3", "@E4", "@D5"];
         let mut matched = 0;
         for _ in 0..20_000 {
-            let mut shadow = String::new();
-            for _ in 0..3 + rng.below(10) {
-                shadow.push_str(if rng.below(3) == 0 {
-                    rng.pick(&slots)
-                } else {
-                    rng.pick(&noise)
-                });
-                shadow.push(' ');
-            }
+            let n = 3 + rng.below(10);
+            let shadow = rng.shadow(n, 3, &noise);
             words.fill(&onto, &shadow);
             for p in &onto.patterns {
                 if p.regex.is_match(&shadow) {
@@ -1373,19 +1380,11 @@ mod tests {
         let onto = Ontology::builtin().unwrap();
         assert!(onto.candidates.iter().any(|list| list.len() > 64));
         let vocabulary: Vec<&str> = onto.words.words().filter(|w| !w.is_empty()).collect();
-        let slots = ["@P1", "@O2", "@L3", "@E4", "@D5"];
         let mut rng = Rng(0x2545_f491_4f6c_dd1d);
         let mut words = WordSet::default();
         for round in 0..2_000 {
-            let mut shadow = String::new();
-            for _ in 0..rng.below(4 + round % 40) {
-                shadow.push_str(if rng.below(4) == 0 {
-                    rng.pick(&slots)
-                } else {
-                    rng.pick(&vocabulary)
-                });
-                shadow.push(' ');
-            }
+            let n = rng.below(4 + round % 40);
+            let shadow = rng.shadow(n, 4, &vocabulary);
             words.fill(&onto, &shadow);
             for key in 0..64u8 {
                 let (letters, symmetric_only) = (key & 31, key & 32 != 0);

@@ -246,33 +246,34 @@ impl FileWriter for GexfFile<'_> {
     }
 }
 
-/// One `<attvalue for="…" value="…"/>` line.
+/// One `<attvalue for="…" value="…"/>` line, its value written by `value`.
+fn attvalue_line<W: Write>(
+    out: &mut W,
+    id: &str,
+    value: impl FnOnce(&mut W) -> io::Result<()>,
+) -> io::Result<()> {
+    out.write_all(b"          <attvalue for=\"")?;
+    out.write_all(id.as_bytes())?;
+    out.write_all(b"\" value=\"")?;
+    value(out)?;
+    out.write_all(b"\"/>\n")
+}
+
 /// [`attvalue`] of a value that needs no escaping (digits, a name of the writer's own), copied
 /// as it is.
 fn attvalue_plain<W: Write>(out: &mut W, id: &str, value: &str) -> io::Result<()> {
     debug_assert!(matches!(escape(value, true), Cow::Borrowed(_)), "{value:?}");
-    out.write_all(b"          <attvalue for=\"")?;
-    out.write_all(id.as_bytes())?;
-    out.write_all(b"\" value=\"")?;
-    out.write_all(value.as_bytes())?;
-    out.write_all(b"\"/>\n")
+    attvalue_line(out, id, |out| out.write_all(value.as_bytes()))
 }
 
 /// [`attvalue`] of the evidence summary of `edge`, escaped straight from the graph.
 fn attvalue_evidence<W: Write>(out: &mut W, id: &str, edge: &Edge) -> io::Result<()> {
-    out.write_all(b"          <attvalue for=\"")?;
-    out.write_all(id.as_bytes())?;
-    out.write_all(b"\" value=\"")?;
-    write_escaped_evidence(out, edge, true)?;
-    out.write_all(b"\"/>\n")
+    attvalue_line(out, id, |out| write_escaped_evidence(out, edge, true))
 }
 
+/// One `<attvalue>` line of `value`, escaped.
 fn attvalue<W: Write>(out: &mut W, id: &str, value: &str) -> io::Result<()> {
-    out.write_all(b"          <attvalue for=\"")?;
-    out.write_all(id.as_bytes())?;
-    out.write_all(b"\" value=\"")?;
-    write_escaped(out, value, true)?;
-    out.write_all(b"\"/>\n")
+    attvalue_line(out, id, |out| write_escaped(out, value, true))
 }
 
 #[cfg(test)]

@@ -173,7 +173,19 @@ impl FileWriter for GraphMlFile<'_> {
     }
 }
 
-/// One `<data key="…">value</data>` line.
+/// One `<data key="…">value</data>` line, its value written by `value`.
+fn data_line<W: Write>(
+    out: &mut W,
+    key: &str,
+    value: impl FnOnce(&mut W) -> io::Result<()>,
+) -> io::Result<()> {
+    out.write_all(b"      <data key=\"")?;
+    out.write_all(key.as_bytes())?;
+    out.write_all(b"\">")?;
+    value(out)?;
+    out.write_all(b"</data>\n")
+}
+
 /// [`data`] of a value that needs no escaping (digits, a decimal number, a name of the
 /// writer's own), copied as it is.
 fn data_plain<W: Write>(out: &mut W, key: &str, value: &str) -> io::Result<()> {
@@ -181,28 +193,17 @@ fn data_plain<W: Write>(out: &mut W, key: &str, value: &str) -> io::Result<()> {
         matches!(escape(value, false), Cow::Borrowed(_)),
         "{value:?}"
     );
-    out.write_all(b"      <data key=\"")?;
-    out.write_all(key.as_bytes())?;
-    out.write_all(b"\">")?;
-    out.write_all(value.as_bytes())?;
-    out.write_all(b"</data>\n")
+    data_line(out, key, |out| out.write_all(value.as_bytes()))
 }
 
 /// [`data`] of the evidence summary of `edge`, escaped straight from the graph.
 fn data_evidence<W: Write>(out: &mut W, key: &str, edge: &Edge) -> io::Result<()> {
-    out.write_all(b"      <data key=\"")?;
-    out.write_all(key.as_bytes())?;
-    out.write_all(b"\">")?;
-    write_escaped_evidence(out, edge, false)?;
-    out.write_all(b"</data>\n")
+    data_line(out, key, |out| write_escaped_evidence(out, edge, false))
 }
 
+/// One `<data>` line of `value`, escaped.
 fn data<W: Write>(out: &mut W, key: &str, value: &str) -> io::Result<()> {
-    out.write_all(b"      <data key=\"")?;
-    out.write_all(key.as_bytes())?;
-    out.write_all(b"\">")?;
-    write_escaped(out, value, false)?;
-    out.write_all(b"</data>\n")
+    data_line(out, key, |out| write_escaped(out, value, false))
 }
 
 #[cfg(test)]
